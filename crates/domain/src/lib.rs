@@ -1,0 +1,17 @@
+//! Bro's domain: types that parse, and rules. No I/O, no framework types.
+//!
+//! A value of a type in this crate is valid by construction: parse at the edge, then trust.
+
+pub mod clock;
+pub mod cpr;
+pub mod ids;
+pub mod org;
+pub mod role;
+pub mod text;
+
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use cpr::{Cpr, CprError};
+pub use ids::{CitizenId, OrgId, UnitId, UserId};
+pub use org::{AccountKind, Language, OrgKind, UnitKind};
+pub use role::Role;
+pub use text::{Name, Password, TextError, Username};

@@ -1,0 +1,95 @@
+//! Organisations (tenants), their units, account kinds and interface languages.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! closed_enum {
+    ($(#[$m:meta])* $name:ident, $prefix:literal { $($variant:ident => $code:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+
+            /// Fluent key of the human name.
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => concat!($prefix, $code)),* }
+            }
+        }
+    };
+}
+
+closed_enum!(
+    /// The kind of a tenant.
+    OrgKind, "org-kind-" {
+        Region => "region",
+        Municipality => "municipality",
+        GpPractice => "gp_practice",
+        OtherProvider => "other_provider",
+    }
+);
+
+closed_enum!(
+    /// The kind of a unit inside an organisation.
+    UnitKind, "unit-kind-" {
+        Ward => "ward",
+        OutpatientClinic => "outpatient_clinic",
+        AcuteTeam => "acute_team",
+        SocialPsychiatry => "social_psychiatry",
+        SubstanceAbuseTreatment => "substance_abuse_treatment",
+        CaseAuthority => "case_authority",
+        JobCentre => "job_centre",
+        MpoUnit => "mpo_unit",
+        GpPractice => "gp_practice",
+        Administration => "administration",
+        Other => "other",
+    }
+);
+
+closed_enum!(
+    /// Who an account belongs to: staff of an organisation, a citizen, or a citizen's relative.
+    AccountKind, "account-kind-" {
+        Staff => "staff",
+        Citizen => "citizen",
+        Relative => "relative",
+    }
+);
+
+closed_enum!(
+    /// Interface language. Danish is the default.
+    Language, "language-" {
+        Da => "da",
+        En => "en",
+    }
+);
+
+impl Default for Language {
+    fn default() -> Self {
+        Language::Da
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(k.as_str()), Some(*k));
+        }
+        for k in UnitKind::ALL {
+            assert_eq!(UnitKind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(UnitKind::parse("Ward"), None);
+        assert_eq!(Language::default(), Language::Da);
+    }
+}

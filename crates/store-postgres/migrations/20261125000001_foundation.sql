@@ -1,0 +1,127 @@
+-- Foundation: organisations, units, accounts, roles, citizens, sessions, audit chain.
+-- Times are UTC milliseconds since the Unix epoch. The SQLite twin has the same version.
+
+CREATE TABLE organisations (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('region', 'municipality', 'gp_practice', 'other_provider')),
+    require_second_factor BOOLEAN NOT NULL DEFAULT TRUE,
+    created_ms BIGINT NOT NULL
+);
+
+CREATE TABLE units (
+    id BIGSERIAL PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES organisations(id),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    UNIQUE (org_id, name)
+);
+
+CREATE TABLE citizens (
+    id BIGSERIAL PRIMARY KEY,
+    cpr TEXT NOT NULL UNIQUE,
+    given_name TEXT NOT NULL,
+    family_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    city TEXT NOT NULL,
+    created_ms BIGINT NOT NULL
+);
+
+CREATE TABLE users (
+    id BIGSERIAL PRIMARY KEY,
+    org_id BIGINT REFERENCES organisations(id),
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('staff', 'citizen', 'relative')),
+    citizen_id BIGINT REFERENCES citizens(id),
+    active BOOLEAN NOT NULL DEFAULT TRUE,
+    totp_secret TEXT,
+    totp_last_step BIGINT NOT NULL DEFAULT 0,
+    created_ms BIGINT NOT NULL,
+    CHECK ((kind = 'staff') = (org_id IS NOT NULL)),
+    CHECK ((kind = 'citizen') = (citizen_id IS NOT NULL))
+);
+CREATE INDEX users_org ON users(org_id);
+
+CREATE TABLE role_assignments (
+    id BIGSERIAL PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    role TEXT NOT NULL,
+    UNIQUE (user_id, unit_id, role)
+);
+
+CREATE TABLE recovery_codes (
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    code_hash TEXT NOT NULL,
+    used_ms BIGINT,
+    PRIMARY KEY (user_id, code_hash)
+);
+
+CREATE TABLE relatives (
+    citizen_id BIGINT NOT NULL REFERENCES citizens(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    relation TEXT NOT NULL,
+    PRIMARY KEY (citizen_id, user_id)
+);
+CREATE INDEX relatives_user ON relatives(user_id);
+
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    stage TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    last_seen_ms BIGINT NOT NULL,
+    expires_ms BIGINT NOT NULL,
+    active_role BIGINT
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expiry ON sessions(expires_ms);
+
+CREATE TABLE login_failures (
+    key TEXT NOT NULL,
+    at_ms BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(key, at_ms);
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- The audit chain: one chain per tenant (0 = platform). Append-only: the trigger refuses
+-- change and removal, and `bro audit verify` detects it if someone goes around it.
+CREATE TABLE audit_log (
+    tenant_id BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    actor_user_id BIGINT,
+    actor_role TEXT,
+    actor_unit_id BIGINT,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    subject_citizen_id BIGINT,
+    purpose TEXT NOT NULL,
+    object TEXT,
+    prev_hash BYTEA NOT NULL,
+    hash BYTEA NOT NULL,
+    PRIMARY KEY (tenant_id, seq)
+);
+CREATE INDEX audit_subject ON audit_log(subject_citizen_id, at_ms) WHERE subject_citizen_id IS NOT NULL;
+
+CREATE TABLE audit_head (
+    tenant_id BIGINT PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    hash BYTEA NOT NULL
+);
+
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();

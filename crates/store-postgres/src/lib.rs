@@ -1,0 +1,59 @@
+//! The PostgreSQL store: for regions and national operators running several `bro` instances.
+//!
+//! The audit chain's head row is locked with `SELECT … FOR UPDATE`, so appends to one tenant's
+//! chain serialise across connections and instances while other tenants proceed in parallel.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+
+type Db = sqlx::Postgres;
+type Backend = PostgresStore;
+
+const HEAD_LOCK: &str = " FOR UPDATE";
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://…`). With `schema`, every connection works in that schema
+    /// (tests give each test its own).
+    pub async fn connect(url: &str, schema: Option<&str>) -> StoreResult<Self> {
+        let mut options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        if let Some(schema) = schema {
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Database(e.to_string()))
+    }
+
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
+        self.pool.begin().await.map_err(err)
+    }
+
+    /// Runs raw SQL: for tests that play the attacker and for creating test schemas.
+    pub async fn execute_raw(&self, sql: &str) -> StoreResult<u64> {
+        let done = sqlx::raw_sql(sql).execute(&self.pool).await.map_err(err)?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+include!("../../store/sql/shared.rs");

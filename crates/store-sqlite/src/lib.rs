@@ -1,0 +1,63 @@
+//! The SQLite store: the embedded default for a municipality on one machine and for the demo.
+//!
+//! WAL mode with a busy timeout; every write transaction starts with `BEGIN IMMEDIATE`, which
+//! takes the write lock up front, so the audit chain is extended by one writer at a time.
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+type Db = sqlx::Sqlite;
+type Backend = SqliteStore;
+
+/// SQLite's write lock is taken by BEGIN IMMEDIATE; the head row needs no lock of its own.
+const HEAD_LOCK: &str = "";
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://path` or `sqlite::memory:`).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Database(e.to_string()))
+    }
+
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(err)
+    }
+
+    /// Runs raw SQL: for tests that play the attacker (tampering with the audit log).
+    pub async fn execute_raw(&self, sql: &str) -> StoreResult<u64> {
+        let done = sqlx::raw_sql(sql).execute(&self.pool).await.map_err(err)?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+include!("../../store/sql/shared.rs");

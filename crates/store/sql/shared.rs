@@ -1,0 +1,896 @@
+// The SQL both backends share, compiled once in each backend crate with `include!`.
+//
+// Each including crate defines before the include:
+//   type Db;                       the sqlx database type
+//   struct Backend { pool }        the store, with `async fn begin_write(&self)`
+//   const HEAD_LOCK: &str;         suffix that locks the audit head row ("" or " FOR UPDATE")
+// Everything here is plain SQL that SQLite and PostgreSQL read alike ($n placeholders,
+// RETURNING, ON CONFLICT). A statement that needs a dialect belongs in the backend crate.
+
+use async_trait::async_trait;
+use bro_audit::{AuditAction, AuditRecord, Outcome, record_hash, GENESIS, AuditFields};
+use bro_domain::{
+    AccountKind, CitizenId, Cpr, OrgId, OrgKind, Role, Timestamp, UnitId, UnitKind, UserId,
+};
+use bro_store::{
+    AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
+    NewCitizen, NewOrganisation, NewSession, NewUnit, NewUser, OrgStore, Organisation, RelativeLink,
+    RoleAssignment, Session, SessionStage, SessionStore, StoreError, StoreResult, Unit, User, UserStore,
+};
+use sqlx::Row;
+
+type Tx = sqlx::Transaction<'static, Db>;
+
+/// Maps a sqlx error; `unique` names the field a uniqueness violation is about.
+fn db_err(unique: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(unique),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+fn err(e: sqlx::Error) -> StoreError {
+    db_err("unknown")(e)
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
+
+/// Appends one audit record inside `tx`, extending the tenant's chain. The head row is locked
+/// (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), so concurrent appends to one tenant
+/// serialise and the chain never forks.
+async fn append(tx: &mut Tx, ctx: &AuditCtx, event: &AuditEvent) -> StoreResult<()> {
+    sqlx::query("INSERT INTO audit_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
+        .bind(ctx.tenant_id)
+        .bind(GENESIS.to_vec())
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    let head_sql = format!("SELECT seq, hash FROM audit_head WHERE tenant_id = $1{HEAD_LOCK}");
+    let row = sqlx::query(&head_sql).bind(ctx.tenant_id).fetch_one(&mut **tx).await.map_err(err)?;
+    let prev_seq: i64 = row.try_get("seq").map_err(err)?;
+    let prev_hash: Vec<u8> = row.try_get("hash").map_err(err)?;
+    let seq = prev_seq + 1;
+    let fields = ctx.fields(event);
+    let hash = record_hash(ctx.tenant_id, seq, &prev_hash, &fields).to_vec();
+    sqlx::query(
+        "INSERT INTO audit_log (tenant_id, seq, at_ms, actor_user_id, actor_role, actor_unit_id, action, outcome, \
+         subject_citizen_id, purpose, object, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(ctx.tenant_id)
+    .bind(seq)
+    .bind(fields.at_ms)
+    .bind(fields.actor_user_id)
+    .bind(fields.actor_role)
+    .bind(fields.actor_unit_id)
+    .bind(fields.action)
+    .bind(fields.outcome.as_str())
+    .bind(fields.subject_citizen_id.map(|c| c.0))
+    .bind(fields.purpose)
+    .bind(fields.object)
+    .bind(prev_hash)
+    .bind(hash.clone())
+    .execute(&mut **tx)
+    .await
+    .map_err(err)?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE tenant_id = $3")
+        .bind(seq)
+        .bind(hash)
+        .bind(ctx.tenant_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    Ok(())
+}
+
+async fn commit(tx: Tx) -> StoreResult<()> {
+    tx.commit().await.map_err(err)
+}
+
+fn org_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Organisation> {
+    let kind: String = r.try_get("kind").map_err(err)?;
+    Ok(Organisation {
+        id: OrgId(r.try_get("id").map_err(err)?),
+        name: r.try_get("name").map_err(err)?,
+        kind: OrgKind::parse(&kind).ok_or_else(|| corrupt("organisation kind"))?,
+        require_second_factor: r.try_get("require_second_factor").map_err(err)?,
+    })
+}
+
+fn unit_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Unit> {
+    let kind: String = r.try_get("kind").map_err(err)?;
+    Ok(Unit {
+        id: UnitId(r.try_get("id").map_err(err)?),
+        org_id: OrgId(r.try_get("org_id").map_err(err)?),
+        name: r.try_get("name").map_err(err)?,
+        kind: UnitKind::parse(&kind).ok_or_else(|| corrupt("unit kind"))?,
+    })
+}
+
+const USER_COLUMNS: &str = "u.id, u.org_id, u.username, u.display_name, u.kind, u.citizen_id, u.active, \
+     (u.totp_secret IS NOT NULL) AS totp_enabled, u.created_ms";
+
+fn user_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<User> {
+    let kind: String = r.try_get("kind").map_err(err)?;
+    Ok(User {
+        id: UserId(r.try_get("id").map_err(err)?),
+        org_id: r.try_get::<Option<i64>, _>("org_id").map_err(err)?.map(OrgId),
+        username: r.try_get("username").map_err(err)?,
+        display_name: r.try_get("display_name").map_err(err)?,
+        kind: AccountKind::parse(&kind).ok_or_else(|| corrupt("account kind"))?,
+        citizen_id: r.try_get::<Option<i64>, _>("citizen_id").map_err(err)?.map(CitizenId),
+        active: r.try_get("active").map_err(err)?,
+        totp_enabled: r.try_get("totp_enabled").map_err(err)?,
+        created_ms: r.try_get("created_ms").map_err(err)?,
+        roles: Vec::new(),
+    })
+}
+
+const ROLE_QUERY: &str = "SELECT ra.id, ra.user_id, ra.role, ra.unit_id, un.name AS unit_name, \
+     un.org_id, o.name AS org_name FROM role_assignments ra \
+     JOIN units un ON un.id = ra.unit_id JOIN organisations o ON o.id = un.org_id";
+
+fn role_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<RoleAssignment> {
+    let role: String = r.try_get("role").map_err(err)?;
+    Ok(RoleAssignment {
+        id: r.try_get("id").map_err(err)?,
+        user_id: UserId(r.try_get("user_id").map_err(err)?),
+        role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
+        unit_id: UnitId(r.try_get("unit_id").map_err(err)?),
+        unit_name: r.try_get("unit_name").map_err(err)?,
+        org_id: OrgId(r.try_get("org_id").map_err(err)?),
+        org_name: r.try_get("org_name").map_err(err)?,
+    })
+}
+
+fn citizen_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Citizen> {
+    let cpr: String = r.try_get("cpr").map_err(err)?;
+    Ok(Citizen {
+        id: CitizenId(r.try_get("id").map_err(err)?),
+        cpr: Cpr::parse(&cpr).map_err(|_| corrupt("cpr"))?,
+        given_name: r.try_get("given_name").map_err(err)?,
+        family_name: r.try_get("family_name").map_err(err)?,
+        address: r.try_get("address").map_err(err)?,
+        postal_code: r.try_get("postal_code").map_err(err)?,
+        city: r.try_get("city").map_err(err)?,
+    })
+}
+
+fn session_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Session> {
+    let stage: String = r.try_get("stage").map_err(err)?;
+    Ok(Session {
+        id_hash: r.try_get("id_hash").map_err(err)?,
+        user_id: UserId(r.try_get("user_id").map_err(err)?),
+        stage: SessionStage::parse(&stage).ok_or_else(|| corrupt("session stage"))?,
+        created_ms: r.try_get("created_ms").map_err(err)?,
+        last_seen_ms: r.try_get("last_seen_ms").map_err(err)?,
+        expires_ms: r.try_get("expires_ms").map_err(err)?,
+        active_role: r.try_get("active_role").map_err(err)?,
+    })
+}
+
+fn audit_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AuditRecord> {
+    let outcome: String = r.try_get("outcome").map_err(err)?;
+    Ok(AuditRecord {
+        tenant_id: r.try_get("tenant_id").map_err(err)?,
+        seq: r.try_get("seq").map_err(err)?,
+        fields: AuditFields {
+            at_ms: r.try_get("at_ms").map_err(err)?,
+            actor_user_id: r.try_get("actor_user_id").map_err(err)?,
+            actor_role: r.try_get("actor_role").map_err(err)?,
+            actor_unit_id: r.try_get("actor_unit_id").map_err(err)?,
+            action: r.try_get("action").map_err(err)?,
+            outcome: Outcome::parse(&outcome).ok_or_else(|| corrupt("audit outcome"))?,
+            subject_citizen_id: r.try_get::<Option<i64>, _>("subject_citizen_id").map_err(err)?.map(CitizenId),
+            purpose: r.try_get("purpose").map_err(err)?,
+            object: r.try_get("object").map_err(err)?,
+        },
+        prev_hash: r.try_get("prev_hash").map_err(err)?,
+        hash: r.try_get("hash").map_err(err)?,
+    })
+}
+
+/// Ends all sessions of a user inside `tx`.
+async fn end_sessions(tx: &mut Tx, user: UserId) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    Ok(done.rows_affected())
+}
+
+/// Fails with NotFound unless `user` exists.
+async fn ensure_user(tx: &mut Tx, user: UserId) -> StoreResult<()> {
+    sqlx::query("SELECT id FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(err)?
+        .map(|_| ())
+        .ok_or(StoreError::NotFound)
+}
+
+async fn insert_recovery_codes(tx: &mut Tx, user: UserId, hashes: Vec<String>) -> StoreResult<()> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    for h in hashes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+            .bind(user.0)
+            .bind(h)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err("recovery_code"))?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl OrgStore for Backend {
+    async fn create_organisation(&self, audit: &AuditCtx, new: NewOrganisation) -> StoreResult<OrgId> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (name, kind, require_second_factor, created_ms) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(new.name.as_str())
+        .bind(new.kind.as_str())
+        .bind(new.require_second_factor)
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("name"))?;
+        // The organisation's first record opens its own chain.
+        let ctx = AuditCtx { tenant_id: id, ..audit.clone() };
+        append(&mut tx, &ctx, &AuditEvent::allowed(AuditAction::OrganisationCreated).object(format!("org:{id}"))).await?;
+        commit(tx).await?;
+        Ok(OrgId(id))
+    }
+
+    async fn organisation(&self, id: OrgId) -> StoreResult<Organisation> {
+        let r = sqlx::query("SELECT id, name, kind, require_second_factor FROM organisations WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
+        org_from_row(&r)
+    }
+
+    async fn organisation_by_name(&self, name: &str) -> StoreResult<Organisation> {
+        let r = sqlx::query("SELECT id, name, kind, require_second_factor FROM organisations WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
+        org_from_row(&r)
+    }
+
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        let rows = sqlx::query("SELECT id, name, kind, require_second_factor FROM organisations ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        rows.iter().map(org_from_row).collect()
+    }
+
+    async fn set_require_second_factor(&self, audit: &AuditCtx, org: OrgId, required: bool) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE organisations SET require_second_factor = $1 WHERE id = $2")
+            .bind(required)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::OrganisationSettingsChanged).object(format!("org:{}", org.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn create_unit(&self, audit: &AuditCtx, new: NewUnit) -> StoreResult<UnitId> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (org_id, name, kind, created_ms) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(new.org_id.0)
+        .bind(new.name.as_str())
+        .bind(new.kind.as_str())
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("name"))?;
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::UnitCreated).object(format!("unit:{id}"))).await?;
+        commit(tx).await?;
+        Ok(UnitId(id))
+    }
+
+    async fn units(&self, org: OrgId) -> StoreResult<Vec<Unit>> {
+        let rows = sqlx::query("SELECT id, org_id, name, kind FROM units WHERE org_id = $1 ORDER BY name")
+            .bind(org.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        rows.iter().map(unit_from_row).collect()
+    }
+
+    async fn unit(&self, id: UnitId) -> StoreResult<Unit> {
+        let r = sqlx::query("SELECT id, org_id, name, kind FROM units WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
+        unit_from_row(&r)
+    }
+}
+
+#[async_trait]
+impl UserStore for Backend {
+    async fn create_user(&self, audit: &AuditCtx, new: NewUser) -> StoreResult<UserId> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (org_id, username, display_name, password_hash, kind, citizen_id, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.org_id.map(|o| o.0))
+        .bind(new.username.as_str())
+        .bind(new.display_name.as_str())
+        .bind(new.password_hash)
+        .bind(new.kind.as_str())
+        .bind(new.citizen_id.map(|c| c.0))
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("username"))?;
+        let mut event = AuditEvent::allowed(AuditAction::UserCreated).object(format!("user:{id}"));
+        event.subject = new.citizen_id;
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(UserId(id))
+    }
+
+    async fn user(&self, audit: &AuditCtx, org: Option<OrgId>, id: UserId) -> StoreResult<User> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND ($2 IS NULL OR u.org_id = $2)");
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(org.map(|o| o.0))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
+        let Some(row) = row else {
+            // Not found in the caller's scope: recorded as a denied read, answered as absent.
+            let event = AuditEvent::denied(AuditAction::UserRead).object(format!("user:{}", id.0));
+            append(&mut tx, audit, &event).await?;
+            commit(tx).await?;
+            return Err(StoreError::NotFound);
+        };
+        let mut user = user_from_row(&row)?;
+        let roles = sqlx::query(&format!("{ROLE_QUERY} WHERE ra.user_id = $1 ORDER BY o.name, un.name, ra.role"))
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+        user.roles = roles.iter().map(role_from_row).collect::<StoreResult<_>>()?;
+        let mut event = AuditEvent::allowed(AuditAction::UserRead).object(format!("user:{}", id.0));
+        event.subject = user.citizen_id;
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(user)
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
+        let row = sqlx::query(&sql).bind(username).fetch_one(&self.pool).await.map_err(err)?;
+        user_from_row(&row)
+    }
+
+    async fn users_of_org(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<User>> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.display_name, u.id");
+        let rows = sqlx::query(&sql).bind(org.0).fetch_all(&mut *tx).await.map_err(err)?;
+        let mut users = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
+        // One query for all roles, not one per user.
+        let roles = sqlx::query(&format!(
+            "{ROLE_QUERY} JOIN users u ON u.id = ra.user_id WHERE u.org_id = $1 ORDER BY o.name, un.name, ra.role"
+        ))
+        .bind(org.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        for r in &roles {
+            let role = role_from_row(r)?;
+            if let Some(u) = users.iter_mut().find(|u| u.id == role.user_id) {
+                u.roles.push(role);
+            }
+        }
+        let event = AuditEvent::allowed(AuditAction::UserListed).object(format!("org:{}", org.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(users)
+    }
+
+    async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>> {
+        let row = sqlx::query(
+            "SELECT id, org_id, kind, password_hash, active, totp_secret FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err)?;
+        row.map(|r| {
+            let kind: String = r.try_get("kind").map_err(err)?;
+            Ok(Credentials {
+                user_id: UserId(r.try_get("id").map_err(err)?),
+                org_id: r.try_get::<Option<i64>, _>("org_id").map_err(err)?.map(OrgId),
+                kind: AccountKind::parse(&kind).ok_or_else(|| corrupt("account kind"))?,
+                password_hash: r.try_get("password_hash").map_err(err)?,
+                active: r.try_get("active").map_err(err)?,
+                totp_secret: r.try_get("totp_secret").map_err(err)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleAssignment>> {
+        let rows = sqlx::query(&format!("{ROLE_QUERY} WHERE ra.user_id = $1 ORDER BY o.name, un.name, ra.role"))
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        rows.iter().map(role_from_row).collect()
+    }
+
+    async fn grant_role(&self, audit: &AuditCtx, user: UserId, unit: UnitId, role: Role) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        ensure_user(&mut tx, user).await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO role_assignments (user_id, unit_id, role) VALUES ($1, $2, $3) RETURNING id")
+            .bind(user.0)
+            .bind(unit.0)
+            .bind(role.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err("role"))?;
+        let event = AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn revoke_role(&self, audit: &AuditCtx, user: UserId, assignment: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM role_assignments WHERE id = $1 AND user_id = $2")
+            .bind(assignment)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // A session working in the revoked role loses it at once.
+        sqlx::query("UPDATE sessions SET active_role = NULL WHERE active_role = $1")
+            .bind(assignment)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::RoleRevoked).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn set_password(&self, audit: &AuditCtx, user: UserId, password_hash: String) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        end_sessions(&mut tx, user).await?;
+        let event = AuditEvent::allowed(AuditAction::PasswordReset).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn deactivate_user(&self, audit: &AuditCtx, user: UserId) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(false)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        end_sessions(&mut tx, user).await?;
+        let event = AuditEvent::allowed(AuditAction::UserDeactivated).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn enable_totp(&self, audit: &AuditCtx, user: UserId, secret: String, recovery_hashes: Vec<String>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        ensure_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2")
+            .bind(secret)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        insert_recovery_codes(&mut tx, user, recovery_hashes).await?;
+        let event = AuditEvent::allowed(AuditAction::SecondFactorEnrolled).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn replace_recovery_codes(&self, audit: &AuditCtx, user: UserId, recovery_hashes: Vec<String>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        ensure_user(&mut tx, user).await?;
+        insert_recovery_codes(&mut tx, user, recovery_hashes).await?;
+        let event = AuditEvent::allowed(AuditAction::RecoveryCodesRenewed).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn use_recovery_code(&self, audit: &AuditCtx, user: UserId, code_hash: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE recovery_codes SET used_ms = $1 WHERE user_id = $2 AND code_hash = $3 AND used_ms IS NULL")
+            .bind(audit.at_ms)
+            .bind(user.0)
+            .bind(code_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let used = done.rows_affected() == 1;
+        let event = AuditEvent {
+            outcome: if used { Outcome::Allowed } else { Outcome::Denied },
+            ..AuditEvent::allowed(AuditAction::RecoveryCodeUsed).object(format!("user:{}", user.0))
+        };
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(used)
+    }
+
+    async fn unused_recovery_codes(&self, user: UserId) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_ms IS NULL")
+            .bind(user.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)
+    }
+
+    async fn accept_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+            .bind(step)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl SessionStore for Backend {
+    async fn create_session(&self, audit: &AuditCtx, s: NewSession) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, stage, created_ms, last_seen_ms, expires_ms, active_role) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(&s.id_hash)
+        .bind(s.user_id.0)
+        .bind(s.stage.as_str())
+        .bind(s.created_ms)
+        .bind(s.expires_ms)
+        .bind(s.active_role)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err("session"))?;
+        let event = AuditEvent::allowed(AuditAction::LoginSucceeded).object(format!("user:{}", s.user_id.0));
+        // The password step of a two-step login is recorded when the second step completes.
+        if s.stage == SessionStage::Full {
+            append(&mut tx, audit, &event).await?;
+        }
+        commit(tx).await
+    }
+
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<Session>> {
+        let row = sqlx::query(
+            "SELECT id_hash, user_id, stage, created_ms, last_seen_ms, expires_ms, active_role FROM sessions WHERE id_hash = $1",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err)?;
+        row.as_ref().map(session_from_row).transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: Timestamp) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn complete_session(&self, audit: &AuditCtx, id_hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let user: i64 = sqlx::query_scalar("UPDATE sessions SET stage = $1 WHERE id_hash = $2 RETURNING user_id")
+            .bind(SessionStage::Full.as_str())
+            .bind(id_hash)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::LoginSucceeded).object(format!("user:{user}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn set_active_role(&self, id_hash: &str, assignment: Option<i64>) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET active_role = $1 WHERE id_hash = $2")
+            .bind(assignment)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, audit: &AuditCtx, id_hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::Logout)).await?;
+        commit(tx).await
+    }
+
+    async fn delete_user_sessions(&self, audit: &AuditCtx, user: UserId) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let n = end_sessions(&mut tx, user).await?;
+        let event = AuditEvent::allowed(AuditAction::LogoutEverywhere).object(format!("user:{}", user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(n)
+    }
+
+    async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[async_trait]
+impl LoginThrottleStore for Backend {
+    async fn record_login_failure(&self, audit: &AuditCtx, action: AuditAction, keys: &[String]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)")
+                .bind(key)
+                .bind(audit.at_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+        }
+        let mut event = AuditEvent::denied(action);
+        if let Some(user) = audit.actor_user_id {
+            event = event.object(format!("user:{}", user.0));
+        }
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn login_failures_since(&self, key: &str, since: Timestamp) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at_ms >= $2")
+            .bind(key)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreResult<CitizenId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO citizens (cpr, given_name, family_name, address, postal_code, city, created_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(c.cpr.compact())
+    .bind(c.given_name.as_str())
+    .bind(c.family_name.as_str())
+    .bind(c.address)
+    .bind(c.postal_code)
+    .bind(c.city)
+    .bind(audit.at_ms)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err("cpr"))?;
+    let id = CitizenId(id);
+    append(tx, audit, &AuditEvent::allowed(AuditAction::CitizenCreated).subject(id)).await?;
+    Ok(id)
+}
+
+#[async_trait]
+impl CitizenStore for Backend {
+    async fn create_citizen(&self, audit: &AuditCtx, new: NewCitizen) -> StoreResult<CitizenId> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_citizen(&mut tx, audit, new).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn create_citizens(&self, audit: &AuditCtx, new: Vec<NewCitizen>) -> StoreResult<Vec<CitizenId>> {
+        let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(new.len());
+        for c in new {
+            ids.push(insert_citizen(&mut tx, audit, c).await?);
+        }
+        commit(tx).await?;
+        Ok(ids)
+    }
+
+    async fn citizen(&self, audit: &AuditCtx, id: CitizenId) -> StoreResult<Citizen> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT id, cpr, given_name, family_name, address, postal_code, city FROM citizens WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
+        let row = row.ok_or(StoreError::NotFound)?;
+        let citizen = citizen_from_row(&row)?;
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::CitizenRead).subject(id)).await?;
+        commit(tx).await?;
+        Ok(citizen)
+    }
+
+    async fn count_citizens(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM citizens").fetch_one(&self.pool).await.map_err(err)
+    }
+
+    async fn link_relative(&self, audit: &AuditCtx, citizen: CitizenId, relative_user: UserId, relation: String) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO relatives (citizen_id, user_id, relation) VALUES ($1, $2, $3)")
+            .bind(citizen.0)
+            .bind(relative_user.0)
+            .bind(relation)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err("relative"))?;
+        let event = AuditEvent::allowed(AuditAction::RelativeLinked)
+            .subject(citizen)
+            .object(format!("user:{}", relative_user.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn relatives_links(&self, audit: &AuditCtx, relative_user: UserId) -> StoreResult<Vec<RelativeLink>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT c.id, c.given_name, c.family_name, r.relation FROM relatives r \
+             JOIN citizens c ON c.id = r.citizen_id WHERE r.user_id = $1 ORDER BY c.family_name, c.given_name",
+        )
+        .bind(relative_user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let mut links = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id = CitizenId(r.try_get("id").map_err(err)?);
+            let given: String = r.try_get("given_name").map_err(err)?;
+            let family: String = r.try_get("family_name").map_err(err)?;
+            links.push(RelativeLink { citizen_id: id, citizen_name: format!("{given} {family}"), relation: r.try_get("relation").map_err(err)? });
+            append(&mut tx, audit, &AuditEvent::allowed(AuditAction::CitizenRead).subject(id)).await?;
+        }
+        commit(tx).await?;
+        Ok(links)
+    }
+}
+
+#[async_trait]
+impl AuditStore for Backend {
+    async fn append_audit(&self, audit: &AuditCtx, event: AuditEvent) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn audit_tenants(&self) -> StoreResult<Vec<i64>> {
+        sqlx::query_scalar("SELECT tenant_id FROM audit_head UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)
+    }
+
+    async fn audit_records(&self, tenant: i64, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(tenant)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn audit_head(&self, tenant: i64) -> StoreResult<Option<(i64, Vec<u8>)>> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)?;
+        row.map(|r| Ok((r.try_get("seq").map_err(err)?, r.try_get("hash").map_err(err)?))).transpose()
+    }
+
+    async fn recent_audit(&self, tenant: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT $2")
+            .bind(tenant)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        rows.iter().map(audit_from_row).collect()
+    }
+}
+
+#[async_trait]
+impl MetaStore for Backend {
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(err)?;
+        Ok(())
+    }
+}
