@@ -7,7 +7,7 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_USERS, crawl, expectNoAxeViolations, login, saveScreenshot } from "./helpers.mjs";
 
-const MAX_PAGES = 60;
+const MAX_PAGES = Number(process.env.E2E_MAX_PAGES ?? 60);
 
 test.describe.configure({ mode: "parallel" });
 

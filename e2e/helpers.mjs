@@ -93,7 +93,7 @@ export async function crawl(page, startUrl, { maxPages = 60, expectLoggedIn = tr
   const consoleProblems = [];
   const onConsole = (msg) => {
     if (msg.type() === "error" && /Content[ -]Security[ -]Policy/i.test(msg.text())) {
-      consoleProblems.push(`CSP violation: ${msg.text()}`);
+      consoleProblems.push(`CSP violation: ${msg.text().split(". ")[0]}`);
     }
   };
   const onPageError = (err) => consoleProblems.push(`uncaught JS error: ${err.message}`);
@@ -102,7 +102,8 @@ export async function crawl(page, startUrl, { maxPages = 60, expectLoggedIn = tr
 
   const start = new URL(startUrl).href;
   const queue = [{ url: start, from: "(start)" }];
-  const seen = new Set([key(start)]);
+  const seen = new Set([key(start)]); // links queued
+  const checked = new Set(); // final URLs checked
   const visited = [];
   const failures = [];
 
@@ -120,6 +121,9 @@ export async function crawl(page, startUrl, { maxPages = 60, expectLoggedIn = tr
         continue;
       }
       const where = key(page.url());
+      // Redirects can land on a page already checked (e.g. a language switch back to the start).
+      if (checked.has(where)) continue;
+      checked.add(where);
       visited.push(where);
 
       const status = response ? response.status() : 0;

@@ -16,7 +16,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
 
 const e2eDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(e2eDir, "..");
@@ -72,7 +72,7 @@ export default defineConfig({
   workers: Number(process.env.E2E_WORKERS ?? 2),
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"]],
+  reporter: [["list"], [path.join(e2eDir, "summary-reporter.mjs")]],
   use: {
     baseURL,
     browserName: "chromium",
@@ -87,21 +87,7 @@ export default defineConfig({
       args: chromiumArgs,
     },
   },
-  projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        // devices[] sets its own viewport/user agent; keep ours where it matters.
-        viewport: { width: 1280, height: 900 },
-        locale: "da-DK",
-        launchOptions: {
-          executablePath: process.env.BRO_CHROMIUM ?? "/usr/bin/chromium",
-          args: chromiumArgs,
-        },
-      },
-    },
-  ],
+  projects: [{ name: "chromium" }],
   webServer: externalBaseURL
     ? undefined
     : {

@@ -121,7 +121,9 @@ impl std::fmt::Display for BreakReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             BreakReason::Gap => "missing record (gap in sequence numbers)",
-            BreakReason::PrevMismatch => "does not link to the previous record (reordered or predecessor altered)",
+            BreakReason::PrevMismatch => {
+                "does not link to the previous record (reordered or predecessor altered)"
+            }
             BreakReason::HashMismatch => "content does not match its hash (altered)",
             BreakReason::Truncated => "chain ends before its recorded head (records removed)",
         })
@@ -138,11 +140,19 @@ pub struct ChainVerifier {
 
 impl ChainVerifier {
     pub fn new(tenant_id: i64) -> Self {
-        Self { tenant_id, expected_seq: 1, prev: GENESIS.to_vec() }
+        Self {
+            tenant_id,
+            expected_seq: 1,
+            prev: GENESIS.to_vec(),
+        }
     }
 
     pub fn push(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
-        let brk = |seq, reason| ChainBreak { tenant_id: self.tenant_id, seq, reason };
+        let brk = |seq, reason| ChainBreak {
+            tenant_id: self.tenant_id,
+            seq,
+            reason,
+        };
         if r.seq != self.expected_seq {
             return Err(brk(self.expected_seq, BreakReason::Gap));
         }
@@ -205,7 +215,13 @@ mod tests {
             .map(|seq| {
                 let f = fields(seq);
                 let hash = record_hash(5, seq, &prev, &f).to_vec();
-                let r = AuditRecord { tenant_id: 5, seq, fields: f, prev_hash: prev.clone(), hash };
+                let r = AuditRecord {
+                    tenant_id: 5,
+                    seq,
+                    fields: f,
+                    prev_hash: prev.clone(),
+                    hash,
+                };
                 prev = r.hash.clone();
                 r
             })

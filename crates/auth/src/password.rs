@@ -41,7 +41,9 @@ fn verify_blocking(password: &str, hash: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
-    let ok = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+    let ok = hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
     ok && real
 }
 
@@ -59,7 +61,9 @@ mod tests {
 
     #[tokio::test]
     async fn hash_then_verify() {
-        let h = hash_password("correct horse battery".into()).await.expect("hash");
+        let h = hash_password("correct horse battery".into())
+            .await
+            .expect("hash");
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery".into(), Some(h.clone())).await);
         assert!(!verify_password("wrong horse battery".into(), Some(h)).await);

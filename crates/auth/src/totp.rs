@@ -12,8 +12,16 @@ fn totp(secret_b32: &str, account: &str) -> Result<TOTP, AuthError> {
     let bytes = Secret::Encoded(secret_b32.to_owned())
         .to_bytes()
         .map_err(|e| AuthError::Totp(format!("{e:?}")))?;
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP_SECONDS, bytes, Some("Bro".to_owned()), account.to_owned())
-        .map_err(|e| AuthError::Totp(e.to_string()))
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        STEP_SECONDS,
+        bytes,
+        Some("Bro".to_owned()),
+        account.to_owned(),
+    )
+    .map_err(|e| AuthError::Totp(e.to_string()))
 }
 
 /// A new random secret, base32.

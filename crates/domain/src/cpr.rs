@@ -152,12 +152,30 @@ mod tests {
 
     #[test]
     fn century_follows_the_seventh_digit() {
-        assert_eq!(Cpr::parse("0101904000").expect("ok").birth_date().year(), 1990);
-        assert_eq!(Cpr::parse("0101104000").expect("ok").birth_date().year(), 2010);
-        assert_eq!(Cpr::parse("0101605000").expect("ok").birth_date().year(), 1860);
-        assert_eq!(Cpr::parse("0101055000").expect("ok").birth_date().year(), 2005);
-        assert_eq!(Cpr::parse("0101509000").expect("ok").birth_date().year(), 1950);
-        assert_eq!(Cpr::parse("0101209000").expect("ok").birth_date().year(), 2020);
+        assert_eq!(
+            Cpr::parse("0101904000").expect("ok").birth_date().year(),
+            1990
+        );
+        assert_eq!(
+            Cpr::parse("0101104000").expect("ok").birth_date().year(),
+            2010
+        );
+        assert_eq!(
+            Cpr::parse("0101605000").expect("ok").birth_date().year(),
+            1860
+        );
+        assert_eq!(
+            Cpr::parse("0101055000").expect("ok").birth_date().year(),
+            2005
+        );
+        assert_eq!(
+            Cpr::parse("0101509000").expect("ok").birth_date().year(),
+            1950
+        );
+        assert_eq!(
+            Cpr::parse("0101209000").expect("ok").birth_date().year(),
+            2020
+        );
     }
 
     #[test]
@@ -165,7 +183,10 @@ mod tests {
         let cpr = Cpr::parse("710585-2345").expect("replacement number");
         assert!(cpr.is_replacement());
         assert_eq!(cpr.birth_date(), date!(1985 - 05 - 11));
-        assert_eq!(Cpr::parse("9112851234").expect("day 31").birth_date().day(), 31);
+        assert_eq!(
+            Cpr::parse("9112851234").expect("day 31").birth_date().day(),
+            31
+        );
     }
 
     #[test]

@@ -125,19 +125,33 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("  Holstebro Kommune ").expect("ok").as_str(), "Holstebro Kommune");
+        assert_eq!(
+            Name::parse("  Holstebro Kommune ").expect("ok").as_str(),
+            "Holstebro Kommune"
+        );
         assert_eq!(Name::parse("   "), Err(TextError::Empty));
         assert_eq!(Name::parse(&"x".repeat(201)), Err(TextError::TooLong));
         assert_eq!(Name::parse("a\u{0}b"), Err(TextError::BadCharacters));
-        assert_eq!(Name::parse("Søren Ærø Ålund").expect("danish letters").as_str(), "Søren Ærø Ålund");
+        assert_eq!(
+            Name::parse("Søren Ærø Ålund")
+                .expect("danish letters")
+                .as_str(),
+            "Søren Ærø Ålund"
+        );
     }
 
     #[test]
     fn usernames_are_lowercase_ascii() {
-        assert_eq!(Username::parse("Admin-Holstebro").expect("ok").as_str(), "admin-holstebro");
+        assert_eq!(
+            Username::parse("Admin-Holstebro").expect("ok").as_str(),
+            "admin-holstebro"
+        );
         assert_eq!(Username::parse("ab"), Err(TextError::TooShort));
         assert_eq!(Username::parse("<script>"), Err(TextError::BadCharacters));
-        assert_eq!(Username::parse("x' OR 1=1 --"), Err(TextError::BadCharacters));
+        assert_eq!(
+            Username::parse("x' OR 1=1 --"),
+            Err(TextError::BadCharacters)
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! The audit chain's head row is locked with `SELECT … FOR UPDATE`, so appends to one tenant's
 //! chain serialise across connections and instances while other tenants proceed in parallel.
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -24,7 +24,8 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://…`). With `schema`, every connection works in that schema
     /// (tests give each test its own).
     pub async fn connect(url: &str, schema: Option<&str>) -> StoreResult<Self> {
-        let mut options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut options =
+            PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         if let Some(schema) = schema {
             options = options.options([("search_path", schema)]);
         }
@@ -38,7 +39,10 @@ impl PostgresStore {
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Database(e.to_string()))
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))
     }
 
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {

@@ -357,6 +357,17 @@ impl UserStore for Backend {
         let mut event = AuditEvent::allowed(AuditAction::UserCreated).object(format!("user:{id}"));
         event.subject = new.citizen_id;
         append(&mut tx, audit, &event).await?;
+        if let Some((unit, role)) = new.initial_role {
+            sqlx::query("INSERT INTO role_assignments (user_id, unit_id, role) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(unit.0)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err("role"))?;
+            let event = AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{id}"));
+            append(&mut tx, audit, &event).await?;
+        }
         commit(tx).await?;
         Ok(UserId(id))
     }
@@ -395,6 +406,14 @@ impl UserStore for Backend {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
         let row = sqlx::query(&sql).bind(username).fetch_one(&self.pool).await.map_err(err)?;
         user_from_row(&row)
+    }
+
+    async fn account(&self, id: UserId) -> StoreResult<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+        let row = sqlx::query(&sql).bind(id.0).fetch_one(&self.pool).await.map_err(err)?;
+        let mut user = user_from_row(&row)?;
+        user.roles = self.roles(id).await?;
+        Ok(user)
     }
 
     async fn users_of_org(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<User>> {

@@ -19,11 +19,20 @@ use std::sync::Arc;
 /// Organisations (tenants) and their units.
 #[async_trait]
 pub trait OrgStore {
-    async fn create_organisation(&self, audit: &AuditCtx, new: NewOrganisation) -> StoreResult<OrgId>;
+    async fn create_organisation(
+        &self,
+        audit: &AuditCtx,
+        new: NewOrganisation,
+    ) -> StoreResult<OrgId>;
     async fn organisation(&self, id: OrgId) -> StoreResult<Organisation>;
     async fn organisation_by_name(&self, name: &str) -> StoreResult<Organisation>;
     async fn organisations(&self) -> StoreResult<Vec<Organisation>>;
-    async fn set_require_second_factor(&self, audit: &AuditCtx, org: OrgId, required: bool) -> StoreResult<()>;
+    async fn set_require_second_factor(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        required: bool,
+    ) -> StoreResult<()>;
     async fn create_unit(&self, audit: &AuditCtx, new: NewUnit) -> StoreResult<UnitId>;
     async fn units(&self, org: OrgId) -> StoreResult<Vec<Unit>>;
     async fn unit(&self, id: UnitId) -> StoreResult<Unit>;
@@ -37,23 +46,54 @@ pub trait UserStore {
     /// Reads one account; with `org` given, only an account of that organisation is found.
     async fn user(&self, audit: &AuditCtx, org: Option<OrgId>, id: UserId) -> StoreResult<User>;
     async fn user_by_username(&self, username: &str) -> StoreResult<User>;
+    /// The logged-in person's own account with roles, for resolving a session. Not audited:
+    /// it reads no one else's data.
+    async fn account(&self, id: UserId) -> StoreResult<User>;
     /// All staff accounts of one organisation with their roles, for its admin.
     async fn users_of_org(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<User>>;
     /// What login needs; `None` for an unknown name (the caller must not reveal that).
     async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>>;
     async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleAssignment>>;
     /// Grants a role in a unit; `Conflict("role")` if held already.
-    async fn grant_role(&self, audit: &AuditCtx, user: UserId, unit: UnitId, role: Role) -> StoreResult<i64>;
-    async fn revoke_role(&self, audit: &AuditCtx, user: UserId, assignment: i64) -> StoreResult<()>;
+    async fn grant_role(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        unit: UnitId,
+        role: Role,
+    ) -> StoreResult<i64>;
+    async fn revoke_role(&self, audit: &AuditCtx, user: UserId, assignment: i64)
+    -> StoreResult<()>;
     /// Sets a new password hash and ends all the user's sessions.
-    async fn set_password(&self, audit: &AuditCtx, user: UserId, password_hash: String) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        password_hash: String,
+    ) -> StoreResult<()>;
     /// Deactivates an account and ends all its sessions.
     async fn deactivate_user(&self, audit: &AuditCtx, user: UserId) -> StoreResult<()>;
     /// Turns the second factor on with its secret and the hashes of fresh recovery codes.
-    async fn enable_totp(&self, audit: &AuditCtx, user: UserId, secret: String, recovery_hashes: Vec<String>) -> StoreResult<()>;
-    async fn replace_recovery_codes(&self, audit: &AuditCtx, user: UserId, recovery_hashes: Vec<String>) -> StoreResult<()>;
+    async fn enable_totp(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        secret: String,
+        recovery_hashes: Vec<String>,
+    ) -> StoreResult<()>;
+    async fn replace_recovery_codes(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        recovery_hashes: Vec<String>,
+    ) -> StoreResult<()>;
     /// Marks a recovery code used; false when no unused code has this hash.
-    async fn use_recovery_code(&self, audit: &AuditCtx, user: UserId, code_hash: &str) -> StoreResult<bool>;
+    async fn use_recovery_code(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        code_hash: &str,
+    ) -> StoreResult<bool>;
     async fn unused_recovery_codes(&self, user: UserId) -> StoreResult<i64>;
     /// Records the TOTP time step just accepted; false when it (or a later one) was used
     /// already, which stops a replayed code.
@@ -79,7 +119,12 @@ pub trait SessionStore {
 #[async_trait]
 pub trait LoginThrottleStore {
     /// Records a failure under each key and audits it, in one transaction.
-    async fn record_login_failure(&self, audit: &AuditCtx, action: AuditAction, keys: &[String]) -> StoreResult<()>;
+    async fn record_login_failure(
+        &self,
+        audit: &AuditCtx,
+        action: AuditAction,
+        keys: &[String],
+    ) -> StoreResult<()>;
     async fn login_failures_since(&self, key: &str, since: Timestamp) -> StoreResult<i64>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
 }
@@ -90,12 +135,26 @@ pub trait CitizenStore {
     /// `Conflict("cpr")` when a citizen with this CPR number exists.
     async fn create_citizen(&self, audit: &AuditCtx, new: NewCitizen) -> StoreResult<CitizenId>;
     /// Creates many citizens in one transaction (demo and imports).
-    async fn create_citizens(&self, audit: &AuditCtx, new: Vec<NewCitizen>) -> StoreResult<Vec<CitizenId>>;
+    async fn create_citizens(
+        &self,
+        audit: &AuditCtx,
+        new: Vec<NewCitizen>,
+    ) -> StoreResult<Vec<CitizenId>>;
     async fn citizen(&self, audit: &AuditCtx, id: CitizenId) -> StoreResult<Citizen>;
     async fn count_citizens(&self) -> StoreResult<i64>;
-    async fn link_relative(&self, audit: &AuditCtx, citizen: CitizenId, relative_user: UserId, relation: String) -> StoreResult<()>;
+    async fn link_relative(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        relative_user: UserId,
+        relation: String,
+    ) -> StoreResult<()>;
     /// The citizens a relative's account is linked to (names only; each read audited).
-    async fn relatives_links(&self, audit: &AuditCtx, relative_user: UserId) -> StoreResult<Vec<RelativeLink>>;
+    async fn relatives_links(
+        &self,
+        audit: &AuditCtx,
+        relative_user: UserId,
+    ) -> StoreResult<Vec<RelativeLink>>;
 }
 
 /// The audit chain.
@@ -106,7 +165,12 @@ pub trait AuditStore {
     /// Tenants that have a chain.
     async fn audit_tenants(&self) -> StoreResult<Vec<i64>>;
     /// Records of one chain with `seq > after`, ascending, at most `limit`.
-    async fn audit_records(&self, tenant: i64, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    async fn audit_records(
+        &self,
+        tenant: i64,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRecord>>;
     /// The chain's recorded end: (seq, hash).
     async fn audit_head(&self, tenant: i64) -> StoreResult<Option<(i64, Vec<u8>)>>;
     /// The newest records of one chain, for an organisation's admin.
@@ -124,12 +188,28 @@ pub trait MetaStore {
 
 /// Everything Bro stores, behind one object.
 pub trait Store:
-    OrgStore + UserStore + SessionStore + LoginThrottleStore + CitizenStore + AuditStore + MetaStore + Send + Sync
+    OrgStore
+    + UserStore
+    + SessionStore
+    + LoginThrottleStore
+    + CitizenStore
+    + AuditStore
+    + MetaStore
+    + Send
+    + Sync
 {
 }
 
 impl<T> Store for T where
-    T: OrgStore + UserStore + SessionStore + LoginThrottleStore + CitizenStore + AuditStore + MetaStore + Send + Sync
+    T: OrgStore
+        + UserStore
+        + SessionStore
+        + LoginThrottleStore
+        + CitizenStore
+        + AuditStore
+        + MetaStore
+        + Send
+        + Sync
 {
 }
 

@@ -1,6 +1,7 @@
 use bro_audit::{AuditAction, AuditFields, Outcome};
 use bro_domain::{
-    AccountKind, CitizenId, Cpr, Name, OrgId, OrgKind, Role, Timestamp, UnitId, UnitKind, UserId, Username,
+    AccountKind, CitizenId, Cpr, Name, OrgId, OrgKind, Role, Timestamp, UnitId, UnitKind, UserId,
+    Username,
 };
 
 /// Who is acting, for which organisation, and why: everything an audit record needs except
@@ -19,7 +20,14 @@ pub struct AuditCtx {
 impl AuditCtx {
     /// The system itself (CLI, demo set-up) acting in `tenant_id`'s chain.
     pub fn system(tenant_id: i64, at_ms: Timestamp, purpose: &'static str) -> Self {
-        Self { tenant_id, at_ms, actor_user_id: None, actor_role: Some("system".into()), actor_unit_id: None, purpose }
+        Self {
+            tenant_id,
+            at_ms,
+            actor_user_id: None,
+            actor_role: Some("system".into()),
+            actor_unit_id: None,
+            purpose,
+        }
     }
 
     /// The fields of one record for `event`.
@@ -50,11 +58,21 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     pub fn allowed(action: AuditAction) -> Self {
-        Self { action, outcome: Outcome::Allowed, subject: None, object: None }
+        Self {
+            action,
+            outcome: Outcome::Allowed,
+            subject: None,
+            object: None,
+        }
     }
 
     pub fn denied(action: AuditAction) -> Self {
-        Self { action, outcome: Outcome::Denied, subject: None, object: None }
+        Self {
+            action,
+            outcome: Outcome::Denied,
+            subject: None,
+            object: None,
+        }
     }
 
     pub fn subject(mut self, citizen: CitizenId) -> Self {
@@ -108,6 +126,8 @@ pub struct NewUser {
     pub kind: AccountKind,
     /// For a citizen's own account.
     pub citizen_id: Option<CitizenId>,
+    /// A first role, granted in the same transaction so a new account never lacks it.
+    pub initial_role: Option<(UnitId, Role)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +158,9 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("user_id", &self.user_id).finish_non_exhaustive()
+        f.debug_struct("Credentials")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -174,9 +196,13 @@ impl SessionStage {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [SessionStage::SecondFactor, SessionStage::Enrolment, SessionStage::Full]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            SessionStage::SecondFactor,
+            SessionStage::Enrolment,
+            SessionStage::Full,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 }
 

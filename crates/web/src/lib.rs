@@ -1,1 +1,60 @@
-//! placeholder
+//! The web layer: routes, extractors and views. Handlers are thin: extract, ask `authz`,
+//! call the store, render. No SQL here.
+
+mod assets;
+mod audited;
+mod config;
+mod csrf;
+mod error;
+mod forms;
+mod headers;
+mod i18n;
+mod request_id;
+mod routes;
+mod session;
+mod views;
+
+pub use config::WebConfig;
+pub use error::AppError;
+
+use bro_domain::Clock;
+use bro_i18n::I18n;
+use bro_store::DynStore;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub clock: Arc<dyn Clock>,
+    pub i18n: Arc<I18n>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: DynStore, clock: Arc<dyn Clock>, config: WebConfig) -> Result<Self, String> {
+        Ok(Self {
+            store,
+            clock,
+            i18n: Arc::new(I18n::new()?),
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// The whole application as an axum router.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,464 @@
+//! `bro demo`: the demo world of PRODUCT.md §6 on embedded SQLite, created once, then reused.
+//! All people are synthetic; CPR numbers are replacement numbers (day of month + 60), so no
+//! real person's number appears.
+
+use bro_audit::PLATFORM_TENANT;
+use bro_domain::{
+    AccountKind, CitizenId, Clock, Cpr, Name, OrgId, OrgKind, Role, SystemClock, UnitId, UnitKind,
+    Username,
+};
+use bro_store::{AuditCtx, DynStore, NewCitizen, NewOrganisation, NewUnit, NewUser};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const DEMO_PASSWORD: &str = "bro-demo-2026";
+const SEEDED_KEY: &str = "demo_world";
+pub const CITIZENS: usize = 300;
+
+/// Demo logins: (username, display name, role, organisation, unit).
+pub const DEMO_USERS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "koordinator",
+        "Karen Kjær Jensen",
+        "coordinator",
+        "Holstebro Kommune",
+        "Rusmiddelcenter Holstebro",
+    ),
+    (
+        "fagperson",
+        "Peter Holm Sørensen",
+        "professional",
+        "Region Midtjylland",
+        "Regionspsykiatrien Vest, Ambulatorium",
+    ),
+    (
+        "laege",
+        "Anne Vestergaard",
+        "professional",
+        "Lægehuset Vestergade",
+        "Lægehuset Vestergade",
+    ),
+    (
+        "moedeleder",
+        "Lars Bach Nielsen",
+        "meeting_leader",
+        "Holstebro Kommune",
+        "Socialpsykiatri Holstebro",
+    ),
+    (
+        "visitator",
+        "Mette Lund Christensen",
+        "visitator",
+        "Holstebro Kommune",
+        "Myndighed Voksne Holstebro",
+    ),
+    (
+        "funktionsleder",
+        "Jens Kirk Madsen",
+        "function_leader",
+        "Holstebro Kommune",
+        "MPO Holstebro",
+    ),
+    (
+        "leder",
+        "Hanne Bjerre Poulsen",
+        "manager",
+        "Holstebro Kommune",
+        "Administration Holstebro",
+    ),
+    (
+        "admin-holstebro",
+        "Søren Dahl Andersen",
+        "admin",
+        "Holstebro Kommune",
+        "Administration Holstebro",
+    ),
+    (
+        "admin-region",
+        "Birgitte Møller Rasmussen",
+        "admin",
+        "Region Midtjylland",
+        "Regionens administration",
+    ),
+];
+
+const ORGS: &[(&str, OrgKind, &[(&str, UnitKind)])] = &[
+    (
+        "Region Midtjylland",
+        OrgKind::Region,
+        &[
+            ("Regionspsykiatrien Vest, Sengeafsnit P1", UnitKind::Ward),
+            (
+                "Regionspsykiatrien Vest, Ambulatorium",
+                UnitKind::OutpatientClinic,
+            ),
+            ("Klinik for rusmiddelpsykiatri", UnitKind::OutpatientClinic),
+            ("Ambulant Akut Team", UnitKind::AcuteTeam),
+            ("Regionens administration", UnitKind::Administration),
+        ],
+    ),
+    (
+        "Holstebro Kommune",
+        OrgKind::Municipality,
+        &[
+            ("Socialpsykiatri Holstebro", UnitKind::SocialPsychiatry),
+            (
+                "Rusmiddelcenter Holstebro",
+                UnitKind::SubstanceAbuseTreatment,
+            ),
+            ("Myndighed Voksne Holstebro", UnitKind::CaseAuthority),
+            ("Jobcenter Holstebro", UnitKind::JobCentre),
+            ("MPO Holstebro", UnitKind::MpoUnit),
+            ("Administration Holstebro", UnitKind::Administration),
+        ],
+    ),
+    (
+        "Ringkøbing-Skjern Kommune",
+        OrgKind::Municipality,
+        &[
+            (
+                "Socialpsykiatri Ringkøbing-Skjern",
+                UnitKind::SocialPsychiatry,
+            ),
+            (
+                "Rusmiddelcenter Ringkøbing-Skjern",
+                UnitKind::SubstanceAbuseTreatment,
+            ),
+            (
+                "Myndighed Voksne Ringkøbing-Skjern",
+                UnitKind::CaseAuthority,
+            ),
+            ("Jobcenter Ringkøbing-Skjern", UnitKind::JobCentre),
+            ("Administration Ringkøbing-Skjern", UnitKind::Administration),
+        ],
+    ),
+    (
+        "Lægehuset Vestergade",
+        OrgKind::GpPractice,
+        &[("Lægehuset Vestergade", UnitKind::GpPractice)],
+    ),
+];
+
+const GIVEN: &[&str] = &[
+    "Anders",
+    "Birgit",
+    "Camilla",
+    "Dorte",
+    "Emil",
+    "Frederik",
+    "Gitte",
+    "Henrik",
+    "Ida",
+    "Jakob",
+    "Kirsten",
+    "Lone",
+    "Mads",
+    "Nanna",
+    "Ole",
+    "Pia",
+    "Rasmus",
+    "Sofie",
+    "Torben",
+    "Ulla",
+    "Vibeke",
+    "Anja",
+    "Bo",
+    "Christian",
+    "Ditte",
+    "Esben",
+    "Freja",
+    "Gustav",
+    "Helle",
+    "Jonas",
+    "Karina",
+    "Lasse",
+    "Maja",
+    "Niels",
+    "Oliver",
+    "Rikke",
+    "Simon",
+    "Tina",
+    "Anne-Mette",
+    "Søren",
+    "Bjørn",
+    "Åse",
+    "Jørgen",
+    "Mathilde",
+    "Laura",
+    "Mikkel",
+    "Kasper",
+    "Line",
+];
+const FAMILY: &[&str] = &[
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Kjær",
+    "Lund",
+    "Bach",
+    "Holm",
+    "Vestergaard",
+    "Dahl",
+    "Bjerre",
+    "Nørgaard",
+    "Skov",
+    "Østergaard",
+    "Kirkegaard",
+    "Højgaard",
+];
+const STREETS: &[&str] = &[
+    "Nørregade",
+    "Søndergade",
+    "Vestergade",
+    "Østergade",
+    "Skolegade",
+    "Kirkevej",
+    "Stationsvej",
+    "Engvej",
+    "Fjordvej",
+    "Lærkevej",
+    "Birkevej",
+    "Ringkøbingvej",
+    "Herningvej",
+    "Struervej",
+    "Bøgevej",
+    "Møllevej",
+];
+const TOWNS: &[(&str, &str)] = &[
+    ("7500", "Holstebro"),
+    ("7500", "Holstebro"),
+    ("7500", "Holstebro"),
+    ("7830", "Vinderup"),
+    ("7570", "Vemb"),
+    ("6950", "Ringkøbing"),
+    ("6900", "Skjern"),
+    ("6880", "Tarm"),
+    ("6960", "Hvide Sande"),
+    ("6990", "Ulfborg"),
+];
+
+fn name(s: &str) -> Result<Name, String> {
+    Name::parse(s).map_err(|e| format!("demo name {s:?}: {e}"))
+}
+
+/// A CPR replacement number born between 1950 and 2008, with the century digit that fits.
+fn replacement_cpr(rng: &mut StdRng) -> Cpr {
+    loop {
+        let year: i32 = rng.gen_range(1950..=2008);
+        let month: u8 = rng.gen_range(1..=12);
+        let day: u8 = rng.gen_range(1..=28);
+        let yy = year % 100;
+        // 1900s: first sequence digit 0-3; 2000-2036: 4 or 9.
+        let first = if year < 2000 { rng.gen_range(0..=3) } else { 4 };
+        let rest: u16 = rng.gen_range(0..1000);
+        let s = format!("{:02}{:02}{:02}{first}{rest:03}", day + 60, month, yy);
+        if let Ok(cpr) = Cpr::parse(&s) {
+            return cpr;
+        }
+    }
+}
+
+/// Synthetic citizens, the same every time (fixed seed).
+pub fn citizens(n: usize) -> Result<Vec<NewCitizen>, String> {
+    let mut rng = StdRng::seed_from_u64(2026);
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let cpr = replacement_cpr(&mut rng);
+        if !seen.insert(cpr.compact()) {
+            continue;
+        }
+        let given = GIVEN.choose(&mut rng).copied().unwrap_or("Anders");
+        let family = FAMILY.choose(&mut rng).copied().unwrap_or("Nielsen");
+        let street = STREETS.choose(&mut rng).copied().unwrap_or("Nørregade");
+        let (postal, town) = TOWNS
+            .choose(&mut rng)
+            .copied()
+            .unwrap_or(("7500", "Holstebro"));
+        out.push(NewCitizen {
+            cpr,
+            given_name: name(given)?,
+            family_name: name(family)?,
+            address: format!("{street} {}", rng.gen_range(1..120)),
+            postal_code: postal.to_owned(),
+            city: town.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// Creates the demo world unless it exists. Returns true when it was created now.
+pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
+    if store
+        .meta(SEEDED_KEY)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let now = clock.now_ms();
+    let platform = AuditCtx::system(PLATFORM_TENANT, now, "demo-setup");
+    let mut units: Vec<(String, OrgId, String, UnitId)> = Vec::new();
+    for (org_name, kind, org_units) in ORGS {
+        // The demo logs in without a second factor; real organisations require one.
+        let org = store
+            .create_organisation(
+                &platform,
+                NewOrganisation {
+                    name: name(org_name)?,
+                    kind: *kind,
+                    require_second_factor: false,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let ctx = AuditCtx::system(org.0, now, "demo-setup");
+        for (unit_name, unit_kind) in *org_units {
+            let unit = store
+                .create_unit(
+                    &ctx,
+                    NewUnit {
+                        org_id: org,
+                        name: name(unit_name)?,
+                        kind: *unit_kind,
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            units.push(((*org_name).to_owned(), org, (*unit_name).to_owned(), unit));
+        }
+    }
+    let hash = bro_auth::password::hash_password(DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
+    for (username, display, role, org_name, unit_name) in DEMO_USERS {
+        let (_, org, _, unit) = units
+            .iter()
+            .find(|(o, _, u, _)| o == org_name && u == unit_name)
+            .ok_or_else(|| format!("demo unit {unit_name} missing"))?;
+        let role = Role::parse(role).ok_or("demo role")?;
+        let new = NewUser {
+            org_id: Some(*org),
+            username: Username::parse(username).map_err(|e| e.to_string())?,
+            display_name: name(display)?,
+            password_hash: hash.clone(),
+            kind: AccountKind::Staff,
+            citizen_id: None,
+            initial_role: Some((*unit, role)),
+        };
+        let id = store
+            .create_user(&AuditCtx::system(org.0, now, "demo-setup"), new)
+            .await
+            .map_err(|e| e.to_string())?;
+        // The coordinator also works as a professional: shows switching between roles.
+        if *username == "koordinator" {
+            store
+                .grant_role(
+                    &AuditCtx::system(org.0, now, "demo-setup"),
+                    id,
+                    *unit,
+                    Role::Professional,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let ids = store
+        .create_citizens(&platform, citizens(CITIZENS)?)
+        .await
+        .map_err(|e| e.to_string())?;
+    let borger: CitizenId = *ids.first().ok_or("no citizens")?;
+    let citizen = store
+        .citizen(&platform, borger)
+        .await
+        .map_err(|e| e.to_string())?;
+    let citizen_user = NewUser {
+        org_id: None,
+        username: Username::parse("borger").map_err(|e| e.to_string())?,
+        display_name: name(&format!("{} {}", citizen.given_name, citizen.family_name))?,
+        password_hash: hash.clone(),
+        kind: AccountKind::Citizen,
+        citizen_id: Some(borger),
+        initial_role: None,
+    };
+    store
+        .create_user(&platform, citizen_user)
+        .await
+        .map_err(|e| e.to_string())?;
+    let relative = NewUser {
+        org_id: None,
+        username: Username::parse("paaroerende").map_err(|e| e.to_string())?,
+        display_name: name(&format!("Inge {}", citizen.family_name))?,
+        password_hash: hash,
+        kind: AccountKind::Relative,
+        citizen_id: None,
+        initial_role: None,
+    };
+    let relative_id = store
+        .create_user(&platform, relative)
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .link_relative(&platform, borger, relative_id, "Mor".to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .set_meta(SEEDED_KEY, "1")
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+pub async fn run(listen: SocketAddr, data_dir: PathBuf) -> Result<(), String> {
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let url = format!("sqlite://{}", data_dir.join("bro.db").display());
+    let store = crate::open::open(&url).await?;
+    if seed(&store, &SystemClock).await? {
+        println!("Demo world created in {}", data_dir.display());
+    } else {
+        println!("Reusing the demo world in {}", data_dir.display());
+    }
+    let web = bro_web::WebConfig {
+        // A fresh key per start: demo sessions end when the demo restarts.
+        secret_key: bro_auth::token::random_token(),
+        // Plain HTTP is only acceptable on this machine's loopback.
+        secure_cookies: !listen.ip().is_loopback(),
+        hsts: false,
+        ..bro_web::WebConfig::default()
+    };
+    crate::server::run(store, web, listen, |addr| {
+        println!();
+        println!("Bro is running at http://{addr}/");
+        println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+        for (u, n, r, o, unit) in DEMO_USERS {
+            println!("  {u:<16} {n} – {r}, {unit} ({o})");
+        }
+        println!("  {:<16} a citizen with a course (own page)", "borger");
+        println!("  {:<16} a relative of that citizen", "paaroerende");
+        println!("Stop with Ctrl-C.");
+    })
+    .await
+}

@@ -1,0 +1,206 @@
+# Bro – danske tekster (standardsprog). Nøglerne er de samme i en.ftl.
+
+## Skal og navigation
+skip-to-content = Gå til indhold
+home-label = Bro – forside
+tagline = Sammenhængende forløb på tværs af region, kommune og almen praksis
+menu = Menu
+menu-close = Luk menu
+close = Luk
+main-menu = Hovedmenu
+logout = Log ud
+footer-text = Bro er broen mellem psykiatri, socialpsykiatri, misbrugsbehandling og almen praksis.
+choose-language = Vælg sprog
+breadcrumbs = Brødkrumme
+nav-home = Forside
+nav-me = Min side
+nav-account = Min konto
+nav-admin = Administration
+nav-units = Enheder
+nav-users = Brugere
+context-label = Arbejder som
+context-switch = Skift
+context-no-role = Ingen rolle tildelt
+continue = Fortsæt
+choose = Vælg
+alert-error = Fejl
+alert-info = Information
+alert-success = Udført
+alert-warning = Advarsel
+error-prefix = Fejl:
+error-summary-title = Der er problemer med formularen
+
+## Fejlsider
+error-404-title = Siden findes ikke
+error-404-body = Siden findes ikke, eller du har ikke adgang til den. Har du skrevet adressen, så tjek den.
+error-403-title = Handlingen blev afvist
+error-403-body = Formularen var udløbet eller kom ikke fra Bro. Gå tilbage, genindlæs siden og prøv igen.
+error-503-title = Bro er midlertidigt utilgængelig
+error-503-body = Databasen svarer ikke lige nu. Intet af det, du har gemt, er gået tabt. Prøv igen om lidt.
+error-413-title = For store data
+error-413-body = Det, du sendte, var for stort. Prøv med mindre.
+error-405-title = Handlingen er ikke mulig her
+error-405-body = Siden understøtter ikke denne handling.
+error-400-title = Forespørgslen kunne ikke behandles
+error-400-body = Noget i forespørgslen var ikke som forventet. Gå tilbage og prøv igen.
+error-500-title = Der opstod en fejl
+error-500-body = Der skete en uventet fejl. Den er registreret, og intet er gemt halvt.
+error-request-id = Fejlreference: { $id }
+error-go-home = Gå til forsiden
+
+## Felter
+field-required = Feltet skal udfyldes
+field-too-long = Teksten er for lang
+field-too-short = Teksten er for kort
+field-bad-characters = Feltet indeholder tegn, der ikke er tilladt
+field-choose = Vælg en værdi på listen
+cpr-wrong-length = Et CPR-nummer har 10 cifre
+cpr-not-digits = Et CPR-nummer består kun af cifre og evt. en bindestreg
+cpr-invalid-date = Datoen i CPR-nummeret findes ikke
+
+## Login
+login-title = Log ind
+login-username = Brugernavn
+login-password = Adgangskode
+login-submit = Log ind
+login-username-required = Indtast dit brugernavn
+login-password-required = Indtast din adgangskode
+login-failed = Forkert brugernavn eller adgangskode.
+login-rate-limited = For mange mislykkede forsøg. Prøv igen om { $minutes } minutter.
+login-session-expired = Du er blevet logget ud, fordi din session er udløbet. Log ind igen.
+totp-title = Bekræft med din kode
+totp-intro = Indtast den 6-cifrede kode fra din godkendelses-app, eller en af dine gendannelseskoder.
+totp-code = Kode
+totp-code-hint = 6 cifre fra appen, eller en gendannelseskode som ABCD-EFGH-JKLM
+totp-submit = Bekræft
+totp-code-required = Indtast koden fra din app
+totp-code-wrong = Koden er forkert eller udløbet. Prøv igen.
+enrol-title = Opsæt totrinsbekræftelse
+enrol-required = Din organisation kræver totrinsbekræftelse. Opsæt den nu for at fortsætte.
+enrol-intro = Totrinsbekræftelse beskytter din konto, også hvis andre kender din adgangskode.
+enrol-step-app = Installér en godkendelses-app på din telefon.
+enrol-step-scan = Scan QR-koden med appen, eller indtast nøglen manuelt.
+enrol-step-code = Indtast den 6-cifrede kode, appen viser.
+enrol-qr-label = QR-kode til godkendelses-appen
+enrol-manual = Nøgle til manuel indtastning:
+enrol-submit = Aktivér
+enrol-done = Totrinsbekræftelse er slået til.
+recovery-title = Dine gendannelseskoder
+recovery-intro = Gem koderne et sikkert sted. Hver kode kan bruges én gang, hvis du ikke har din telefon. De vises kun nu.
+
+## Forside og egen side
+home-title = Forside
+home-greeting = Velkommen, { $name }
+home-intro = Her er dine roller. Du arbejder i den markerede; skift i toppen af siden.
+home-roles = Dine roller
+home-active = Aktiv
+home-no-roles = Du har endnu ingen rolle. Kontakt din organisations administrator.
+home-admin-users = Opret brugere, tildel roller, nulstil adgangskoder og deaktivér konti.
+home-admin-units = Se og opret enheder i organisationen.
+me-title = Min side
+me-details = Mine oplysninger
+me-name = Navn
+me-cpr = CPR-nummer
+me-address = Adresse
+me-course = Mit forløb
+me-course-none = Du har ikke et aktivt forløb i Bro endnu.
+me-relative-of = Du er pårørende til
+me-relative-none = Ingen borger har registreret dig som pårørende.
+me-relative-nothing-shared = har ikke delt oplysninger med dig endnu
+account-kind-staff = Medarbejder
+account-kind-citizen = Borger
+account-kind-relative = Pårørende
+
+## Konto
+account-title = Min konto
+account-name = Navn
+account-username = Brugernavn
+account-second-factor = Totrinsbekræftelse
+account-second-factor-on = Slået til
+account-second-factor-off = Ikke opsat
+account-recovery-left = Ubrugte gendannelseskoder
+account-renew-codes = Lav nye gendannelseskoder
+account-enrol = Opsæt totrinsbekræftelse
+account-logout-everywhere = Log ud på alle enheder
+
+## Administration
+admin-title = Administration
+admin-org-kind = Type
+admin-second-factor = Totrinsbekræftelse for medarbejdere
+admin-second-factor-required = Påkrævet
+admin-second-factor-optional = Frivillig
+admin-second-factor-turn-off = Gør totrinsbekræftelse frivillig
+admin-second-factor-turn-on = Kræv totrinsbekræftelse
+admin-audit-title = Seneste hændelser i revisionsloggen
+admin-audit-caption = De 20 nyeste registreringer i organisationens revisionskæde
+admin-units-caption = Enheder i { $org }
+admin-unit-new = Ny enhed
+admin-unit-create = Opret enhed
+admin-unit-name-taken = Der findes allerede en enhed med dette navn
+admin-users-caption = Brugere i { $org }
+admin-user-new = Ny bruger
+admin-user-create = Opret bruger
+admin-initial-password = Første adgangskode (mindst 12 tegn)
+admin-new-password = Ny adgangskode (mindst 12 tegn)
+admin-username-taken = Brugernavnet er optaget
+admin-no-roles = Brugeren har ingen roller.
+admin-role-grant = Tildel rolle
+admin-role-revoke = Fjern
+admin-role-held = Brugeren har allerede denne rolle i enheden
+admin-password-reset = Nulstil adgangskode
+admin-deactivate = Deaktivér bruger
+admin-deactivate-intro = Brugeren logges ud alle steder og kan ikke længere logge ind. Historikken bevares.
+col-name = Navn
+col-kind = Type
+col-role = Rolle
+col-roles = Roller
+col-unit = Enhed
+col-organisation = Organisation
+col-status = Status
+col-actions = Handlinger
+col-seq = Nr.
+col-time = Tidspunkt
+col-action = Handling
+col-outcome = Udfald
+col-object = Objekt
+status-active = Aktiv
+status-deactivated = Deaktiveret
+outcome-allowed = Tilladt
+outcome-denied = Afvist
+flash-saved = Ændringen er gemt.
+flash-unit-created = Enheden er oprettet.
+flash-user-created = Brugeren er oprettet.
+flash-role-granted = Rollen er tildelt.
+flash-role-revoked = Rollen er fjernet.
+flash-password-reset = Adgangskoden er nulstillet, og brugeren er logget ud alle steder.
+flash-user-deactivated = Brugeren er deaktiveret.
+flash-codes-renewed = Nye gendannelseskoder er lavet. De gamle virker ikke længere.
+flash-no-second-factor = Opsæt først totrinsbekræftelse.
+
+## Roller
+role-professional = Fagperson
+role-coordinator = Tovholder
+role-meeting_leader = Mødeleder
+role-visitator = Visitator
+role-function_leader = Funktionsleder
+role-manager = Leder
+role-admin = Administrator
+
+## Organisationer og enheder
+org-kind-region = Region
+org-kind-municipality = Kommune
+org-kind-gp_practice = Almen praksis
+org-kind-other_provider = Anden leverandør
+unit-kind-ward = Sengeafsnit
+unit-kind-outpatient_clinic = Ambulatorium
+unit-kind-acute_team = Akutteam
+unit-kind-social_psychiatry = Socialpsykiatri
+unit-kind-substance_abuse_treatment = Rusmiddelbehandling
+unit-kind-case_authority = Myndighed (visitation)
+unit-kind-job_centre = Jobcenter
+unit-kind-mpo_unit = Midlertidige psykiatriske omsorgspladser (MPO)
+unit-kind-gp_practice = Lægepraksis
+unit-kind-administration = Administration
+unit-kind-other = Andet
+language-da = Dansk
+language-en = Engelsk

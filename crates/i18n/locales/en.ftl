@@ -1,0 +1,206 @@
+# Bro – English texts. Same keys as da.ftl.
+
+## Shell and navigation
+skip-to-content = Skip to content
+home-label = Bro – home
+tagline = One coherent course across region, municipality and general practice
+menu = Menu
+menu-close = Close menu
+close = Close
+main-menu = Main menu
+logout = Log out
+footer-text = Bro is the bridge between psychiatry, social psychiatry, substance-abuse treatment and general practice.
+choose-language = Choose language
+breadcrumbs = Breadcrumbs
+nav-home = Home
+nav-me = My page
+nav-account = My account
+nav-admin = Administration
+nav-units = Units
+nav-users = Users
+context-label = Working as
+context-switch = Switch
+context-no-role = No role assigned
+continue = Continue
+choose = Choose
+alert-error = Error
+alert-info = Information
+alert-success = Done
+alert-warning = Warning
+error-prefix = Error:
+error-summary-title = There is a problem with the form
+
+## Error pages
+error-404-title = Page not found
+error-404-body = The page does not exist, or you do not have access to it. If you typed the address, check it.
+error-403-title = The action was refused
+error-403-body = The form had expired or did not come from Bro. Go back, reload the page and try again.
+error-503-title = Bro is temporarily unavailable
+error-503-body = The database is not answering right now. Nothing you saved has been lost. Please try again shortly.
+error-413-title = Too much data
+error-413-body = What you sent was too large. Try with less.
+error-405-title = This action is not possible here
+error-405-body = The page does not support this action.
+error-400-title = The request could not be handled
+error-400-body = Something in the request was not as expected. Go back and try again.
+error-500-title = Something went wrong
+error-500-body = An unexpected error occurred. It has been recorded, and nothing was half-saved.
+error-request-id = Error reference: { $id }
+error-go-home = Go to the home page
+
+## Fields
+field-required = This field is required
+field-too-long = The text is too long
+field-too-short = The text is too short
+field-bad-characters = The field contains characters that are not allowed
+field-choose = Choose a value from the list
+cpr-wrong-length = A CPR number has 10 digits
+cpr-not-digits = A CPR number contains only digits and an optional hyphen
+cpr-invalid-date = The date in the CPR number does not exist
+
+## Login
+login-title = Log in
+login-username = Username
+login-password = Password
+login-submit = Log in
+login-username-required = Enter your username
+login-password-required = Enter your password
+login-failed = Wrong username or password.
+login-rate-limited = Too many failed attempts. Try again in { $minutes } minutes.
+login-session-expired = You were logged out because your session expired. Please log in again.
+totp-title = Confirm with your code
+totp-intro = Enter the 6-digit code from your authenticator app, or one of your recovery codes.
+totp-code = Code
+totp-code-hint = 6 digits from the app, or a recovery code like ABCD-EFGH-JKLM
+totp-submit = Confirm
+totp-code-required = Enter the code from your app
+totp-code-wrong = The code is wrong or has expired. Try again.
+enrol-title = Set up two-step verification
+enrol-required = Your organisation requires two-step verification. Set it up now to continue.
+enrol-intro = Two-step verification protects your account even if someone knows your password.
+enrol-step-app = Install an authenticator app on your phone.
+enrol-step-scan = Scan the QR code with the app, or enter the key by hand.
+enrol-step-code = Enter the 6-digit code the app shows.
+enrol-qr-label = QR code for the authenticator app
+enrol-manual = Key for manual entry:
+enrol-submit = Activate
+enrol-done = Two-step verification is on.
+recovery-title = Your recovery codes
+recovery-intro = Keep these codes somewhere safe. Each works once if you do not have your phone. They are shown only now.
+
+## Home and own page
+home-title = Home
+home-greeting = Welcome, { $name }
+home-intro = These are your roles. You are working in the marked one; switch at the top of the page.
+home-roles = Your roles
+home-active = Active
+home-no-roles = You have no role yet. Contact your organisation's administrator.
+home-admin-users = Create users, grant roles, reset passwords and deactivate accounts.
+home-admin-units = See and create units in the organisation.
+me-title = My page
+me-details = My details
+me-name = Name
+me-cpr = CPR number
+me-address = Address
+me-course = My course of care
+me-course-none = You do not have an active course in Bro yet.
+me-relative-of = You are a relative of
+me-relative-none = No citizen has registered you as a relative.
+me-relative-nothing-shared = has not shared any information with you yet
+account-kind-staff = Staff
+account-kind-citizen = Citizen
+account-kind-relative = Relative
+
+## Account
+account-title = My account
+account-name = Name
+account-username = Username
+account-second-factor = Two-step verification
+account-second-factor-on = On
+account-second-factor-off = Not set up
+account-recovery-left = Unused recovery codes
+account-renew-codes = Make new recovery codes
+account-enrol = Set up two-step verification
+account-logout-everywhere = Log out on all devices
+
+## Administration
+admin-title = Administration
+admin-org-kind = Kind
+admin-second-factor = Two-step verification for staff
+admin-second-factor-required = Required
+admin-second-factor-optional = Optional
+admin-second-factor-turn-off = Make two-step verification optional
+admin-second-factor-turn-on = Require two-step verification
+admin-audit-title = Latest events in the audit log
+admin-audit-caption = The 20 newest records in the organisation's audit chain
+admin-units-caption = Units in { $org }
+admin-unit-new = New unit
+admin-unit-create = Create unit
+admin-unit-name-taken = A unit with this name exists already
+admin-users-caption = Users in { $org }
+admin-user-new = New user
+admin-user-create = Create user
+admin-initial-password = First password (at least 12 characters)
+admin-new-password = New password (at least 12 characters)
+admin-username-taken = The username is taken
+admin-no-roles = The user has no roles.
+admin-role-grant = Grant role
+admin-role-revoke = Remove
+admin-role-held = The user already has this role in the unit
+admin-password-reset = Reset password
+admin-deactivate = Deactivate user
+admin-deactivate-intro = The user is logged out everywhere and can no longer log in. The history is kept.
+col-name = Name
+col-kind = Kind
+col-role = Role
+col-roles = Roles
+col-unit = Unit
+col-organisation = Organisation
+col-status = Status
+col-actions = Actions
+col-seq = No.
+col-time = Time
+col-action = Action
+col-outcome = Outcome
+col-object = Object
+status-active = Active
+status-deactivated = Deactivated
+outcome-allowed = Allowed
+outcome-denied = Denied
+flash-saved = The change is saved.
+flash-unit-created = The unit is created.
+flash-user-created = The user is created.
+flash-role-granted = The role is granted.
+flash-role-revoked = The role is removed.
+flash-password-reset = The password is reset, and the user is logged out everywhere.
+flash-user-deactivated = The user is deactivated.
+flash-codes-renewed = New recovery codes are made. The old ones no longer work.
+flash-no-second-factor = Set up two-step verification first.
+
+## Roles
+role-professional = Professional
+role-coordinator = Coordinator
+role-meeting_leader = Meeting leader
+role-visitator = Case authority (visitator)
+role-function_leader = Function leader
+role-manager = Manager
+role-admin = Administrator
+
+## Organisations and units
+org-kind-region = Region
+org-kind-municipality = Municipality
+org-kind-gp_practice = General practice
+org-kind-other_provider = Other provider
+unit-kind-ward = Ward
+unit-kind-outpatient_clinic = Outpatient clinic
+unit-kind-acute_team = Acute team
+unit-kind-social_psychiatry = Social psychiatry
+unit-kind-substance_abuse_treatment = Substance-abuse treatment
+unit-kind-case_authority = Case authority
+unit-kind-job_centre = Job centre
+unit-kind-mpo_unit = Temporary psychiatric care places (MPO)
+unit-kind-gp_practice = GP practice
+unit-kind-administration = Administration
+unit-kind-other = Other
+language-da = Danish
+language-en = English

@@ -1,0 +1,67 @@
+//! `AuditedAccess`: the extractor every handler that touches personal data takes. It asks
+//! `authz` once; an allowed request gets the [`AuditCtx`] that the store's personal-data
+//! functions require (and which they write into the audit log in the same transaction); a
+//! denied request is written to the log as denied and answered as "not found".
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{Authed, Viewer};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use bro_audit::AuditAction;
+use bro_authz::{Permission, decide};
+use bro_store::{AuditCtx, AuditEvent};
+
+pub struct AuditedAccess {
+    pub viewer: Viewer,
+    now_ms: i64,
+}
+
+impl AuditedAccess {
+    /// Decides `permission`: the audit context to act with, or a denial recorded in the log.
+    pub async fn authorize(
+        &self,
+        state: &AppState,
+        permission: Permission,
+    ) -> Result<AuditCtx, AppError> {
+        match decide(&self.viewer.actor, permission) {
+            Some(purpose) => Ok(self.viewer.audit(self.now_ms, purpose.code())),
+            None => {
+                let ctx = self.viewer.audit(self.now_ms, "none");
+                let mut event = AuditEvent::denied(AuditAction::AccessDenied)
+                    .object(permission_object(permission));
+                if let Permission::ReadCitizenRecord(c) = permission {
+                    event = event.subject(c);
+                }
+                state.store.append_audit(&ctx, event).await?;
+                Err(AppError::NotFound)
+            }
+        }
+    }
+
+    /// The audit context for the viewer's own affairs (their account, their sessions).
+    pub fn own(&self) -> AuditCtx {
+        self.viewer.audit(self.now_ms, "own-account")
+    }
+}
+
+fn permission_object(p: Permission) -> String {
+    match p {
+        Permission::AdministerOrg(org) => format!("org:{}", org.0),
+        Permission::ReadCitizenRecord(c) => format!("citizen:{}", c.0),
+    }
+}
+
+impl FromRequestParts<AppState> for AuditedAccess {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Authed(viewer) = Authed::from_request_parts(parts, state).await?;
+        Ok(AuditedAccess {
+            viewer,
+            now_ms: state.clock.now_ms(),
+        })
+    }
+}

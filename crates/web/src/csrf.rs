@@ -1,0 +1,130 @@
+//! CSRF protection for every unsafe request: a signed-by-secrecy double-submit token. The
+//! token lives in a `__Host-` cookie (which no other site or subdomain can set) and must come
+//! back in the form field `csrf_token` or the `x-csrf-token` header (htmx). A cross-site
+//! `Origin` is refused outright.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::cookie_value;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bro_auth::token::{random_token, secrets_equal};
+
+pub const FIELD: &str = "csrf_token";
+pub const HEADER: &str = "x-csrf-token";
+/// Forms are small; anything bigger is refused before it is read.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The request's CSRF token, for forms to echo.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .unwrap_or(CsrfToken(String::new())))
+    }
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Finds `csrf_token=…` in a url-encoded body. Tokens are URL-safe, so no decoding is needed.
+fn form_token(body: &[u8]) -> Option<String> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == FIELD)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn cross_site(req: &Request) -> bool {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return false;
+    };
+    let Some(host) = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
+        return true;
+    };
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    origin_host != host
+}
+
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let cookie_name = state.config.csrf_cookie();
+    let existing = cookie_value(req.headers(), cookie_name).filter(|t| is_token(t));
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+
+    let req = if unsafe_method {
+        let Some(expected) = existing.as_deref() else {
+            return AppError::Csrf.into_response();
+        };
+        // Reject before reading the body.
+        if cross_site(&req) {
+            return AppError::Csrf.into_response();
+        }
+        let header_token = req
+            .headers()
+            .get(HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+            return AppError::Csrf.into_response();
+        };
+        let given = header_token.or_else(|| form_token(&bytes));
+        if !given.is_some_and(|g| secrets_equal(&g, expected)) {
+            return AppError::Csrf.into_response();
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        req
+    };
+
+    let token = existing.clone().unwrap_or_else(random_token);
+    let mut req = req;
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut res = next.run(req).await;
+    res.extensions_mut().insert(CsrfToken(token.clone()));
+    if existing.is_none() {
+        if let Ok(v) = HeaderValue::from_str(&state.config.cookie(cookie_name, &token, true)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_token_among_fields() {
+        let t = "a".repeat(43);
+        let body = format!("username=x&{FIELD}={t}&password=y");
+        assert_eq!(form_token(body.as_bytes()), Some(t));
+        assert_eq!(form_token(b"username=x"), None);
+    }
+}

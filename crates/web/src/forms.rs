@@ -1,0 +1,83 @@
+//! Post/redirect/get helpers: a one-shot "flash" message carried by a cookie holding only a
+//! Fluent key (never personal data), and safe local redirects.
+
+use crate::AppState;
+use crate::session::cookie_value;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+const FLASH_COOKIE: &str = "bro_flash";
+
+/// The flash message key of this request, if any.
+#[derive(Debug, Clone, Default)]
+pub struct Flash(pub Option<String>);
+
+impl Flash {
+    /// The message in the page's language.
+    pub fn text(&self, chrome: &crate::views::Chrome) -> Option<String> {
+        self.0.as_deref().map(|k| chrome.t(k))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Flash {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Flash>().cloned().unwrap_or_default())
+    }
+}
+
+fn is_flash_key(k: &str) -> bool {
+    k.starts_with("flash-")
+        && k.len() < 64
+        && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+}
+
+/// Layer: reads the flash cookie and clears it once a page has shown it.
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let flash = cookie_value(req.headers(), FLASH_COOKIE).filter(|k| is_flash_key(k));
+    let had = flash.is_some();
+    req.extensions_mut().insert(Flash(flash));
+    let mut res = next.run(req).await;
+    if had && res.status().is_success() {
+        if let Ok(v) = HeaderValue::from_str(&state.config.expired_cookie(FLASH_COOKIE)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Redirects (303) to `to` and shows `key` there.
+pub fn redirect_with_flash(state: &AppState, to: &str, key: &'static str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    if let Ok(v) = HeaderValue::from_str(&state.config.cookie(FLASH_COOKIE, key, true)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A path on this site to go back to; anything else (other hosts, `//evil`) becomes "/".
+pub fn local_path(candidate: &str) -> &str {
+    let ok = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.contains('\\')
+        && !candidate.chars().any(char::is_control);
+    if ok { candidate } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/admin/users"), "/admin/users");
+        assert_eq!(local_path("//evil.example"), "/");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path("/\\evil"), "/");
+        assert!(is_flash_key("flash-saved"));
+        assert!(!is_flash_key("<script>"));
+    }
+}

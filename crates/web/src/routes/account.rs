@@ -1,0 +1,223 @@
+//! The user's own account: second factor enrolment, recovery codes.
+
+use crate::AppState;
+use crate::csrf::CsrfToken;
+use crate::error::AppError;
+use crate::forms::{Flash, redirect_with_flash};
+use crate::session::{Authed, MaybeViewer, Viewer};
+use crate::views::pages::{AccountView, EnrolView};
+use crate::views::{Chrome, FormErrors};
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use bro_auth::totp;
+use bro_store::SessionStage;
+use serde::Deserialize;
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    Authed(viewer): Authed,
+) -> Result<Response, AppError> {
+    let chrome = Chrome::new(
+        &state,
+        crate::i18n::language(&headers),
+        csrf,
+        "/account",
+        Some(&viewer),
+    );
+    let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
+    let flash = flash.text(&chrome);
+    render_account(chrome, flash, &viewer, recovery_left, None)
+}
+
+fn render_account(
+    chrome: Chrome,
+    flash: Option<String>,
+    viewer: &Viewer,
+    recovery_left: i64,
+    new_codes: Option<Vec<String>>,
+) -> Result<Response, AppError> {
+    let view = AccountView {
+        flash,
+        display_name: viewer.user.display_name.clone(),
+        username: viewer.user.username.clone(),
+        totp_enabled: viewer.user.totp_enabled,
+        recovery_left,
+        new_codes,
+        chrome,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+/// A viewer who may set up the second factor: fully logged in, or held at enrolment.
+fn enrolling(found: crate::session::SessionState) -> Result<Viewer, AppError> {
+    match found.viewer {
+        Some(v)
+            if matches!(v.stage(), SessionStage::Full | SessionStage::Enrolment)
+                && !v.user.totp_enabled =>
+        {
+            Ok(v)
+        }
+        Some(v) if v.stage() == SessionStage::Full => Err(AppError::NotFound),
+        _ => Err(AppError::LoginRequired),
+    }
+}
+
+fn enrol_page(
+    chrome: Chrome,
+    viewer: &Viewer,
+    secret: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let url = totp::provisioning_url(&secret, &viewer.user.username)?;
+    let view = EnrolView {
+        required: viewer.stage() == SessionStage::Enrolment,
+        qr_svg: totp::qr_svg(&url)?,
+        secret,
+        errors,
+        recovery_codes: None,
+        chrome,
+    };
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+fn chrome_for(state: &AppState, headers: &HeaderMap, csrf: String, viewer: &Viewer) -> Chrome {
+    let shown = (viewer.stage() == SessionStage::Full).then_some(viewer);
+    Chrome::new(
+        state,
+        crate::i18n::language(headers),
+        csrf,
+        "/account/second-factor",
+        shown,
+    )
+}
+
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    MaybeViewer(found): MaybeViewer,
+) -> Result<Response, AppError> {
+    let viewer = enrolling(found)?;
+    let chrome = chrome_for(&state, &headers, csrf, &viewer);
+    enrol_page(
+        chrome,
+        &viewer,
+        totp::new_secret(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct EnrolForm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    MaybeViewer(found): MaybeViewer,
+    Form(form): Form<EnrolForm>,
+) -> Result<Response, AppError> {
+    let viewer = enrolling(found)?;
+    let chrome = chrome_for(&state, &headers, csrf, &viewer);
+    let now = state.clock.now_ms();
+    // The secret travels in the form between the two steps; it is the user's own and only
+    // becomes active once a code made from it is shown.
+    let secret_ok = form.secret.len() >= 26
+        && form.secret.len() <= 64
+        && form.secret.bytes().all(|b| b.is_ascii_alphanumeric());
+    let secret = if secret_ok {
+        form.secret
+    } else {
+        totp::new_secret()
+    };
+    let step = if secret_ok {
+        totp::verify(&secret, &form.code, u64::try_from(now / 1000).unwrap_or(0))?
+    } else {
+        None
+    };
+    let Some(step) = step else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            &chrome,
+            "code",
+            if form.code.trim().is_empty() {
+                "totp-code-required"
+            } else {
+                "totp-code-wrong"
+            },
+        );
+        return enrol_page(
+            chrome,
+            &viewer,
+            secret,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let (codes, digests) = totp::new_recovery_codes();
+    let audit = viewer.audit(now, "own-account");
+    state
+        .store
+        .enable_totp(&audit, viewer.user.id, secret, digests)
+        .await?;
+    state.store.accept_totp_step(viewer.user.id, step).await?;
+    if viewer.stage() == SessionStage::Enrolment {
+        state
+            .store
+            .complete_session(&audit, &viewer.session.id_hash)
+            .await?;
+    }
+    let view = EnrolView {
+        required: false,
+        qr_svg: String::new(),
+        secret: String::new(),
+        errors: FormErrors::default(),
+        recovery_codes: Some(codes),
+        chrome,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+pub async fn renew_recovery_codes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    Authed(viewer): Authed,
+) -> Result<Response, AppError> {
+    if !viewer.user.totp_enabled {
+        return Ok(redirect_with_flash(
+            &state,
+            "/account",
+            "flash-no-second-factor",
+        ));
+    }
+    let (codes, digests) = totp::new_recovery_codes();
+    let audit = viewer.audit(state.clock.now_ms(), "own-account");
+    state
+        .store
+        .replace_recovery_codes(&audit, viewer.user.id, digests)
+        .await?;
+    let chrome = Chrome::new(
+        &state,
+        crate::i18n::language(&headers),
+        csrf,
+        "/account",
+        Some(&viewer),
+    );
+    let flash = Some(chrome.t("flash-codes-renewed"));
+    let left = i64::try_from(codes.len()).unwrap_or(0);
+    render_account(chrome, flash, &viewer, left, Some(codes))
+}

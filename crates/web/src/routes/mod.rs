@@ -1,0 +1,73 @@
+//! The route table. Each route says which extractor guards it: `Authed`/`AuditedAccess` for
+//! logged-in pages (with `authz` deciding inside), `Pending` for the second login step, and
+//! nothing for the few public pages (login, health, static files).
+
+mod account;
+mod admin;
+mod errors;
+mod health;
+mod home;
+mod login;
+
+use crate::AppState;
+use crate::error::AppError;
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+
+pub fn router(state: AppState) -> Router {
+    let hsts = state.config.hsts;
+    Router::new()
+        .route("/", get(home::root))
+        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/second-factor",
+            get(login::second_factor_form).post(login::second_factor_submit),
+        )
+        .route("/logout", post(login::logout))
+        .route("/logout/everywhere", post(login::logout_everywhere))
+        .route("/home", get(home::home))
+        .route("/me", get(home::me))
+        .route("/context", post(home::switch_context))
+        .route("/language", post(home::language))
+        .route("/account", get(account::page))
+        .route(
+            "/account/second-factor",
+            get(account::enrol_form).post(account::enrol_submit),
+        )
+        .route(
+            "/account/recovery-codes",
+            post(account::renew_recovery_codes),
+        )
+        .route("/admin", get(admin::overview))
+        .route("/admin/settings", post(admin::settings))
+        .route("/admin/units", get(admin::units).post(admin::create_unit))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route("/admin/users/{id}", get(admin::user))
+        .route("/admin/users/{id}/roles", post(admin::grant_role))
+        .route(
+            "/admin/users/{id}/roles/{assignment}/revoke",
+            post(admin::revoke_role),
+        )
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/users/{id}/deactivate", post(admin::deactivate))
+        .fallback(|| async { AppError::NotFound })
+        .layer(from_fn_with_state(state.clone(), crate::forms::layer))
+        .layer(from_fn_with_state(state.clone(), crate::session::layer))
+        .layer(from_fn_with_state(state.clone(), crate::csrf::layer))
+        .layer(from_fn_with_state(state.clone(), errors::render))
+        // Health and assets sit outside sessions and CSRF: cheap, and never personal.
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{version}/{*path}", get(crate::assets::serve))
+        .layer(from_fn(
+            move |req, next: axum::middleware::Next| async move {
+                let mut res = next.run(req).await;
+                crate::headers::apply(&mut res, hsts);
+                res
+            },
+        ))
+        .layer(from_fn(crate::request_id::assign))
+        .with_state(state)
+}

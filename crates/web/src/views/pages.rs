@@ -1,0 +1,160 @@
+//! One struct per page template.
+
+use super::{Chrome, FormErrors};
+use askama::Template;
+use bro_domain::{Role, UnitKind};
+use bro_store::{Citizen, RelativeLink, Unit, User};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorView {
+    pub chrome: Chrome,
+    pub title_key: &'static str,
+    pub body_key: &'static str,
+    pub request_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginView {
+    pub chrome: Chrome,
+    pub errors: FormErrors,
+    pub username: String,
+    pub failure: Option<String>,
+    pub expired: bool,
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+pub struct SecondFactorView {
+    pub chrome: Chrome,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+pub struct EnrolView {
+    pub chrome: Chrome,
+    pub errors: FormErrors,
+    pub required: bool,
+    pub secret: String,
+    pub qr_svg: String,
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+pub struct RoleRow {
+    pub role: String,
+    pub unit: String,
+    pub org: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomeView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub name: String,
+    pub roles: Vec<RoleRow>,
+    pub is_admin: bool,
+}
+
+#[derive(Template)]
+#[template(path = "me.html")]
+pub struct MeView {
+    pub chrome: Chrome,
+    pub name: String,
+    pub citizen: Option<Citizen>,
+    pub is_relative: bool,
+    pub links: Vec<RelativeLink>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub display_name: String,
+    pub username: String,
+    pub totp_enabled: bool,
+    pub recovery_left: i64,
+    pub new_codes: Option<Vec<String>>,
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub time: String,
+    pub action: String,
+    pub outcome: String,
+    pub object: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_overview.html")]
+pub struct AdminOverviewView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub org_name: String,
+    pub org_kind_key: &'static str,
+    pub unit_count: usize,
+    pub user_count: usize,
+    pub require_second_factor: bool,
+    pub audit: Vec<AuditRow>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_units.html")]
+pub struct AdminUnitsView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub errors: FormErrors,
+    pub org_name: String,
+    pub units: Vec<Unit>,
+    pub kinds: &'static [UnitKind],
+    pub unit_name: String,
+    pub kind: String,
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub roles: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+pub struct AdminUsersView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub org_name: String,
+    pub users: Vec<UserRow>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_user_new.html")]
+pub struct AdminUserNewView {
+    pub chrome: Chrome,
+    pub errors: FormErrors,
+    pub display_name: String,
+    pub username: String,
+    pub units: Vec<Unit>,
+    pub all_roles: [Role; 7],
+    pub unit: String,
+    pub role: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+pub struct AdminUserView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub errors: FormErrors,
+    pub password_errors: FormErrors,
+    pub user: User,
+    pub units: Vec<Unit>,
+    pub all_roles: [Role; 7],
+    pub unit: String,
+    pub role: String,
+}
