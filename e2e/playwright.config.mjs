@@ -95,6 +95,8 @@ export default defineConfig({
           `test -x ${shellQuote(broBin)} || { echo "e2e: ${broBin} not found; build it first (cargo build -p bro) or set BRO_BIN" >&2; exit 1; }; ` +
           `exec ${shellQuote(broBin)} demo --listen 127.0.0.1:${port} --data-dir ${shellQuote(process.env.BRO_E2E_DATA_DIR)}`,
         cwd: repoRoot,
+        // Request logs would drown the test report; warnings and errors still show.
+        env: { ...process.env, BRO_LOG: process.env.BRO_LOG ?? "warn" },
         url: `${baseURL}/healthz`,
         reuseExistingServer: false,
         timeout: 120_000,

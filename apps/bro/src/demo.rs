@@ -86,7 +86,10 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-const ORGS: &[(&str, OrgKind, &[(&str, UnitKind)])] = &[
+/// An organisation of the demo: name, kind and its units.
+type DemoOrg = (&'static str, OrgKind, &'static [(&'static str, UnitKind)]);
+
+const ORGS: &[DemoOrg] = &[
     (
         "Region Midtjylland",
         OrgKind::Region,

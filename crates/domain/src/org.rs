@@ -71,6 +71,10 @@ closed_enum!(
     }
 );
 
+#[expect(
+    clippy::derivable_impls,
+    reason = "the enum is declared by a macro that takes no variant attributes"
+)]
 impl Default for Language {
     fn default() -> Self {
         Language::Da

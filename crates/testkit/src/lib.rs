@@ -1,1 +1,10 @@
-//! placeholder
+//! Test support: fresh stores on both backends and a real Bro server on a random port.
+//!
+//! PostgreSQL tests use `BRO_TEST_POSTGRES_URL`; each gets its own schema. Without the variable
+//! they announce themselves as skipped, by name, on standard error.
+
+mod app;
+mod store;
+
+pub use app::{Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
+pub use store::{Backend, TestStore};

@@ -108,10 +108,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
     res.extensions_mut().insert(CsrfToken(token.clone()));
-    if existing.is_none() {
-        if let Ok(v) = HeaderValue::from_str(&state.config.cookie(cookie_name, &token, true)) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if existing.is_none()
+        && let Ok(v) = HeaderValue::from_str(&state.config.cookie(cookie_name, &token, true))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
 }

@@ -41,10 +41,11 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     let had = flash.is_some();
     req.extensions_mut().insert(Flash(flash));
     let mut res = next.run(req).await;
-    if had && res.status().is_success() {
-        if let Ok(v) = HeaderValue::from_str(&state.config.expired_cookie(FLASH_COOKIE)) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if had
+        && res.status().is_success()
+        && let Ok(v) = HeaderValue::from_str(&state.config.expired_cookie(FLASH_COOKIE))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
 }

@@ -83,7 +83,8 @@ fn actor_for(user: &User, session: &Session) -> Actor {
             let chosen = session
                 .active_role
                 .and_then(|id| user.roles.iter().find(|r| r.id == id))
-                .or_else(|| user.roles.first());
+                // Without a choice, the first role the user was given.
+                .or_else(|| user.roles.iter().min_by_key(|r| r.id));
             Actor::Staff {
                 user: user.id,
                 home_org: user.org_id.unwrap_or(OrgId(0)),

@@ -1,1 +1,8 @@
+//! The one integration-test binary: store contract tests on both backends, HTTP tests against
+//! a real server, and CLI tests against the real `bro` binary.
 
+mod cli;
+mod contract;
+mod http_admin;
+mod http_login;
+mod http_shell;

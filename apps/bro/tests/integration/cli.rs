@@ -1,0 +1,388 @@
+//! The `bro` binary itself: audit verification against tampering, admin commands on both
+//! backends, refusal of unsafe configuration, and crash safety under SIGKILL.
+
+use bro_audit::AuditAction;
+use bro_testkit::{Backend, TestStore, fixture};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const BRO: &str = env!("CARGO_BIN_EXE_bro");
+
+fn bro(args: &[&str]) -> Output {
+    Command::new(BRO)
+        .args(args)
+        .env_remove("BRO_DATABASE_URL")
+        .env("BRO_LOG", "warn")
+        .output()
+        .expect("run bro")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+async fn drop_append_only_guard(db: &TestStore) {
+    let sql = match db.backend {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
+    };
+    db.raw_sql(sql)
+        .await
+        .expect("an attacker with database access removes the guard");
+}
+
+/// Builds a fresh store with a few audit records in Holstebro's chain, tampers with it as
+/// `tamper` says, and returns what `bro audit verify` printed and its exit code.
+async fn verify_after(backend: Backend, name: &str, tamper: &str) -> Option<(i32, String)> {
+    let db = TestStore::new(backend, name).await?;
+    let f = fixture(&db.store, false).await;
+    let before = bro(&["audit", "verify", "--database", &db.url()]);
+    assert_eq!(
+        before.status.code(),
+        Some(0),
+        "intact before tampering: {}",
+        stdout(&before)
+    );
+    assert!(stdout(&before).starts_with("audit chain intact:"));
+    drop_append_only_guard(&db).await;
+    let tenant = f.holstebro.0;
+    db.raw_sql(&tamper.replace("{t}", &tenant.to_string()))
+        .await
+        .expect("tamper");
+    let after = bro(&["audit", "verify", "--database", &db.url()]);
+    let result = (after.status.code().unwrap_or(-1), stdout(&after));
+    db.cleanup().await;
+    Some(result)
+}
+
+const ALTER: &str = "UPDATE audit_log SET object = 'user:999' WHERE tenant_id = {t} AND seq = 2";
+const DELETE: &str = "DELETE FROM audit_log WHERE tenant_id = {t} AND seq = 2";
+const REORDER: &str = "UPDATE audit_log SET seq = -1 WHERE tenant_id = {t} AND seq = 2; \
+                       UPDATE audit_log SET seq = 2 WHERE tenant_id = {t} AND seq = 3; \
+                       UPDATE audit_log SET seq = 3 WHERE tenant_id = {t} AND seq = -1;";
+const TRUNCATE_TAIL: &str = "DELETE FROM audit_log WHERE tenant_id = {t} AND seq = (SELECT MAX(seq) FROM audit_log WHERE tenant_id = {t})";
+
+async fn audit_verify_finds_tampering(backend: Backend) {
+    let prefix = format!("cli::audit_verify::{backend:?}");
+    for (what, sql, seq) in [
+        ("altered", ALTER, 2),
+        ("deleted", DELETE, 2),
+        ("reordered", REORDER, 2),
+    ] {
+        let Some((code, out)) = verify_after(backend, &format!("{prefix}::{what}"), sql).await
+        else {
+            return;
+        };
+        assert_eq!(code, 2, "{what}: {out}");
+        assert!(out.contains("audit chain BROKEN"), "{what}: {out}");
+        assert!(
+            out.contains(&format!("sequence number {seq}")),
+            "{what}: {out}"
+        );
+    }
+    let Some((code, out)) = verify_after(backend, &format!("{prefix}::tail"), TRUNCATE_TAIL).await
+    else {
+        return;
+    };
+    assert_eq!(code, 2, "removed newest record: {out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_finds_tampering_on_sqlite() {
+    audit_verify_finds_tampering(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_finds_tampering_on_postgres() {
+    audit_verify_finds_tampering(Backend::Postgres).await;
+}
+
+async fn admin_commands(backend: Backend) {
+    let Some(db) = TestStore::new(backend, &format!("cli::admin_commands::{backend:?}")).await
+    else {
+        return;
+    };
+    let url = db.url();
+    let run = |args: &[&str]| {
+        let mut all = vec!["admin", "--database", url.as_str()];
+        all.extend_from_slice(args);
+        bro(&all)
+    };
+    let ok = |o: Output| {
+        assert!(
+            o.status.success(),
+            "{}{}",
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    ok(run(&[
+        "create-org",
+        "--name",
+        "Struer Kommune",
+        "--kind",
+        "municipality",
+    ]));
+    ok(run(&[
+        "create-unit",
+        "--org",
+        "Struer Kommune",
+        "--name",
+        "Socialpsykiatri Struer",
+        "--kind",
+        "social_psychiatry",
+    ]));
+    let create = Command::new(BRO)
+        .args([
+            "admin",
+            "--database",
+            &url,
+            "create-user",
+            "--org",
+            "Struer Kommune",
+            "--username",
+            "tove",
+            "--name",
+            "Tove Tovholder",
+            "--unit",
+            "Socialpsykiatri Struer",
+            "--role",
+            "coordinator",
+        ])
+        .env("BRO_PASSWORD", "a-long-cli-password")
+        .output()
+        .expect("run");
+    ok(create);
+    ok(run(&[
+        "grant-role",
+        "--username",
+        "tove",
+        "--org",
+        "Struer Kommune",
+        "--unit",
+        "Socialpsykiatri Struer",
+        "--role",
+        "meeting_leader",
+    ]));
+    let user = db.store.user_by_username("tove").await.expect("created");
+    assert_eq!(db.store.roles(user.id).await.expect("roles").len(), 2);
+    let reset = Command::new(BRO)
+        .args([
+            "admin",
+            "--database",
+            &url,
+            "reset-password",
+            "--username",
+            "tove",
+        ])
+        .env("BRO_PASSWORD", "another-long-password")
+        .output()
+        .expect("run");
+    ok(reset);
+    let creds = db.store.credentials("tove").await.expect("c").expect("e");
+    assert!(
+        bro_auth::password::verify_password(
+            "another-long-password".into(),
+            Some(creds.password_hash)
+        )
+        .await
+    );
+    ok(run(&["deactivate", "--username", "tove"]));
+    assert!(
+        !db.store
+            .credentials("tove")
+            .await
+            .expect("c")
+            .expect("e")
+            .active
+    );
+    // Bad input is refused with a reason, and nothing is written.
+    let bad = run(&["create-org", "--name", "X", "--kind", "kingdom"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown organisation kind"));
+    let short = Command::new(BRO)
+        .args([
+            "admin",
+            "--database",
+            &url,
+            "create-user",
+            "--org",
+            "Struer Kommune",
+            "--username",
+            "kort",
+            "--name",
+            "Kort",
+            "--unit",
+            "Socialpsykiatri Struer",
+            "--role",
+            "professional",
+        ])
+        .env("BRO_PASSWORD", "short")
+        .output()
+        .expect("run");
+    assert!(!short.status.success());
+    assert!(db.store.credentials("kort").await.expect("c").is_none());
+    ok(bro(&["audit", "verify", "--database", &url]));
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_on_sqlite() {
+    admin_commands(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_on_postgres() {
+    admin_commands(Backend::Postgres).await;
+}
+
+#[test]
+fn serve_refuses_an_unsafe_configuration() {
+    let run = |envs: &[(&str, &str)]| {
+        let mut c = Command::new(BRO);
+        c.arg("serve").env("BRO_LOG", "warn");
+        for k in [
+            "BRO_SECRET_KEY",
+            "BRO_SECURE_COOKIES",
+            "BRO_LISTEN",
+            "BRO_DATABASE_URL",
+            "BRO_CONFIG",
+        ] {
+            c.env_remove(k);
+        }
+        c.envs(envs.iter().copied());
+        c.output().expect("run")
+    };
+    let db = ("BRO_DATABASE_URL", "sqlite:///nonexistent-dir/never.db");
+    let no_key = run(&[db]);
+    assert!(!no_key.status.success());
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("no secret_key"));
+    let key = ("BRO_SECRET_KEY", "0123456789abcdef0123456789abcdef-key");
+    let insecure = run(&[
+        db,
+        key,
+        ("BRO_SECURE_COOKIES", "false"),
+        ("BRO_LISTEN", "0.0.0.0:8080"),
+    ]);
+    assert!(!insecure.status.success());
+    assert!(
+        String::from_utf8_lossy(&insecure.stderr)
+            .contains("secure_cookies = false is allowed only on a loopback address")
+    );
+}
+
+/// Kills `bro serve` with SIGKILL in the middle of a burst of writes: every transaction is
+/// whole or absent, and the audit chain still verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_writes_leaves_a_verifiable_chain() {
+    let db = TestStore::new(Backend::Sqlite, "cli::sigkill")
+        .await
+        .expect("sqlite");
+    fixture(&db.store, false).await;
+    let mut child = Command::new(BRO)
+        .arg("serve")
+        .env("BRO_DATABASE_URL", db.url())
+        .env("BRO_SECRET_KEY", "0123456789abcdef0123456789abcdef-key")
+        .env("BRO_SECURE_COOKIES", "false")
+        .env("BRO_LISTEN", "127.0.0.1:0")
+        .env("BRO_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start bro serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("bro serve printed its address")
+            .expect("line");
+        if let Some(at) = line.find("\"addr\":\"") {
+            let rest = &line[at + 8..];
+            break rest[..rest.find('"').expect("quote")].to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    let base = format!("http://{addr}");
+    // The kill comes once this many writes have been answered, with more in flight.
+    const KILL_AFTER: usize = 150;
+    let answered = Arc::new(AtomicUsize::new(0));
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let base = base.clone();
+        let answered = answered.clone();
+        let enough = enough.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
+            let page = client
+                .get(format!("{base}/login"))
+                .send()
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            let marker = "name=\"csrf_token\" value=\"";
+            let at = page.find(marker)? + marker.len();
+            let token = page[at..].split('"').next()?.to_owned();
+            for j in 0..1000 {
+                let name = format!("burst-{i}-{j}");
+                let form = [
+                    ("username", name.as_str()),
+                    ("password", "wrong-password-here"),
+                    ("csrf_token", token.as_str()),
+                ];
+                let Ok(r) = client
+                    .post(format!("{base}/login"))
+                    .form(&form)
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                assert!(
+                    matches!(r.status().as_u16(), 401 | 429),
+                    "a refused login, not {}",
+                    r.status()
+                );
+                if answered.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
+                    enough.notify_one();
+                }
+            }
+            Some(())
+        }));
+    }
+    enough.notified().await;
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    for t in tasks {
+        let _ = t.await;
+    }
+    let verify = bro(&["audit", "verify", "--database", &db.url()]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    // Every failed login wrote its audit record and its throttle row together, or neither.
+    let records = db
+        .store
+        .audit_records(0, 0, 1_000_000)
+        .await
+        .expect("records");
+    let failed = records
+        .iter()
+        .filter(|r| r.fields.action == AuditAction::LoginFailed.code())
+        .count();
+    let rows = db
+        .store
+        .login_failures_since("address:127.0.0.1", 0)
+        .await
+        .expect("rows");
+    assert!(failed > 0, "the burst wrote something before the kill");
+    assert_eq!(i64::try_from(failed).expect("count"), rows);
+    db.cleanup().await;
+}

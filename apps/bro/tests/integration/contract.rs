@@ -1,0 +1,419 @@
+//! Repository contract tests: written once, run on SQLite and on PostgreSQL.
+
+use bro_audit::{AuditAction, ChainVerifier, Outcome, PLATFORM_TENANT};
+use bro_domain::{AccountKind, Cpr, Name, OrgKind, Role, UnitKind, Username};
+use bro_store::{
+    AuditCtx, AuditEvent, DynStore, NewCitizen, NewOrganisation, NewSession, NewUnit, NewUser,
+    SessionStage, StoreError,
+};
+use bro_testkit::{TestStore, fixture};
+
+async fn verify_all(store: &DynStore) -> i64 {
+    let mut total = 0;
+    for tenant in store.audit_tenants().await.expect("tenants") {
+        let mut v = ChainVerifier::new(tenant);
+        for r in store
+            .audit_records(tenant, 0, 1_000_000)
+            .await
+            .expect("records")
+        {
+            v.push(&r).unwrap_or_else(|b| panic!("chain broken: {b:?}"));
+        }
+        total += v
+            .finish(store.audit_head(tenant).await.expect("head"))
+            .expect("head matches");
+    }
+    total
+}
+
+fn ctx(tenant: i64) -> AuditCtx {
+    AuditCtx::system(tenant, 1_000, "test")
+}
+
+fn name(s: &str) -> Name {
+    Name::parse(s).expect("name")
+}
+
+async fn organisations_and_units(db: &TestStore) {
+    let s = &db.store;
+    let org = s
+        .create_organisation(
+            &ctx(PLATFORM_TENANT),
+            NewOrganisation {
+                name: name("Struer Kommune"),
+                kind: OrgKind::Municipality,
+                require_second_factor: true,
+            },
+        )
+        .await
+        .expect("create org");
+    let again = s
+        .create_organisation(
+            &ctx(PLATFORM_TENANT),
+            NewOrganisation {
+                name: name("Struer Kommune"),
+                kind: OrgKind::Municipality,
+                require_second_factor: true,
+            },
+        )
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "names are unique: {again:?}"
+    );
+    let unit = s
+        .create_unit(
+            &ctx(org.0),
+            NewUnit {
+                org_id: org,
+                name: name("Jobcenter Struer"),
+                kind: UnitKind::JobCentre,
+            },
+        )
+        .await
+        .expect("unit");
+    let dup = s
+        .create_unit(
+            &ctx(org.0),
+            NewUnit {
+                org_id: org,
+                name: name("Jobcenter Struer"),
+                kind: UnitKind::JobCentre,
+            },
+        )
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))));
+    let units = s.units(org).await.expect("units");
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0].id, unit);
+    assert_eq!(units[0].kind, UnitKind::JobCentre);
+    assert_eq!(
+        s.organisation(org).await.expect("org").name,
+        "Struer Kommune"
+    );
+    assert_eq!(
+        s.organisation_by_name("Struer Kommune")
+            .await
+            .expect("by name")
+            .id,
+        org
+    );
+    s.set_require_second_factor(&ctx(org.0), org, false)
+        .await
+        .expect("setting");
+    assert!(
+        !s.organisation(org)
+            .await
+            .expect("org")
+            .require_second_factor
+    );
+    assert!(matches!(
+        s.organisation(bro_domain::OrgId(9999)).await,
+        Err(StoreError::NotFound)
+    ));
+    // Organisation, unit and setting: three records in the organisation's own chain.
+    assert_eq!(verify_all(s).await, 3);
+}
+
+async fn users_roles_and_scoping(db: &TestStore) {
+    let s = &db.store;
+    let f = fixture(s, true).await;
+    // An admin's organisation scope: another organisation's user is not found, and the
+    // attempt is recorded as denied.
+    let h = ctx(f.holstebro.0);
+    assert_eq!(
+        s.user(&h, Some(f.holstebro), f.koord)
+            .await
+            .expect("own org")
+            .username,
+        "koord"
+    );
+    assert!(matches!(
+        s.user(&h, Some(f.holstebro), f.prof_r).await,
+        Err(StoreError::NotFound)
+    ));
+    let last = s.recent_audit(f.holstebro.0, 1).await.expect("audit");
+    assert_eq!(last[0].fields.action, AuditAction::UserRead.code());
+    assert_eq!(last[0].fields.outcome, Outcome::Denied);
+
+    let users = s.users_of_org(&h, f.holstebro).await.expect("list");
+    let mut names: Vec<_> = users.iter().map(|u| u.username.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["admin-h", "koord"],
+        "only the organisation's own staff"
+    );
+    let koord = users.iter().find(|u| u.username == "koord").expect("koord");
+    assert_eq!(koord.roles.len(), 1);
+    assert_eq!(koord.roles[0].role, Role::Coordinator);
+
+    let granted = s
+        .grant_role(&h, f.koord, f.holstebro_unit, Role::Professional)
+        .await
+        .expect("grant");
+    assert!(matches!(
+        s.grant_role(&h, f.koord, f.holstebro_unit, Role::Professional)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(s.roles(f.koord).await.expect("roles").len(), 2);
+    s.revoke_role(&h, f.koord, granted).await.expect("revoke");
+    assert!(matches!(
+        s.revoke_role(&h, f.koord, granted).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(s.roles(f.koord).await.expect("roles").len(), 1);
+
+    let hash = bro_auth::password::hash_password("another-long-password".into())
+        .await
+        .expect("hash");
+    let dup = NewUser {
+        org_id: Some(f.holstebro),
+        username: Username::parse("koord").expect("u"),
+        display_name: name("Someone Else"),
+        password_hash: hash,
+        kind: AccountKind::Staff,
+        citizen_id: None,
+        initial_role: Some((f.holstebro_unit, Role::Professional)),
+    };
+    assert!(matches!(
+        s.create_user(&h, dup).await,
+        Err(StoreError::Conflict("username"))
+    ));
+    // The failed creation left nothing behind: no role for a user that does not exist.
+    assert_eq!(
+        s.users_of_org(&h, f.holstebro).await.expect("list").len(),
+        2
+    );
+
+    let creds = s
+        .credentials("koord")
+        .await
+        .expect("creds")
+        .expect("exists");
+    assert!(creds.active);
+    assert!(s.credentials("nobody").await.expect("creds").is_none());
+    s.deactivate_user(&h, f.koord).await.expect("deactivate");
+    assert!(
+        !s.credentials("koord")
+            .await
+            .expect("creds")
+            .expect("exists")
+            .active
+    );
+    verify_all(s).await;
+}
+
+async fn sessions_and_second_factor(db: &TestStore) {
+    let s = &db.store;
+    let f = fixture(s, true).await;
+    let h = ctx(f.holstebro.0);
+    let new = |id: &str| NewSession {
+        id_hash: id.into(),
+        user_id: f.koord,
+        stage: SessionStage::Enrolment,
+        created_ms: 1_000,
+        expires_ms: 10_000,
+        active_role: None,
+    };
+    s.create_session(&h, new("a")).await.expect("session a");
+    s.create_session(&h, new("b")).await.expect("session b");
+    let got = s.session("a").await.expect("read").expect("exists");
+    assert_eq!(got.stage, SessionStage::Enrolment);
+    assert_eq!(got.last_seen_ms, 1_000);
+    s.touch_session("a", 2_000).await.expect("touch");
+    assert_eq!(
+        s.session("a")
+            .await
+            .expect("read")
+            .expect("exists")
+            .last_seen_ms,
+        2_000
+    );
+    s.complete_session(&h, "a").await.expect("complete");
+    assert_eq!(
+        s.session("a").await.expect("read").expect("exists").stage,
+        SessionStage::Full
+    );
+
+    s.enable_totp(
+        &h,
+        f.koord,
+        "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into(),
+        vec!["r1".into(), "r2".into()],
+    )
+    .await
+    .expect("totp");
+    assert!(
+        s.credentials("koord")
+            .await
+            .expect("c")
+            .expect("e")
+            .totp_secret
+            .is_some()
+    );
+    assert_eq!(s.unused_recovery_codes(f.koord).await.expect("n"), 2);
+    assert!(s.use_recovery_code(&h, f.koord, "r1").await.expect("use"));
+    assert!(
+        !s.use_recovery_code(&h, f.koord, "r1")
+            .await
+            .expect("reuse refused")
+    );
+    assert_eq!(s.unused_recovery_codes(f.koord).await.expect("n"), 1);
+    assert!(s.accept_totp_step(f.koord, 100).await.expect("step"));
+    assert!(
+        !s.accept_totp_step(f.koord, 100)
+            .await
+            .expect("replay refused")
+    );
+    assert!(
+        !s.accept_totp_step(f.koord, 99)
+            .await
+            .expect("older refused")
+    );
+
+    s.delete_session(&h, "a").await.expect("delete");
+    assert!(s.session("a").await.expect("read").is_none());
+    assert_eq!(
+        s.delete_user_sessions(&h, f.koord)
+            .await
+            .expect("everywhere"),
+        1
+    );
+    s.create_session(&h, new("c")).await.expect("session c");
+    assert_eq!(s.purge_expired_sessions(10_000).await.expect("purge"), 1);
+    verify_all(s).await;
+}
+
+async fn login_throttle(db: &TestStore) {
+    let s = &db.store;
+    let c = AuditCtx {
+        at_ms: 5_000,
+        ..ctx(PLATFORM_TENANT)
+    };
+    let keys = vec!["account:x".to_owned(), "address:1.2.3.4".to_owned()];
+    for _ in 0..3 {
+        s.record_login_failure(&c, AuditAction::LoginFailed, &keys)
+            .await
+            .expect("failure");
+    }
+    assert_eq!(s.login_failures_since("account:x", 0).await.expect("n"), 3);
+    assert_eq!(
+        s.login_failures_since("account:x", 6_000).await.expect("n"),
+        0
+    );
+    s.clear_login_failures("account:x").await.expect("clear");
+    assert_eq!(s.login_failures_since("account:x", 0).await.expect("n"), 0);
+    assert_eq!(
+        s.login_failures_since("address:1.2.3.4", 0)
+            .await
+            .expect("n"),
+        3
+    );
+    assert_eq!(verify_all(s).await, 3);
+}
+
+async fn citizens_and_relatives(db: &TestStore) {
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let c = ctx(PLATFORM_TENANT);
+    let citizen = s.citizen(&c, f.citizen).await.expect("read");
+    assert_eq!(citizen.cpr, Cpr::parse("7105852345").expect("cpr"));
+    assert_eq!(citizen.given_name, "Mads");
+    let read = s.recent_audit(PLATFORM_TENANT, 1).await.expect("audit");
+    assert_eq!(read[0].fields.action, AuditAction::CitizenRead.code());
+    assert_eq!(read[0].fields.subject_citizen_id, Some(f.citizen));
+    let dup = NewCitizen {
+        cpr: Cpr::parse("7105852345").expect("cpr"),
+        given_name: name("X"),
+        family_name: name("Y"),
+        address: String::new(),
+        postal_code: String::new(),
+        city: String::new(),
+    };
+    assert!(matches!(
+        s.create_citizen(&c, dup.clone()).await,
+        Err(StoreError::Conflict("cpr"))
+    ));
+    // A batch with one duplicate saves nothing.
+    let before = s.count_citizens().await.expect("count");
+    let fresh = NewCitizen {
+        cpr: Cpr::parse("6101904123").expect("cpr"),
+        ..dup.clone()
+    };
+    assert!(s.create_citizens(&c, vec![fresh, dup]).await.is_err());
+    assert_eq!(s.count_citizens().await.expect("count"), before);
+    let links = s.relatives_links(&c, f.relative).await.expect("links");
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].citizen_name, "Mads Nørgaard");
+    verify_all(s).await;
+}
+
+async fn audit_chain_under_concurrency(db: &TestStore) {
+    let s = db.store.clone();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let tenant = i % 2;
+            s.append_audit(
+                &ctx(tenant),
+                AuditEvent::allowed(AuditAction::AccessDenied).object(format!("n:{i}")),
+            )
+            .await
+        }));
+    }
+    for t in tasks {
+        t.await.expect("join").expect("append");
+    }
+    assert_eq!(verify_all(&s).await, 40, "no fork, no loss");
+    assert_eq!(s.audit_head(0).await.expect("head").expect("exists").0, 20);
+}
+
+async fn audit_log_refuses_changes(db: &TestStore) {
+    let s = &db.store;
+    s.append_audit(&ctx(7), AuditEvent::allowed(AuditAction::Logout))
+        .await
+        .expect("append");
+    let update = db.raw_sql("UPDATE audit_log SET action = 'x'").await;
+    assert!(update.expect_err("updates refused").contains("append-only"));
+    let delete = db.raw_sql("DELETE FROM audit_log").await;
+    assert!(delete.expect_err("deletes refused").contains("append-only"));
+    assert_eq!(verify_all(s).await, 1);
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = bro_testkit::TestStore::new(bro_testkit::Backend::Sqlite, concat!("sqlite::", stringify!($name))).await.expect("sqlite");
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = bro_testkit::TestStore::new(bro_testkit::Backend::Postgres, concat!("contract::postgres::", stringify!($name))).await else { return };
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    organisations_and_units,
+    users_roles_and_scoping,
+    sessions_and_second_factor,
+    login_throttle,
+    citizens_and_relatives,
+    audit_chain_under_concurrency,
+    audit_log_refuses_changes,
+);
