@@ -26,6 +26,7 @@ pub async fn run(
     listen: SocketAddr,
     on_bound: impl FnOnce(SocketAddr),
 ) -> Result<(), String> {
+    let login_window_ms = web.login_window_ms;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(store.clone(), clock.clone(), web)?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -33,13 +34,18 @@ pub async fn run(
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     on_bound(addr);
-    // Ended sessions are removed now and then, so the table holds only live ones.
+    // Ended sessions and login failures outside the window are removed now and then, so
+    // those tables hold only what still matters.
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = store.purge_expired_sessions(clock.now_ms()).await {
+            let now = clock.now_ms();
+            if let Err(e) = store.purge_expired_sessions(now).await {
                 tracing::warn!(cause = %e, "session purge failed");
+            }
+            if let Err(e) = store.purge_login_failures(now - login_window_ms).await {
+                tracing::warn!(cause = %e, "login failure purge failed");
             }
         }
     });

@@ -742,6 +742,15 @@ impl LoginThrottleStore for Backend {
             .map_err(err)?;
         Ok(())
     }
+
+    async fn purge_login_failures(&self, before: Timestamp) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM login_failures WHERE at_ms < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(done.rows_affected())
+    }
 }
 
 async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreResult<CitizenId> {

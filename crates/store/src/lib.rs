@@ -127,6 +127,8 @@ pub trait LoginThrottleStore {
     ) -> StoreResult<()>;
     async fn login_failures_since(&self, key: &str, since: Timestamp) -> StoreResult<i64>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    /// Forgets failures older than `before`: they no longer count towards any limit.
+    async fn purge_login_failures(&self, before: Timestamp) -> StoreResult<u64>;
 }
 
 /// Citizens and their relatives.

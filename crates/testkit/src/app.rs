@@ -32,7 +32,11 @@ impl TestApp {
         test_name: &str,
         config: WebConfig,
     ) -> Option<TestApp> {
-        let db = TestStore::new(backend, test_name).await?;
+        Some(Self::on(TestStore::new(backend, test_name).await?, config).await)
+    }
+
+    /// A server on a store the test prepared.
+    pub async fn on(db: TestStore, config: WebConfig) -> TestApp {
         let clock = ManualClock::new(START_MS);
         let config = WebConfig {
             secret_key: "test-secret-key-of-sufficient-length".into(),
@@ -53,13 +57,13 @@ impl TestApp {
             })
             .await;
         });
-        Some(TestApp {
+        TestApp {
             base: format!("http://{addr}"),
             clock,
             db,
             config,
             shutdown: Some(tx),
-        })
+        }
     }
 
     pub fn store(&self) -> &DynStore {

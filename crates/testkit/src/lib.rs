@@ -4,7 +4,9 @@
 //! they announce themselves as skipped, by name, on standard error.
 
 mod app;
+mod outage;
 mod store;
 
 pub use app::{Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
-pub use store::{Backend, TestStore};
+pub use outage::OutageProxy;
+pub use store::{Backend, TestStore, postgres_address, postgres_url};

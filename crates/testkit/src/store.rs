@@ -23,7 +23,8 @@ pub struct TestStore {
     raw: Raw,
 }
 
-fn postgres_url() -> Option<String> {
+/// The PostgreSQL server for tests, from `BRO_TEST_POSTGRES_URL`.
+pub fn postgres_url() -> Option<String> {
     std::env::var("BRO_TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.is_empty())
@@ -40,6 +41,16 @@ fn unique() -> String {
 impl TestStore {
     /// A fresh store, or `None` (after saying so loudly) when PostgreSQL is not configured.
     pub async fn new(backend: Backend, test_name: &str) -> Option<TestStore> {
+        Self::new_via(backend, test_name, None).await
+    }
+
+    /// Like [`TestStore::new`]; with `via`, the store reaches PostgreSQL through that address
+    /// (an [`crate::OutageProxy`]).
+    pub async fn new_via(
+        backend: Backend,
+        test_name: &str,
+        via: Option<std::net::SocketAddr>,
+    ) -> Option<TestStore> {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("bro-test-{}.db", unique()));
@@ -68,7 +79,11 @@ impl TestStore {
                     .execute_raw(&format!("CREATE SCHEMA {schema}"))
                     .await
                     .expect("create schema");
-                let store = PostgresStore::connect(&url, Some(&schema))
+                let store_url = match via {
+                    Some(addr) => with_address(&url, addr),
+                    None => url.clone(),
+                };
+                let store = PostgresStore::connect(&store_url, Some(&schema))
                     .await
                     .expect("connect to schema");
                 store.migrate().await.expect("migrate postgres");
@@ -120,6 +135,31 @@ impl TestStore {
             }
         }
     }
+}
+
+/// `url` with its host and port replaced by `addr`.
+fn with_address(url: &str, addr: std::net::SocketAddr) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let userinfo = authority
+        .rsplit_once('@')
+        .map(|(u, _)| format!("{u}@"))
+        .unwrap_or_default();
+    format!("{scheme}://{userinfo}{addr}/{path}")
+}
+
+/// The host and port of a PostgreSQL URL.
+pub fn postgres_address(url: &str) -> Option<std::net::SocketAddr> {
+    use std::net::ToSocketAddrs;
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split('/').next()?;
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let hostport = if hostport.contains(':') {
+        hostport.to_owned()
+    } else {
+        format!("{hostport}:5432")
+    };
+    hostport.to_socket_addrs().ok()?.next()
 }
 
 /// Drops test schemas left behind by crashed runs more than an hour ago.

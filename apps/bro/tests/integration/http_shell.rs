@@ -150,3 +150,40 @@ async fn a_user_with_several_roles_switches_between_them() {
     assert_eq!(r.status().as_u16(), 404);
     app.stop().await;
 }
+
+/// The database goes away: pages answer 503 in the site's look, /readyz fails, nothing is
+/// lost; when it returns, Bro carries on without a restart (the session survives).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_outage_gives_503_and_bro_recovers_on_postgres() {
+    let name = "http_shell::database_outage_gives_503_and_bro_recovers_on_postgres";
+    let Some(target) = bro_testkit::postgres_url().and_then(|u| bro_testkit::postgres_address(&u))
+    else {
+        eprintln!("SKIPPED (PostgreSQL): {name}: BRO_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let proxy = bro_testkit::OutageProxy::start(target).await;
+    let db = bro_testkit::TestStore::new_via(Backend::Postgres, name, Some(proxy.addr))
+        .await
+        .expect("store");
+    let app = TestApp::on(db, bro_web::WebConfig::default()).await;
+    fixture(app.store(), false).await;
+    let b = app.browser();
+    b.login("koord", FIXTURE_PASSWORD).await;
+    assert_eq!(b.get_text("/home").await.0, 200);
+
+    proxy.cut().await;
+    assert_eq!(b.get_text("/readyz").await.0, 503);
+    let (status, html) = b.get_text("/home").await;
+    assert_eq!(status, 503);
+    assert!(html.contains("Bro er midlertidigt utilgængelig"));
+    assert_eq!(
+        b.get_text("/healthz").await.0,
+        200,
+        "the process itself is up"
+    );
+
+    proxy.restore();
+    assert_eq!(b.get_text("/readyz").await.0, 200);
+    assert_eq!(b.get_text("/home").await.0, 200, "still logged in");
+    app.stop().await;
+}

@@ -24,8 +24,13 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     let res = next.run(req).await;
     let status = res.status();
     let marked = res.extensions().get::<ErrorPage>().copied();
-    let bare_error = (status.is_client_error() || status.is_server_error())
-        && !res.headers().contains_key(header::CONTENT_TYPE);
+    // Errors that are not pages already (framework rejections, empty bodies) get the page.
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let bare_error = (status.is_client_error() || status.is_server_error()) && !is_html;
     let page = match marked {
         Some(p) => p,
         None if bare_error => ErrorPage::for_status(status),

@@ -3,6 +3,9 @@
 
 pub mod pages;
 
+#[cfg(test)]
+mod keys;
+
 use crate::AppState;
 use crate::session::Viewer;
 use bro_authz::Actor;
