@@ -4,10 +4,12 @@
 
 use bro_audit::PLATFORM_TENANT;
 use bro_domain::{
-    AccountKind, CitizenId, Clock, Cpr, Name, OrgId, OrgKind, Role, SystemClock, UnitId, UnitKind,
-    Username,
+    AccountKind, CitizenId, Clock, CourseRole, Cpr, LegalFrame, Name, OrgId, OrgKind, Phase, Role,
+    SystemClock, TargetGroup, UnitId, UnitKind, Username,
 };
-use bro_store::{AuditCtx, DynStore, NewCitizen, NewOrganisation, NewUnit, NewUser};
+use bro_store::{
+    AuditCtx, DynStore, NewCitizen, NewCourse, NewMember, NewOrganisation, NewUnit, NewUser,
+};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -83,6 +85,13 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str, &str)] = &[
         "admin",
         "Region Midtjylland",
         "Regionens administration",
+    ),
+    (
+        "koordinator-rks",
+        "Rikke Skov Thomsen",
+        "coordinator",
+        "Ringkøbing-Skjern Kommune",
+        "Rusmiddelcenter Ringkøbing-Skjern",
     ),
 ];
 
@@ -311,6 +320,159 @@ pub fn citizens(n: usize) -> Result<Vec<NewCitizen>, String> {
     Ok(out)
 }
 
+/// A demo staff member, as created.
+struct DemoStaff {
+    username: &'static str,
+    user: bro_domain::UserId,
+    org: OrgId,
+    unit: UnitId,
+    role: Role,
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// One citizen's course: opened some months ago, moved phase by phase to `phase_index`, with
+/// a team across region, municipality and GP. Acts are recorded as the coordinator's, at the
+/// times they would have happened.
+async fn demo_course(
+    store: &DynStore,
+    staff: &[DemoStaff],
+    citizen: CitizenId,
+    i: usize,
+    phase_index: usize,
+    coordinator: &str,
+    now: i64,
+) -> Result<(), String> {
+    let find = |name: &str| {
+        staff
+            .iter()
+            .find(|s| s.username == name)
+            .ok_or_else(|| format!("demo staff {name} missing"))
+    };
+    let lead = find(coordinator)?;
+    let step = 21 * DAY_MS;
+    let opened = now
+        - (i64::try_from(phase_index).unwrap_or(0) + 1) * step
+        - i64::try_from(i % 17).unwrap_or(0) * DAY_MS;
+    let at = |k: usize| opened + i64::try_from(k).unwrap_or(0) * step;
+    let ctx = |at_ms: i64| AuditCtx {
+        tenant_id: lead.org.0,
+        at_ms,
+        actor_user_id: Some(lead.user),
+        actor_role: Some(lead.role.as_str().to_owned()),
+        actor_unit_id: Some(lead.unit),
+        purpose: "care-team",
+    };
+    let member =
+        |s: &DemoStaff, role: CourseRole, fixed: bool, phone: &str, hours: &str| NewMember {
+            user_id: s.user,
+            org_id: s.org,
+            unit_id: s.unit,
+            role,
+            fixed,
+            phone: phone.to_owned(),
+            mail: format!("{}@bro-demo.dk", s.username),
+            hours: hours.to_owned(),
+        };
+    let mut target_groups = vec![TargetGroup::DualDiagnosis];
+    if i.is_multiple_of(5) {
+        target_groups.push(TargetGroup::FrequentReadmissions);
+    }
+    let mut legal_frames = vec![LegalFrame::Serviceloven, LegalFrame::Sundhedsloven];
+    if i.is_multiple_of(3) {
+        legal_frames.push(LegalFrame::Psykiatriloven);
+    }
+    let new = NewCourse {
+        citizen_id: citizen,
+        target_groups,
+        legal_frames,
+        coordinator: member(
+            lead,
+            CourseRole::SubstanceAbuseCounsellor,
+            true,
+            "96 11 75 00",
+            "Hverdage 8-15",
+        ),
+    };
+    let course = store
+        .open_course(&ctx(opened), new)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut team = vec![(
+        "fagperson",
+        CourseRole::Psychiatrist,
+        true,
+        "78 43 00 00",
+        "Hverdage 8-15.30",
+    )];
+    if i.is_multiple_of(3) || i == 0 {
+        team.push((
+            "laege",
+            CourseRole::Gp,
+            false,
+            "97 42 11 22",
+            "Telefontid 8-9",
+        ));
+    }
+    if coordinator == "koordinator" && (i.is_multiple_of(4) || i == 0) {
+        team.push((
+            "moedeleder",
+            CourseRole::SocialPsychiatryContact,
+            true,
+            "96 11 50 00",
+            "Alle dage 8-22",
+        ));
+    }
+    if coordinator == "koordinator" && i.is_multiple_of(5) {
+        team.push((
+            "visitator",
+            CourseRole::CaseWorker,
+            true,
+            "96 11 52 00",
+            "Man-tors 9-14",
+        ));
+    }
+    if coordinator == "koordinator" && i.is_multiple_of(7) {
+        team.push((
+            "funktionsleder",
+            CourseRole::MpoStaff,
+            false,
+            "96 11 58 00",
+            "Døgnet rundt",
+        ));
+    }
+    for (name, role, fixed, phone, hours) in team {
+        store
+            .add_member(
+                &ctx(opened + DAY_MS),
+                course,
+                member(find(name)?, role, fixed, phone, hours),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let last = Phase::ALL.len() - 1;
+    for k in 1..=phase_index.min(last - 1) {
+        let (from, to) = (Phase::ALL[k - 1], Phase::ALL[k]);
+        store
+            .move_phase(&ctx(at(k)), course, from, to)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    if phase_index == last {
+        store
+            .close_course(
+                &ctx(at(last)),
+                course,
+                "Målene i planen er nået".to_owned(),
+                "Fortsat kontakt med egen læge og bostøtte".to_owned(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// Creates the demo world unless it exists. Returns true when it was created now.
 pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
     if store
@@ -356,6 +518,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
     let hash = bro_auth::password::hash_password(DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| e.to_string())?;
+    let mut staff: Vec<DemoStaff> = Vec::new();
     for (username, display, role, org_name, unit_name) in DEMO_USERS {
         let (_, org, _, unit) = units
             .iter()
@@ -375,6 +538,13 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
             .create_user(&AuditCtx::system(org.0, now, "demo-setup"), new)
             .await
             .map_err(|e| e.to_string())?;
+        staff.push(DemoStaff {
+            username,
+            user: id,
+            org: *org,
+            unit: *unit,
+            role,
+        });
         // The coordinator also works as a professional: shows switching between roles.
         if *username == "koordinator" {
             store
@@ -388,10 +558,25 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
                 .map_err(|e| e.to_string())?;
         }
     }
+    let people = citizens(CITIZENS)?;
+    let holstebro_area: Vec<bool> = people
+        .iter()
+        .map(|c| matches!(c.city.as_str(), "Holstebro" | "Vinderup" | "Vemb"))
+        .collect();
     let ids = store
-        .create_citizens(&platform, citizens(CITIZENS)?)
+        .create_citizens(&platform, people)
         .await
         .map_err(|e| e.to_string())?;
+    for (i, (citizen, in_holstebro)) in ids.iter().zip(holstebro_area).enumerate() {
+        // The citizen who logs in as `borger` is in the planning phase with a full team.
+        let phase_index = if i == 0 { 2 } else { i % Phase::ALL.len() };
+        let coordinator = if in_holstebro || i == 0 {
+            "koordinator"
+        } else {
+            "koordinator-rks"
+        };
+        demo_course(store, &staff, *citizen, i, phase_index, coordinator, now).await?;
+    }
     let borger: CitizenId = *ids.first().ok_or("no citizens")?;
     let citizen = store
         .citizen(&platform, borger)

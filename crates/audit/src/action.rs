@@ -63,6 +63,15 @@ actions! {
     CitizenCreated => "citizen.create",
     CitizenRead => "citizen.read",
     RelativeLinked => "citizen.relative_link",
+    CitizenSearched => "citizen.search",
+    CourseOpened => "course.open",
+    CourseRead => "course.read",
+    CourseListed => "course.list",
+    CoursePhaseChanged => "course.phase_change",
+    CourseClosed => "course.close",
+    TeamMemberAdded => "course.member_add",
+    TeamMemberRemoved => "course.member_remove",
+    CoordinatorChanged => "course.coordinator_change",
     AccessDenied => "access.denied",
 }
 

@@ -2,7 +2,7 @@
 //! person's account kind, their active role in a unit, and (later) care-team membership,
 //! consent and legal basis. Deny by default: anything not allowed here is refused.
 
-use bro_domain::{CitizenId, OrgId, Role, UnitId, UserId};
+use bro_domain::{CitizenId, CourseId, OrgId, Role, UnitId, UserId};
 
 /// The role a staff member is working in right now: one role in one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,67 @@ pub enum Permission {
     AdministerOrg(OrgId),
     /// Read a citizen's own record (name, CPR, address).
     ReadCitizenRecord(CitizenId),
+    /// Find citizens by name or CPR number (to see whose course exists and whose team one is on).
+    SearchCitizens,
+    /// List the courses whose care team the actor is on.
+    ListOwnCourses,
+    /// Open a new course for a citizen, becoming its coordinator.
+    OpenCourse(CitizenId),
+    /// Read a course: `member` says whether the actor is on its care team.
+    ReadCourse {
+        course: CourseId,
+        citizen: CitizenId,
+        member: bool,
+    },
+    /// Change a course (phase, team, closing): `coordinator` says whether the actor coordinates it.
+    ManageCourse {
+        course: CourseId,
+        citizen: CitizenId,
+        coordinator: bool,
+    },
+}
+
+impl Permission {
+    /// The citizen the permission is about, for the audit record of a denial.
+    pub fn subject(self) -> Option<CitizenId> {
+        match self {
+            Permission::AdministerOrg(_)
+            | Permission::SearchCitizens
+            | Permission::ListOwnCourses => None,
+            Permission::ReadCitizenRecord(c) | Permission::OpenCourse(c) => Some(c),
+            Permission::ReadCourse { citizen, .. } | Permission::ManageCourse { citizen, .. } => {
+                Some(citizen)
+            }
+        }
+    }
+
+    /// An opaque reference for the audit record.
+    pub fn object(self) -> String {
+        match self {
+            Permission::AdministerOrg(org) => format!("org:{}", org.0),
+            Permission::ReadCitizenRecord(c) | Permission::OpenCourse(c) => {
+                format!("citizen:{}", c.0)
+            }
+            Permission::SearchCitizens => "citizen-search".to_owned(),
+            Permission::ListOwnCourses => "my-courses".to_owned(),
+            Permission::ReadCourse { course, .. } | Permission::ManageCourse { course, .. } => {
+                format!("course:{}", course.0)
+            }
+        }
+    }
+}
+
+/// Roles that work with citizens' courses. Administrators and managers do not: they see
+/// organisations and indicators, not people.
+pub fn works_with_citizens(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Professional
+            | Role::Coordinator
+            | Role::MeetingLeader
+            | Role::Visitator
+            | Role::FunctionLeader
+    )
 }
 
 /// Why access was granted; stored as the audit record's purpose.
@@ -44,6 +105,10 @@ pub enum Permission {
 pub enum Purpose {
     Administration,
     OwnData,
+    /// Finding a citizen to start or join coordinated work.
+    Search,
+    /// Work as a member of the citizen's care team.
+    CareTeam,
 }
 
 impl Purpose {
@@ -51,6 +116,8 @@ impl Purpose {
         match self {
             Purpose::Administration => "administration",
             Purpose::OwnData => "own-data",
+            Purpose::Search => "search",
+            Purpose::CareTeam => "care-team",
         }
     }
 }
@@ -94,16 +161,31 @@ const fn bro_audit_platform() -> i64 {
 
 /// Decides `permission` for `actor`: `Some(purpose)` when allowed, `None` when denied.
 pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
-    match (actor, permission) {
-        (
-            Actor::Staff {
-                active: Some(a), ..
-            },
-            Permission::AdministerOrg(org),
-        ) if a.role == Role::Admin && a.org_id == org => Some(Purpose::Administration),
-        (Actor::Citizen { citizen, .. }, Permission::ReadCitizenRecord(id)) if *citizen == id => {
-            Some(Purpose::OwnData)
+    let Actor::Staff {
+        active: Some(a), ..
+    } = actor
+    else {
+        return match (actor, permission) {
+            (Actor::Citizen { citizen, .. }, Permission::ReadCitizenRecord(id))
+                if *citizen == id =>
+            {
+                Some(Purpose::OwnData)
+            }
+            _ => None,
+        };
+    };
+    let with_citizens = works_with_citizens(a.role);
+    match permission {
+        Permission::AdministerOrg(org) if a.role == Role::Admin && a.org_id == org => {
+            Some(Purpose::Administration)
         }
+        Permission::SearchCitizens if with_citizens => Some(Purpose::Search),
+        Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
+        Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
+        Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::ManageCourse {
+            coordinator: true, ..
+        } if with_citizens => Some(Purpose::CareTeam),
         _ => None,
     }
 }
@@ -179,5 +261,94 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn courses_are_for_their_care_team() {
+        let course = CourseId(4);
+        let citizen = CitizenId(9);
+        let read = |member| Permission::ReadCourse {
+            course,
+            citizen,
+            member,
+        };
+        let manage = |coordinator| Permission::ManageCourse {
+            course,
+            citizen,
+            coordinator,
+        };
+        for role in [
+            Role::Professional,
+            Role::Coordinator,
+            Role::MeetingLeader,
+            Role::Visitator,
+            Role::FunctionLeader,
+        ] {
+            assert_eq!(
+                decide(&staff(role, 2), read(true)),
+                Some(Purpose::CareTeam),
+                "{role:?}"
+            );
+            assert_eq!(
+                decide(&staff(role, 2), read(false)),
+                None,
+                "{role:?} off the team"
+            );
+            assert_eq!(
+                decide(&staff(role, 2), manage(false)),
+                None,
+                "{role:?} not coordinating"
+            );
+            assert_eq!(
+                decide(&staff(role, 2), Permission::SearchCitizens),
+                Some(Purpose::Search)
+            );
+            assert_eq!(
+                decide(&staff(role, 2), Permission::ListOwnCourses),
+                Some(Purpose::CareTeam)
+            );
+        }
+        for role in [Role::Admin, Role::Manager] {
+            assert_eq!(
+                decide(&staff(role, 2), read(true)),
+                None,
+                "{role:?} sees no people"
+            );
+            assert_eq!(decide(&staff(role, 2), Permission::SearchCitizens), None);
+            assert_eq!(decide(&staff(role, 2), Permission::ListOwnCourses), None);
+        }
+        assert_eq!(
+            decide(&staff(Role::Coordinator, 2), manage(true)),
+            Some(Purpose::CareTeam)
+        );
+        assert_eq!(
+            decide(
+                &staff(Role::Coordinator, 2),
+                Permission::OpenCourse(citizen)
+            ),
+            Some(Purpose::CareTeam)
+        );
+        assert_eq!(
+            decide(
+                &staff(Role::Professional, 2),
+                Permission::OpenCourse(citizen)
+            ),
+            None
+        );
+        let me = Actor::Citizen {
+            user: UserId(5),
+            citizen,
+        };
+        assert_eq!(
+            decide(&me, read(false)),
+            None,
+            "the citizen's own view comes with the plan"
+        );
+        let no_role = Actor::Staff {
+            user: UserId(1),
+            home_org: OrgId(2),
+            active: None,
+        };
+        assert_eq!(decide(&no_role, Permission::SearchCitizens), None);
     }
 }

@@ -16,4 +16,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(OrgId, UnitId, UserId, CitizenId);
+id_type!(OrgId, UnitId, UserId, CitizenId, CourseId, MemberId);

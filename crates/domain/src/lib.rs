@@ -3,6 +3,7 @@
 //! A value of a type in this crate is valid by construction: parse at the edge, then trust.
 
 pub mod clock;
+pub mod course;
 pub mod cpr;
 pub mod ids;
 pub mod org;
@@ -10,8 +11,9 @@ pub mod role;
 pub mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use course::{CourseRole, LegalFrame, Phase, PhaseError, TargetGroup};
 pub use cpr::{Cpr, CprError};
-pub use ids::{CitizenId, OrgId, UnitId, UserId};
+pub use ids::{CitizenId, CourseId, MemberId, OrgId, UnitId, UserId};
 pub use org::{AccountKind, Language, OrgKind, UnitKind};
 pub use role::Role;
 pub use text::{Name, Password, TextError, Username};

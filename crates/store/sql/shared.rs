@@ -14,7 +14,7 @@ use bro_domain::{
 };
 use bro_store::{
     AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
-    NewCitizen, NewOrganisation, NewSession, NewUnit, NewUser, OrgStore, Organisation, RelativeLink,
+    NewCitizen, NewCourse, NewOrganisation, NewSession, NewUnit, NewUser, OrgStore, Organisation, RelativeLink,
     RoleAssignment, Session, SessionStage, SessionStore, StoreError, StoreResult, Unit, User, UserStore,
 };
 use sqlx::Row;
@@ -920,5 +920,432 @@ impl MetaStore for Backend {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(err)?;
         Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Courses and care teams.
+
+use bro_domain::{CourseId, CourseRole, LegalFrame, MemberId, Phase, TargetGroup};
+use bro_domain::course::{decode_set, encode_set};
+use bro_store::{CitizenHit, CitizenQuery, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, Member, NewMember, StaffOption};
+
+async fn course_event(tx: &mut Tx, audit: &AuditCtx, course: CourseId, kind: &str, detail: &str) -> StoreResult<()> {
+    sqlx::query("INSERT INTO course_events (course_id, at_ms, actor_user_id, kind, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(course.0)
+        .bind(audit.at_ms)
+        .bind(audit.actor_user_id.map(|u| u.0))
+        .bind(kind)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The citizen of a course, for the audit record's subject; NotFound when there is no course.
+async fn course_citizen(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, bool)> {
+    let row = sqlx::query("SELECT citizen_id, closed_ms FROM courses WHERE id = $1")
+        .bind(course.0)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+    let closed: Option<i64> = row.try_get("closed_ms").map_err(err)?;
+    Ok((CitizenId(row.try_get("citizen_id").map_err(err)?), closed.is_some()))
+}
+
+async fn insert_member(tx: &mut Tx, audit: &AuditCtx, course: CourseId, m: &NewMember, coordinator: bool) -> StoreResult<MemberId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO care_team_members (course_id, user_id, org_id, unit_id, course_role, fixed, is_coordinator, \
+         contact_phone, contact_mail, contact_hours, added_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(course.0)
+    .bind(m.user_id.0)
+    .bind(m.org_id.0)
+    .bind(m.unit_id.0)
+    .bind(m.role.as_str())
+    .bind(m.fixed)
+    .bind(coordinator)
+    .bind(&m.phone)
+    .bind(&m.mail)
+    .bind(&m.hours)
+    .bind(audit.at_ms)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err("member"))?;
+    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(m.user_id.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)?;
+    course_event(tx, audit, course, "member_added", &name).await?;
+    Ok(MemberId(id))
+}
+
+fn member_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Member> {
+    let role: String = r.try_get("course_role").map_err(err)?;
+    Ok(Member {
+        id: MemberId(r.try_get("id").map_err(err)?),
+        user_id: UserId(r.try_get("user_id").map_err(err)?),
+        name: r.try_get("display_name").map_err(err)?,
+        org_id: OrgId(r.try_get("org_id").map_err(err)?),
+        org_name: r.try_get("org_name").map_err(err)?,
+        unit_name: r.try_get("unit_name").map_err(err)?,
+        role: CourseRole::parse(&role).ok_or_else(|| corrupt("course role"))?,
+        fixed: r.try_get("fixed").map_err(err)?,
+        is_coordinator: r.try_get("is_coordinator").map_err(err)?,
+        phone: r.try_get("contact_phone").map_err(err)?,
+        mail: r.try_get("contact_mail").map_err(err)?,
+        hours: r.try_get("contact_hours").map_err(err)?,
+        added_ms: r.try_get("added_ms").map_err(err)?,
+    })
+}
+
+fn phase_from(s: &str) -> StoreResult<Phase> {
+    Phase::parse(s).ok_or_else(|| corrupt("phase"))
+}
+
+#[async_trait]
+impl CourseStore for Backend {
+    async fn open_course(&self, audit: &AuditCtx, new: NewCourse) -> StoreResult<CourseId> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO courses (citizen_id, phase, target_groups, legal_frames, opened_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.citizen_id.0)
+        .bind(Phase::Identification.as_str())
+        .bind(encode_set(&new.target_groups, TargetGroup::as_str))
+        .bind(encode_set(&new.legal_frames, LegalFrame::as_str))
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("open_course"))?;
+        let course = CourseId(id);
+        course_event(&mut tx, audit, course, "opened", Phase::Identification.as_str()).await?;
+        insert_member(&mut tx, audit, course, &new.coordinator, true).await?;
+        let event = AuditEvent::allowed(AuditAction::CourseOpened).subject(new.citizen_id).object(format!("course:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(course)
+    }
+
+    async fn course_access(&self, course: CourseId, user: UserId) -> StoreResult<CourseAccess> {
+        let row = sqlx::query(
+            "SELECT c.citizen_id, c.closed_ms, m.id AS member_id, m.is_coordinator FROM courses c \
+             LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $2 AND m.removed_ms IS NULL \
+             WHERE c.id = $1",
+        )
+        .bind(course.0)
+        .bind(user.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        let closed: Option<i64> = row.try_get("closed_ms").map_err(err)?;
+        let member: Option<i64> = row.try_get("member_id").map_err(err)?;
+        let coordinator: Option<bool> = row.try_get("is_coordinator").map_err(err)?;
+        Ok(CourseAccess {
+            course_id: course,
+            citizen_id: CitizenId(row.try_get("citizen_id").map_err(err)?),
+            closed: closed.is_some(),
+            membership: member.map(|m| (MemberId(m), coordinator.unwrap_or(false))),
+        })
+    }
+
+    async fn course(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Course> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT c.*, z.cpr, z.given_name, z.family_name FROM courses c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = $1",
+        )
+        .bind(course.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        let citizen_id = CitizenId(row.try_get("citizen_id").map_err(err)?);
+        let given: String = row.try_get("given_name").map_err(err)?;
+        let family: String = row.try_get("family_name").map_err(err)?;
+        let cpr: String = row.try_get("cpr").map_err(err)?;
+        let phase: String = row.try_get("phase").map_err(err)?;
+        let targets: String = row.try_get("target_groups").map_err(err)?;
+        let frames: String = row.try_get("legal_frames").map_err(err)?;
+        let team = sqlx::query(
+            "SELECT m.*, u.display_name, o.name AS org_name, un.name AS unit_name FROM care_team_members m \
+             JOIN users u ON u.id = m.user_id JOIN organisations o ON o.id = m.org_id JOIN units un ON un.id = m.unit_id \
+             WHERE m.course_id = $1 AND m.removed_ms IS NULL ORDER BY m.is_coordinator DESC, m.fixed DESC, u.display_name",
+        )
+        .bind(course.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let events = sqlx::query(
+            "SELECT e.at_ms, e.kind, e.detail, u.display_name FROM course_events e LEFT JOIN users u ON u.id = e.actor_user_id \
+             WHERE e.course_id = $1 ORDER BY e.at_ms DESC, e.id DESC",
+        )
+        .bind(course.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let timeline = events
+            .iter()
+            .map(|r| {
+                Ok(CourseEvent {
+                    at_ms: r.try_get("at_ms").map_err(err)?,
+                    actor_name: r.try_get("display_name").map_err(err)?,
+                    kind: r.try_get("kind").map_err(err)?,
+                    detail: r.try_get("detail").map_err(err)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let result = Course {
+            id: course,
+            citizen_id,
+            citizen_name: format!("{given} {family}"),
+            citizen_cpr: Cpr::parse(&cpr).map_err(|_| corrupt("cpr"))?,
+            phase: phase_from(&phase)?,
+            target_groups: decode_set(&targets, TargetGroup::parse),
+            legal_frames: decode_set(&frames, LegalFrame::parse),
+            opened_ms: row.try_get("opened_ms").map_err(err)?,
+            closed_ms: row.try_get("closed_ms").map_err(err)?,
+            close_reason: row.try_get("close_reason").map_err(err)?,
+            next_step: row.try_get("next_step").map_err(err)?,
+            team: team.iter().map(member_from_row).collect::<StoreResult<_>>()?,
+            timeline,
+        };
+        let event = AuditEvent::allowed(AuditAction::CourseRead).subject(citizen_id).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(result)
+    }
+
+    async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT c.id, c.citizen_id, c.phase, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name \
+             FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
+             WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
+             ORDER BY z.family_name, z.given_name, c.id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let phase: String = r.try_get("phase").map_err(err)?;
+            let role: String = r.try_get("course_role").map_err(err)?;
+            let given: String = r.try_get("given_name").map_err(err)?;
+            let family: String = r.try_get("family_name").map_err(err)?;
+            let summary = CourseSummary {
+                id: CourseId(r.try_get("id").map_err(err)?),
+                citizen_id: CitizenId(r.try_get("citizen_id").map_err(err)?),
+                citizen_name: format!("{given} {family}"),
+                phase: phase_from(&phase)?,
+                my_role: CourseRole::parse(&role).ok_or_else(|| corrupt("course role"))?,
+                i_coordinate: r.try_get("is_coordinator").map_err(err)?,
+                opened_ms: r.try_get("opened_ms").map_err(err)?,
+            };
+            let event = AuditEvent::allowed(AuditAction::CourseListed)
+                .subject(summary.citizen_id)
+                .object(format!("course:{}", summary.id.0));
+            append(&mut tx, audit, &event).await?;
+            out.push(summary);
+        }
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn move_phase(&self, audit: &AuditCtx, course: CourseId, from: Phase, to: Phase) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let done = sqlx::query("UPDATE courses SET phase = $1 WHERE id = $2 AND phase = $3 AND closed_ms IS NULL")
+            .bind(to.as_str())
+            .bind(course.0)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("phase"));
+        }
+        course_event(&mut tx, audit, course, "phase", to.as_str()).await?;
+        let event = AuditEvent::allowed(AuditAction::CoursePhaseChanged).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn close_course(&self, audit: &AuditCtx, course: CourseId, reason: String, next_step: String) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let done = sqlx::query(
+            "UPDATE courses SET phase = $1, closed_ms = $2, close_reason = $3, next_step = $4 WHERE id = $5 AND closed_ms IS NULL",
+        )
+        .bind(Phase::Closure.as_str())
+        .bind(audit.at_ms)
+        .bind(reason)
+        .bind(next_step)
+        .bind(course.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("closed"));
+        }
+        course_event(&mut tx, audit, course, "closed", "").await?;
+        let event = AuditEvent::allowed(AuditAction::CourseClosed).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn add_member(&self, audit: &AuditCtx, course: CourseId, new: NewMember) -> StoreResult<MemberId> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
+        let id = insert_member(&mut tx, audit, course, &new, false).await?;
+        let event = AuditEvent::allowed(AuditAction::TeamMemberAdded).subject(citizen).object(format!("member:{}", id.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn remove_member(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let row = sqlx::query(
+            "SELECT m.is_coordinator, u.display_name FROM care_team_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.id = $1 AND m.course_id = $2 AND m.removed_ms IS NULL",
+        )
+        .bind(member.0)
+        .bind(course.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        if row.try_get::<bool, _>("is_coordinator").map_err(err)? {
+            return Err(StoreError::Conflict("coordinator"));
+        }
+        let name: String = row.try_get("display_name").map_err(err)?;
+        sqlx::query("UPDATE care_team_members SET removed_ms = $1 WHERE id = $2")
+            .bind(audit.at_ms)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        course_event(&mut tx, audit, course, "member_removed", &name).await?;
+        let event = AuditEvent::allowed(AuditAction::TeamMemberRemoved).subject(citizen).object(format!("member:{}", member.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn set_coordinator(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
+        let name: String = sqlx::query_scalar(
+            "SELECT u.display_name FROM care_team_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.id = $1 AND m.course_id = $2 AND m.removed_ms IS NULL",
+        )
+        .bind(member.0)
+        .bind(course.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        // Hand over inside one transaction: there is never none and never two.
+        sqlx::query("UPDATE care_team_members SET is_coordinator = $1 WHERE course_id = $2 AND is_coordinator = $3 AND removed_ms IS NULL")
+            .bind(false)
+            .bind(course.0)
+            .bind(true)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        sqlx::query("UPDATE care_team_members SET is_coordinator = $1 WHERE id = $2")
+            .bind(true)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        course_event(&mut tx, audit, course, "coordinator", &name).await?;
+        let event = AuditEvent::allowed(AuditAction::CoordinatorChanged).subject(citizen).object(format!("member:{}", member.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn search_citizens(&self, audit: &AuditCtx, query: &CitizenQuery, user: UserId, limit: i64) -> StoreResult<Vec<CitizenHit>> {
+        let mut tx = self.begin_write().await?;
+        let select = "SELECT z.id, z.cpr, z.given_name, z.family_name, c.id AS course_id, m.id AS member_id FROM citizens z \
+                      LEFT JOIN courses c ON c.citizen_id = z.id AND c.closed_ms IS NULL \
+                      LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $1 AND m.removed_ms IS NULL";
+        let rows = match query {
+            CitizenQuery::Cpr(cpr) => {
+                let sql = format!("{select} WHERE z.cpr = $2 ORDER BY z.id LIMIT $3");
+                sqlx::query(&sql).bind(user.0).bind(cpr.compact()).bind(limit).fetch_all(&mut *tx).await
+            }
+            CitizenQuery::Name(name) => {
+                // The typed text is matched literally: LIKE's wildcards are escaped.
+                let literal = name.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let pattern = format!("%{literal}%");
+                let sql = format!(
+                    "{select} WHERE LOWER(z.given_name || ' ' || z.family_name) LIKE $2 ESCAPE '\\' \
+                     ORDER BY z.family_name, z.given_name, z.id LIMIT $3"
+                );
+                sqlx::query(&sql).bind(user.0).bind(pattern).bind(limit).fetch_all(&mut *tx).await
+            }
+        }
+        .map_err(err)?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let cpr: String = r.try_get("cpr").map_err(err)?;
+            let given: String = r.try_get("given_name").map_err(err)?;
+            let family: String = r.try_get("family_name").map_err(err)?;
+            let course: Option<i64> = r.try_get("course_id").map_err(err)?;
+            let member: Option<i64> = r.try_get("member_id").map_err(err)?;
+            let hit = CitizenHit {
+                citizen_id: CitizenId(r.try_get("id").map_err(err)?),
+                name: format!("{given} {family}"),
+                cpr: Cpr::parse(&cpr).map_err(|_| corrupt("cpr"))?,
+                open_course: course.map(CourseId),
+                member: member.is_some(),
+            };
+            append(&mut tx, audit, &AuditEvent::allowed(AuditAction::CitizenSearched).subject(hit.citizen_id)).await?;
+            hits.push(hit);
+        }
+        if hits.is_empty() {
+            append(&mut tx, audit, &AuditEvent::allowed(AuditAction::CitizenSearched)).await?;
+        }
+        commit(tx).await?;
+        Ok(hits)
+    }
+
+    async fn staff_options(&self) -> StoreResult<Vec<StaffOption>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
+             FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units un ON un.id = ra.unit_id \
+             JOIN organisations o ON o.id = un.org_id \
+             WHERE u.active = $1 AND ra.role <> 'admin' AND ra.role <> 'manager' \
+             ORDER BY u.display_name, o.name, un.name",
+        )
+        .bind(true)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StaffOption {
+                    user_id: UserId(r.try_get("user_id").map_err(err)?),
+                    name: r.try_get("display_name").map_err(err)?,
+                    unit_id: UnitId(r.try_get("unit_id").map_err(err)?),
+                    unit_name: r.try_get("unit_name").map_err(err)?,
+                    org_id: OrgId(r.try_get("org_id").map_err(err)?),
+                    org_name: r.try_get("org_name").map_err(err)?,
+                })
+            })
+            .collect()
     }
 }

@@ -5,15 +5,17 @@
 //! [`AuditCtx`]: the backend appends the audit record in the same transaction as the work, so
 //! the two commit together or not at all, and no caller can forget the record.
 
+mod course;
 mod error;
 mod types;
 
+pub use course::*;
 pub use error::{StoreError, StoreResult};
 pub use types::*;
 
 use async_trait::async_trait;
 use bro_audit::{AuditAction, AuditRecord};
-use bro_domain::{CitizenId, OrgId, Role, Timestamp, UnitId, UserId};
+use bro_domain::{CitizenId, CourseId, MemberId, OrgId, Phase, Role, Timestamp, UnitId, UserId};
 use std::sync::Arc;
 
 /// Organisations (tenants) and their units.
@@ -159,6 +161,66 @@ pub trait CitizenStore {
     ) -> StoreResult<Vec<RelativeLink>>;
 }
 
+/// Courses of care and their care teams. Reads that show a citizen's data are audited with
+/// the citizen as subject; every change writes a timeline event and an audit record with it.
+#[async_trait]
+pub trait CourseStore {
+    /// Opens a course with its first coordinator; `Conflict("open_course")` when the citizen
+    /// has an open course already.
+    async fn open_course(&self, audit: &AuditCtx, new: NewCourse) -> StoreResult<CourseId>;
+    /// Facts for access decisions: whose course, closed or not, and `user`'s membership.
+    async fn course_access(&self, course: CourseId, user: UserId) -> StoreResult<CourseAccess>;
+    async fn course(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Course>;
+    /// The open courses `user` is on the team of (one audit record per citizen shown).
+    async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>>;
+    /// Moves the phase; `Conflict("phase")` when the course is no longer in `from`.
+    async fn move_phase(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        from: Phase,
+        to: Phase,
+    ) -> StoreResult<()>;
+    async fn close_course(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        reason: String,
+        next_step: String,
+    ) -> StoreResult<()>;
+    /// `Conflict("member")` when the user is on the team already.
+    async fn add_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        new: NewMember,
+    ) -> StoreResult<MemberId>;
+    /// `Conflict("coordinator")` for the coordinator: hand the role over first.
+    async fn remove_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        member: MemberId,
+    ) -> StoreResult<()>;
+    /// Makes `member` the coordinator; the previous one stays on the team.
+    async fn set_coordinator(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        member: MemberId,
+    ) -> StoreResult<()>;
+    /// Citizens matching `query` (one audit record per citizen shown), at most `limit`.
+    async fn search_citizens(
+        &self,
+        audit: &AuditCtx,
+        query: &CitizenQuery,
+        user: UserId,
+        limit: i64,
+    ) -> StoreResult<Vec<CitizenHit>>;
+    /// Active staff and their units in every organisation, for adding team members.
+    async fn staff_options(&self) -> StoreResult<Vec<StaffOption>>;
+}
+
 /// The audit chain.
 #[async_trait]
 pub trait AuditStore {
@@ -195,6 +257,7 @@ pub trait Store:
     + SessionStore
     + LoginThrottleStore
     + CitizenStore
+    + CourseStore
     + AuditStore
     + MetaStore
     + Send
@@ -208,6 +271,7 @@ impl<T> Store for T where
         + SessionStore
         + LoginThrottleStore
         + CitizenStore
+        + CourseStore
         + AuditStore
         + MetaStore
         + Send

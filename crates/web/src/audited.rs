@@ -28,11 +28,9 @@ impl AuditedAccess {
             Some(purpose) => Ok(self.viewer.audit(self.now_ms, purpose.code())),
             None => {
                 let ctx = self.viewer.audit(self.now_ms, "none");
-                let mut event = AuditEvent::denied(AuditAction::AccessDenied)
-                    .object(permission_object(permission));
-                if let Permission::ReadCitizenRecord(c) = permission {
-                    event = event.subject(c);
-                }
+                let mut event =
+                    AuditEvent::denied(AuditAction::AccessDenied).object(permission.object());
+                event.subject = permission.subject();
                 state.store.append_audit(&ctx, event).await?;
                 Err(AppError::NotFound)
             }
@@ -42,13 +40,6 @@ impl AuditedAccess {
     /// The audit context for the viewer's own affairs (their account, their sessions).
     pub fn own(&self) -> AuditCtx {
         self.viewer.audit(self.now_ms, "own-account")
-    }
-}
-
-fn permission_object(p: Permission) -> String {
-    match p {
-        Permission::AdministerOrg(org) => format!("org:{}", org.0),
-        Permission::ReadCitizenRecord(c) => format!("citizen:{}", c.0),
     }
 }
 

@@ -383,6 +383,182 @@ async fn audit_log_refuses_changes(db: &TestStore) {
     assert_eq!(verify_all(s).await, 1);
 }
 
+async fn courses_and_care_teams(db: &TestStore) {
+    use bro_domain::{CourseRole, LegalFrame, Phase, TargetGroup};
+    use bro_store::{CitizenQuery, NewCourse, NewMember};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let h = ctx(f.holstebro.0);
+    let member = |user, org, unit, role| NewMember {
+        user_id: user,
+        org_id: org,
+        unit_id: unit,
+        role,
+        fixed: true,
+        phone: "96 11 75 00".into(),
+        mail: String::new(),
+        hours: "Hverdage".into(),
+    };
+    let new = NewCourse {
+        citizen_id: f.citizen,
+        target_groups: vec![TargetGroup::DualDiagnosis],
+        legal_frames: vec![LegalFrame::Serviceloven, LegalFrame::Psykiatriloven],
+        coordinator: member(
+            f.koord,
+            f.holstebro,
+            f.holstebro_unit,
+            CourseRole::SubstanceAbuseCounsellor,
+        ),
+    };
+    let course = s.open_course(&h, new.clone()).await.expect("open");
+    assert!(
+        matches!(
+            s.open_course(&h, new).await,
+            Err(StoreError::Conflict("open_course"))
+        ),
+        "one open course per citizen"
+    );
+
+    let access = s.course_access(course, f.koord).await.expect("access");
+    assert_eq!(access.citizen_id, f.citizen);
+    assert!(
+        access
+            .membership
+            .is_some_and(|(_, coordinator)| coordinator)
+    );
+    assert!(
+        s.course_access(course, f.prof_r)
+            .await
+            .expect("access")
+            .membership
+            .is_none()
+    );
+
+    let pia = s
+        .add_member(
+            &h,
+            course,
+            member(f.prof_r, f.region, f.region_unit, CourseRole::Psychiatrist),
+        )
+        .await
+        .expect("add");
+    assert!(matches!(
+        s.add_member(
+            &h,
+            course,
+            member(f.prof_r, f.region, f.region_unit, CourseRole::Psychiatrist)
+        )
+        .await,
+        Err(StoreError::Conflict("member"))
+    ));
+    let read = s.course(&h, course).await.expect("read");
+    assert_eq!(read.citizen_name, "Mads Nørgaard");
+    assert_eq!(read.phase, Phase::Identification);
+    assert_eq!(read.team.len(), 2);
+    assert_eq!(read.coordinator().map(|m| m.user_id), Some(f.koord));
+    assert_eq!(
+        read.legal_frames,
+        [LegalFrame::Serviceloven, LegalFrame::Psykiatriloven]
+    );
+
+    s.move_phase(&h, course, Phase::Identification, Phase::Assessment)
+        .await
+        .expect("move");
+    assert!(matches!(
+        s.move_phase(&h, course, Phase::Identification, Phase::Assessment)
+            .await,
+        Err(StoreError::Conflict("phase"))
+    ));
+
+    let koord_member = read.coordinator().map(|m| m.id).expect("coordinator");
+    assert!(matches!(
+        s.remove_member(&h, course, koord_member).await,
+        Err(StoreError::Conflict("coordinator"))
+    ));
+    s.set_coordinator(&h, course, pia).await.expect("hand over");
+    let team = s.course(&h, course).await.expect("read").team;
+    assert_eq!(team.iter().filter(|m| m.is_coordinator).count(), 1);
+    assert_eq!(
+        team.iter().find(|m| m.is_coordinator).map(|m| m.user_id),
+        Some(f.prof_r)
+    );
+    s.remove_member(&h, course, koord_member)
+        .await
+        .expect("former coordinator leaves");
+    assert!(
+        s.course_access(course, f.koord)
+            .await
+            .expect("access")
+            .membership
+            .is_none()
+    );
+
+    let mine = s.my_courses(&h, f.prof_r).await.expect("mine");
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].i_coordinate);
+    assert!(s.my_courses(&h, f.koord).await.expect("mine").is_empty());
+
+    let by_name = s
+        .search_citizens(&h, &CitizenQuery::Name("nørg".into()), f.prof_r, 10)
+        .await
+        .expect("search");
+    assert_eq!(by_name.len(), 1);
+    assert_eq!(by_name[0].open_course, Some(course));
+    assert!(by_name[0].member);
+    let by_cpr = s
+        .search_citizens(
+            &h,
+            &CitizenQuery::Cpr(Cpr::parse("7105852345").expect("cpr")),
+            f.koord,
+            10,
+        )
+        .await
+        .expect("search");
+    assert_eq!(by_cpr.len(), 1);
+    assert!(!by_cpr[0].member);
+    assert!(
+        s.search_citizens(&h, &CitizenQuery::Name("%".into()), f.koord, 10)
+            .await
+            .expect("search")
+            .is_empty(),
+        "wildcards are text"
+    );
+
+    s.close_course(&h, course, "Flyttet".into(), "Struer Kommune".into())
+        .await
+        .expect("close");
+    let closed = s.course(&h, course).await.expect("read");
+    assert_eq!(closed.phase, Phase::Closure);
+    assert!(closed.closed_ms.is_some());
+    let kinds: Vec<_> = closed.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "closed",
+            "member_removed",
+            "coordinator",
+            "phase",
+            "member_added",
+            "member_added",
+            "opened"
+        ]
+    );
+    assert!(matches!(
+        s.add_member(
+            &h,
+            course,
+            member(f.koord, f.holstebro, f.holstebro_unit, CourseRole::Other)
+        )
+        .await,
+        Err(StoreError::Conflict("closed"))
+    ));
+    assert!(
+        s.my_courses(&h, f.prof_r).await.expect("mine").is_empty(),
+        "closed courses leave the list"
+    );
+    verify_all(s).await;
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -416,4 +592,5 @@ contract!(
     citizens_and_relatives,
     audit_chain_under_concurrency,
     audit_log_refuses_changes,
+    courses_and_care_teams,
 );

@@ -4,5 +4,6 @@
 mod cli;
 mod contract;
 mod http_admin;
+mod http_courses;
 mod http_login;
 mod http_shell;

@@ -54,38 +54,6 @@ fn html(status: StatusCode, t: impl Template) -> Result<Response, AppError> {
     Ok((status, Html(t.render()?)).into_response())
 }
 
-fn format_time(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    // Shown in Danish time; stored in UTC. The full zone rules arrive with the calendar work.
-    let offset = if danish_summer_time(t) { 2 } else { 1 };
-    let local = t + time::Duration::hours(offset);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        local.year(),
-        local.month() as u8,
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second()
-    )
-}
-
-/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-/// Sunday of October.
-fn danish_summer_time(t: time::OffsetDateTime) -> bool {
-    let last_sunday = |month: time::Month| {
-        let mut d = time::Date::from_calendar_date(t.year(), month, 31).unwrap_or(time::Date::MIN);
-        while d.weekday() != time::Weekday::Sunday {
-            d = d.previous_day().unwrap_or(d);
-        }
-        d.with_hms(1, 0, 0)
-            .map(|p| p.assume_utc())
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-    };
-    t >= last_sunday(time::Month::March) && t < last_sunday(time::Month::October)
-}
-
 pub async fn overview(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -103,7 +71,7 @@ pub async fn overview(
         .into_iter()
         .map(|r| AuditRow {
             seq: r.seq,
-            time: format_time(r.fields.at_ms),
+            time: crate::views::local_time(r.fields.at_ms),
             action: r.fields.action,
             outcome: chrome.t(&format!("outcome-{}", r.fields.outcome.as_str())),
             object: r.fields.object.unwrap_or_default(),

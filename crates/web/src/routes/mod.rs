@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod courses;
 mod errors;
 mod health;
 mod home;
@@ -38,6 +39,23 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/account/recovery-codes",
             post(account::renew_recovery_codes),
+        )
+        .route("/courses", get(courses::mine).post(courses::open))
+        .route("/courses/{id}", get(courses::show))
+        .route("/courses/{id}/phase", post(courses::move_phase))
+        .route("/courses/{id}/close", post(courses::close))
+        .route("/courses/{id}/members", post(courses::add_member))
+        .route(
+            "/courses/{id}/members/{member}/remove",
+            post(courses::remove_member),
+        )
+        .route(
+            "/courses/{id}/members/{member}/coordinator",
+            post(courses::make_coordinator),
+        )
+        .route(
+            "/citizens/search",
+            get(courses::search_form).post(courses::search),
         )
         .route("/admin", get(admin::overview))
         .route("/admin/settings", post(admin::settings))

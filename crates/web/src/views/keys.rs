@@ -3,7 +3,9 @@
 
 use crate::error::ErrorPage;
 use axum::http::StatusCode;
-use bro_domain::{AccountKind, Language, OrgKind, Role, UnitKind};
+use bro_domain::{
+    AccountKind, CourseRole, Language, LegalFrame, OrgKind, Phase, Role, TargetGroup, UnitKind,
+};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -56,6 +58,15 @@ fn derived_keys() -> BTreeSet<String> {
     keys.extend(UnitKind::ALL.iter().map(|k| k.label_key().to_owned()));
     keys.extend(AccountKind::ALL.iter().map(|k| k.label_key().to_owned()));
     keys.extend(Language::ALL.iter().map(|k| k.label_key().to_owned()));
+    keys.extend(Phase::ALL.iter().map(|k| k.label_key().to_owned()));
+    keys.extend(CourseRole::ALL.iter().map(|k| k.label_key().to_owned()));
+    keys.extend(TargetGroup::ALL.iter().map(|k| k.label_key().to_owned()));
+    keys.extend(LegalFrame::ALL.iter().map(|k| k.label_key().to_owned()));
+    keys.extend(
+        bro_store::COURSE_EVENT_KINDS
+            .iter()
+            .map(|k| format!("event-{k}")),
+    );
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
     for status in [400, 403, 404, 405, 413, 500, 503] {
         let page = ErrorPage::for_status(

@@ -103,6 +103,12 @@ impl Chrome {
             match &v.actor {
                 Actor::Staff { .. } => {
                     item("/home", "nav-home");
+                    if v.active_role()
+                        .is_some_and(|a| bro_authz::works_with_citizens(a.role))
+                    {
+                        item("/courses", "nav-courses");
+                        item("/citizens/search", "nav-search");
+                    }
                     if v.actor.has_role(Role::Admin) {
                         item("/admin", "nav-admin");
                         item("/admin/units", "nav-units");
@@ -143,6 +149,11 @@ impl Chrome {
         self.lang == Language::En
     }
 
+    /// A day in Danish time.
+    pub fn date(&self, ms: &i64) -> String {
+        local_date(*ms)
+    }
+
     pub fn sprite(&self) -> String {
         format!("{}/vendor/dkfds/img/all-svg-icons.svg", self.static_base)
     }
@@ -170,5 +181,67 @@ impl FormErrors {
 
     pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
         self.0.iter()
+    }
+}
+
+/// A moment shown in Danish time (`2026-11-25 14:03`); stored in UTC.
+pub fn local_time(ms: i64) -> String {
+    let local = danish(ms);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        local.month() as u8,
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// A day shown in Danish time (`25.11.2026`).
+pub fn local_date(ms: i64) -> String {
+    let local = danish(ms);
+    format!(
+        "{:02}.{:02}.{:04}",
+        local.day(),
+        local.month() as u8,
+        local.year()
+    )
+}
+
+fn danish(ms: i64) -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let offset = if danish_summer_time(t) { 2 } else { 1 };
+    t + time::Duration::hours(offset)
+}
+
+/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+/// Sunday of October.
+fn danish_summer_time(t: time::OffsetDateTime) -> bool {
+    let last_sunday = |month: time::Month| {
+        let mut d = time::Date::from_calendar_date(t.year(), month, 31).unwrap_or(time::Date::MIN);
+        while d.weekday() != time::Weekday::Sunday {
+            d = d.previous_day().unwrap_or(d);
+        }
+        d.with_hms(1, 0, 0)
+            .map(|p| p.assume_utc())
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    };
+    t >= last_sunday(time::Month::March) && t < last_sunday(time::Month::October)
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn danish_time_follows_summer_time() {
+        // 2026-03-29 00:59 UTC is winter time (01:59), 01:00 UTC is summer time (03:00).
+        assert_eq!(local_time(1_774_745_940_000), "2026-03-29 01:59");
+        assert_eq!(local_time(1_774_746_000_000), "2026-03-29 03:00");
+        // 2026-10-25 00:59 UTC is summer time (02:59); 01:00 UTC back to winter (02:00).
+        assert_eq!(local_time(1_792_889_940_000), "2026-10-25 02:59");
+        assert_eq!(local_time(1_792_890_000_000), "2026-10-25 02:00");
+        assert_eq!(local_date(1_792_890_000_000), "25.10.2026");
     }
 }

@@ -1,9 +1,10 @@
 //! One struct per page template.
 
 use super::{Chrome, FormErrors};
+use crate::routes::courses::{CloseForm, MemberForm};
 use askama::Template;
-use bro_domain::{Role, UnitKind};
-use bro_store::{Citizen, RelativeLink, Unit, User};
+use bro_domain::{CourseRole, Phase, Role, UnitKind};
+use bro_store::{Citizen, CitizenHit, Course, CourseSummary, RelativeLink, Unit, User};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -157,4 +158,53 @@ pub struct AdminUserView {
     pub all_roles: [Role; 7],
     pub unit: String,
     pub role: String,
+}
+
+#[derive(Template)]
+#[template(path = "courses.html")]
+pub struct CoursesView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub courses: Vec<CourseSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "citizen_search.html")]
+pub struct CitizenSearchView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub errors: FormErrors,
+    pub q: String,
+    /// `None` before a search.
+    pub hits: Option<Vec<CitizenHit>>,
+    /// The viewer may open new courses (works as coordinator).
+    pub can_open: bool,
+}
+
+pub struct StaffChoice {
+    pub value: String,
+    pub label: String,
+}
+
+pub struct TimelineRow {
+    pub time: String,
+    pub actor: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "course.html")]
+pub struct CourseView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub course: Course,
+    pub timeline: Vec<TimelineRow>,
+    /// The viewer coordinates this (open) course: the management forms are shown.
+    pub coordinates: bool,
+    pub next_phases: Vec<Phase>,
+    pub staff: Vec<StaffChoice>,
+    pub roles: &'static [CourseRole],
+    pub errors: FormErrors,
+    pub member: MemberForm,
+    pub close: CloseForm,
 }

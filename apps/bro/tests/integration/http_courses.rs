@@ -1,0 +1,346 @@
+//! Courses and care teams over HTTP: opening, phases, the team, and who may see what.
+
+use bro_audit::{AuditAction, Outcome};
+use bro_testkit::{Backend, FIXTURE_PASSWORD, TestApp, fixture, location};
+
+async fn app(name: &str) -> TestApp {
+    TestApp::spawn(Backend::Sqlite, name)
+        .await
+        .expect("sqlite app")
+}
+
+/// Logs the fixture's coordinator in, finds the citizen by CPR and starts a course; returns
+/// the browser and the course path.
+async fn coordinator_opens_course(app: &TestApp, citizen: i64) -> (bro_testkit::Browser, String) {
+    let b = app.browser();
+    b.login("koord", FIXTURE_PASSWORD).await;
+    let r = b.post("/citizens/search", &[("q", "710585-2345")]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Mads Nørgaard") && html.contains("Start forløb"));
+    let r = b
+        .post("/courses", &[("citizen", &citizen.to_string())])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let path = location(&r);
+    assert!(path.starts_with("/courses/"), "{path}");
+    (b, path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_opens_a_course_and_moves_it_through_the_phases() {
+    let app = app("course_phases").await;
+    let f = fixture(app.store(), false).await;
+    let (b, course) = coordinator_opens_course(&app, f.citizen.0).await;
+    let (status, html) = b.get_text(&course).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Forløbet er startet. Du er tovholder."));
+    assert!(html.contains("Opsporing og henvisning"));
+    assert!(html.contains("Karen Koordinator"));
+
+    // Forward one step: allowed.
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "identification"), ("to", "assessment")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Skipping a phase: refused with the reason next to the field.
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "assessment"), ("to", "intervention")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Et forløb flytter én fase ad gangen")
+    );
+    // Closing needs its own form.
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "assessment"), ("to", "closure")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+
+    // Two tabs on the same phase: the second change is refused, not applied twice.
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "assessment"), ("to", "planning")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "assessment"), ("to", "planning")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("En anden har netop skiftet fase")
+    );
+
+    // Closing asks for a reason and the next step.
+    let r = b
+        .post(
+            &format!("{course}/close"),
+            &[("reason", ""), ("next_step", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = b
+        .post(
+            &format!("{course}/close"),
+            &[
+                ("reason", "Flyttet"),
+                ("next_step", "Overdraget til Struer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = b.get_text(&course).await;
+    assert!(html.contains("Overdraget til Struer"));
+    assert!(html.contains("Forløb afsluttet"), "the timeline shows it");
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "closure"), ("to", "follow_up")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "a closed course does not move");
+
+    // A new course can be opened once the old one is closed; never two open at once.
+    let r = b
+        .post("/courses", &[("citizen", &f.citizen.0.to_string())])
+        .await;
+    assert!(location(&r).starts_with("/courses/"));
+    let r = b
+        .post("/courses", &[("citizen", &f.citizen.0.to_string())])
+        .await;
+    assert_eq!(location(&r), "/citizens/search");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_care_team_opens_a_course_and_refusals_are_audited() {
+    let app = app("course_access").await;
+    let f = fixture(app.store(), false).await;
+    let (coordinator, course) = coordinator_opens_course(&app, f.citizen.0).await;
+    let outsider = app.browser();
+    outsider.login("prof-r", FIXTURE_PASSWORD).await;
+    let (status, html) = outsider.get_text(&course).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Mads"), "nothing about the citizen leaks");
+    let last = app
+        .store()
+        .recent_audit(f.region.0, 1)
+        .await
+        .expect("audit");
+    assert_eq!(last[0].fields.action, AuditAction::AccessDenied.code());
+    assert_eq!(last[0].fields.outcome, Outcome::Denied);
+    assert_eq!(last[0].fields.subject_citizen_id, Some(f.citizen));
+    // The outsider's search shows that a course exists, but not a way in.
+    let html = outsider
+        .post("/citizens/search", &[("q", "nørgaard")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("du er ikke på teamet"));
+    assert!(!html.contains(&format!("href=\"{course}\"")));
+
+    // Added to the team, the professional reads the course but cannot manage it.
+    let staff = format!("{}:{}", f.prof_r.0, f.region_unit.0);
+    let r = coordinator
+        .post(
+            &format!("{course}/members"),
+            &[
+                ("staff", &staff),
+                ("role", "psychiatrist"),
+                ("kind", "fixed"),
+                ("phone", "78 43 00 00"),
+                ("mail", ""),
+                ("hours", "Hverdage 8-15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(outsider.get_text(&course).await.0, 200);
+    let (_, list) = outsider.get_text("/courses").await;
+    assert!(list.contains("Mads Nørgaard"));
+    let r = outsider
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "identification"), ("to", "assessment")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+
+    // Administrators see organisations, not people.
+    let admin = app.browser();
+    admin.login("admin-h", FIXTURE_PASSWORD).await;
+    assert_eq!(admin.get_text(&course).await.0, 404);
+    assert_eq!(admin.get_text("/citizens/search").await.0, 404);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_has_exactly_one_coordinator_and_contact_routes() {
+    let app = app("course_team").await;
+    let f = fixture(app.store(), false).await;
+    let (b, course) = coordinator_opens_course(&app, f.citizen.0).await;
+    let staff = format!("{}:{}", f.prof_r.0, f.region_unit.0);
+    // No way to reach the person: refused, and what was typed stays.
+    let r = b
+        .post(
+            &format!("{course}/members"),
+            &[
+                ("staff", &staff),
+                ("role", "psychiatrist"),
+                ("kind", "ad_hoc"),
+                ("phone", ""),
+                ("mail", ""),
+                ("hours", "Om natten"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Angiv telefon eller sikker mail"));
+    assert!(html.contains("value=\"Om natten\""));
+    let r = b
+        .post(
+            &format!("{course}/members"),
+            &[
+                ("staff", &staff),
+                ("role", "psychiatrist"),
+                ("kind", "ad_hoc"),
+                ("phone", "12"),
+                ("mail", "not-a-mail"),
+                ("hours", ""),
+            ],
+        )
+        .await;
+    let html = r.text().await.expect("body");
+    assert!(html.contains("8 til 15 cifre") && html.contains("Mailadressen er ikke gyldig"));
+    let r = b
+        .post(
+            &format!("{course}/members"),
+            &[
+                ("staff", &staff),
+                ("role", "psychiatrist"),
+                ("kind", "ad_hoc"),
+                ("phone", ""),
+                ("mail", "pia@rm.dk"),
+                ("hours", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = b
+        .post(
+            &format!("{course}/members"),
+            &[
+                ("staff", &staff),
+                ("role", "psychiatrist"),
+                ("kind", "ad_hoc"),
+                ("phone", ""),
+                ("mail", "pia@rm.dk"),
+                ("hours", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "once on the team is enough");
+
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let ctx = bro_store::AuditCtx::system(0, 0, "test");
+    let team = app.store().course(&ctx, id).await.expect("course").team;
+    let coordinator = team.iter().find(|m| m.is_coordinator).expect("coordinator");
+    let pia = team.iter().find(|m| !m.is_coordinator).expect("pia");
+    // The coordinator cannot be removed...
+    let r = b
+        .post(
+            &format!("{course}/members/{}/remove", coordinator.id.0),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        app.store()
+            .course(&ctx, id)
+            .await
+            .expect("course")
+            .team
+            .len(),
+        2
+    );
+    // ...but can hand over: exactly one coordinator before and after.
+    let r = b
+        .post(&format!("{course}/members/{}/coordinator", pia.id.0), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let team = app.store().course(&ctx, id).await.expect("course").team;
+    let coordinators: Vec<_> = team.iter().filter(|m| m.is_coordinator).collect();
+    assert_eq!(coordinators.len(), 1);
+    assert_eq!(coordinators[0].user_id, f.prof_r);
+    // Karen is no longer coordinator, so she can no longer manage the team.
+    let r = b
+        .post(&format!("{course}/members/{}/remove", pia.id.0), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn citizen_search_checks_its_input_and_audits_each_citizen_shown() {
+    let app = app("citizen_search").await;
+    let f = fixture(app.store(), false).await;
+    let b = app.browser();
+    b.login("koord", FIXTURE_PASSWORD).await;
+    for (q, message) in [
+        ("", "Skriv et navn eller et CPR-nummer"),
+        ("x", "Skriv mindst to bogstaver"),
+        ("3202901234", "Datoen i CPR-nummeret findes ikke"),
+        ("12345", "Et CPR-nummer har 10 cifre"),
+    ] {
+        let r = b.post("/citizens/search", &[("q", q)]).await;
+        assert_eq!(r.status().as_u16(), 422, "{q:?}");
+        assert!(r.text().await.expect("body").contains(message), "{q:?}");
+    }
+    let html = b
+        .post("/citizens/search", &[("q", "<script>'%")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!html.contains("<script>'%"), "escaped");
+    let html = b
+        .post("/citizens/search", &[("q", "MADS")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("Mads Nørgaard"),
+        "names match without regard to case"
+    );
+    let audit = app
+        .store()
+        .recent_audit(f.holstebro.0, 1)
+        .await
+        .expect("audit");
+    assert_eq!(audit[0].fields.action, AuditAction::CitizenSearched.code());
+    assert_eq!(audit[0].fields.subject_citizen_id, Some(f.citizen));
+    app.stop().await;
+}

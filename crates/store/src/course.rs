@@ -1,0 +1,141 @@
+//! Types of the course store: courses, care-team members, timelines, citizen search.
+
+use bro_domain::{
+    CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId, Phase, TargetGroup,
+    Timestamp, UnitId, UserId,
+};
+
+/// A member to add: a staff user, in one of their units, with a role in this course and a
+/// contact route ("who do I call, when").
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub unit_id: UnitId,
+    pub role: CourseRole,
+    /// A fixed member, or ad hoc (called in for a need).
+    pub fixed: bool,
+    pub phone: String,
+    pub mail: String,
+    pub hours: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCourse {
+    pub citizen_id: CitizenId,
+    pub target_groups: Vec<TargetGroup>,
+    pub legal_frames: Vec<LegalFrame>,
+    /// The first coordinator; a course never exists without one.
+    pub coordinator: NewMember,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: MemberId,
+    pub user_id: UserId,
+    pub name: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub unit_name: String,
+    pub role: CourseRole,
+    pub fixed: bool,
+    pub is_coordinator: bool,
+    pub phone: String,
+    pub mail: String,
+    pub hours: String,
+    pub added_ms: Timestamp,
+}
+
+/// The kinds of timeline events, as stored.
+pub const COURSE_EVENT_KINDS: &[&str] = &[
+    "opened",
+    "phase",
+    "member_added",
+    "member_removed",
+    "coordinator",
+    "closed",
+];
+
+/// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,
+/// `member_removed`, `coordinator`, `closed`); `detail` a code or a staff member's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseEvent {
+    pub at_ms: Timestamp,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Course {
+    pub id: CourseId,
+    pub citizen_id: CitizenId,
+    pub citizen_name: String,
+    pub citizen_cpr: Cpr,
+    pub phase: Phase,
+    pub target_groups: Vec<TargetGroup>,
+    pub legal_frames: Vec<LegalFrame>,
+    pub opened_ms: Timestamp,
+    pub closed_ms: Option<Timestamp>,
+    pub close_reason: Option<String>,
+    pub next_step: Option<String>,
+    pub team: Vec<Member>,
+    pub timeline: Vec<CourseEvent>,
+}
+
+impl Course {
+    pub fn coordinator(&self) -> Option<&Member> {
+        self.team.iter().find(|m| m.is_coordinator)
+    }
+}
+
+/// A line of "my courses".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseSummary {
+    pub id: CourseId,
+    pub citizen_id: CitizenId,
+    pub citizen_name: String,
+    pub phase: Phase,
+    pub my_role: CourseRole,
+    pub i_coordinate: bool,
+    pub opened_ms: Timestamp,
+}
+
+/// What access decisions about a course need to know; carries no personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CourseAccess {
+    pub course_id: CourseId,
+    pub citizen_id: CitizenId,
+    pub closed: bool,
+    /// The asking user's active membership, if any: (member id, is coordinator).
+    pub membership: Option<(MemberId, bool)>,
+}
+
+/// What a citizen search looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CitizenQuery {
+    Cpr(Cpr),
+    /// Part of a name, at least two characters.
+    Name(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenHit {
+    pub citizen_id: CitizenId,
+    pub name: String,
+    pub cpr: Cpr,
+    pub open_course: Option<CourseId>,
+    /// The searching user is on the open course's team.
+    pub member: bool,
+}
+
+/// A staff member's role in a unit, as offered when adding someone to a team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffOption {
+    pub user_id: UserId,
+    pub name: String,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+}

@@ -1,0 +1,657 @@
+//! Courses of care and their care teams: "my courses", finding a citizen, the course page with
+//! phase, team and timeline. A professional opens only courses whose team they are on; every
+//! refusal is in the audit log.
+
+use crate::AppState;
+use crate::audited::AuditedAccess;
+use crate::csrf::CsrfToken;
+use crate::error::AppError;
+use crate::forms::{Flash, redirect_with_flash};
+use crate::views::pages::{CitizenSearchView, CourseView, CoursesView, StaffChoice, TimelineRow};
+use crate::views::{Chrome, FormErrors};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use bro_authz::Permission;
+use bro_domain::{CitizenId, CourseId, CourseRole, Cpr, MemberId, Phase, UnitKind};
+use bro_store::{AuditCtx, CitizenQuery, CourseAccess, NewCourse, NewMember, StoreError};
+use serde::Deserialize;
+
+/// Longest free text in these forms (reasons, next steps, contact hours).
+const MAX_TEXT: usize = 1000;
+
+fn chrome(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: String,
+    path: &str,
+    access: &AuditedAccess,
+) -> Chrome {
+    Chrome::new(
+        state,
+        crate::i18n::language(headers),
+        csrf,
+        path,
+        Some(&access.viewer),
+    )
+}
+
+fn html(status: StatusCode, t: impl Template) -> Result<Response, AppError> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let ctx = access.authorize(&state, Permission::ListOwnCourses).await?;
+    let courses = state.store.my_courses(&ctx, access.viewer.user.id).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    html(
+        StatusCode::OK,
+        CoursesView {
+            flash: flash.text(&chrome),
+            courses,
+            chrome,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn search_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    access.authorize(&state, Permission::SearchCitizens).await?;
+    let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let view = CitizenSearchView {
+        flash: flash.text(&chrome),
+        errors: FormErrors::default(),
+        q: String::new(),
+        hits: None,
+        can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
+        chrome,
+    };
+    html(StatusCode::OK, view)
+}
+
+/// What was typed: a CPR number when it has digits, else part of a name.
+fn parse_query(q: &str) -> Result<CitizenQuery, &'static str> {
+    let q = q.trim();
+    if q.chars().any(|c| c.is_ascii_digit()) {
+        return Cpr::parse(q)
+            .map(CitizenQuery::Cpr)
+            .map_err(|e| e.message_key());
+    }
+    match q.chars().count() {
+        0 => Err("search-required"),
+        1 => Err("search-too-short"),
+        n if n > 100 => Err("field-too-long"),
+        _ => Ok(CitizenQuery::Name(q.to_owned())),
+    }
+}
+
+/// Searches by POST, so neither names nor CPR numbers end up in URLs or access logs.
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<SearchForm>,
+) -> Result<Response, AppError> {
+    let ctx = access.authorize(&state, Permission::SearchCitizens).await?;
+    let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let mut errors = FormErrors::default();
+    let (hits, status) = match parse_query(&form.q) {
+        Ok(query) => (
+            Some(
+                state
+                    .store
+                    .search_citizens(&ctx, &query, access.viewer.user.id, 50)
+                    .await?,
+            ),
+            StatusCode::OK,
+        ),
+        Err(key) => {
+            errors.add(&chrome, "q", key);
+            (None, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    };
+    let view = CitizenSearchView {
+        flash: None,
+        errors,
+        q: form.q,
+        hits,
+        can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
+        chrome,
+    };
+    html(status, view)
+}
+
+/// The role in a course that fits the unit one works in.
+fn default_course_role(kind: UnitKind) -> CourseRole {
+    match kind {
+        UnitKind::Ward | UnitKind::OutpatientClinic | UnitKind::AcuteTeam => {
+            CourseRole::Psychiatrist
+        }
+        UnitKind::SocialPsychiatry => CourseRole::SocialPsychiatryContact,
+        UnitKind::SubstanceAbuseTreatment => CourseRole::SubstanceAbuseCounsellor,
+        UnitKind::CaseAuthority => CourseRole::CaseWorker,
+        UnitKind::JobCentre => CourseRole::JobCentreContact,
+        UnitKind::MpoUnit => CourseRole::MpoStaff,
+        UnitKind::GpPractice => CourseRole::Gp,
+        UnitKind::Administration | UnitKind::Other => CourseRole::Other,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    citizen: i64,
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Form(form): Form<OpenForm>,
+) -> Result<Response, AppError> {
+    let citizen = CitizenId(form.citizen);
+    let ctx = access
+        .authorize(&state, Permission::OpenCourse(citizen))
+        .await?;
+    let active = access.viewer.active_role().ok_or(AppError::NotFound)?;
+    let unit = state.store.unit(active.unit_id).await?;
+    let coordinator = NewMember {
+        user_id: access.viewer.user.id,
+        org_id: active.org_id,
+        unit_id: active.unit_id,
+        role: default_course_role(unit.kind),
+        fixed: true,
+        phone: String::new(),
+        mail: String::new(),
+        hours: String::new(),
+    };
+    let new = NewCourse {
+        citizen_id: citizen,
+        target_groups: Vec::new(),
+        legal_frames: Vec::new(),
+        coordinator,
+    };
+    match state.store.open_course(&ctx, new).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{}", id.0),
+            "flash-course-opened",
+        )),
+        Err(StoreError::Conflict(_)) => Ok(redirect_with_flash(
+            &state,
+            "/citizens/search",
+            "flash-course-exists",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Facts about a course and the viewer's place in it. A course that does not exist and one
+/// the viewer may not see look the same.
+async fn course_access(
+    state: &AppState,
+    access: &AuditedAccess,
+    id: i64,
+) -> Result<CourseAccess, AppError> {
+    Ok(state
+        .store
+        .course_access(CourseId(id), access.viewer.user.id)
+        .await?)
+}
+
+fn read_permission(a: &CourseAccess) -> Permission {
+    Permission::ReadCourse {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        member: a.membership.is_some(),
+    }
+}
+
+fn manage_permission(a: &CourseAccess) -> Permission {
+    Permission::ManageCourse {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        coordinator: a.membership.is_some_and(|(_, c)| c),
+    }
+}
+
+/// What the forms on the course page hold after a failed save, so nothing typed is lost.
+#[derive(Default)]
+pub struct CourseForms {
+    pub errors: FormErrors,
+    pub member: MemberForm,
+    pub close: CloseForm,
+}
+
+async fn render_course(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &AuditCtx,
+    a: &CourseAccess,
+    flash: Option<String>,
+    forms: CourseForms,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let course = state.store.course(ctx, a.course_id).await?;
+    let coordinates = a.membership.is_some_and(|(_, c)| c) && course.closed_ms.is_none();
+    let staff = if coordinates {
+        state
+            .store
+            .staff_options()
+            .await?
+            .into_iter()
+            .filter(|s| !course.team.iter().any(|m| m.user_id == s.user_id))
+            .map(|s| StaffChoice {
+                value: format!("{}:{}", s.user_id.0, s.unit_id.0),
+                label: format!("{}, {} ({})", s.name, s.unit_name, s.org_name),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let timeline = course
+        .timeline
+        .iter()
+        .map(|e| {
+            let what = chrome.t(&format!("event-{}", e.kind));
+            let detail = match e.kind.as_str() {
+                "phase" | "opened" => Phase::parse(&e.detail)
+                    .map(|p| chrome.t(p.label_key()))
+                    .unwrap_or_default(),
+                _ => e.detail.clone(),
+            };
+            TimelineRow {
+                time: crate::views::local_time(e.at_ms),
+                actor: e.actor_name.clone().unwrap_or_default(),
+                text: if detail.is_empty() {
+                    what
+                } else {
+                    format!("{what}: {detail}")
+                },
+            }
+        })
+        .collect();
+    let view = CourseView {
+        flash,
+        timeline,
+        coordinates,
+        next_phases: course.phase.next_options(),
+        staff,
+        roles: CourseRole::ALL,
+        errors: forms.errors,
+        member: forms.member,
+        close: forms.close,
+        course,
+        chrome,
+    };
+    html(status, view)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let flash = flash.text(&chrome);
+    render_course(
+        &state,
+        chrome,
+        &ctx,
+        &a,
+        flash,
+        CourseForms::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct PhaseForm {
+    from: String,
+    to: String,
+}
+
+pub async fn move_phase(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<PhaseForm>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let mut forms = CourseForms::default();
+    let (Some(from), Some(to)) = (Phase::parse(&form.from), Phase::parse(&form.to)) else {
+        forms.errors.add(&chrome, "to", "field-choose");
+        return render_course(
+            &state,
+            chrome,
+            &ctx,
+            &a,
+            None,
+            forms,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    if let Err(e) = from.check_move(to) {
+        forms.errors.add(&chrome, "to", e.message_key());
+        return render_course(
+            &state,
+            chrome,
+            &ctx,
+            &a,
+            None,
+            forms,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state.store.move_phase(&ctx, a.course_id, from, to).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}"),
+            "flash-phase-moved",
+        )),
+        Err(StoreError::Conflict(_)) => {
+            forms.errors.add(&chrome, "to", "phase-error-changed");
+            render_course(&state, chrome, &ctx, &a, None, forms, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CloseForm {
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub next_step: String,
+}
+
+fn required_text(
+    chrome: &Chrome,
+    errors: &mut FormErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.add(chrome, field, "field-required");
+        None
+    } else if v.chars().count() > MAX_TEXT {
+        errors.add(chrome, field, "field-too-long");
+        None
+    } else {
+        Some(v.to_owned())
+    }
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<CloseForm>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let mut errors = FormErrors::default();
+    let reason = required_text(&chrome, &mut errors, "reason", &form.reason);
+    let next_step = required_text(&chrome, &mut errors, "next_step", &form.next_step);
+    if let (Some(reason), Some(next_step)) = (reason, next_step) {
+        match state
+            .store
+            .close_course(&ctx, a.course_id, reason, next_step)
+            .await
+        {
+            Ok(()) => {
+                return Ok(redirect_with_flash(
+                    &state,
+                    &format!("/courses/{id}"),
+                    "flash-course-closed",
+                ));
+            }
+            Err(StoreError::Conflict(_)) => errors.add(&chrome, "reason", "phase-error-closed"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let forms = CourseForms {
+        errors,
+        close: form,
+        ..CourseForms::default()
+    };
+    render_course(
+        &state,
+        chrome,
+        &ctx,
+        &a,
+        None,
+        forms,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct MemberForm {
+    /// "user id:unit id" of a staff option.
+    #[serde(default)]
+    pub staff: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub mail: String,
+    #[serde(default)]
+    pub hours: String,
+}
+
+fn valid_phone(p: &str) -> bool {
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    (8..=15).contains(&digits)
+        && p.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-'))
+}
+
+fn valid_mail(m: &str) -> bool {
+    m.len() <= 200
+        && !m
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && m.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let mut errors = FormErrors::default();
+    let options = state.store.staff_options().await?;
+    let chosen = options
+        .iter()
+        .find(|s| format!("{}:{}", s.user_id.0, s.unit_id.0) == form.staff);
+    if chosen.is_none() {
+        errors.add(&chrome, "staff", "field-choose");
+    }
+    let role = CourseRole::parse(&form.role);
+    if role.is_none() {
+        errors.add(&chrome, "role", "field-choose");
+    }
+    let fixed = match form.kind.as_str() {
+        "fixed" => Some(true),
+        "ad_hoc" => Some(false),
+        _ => {
+            errors.add(&chrome, "kind-fixed", "field-choose");
+            None
+        }
+    };
+    let (phone, mail, hours) = (form.phone.trim(), form.mail.trim(), form.hours.trim());
+    if phone.is_empty() && mail.is_empty() {
+        errors.add(&chrome, "phone", "member-contact-required");
+    }
+    if !phone.is_empty() && !valid_phone(phone) {
+        errors.add(&chrome, "phone", "member-phone-invalid");
+    }
+    if !mail.is_empty() && !valid_mail(mail) {
+        errors.add(&chrome, "mail", "member-mail-invalid");
+    }
+    if hours.chars().count() > 200 {
+        errors.add(&chrome, "hours", "field-too-long");
+    }
+    if let (Some(s), Some(role), Some(fixed), true) = (chosen, role, fixed, errors.is_empty()) {
+        let new = NewMember {
+            user_id: s.user_id,
+            org_id: s.org_id,
+            unit_id: s.unit_id,
+            role,
+            fixed,
+            phone: phone.to_owned(),
+            mail: mail.to_owned(),
+            hours: hours.to_owned(),
+        };
+        match state.store.add_member(&ctx, a.course_id, new).await {
+            Ok(_) => {
+                return Ok(redirect_with_flash(
+                    &state,
+                    &format!("/courses/{id}"),
+                    "flash-member-added",
+                ));
+            }
+            Err(StoreError::Conflict(_)) => errors.add(&chrome, "staff", "member-already"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let forms = CourseForms {
+        errors,
+        member: form,
+        ..CourseForms::default()
+    };
+    render_course(
+        &state,
+        chrome,
+        &ctx,
+        &a,
+        None,
+        forms,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, member)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    match state
+        .store
+        .remove_member(&ctx, a.course_id, MemberId(member))
+        .await
+    {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}"),
+            "flash-member-removed",
+        )),
+        Err(StoreError::Conflict(_)) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}"),
+            "flash-coordinator-stays",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn make_coordinator(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, member)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    state
+        .store
+        .set_coordinator(&ctx, a.course_id, MemberId(member))
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}"),
+        "flash-coordinator-changed",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_cpr_numbers_or_names() {
+        assert!(matches!(
+            parse_query("710585-2345"),
+            Ok(CitizenQuery::Cpr(_))
+        ));
+        assert_eq!(parse_query("3202901234"), Err("cpr-invalid-date"));
+        assert_eq!(parse_query("12345"), Err("cpr-wrong-length"));
+        assert_eq!(parse_query(" "), Err("search-required"));
+        assert_eq!(parse_query("a"), Err("search-too-short"));
+        assert_eq!(
+            parse_query("Nørgaard"),
+            Ok(CitizenQuery::Name("Nørgaard".into()))
+        );
+    }
+
+    #[test]
+    fn contact_routes_are_checked() {
+        assert!(valid_phone("+45 96 11 75 00"));
+        assert!(valid_phone("96117500"));
+        assert!(!valid_phone("123"));
+        assert!(!valid_phone("9611<script>"));
+        assert!(valid_mail("rusmiddel@holstebro.dk"));
+        assert!(!valid_mail("no-at-sign"));
+        assert!(!valid_mail("a@b"));
+        assert!(!valid_mail("a b@c.dk"));
+    }
+}
