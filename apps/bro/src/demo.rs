@@ -3,6 +3,9 @@
 //! real person's number appears.
 
 use bro_audit::PLATFORM_TENANT;
+use bro_domain::plan::{
+    CrisisPlan, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent, Section,
+};
 use bro_domain::{
     AccountKind, CitizenId, Clock, CourseRole, Cpr, LegalFrame, Name, OrgId, OrgKind, Phase, Role,
     SystemClock, TargetGroup, UnitId, UnitKind, Username,
@@ -451,6 +454,9 @@ async fn demo_course(
             .await
             .map_err(|e| e.to_string())?;
     }
+    if phase_index >= 2 {
+        demo_plan(store, course, i, &ctx(at(2)), now).await?;
+    }
     let last = Phase::ALL.len() - 1;
     for k in 1..=phase_index.min(last - 1) {
         let (from, to) = (Phase::ALL[k - 1], Phase::ALL[k]);
@@ -470,6 +476,130 @@ async fn demo_course(
             .await
             .map_err(|e| e.to_string())?;
     }
+    Ok(())
+}
+
+const CITIZEN_GOALS: &[&str] = &[
+    "Jeg vil gerne have min egen lejlighed igen",
+    "Jeg vil være stoffri til min datters konfirmation",
+    "Jeg vil have et arbejde, hvor jeg kan være mig selv",
+    "Jeg vil kunne sove om natten uden at drikke",
+    "Jeg vil se mine børn hver weekend",
+    "Jeg vil kunne handle ind selv uden at få angst",
+];
+const TEAM_GOALS: &[(&str, LifeArea)] = &[
+    ("Stabil bolig med bostøtte", LifeArea::Housing),
+    ("Reduceret forbrug af rusmidler", LifeArea::SubstanceUse),
+    ("Færre akutte indlæggelser", LifeArea::Health),
+    ("Afklaring af arbejdsevne", LifeArea::WorkEducation),
+    ("Stabil medicinering", LifeArea::Health),
+];
+/// (title, organisation, person, legal basis, frequency)
+const INTERVENTIONS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "Bostøtte",
+        "Holstebro Kommune",
+        "Socialpsykiatri Holstebro",
+        "Serviceloven § 85",
+        "2 gange om ugen",
+    ),
+    (
+        "Ambulant psykiatrisk behandling",
+        "Region Midtjylland",
+        "Regionspsykiatrien Vest",
+        "Sundhedsloven",
+        "Hver 14. dag",
+    ),
+    (
+        "Ambulant misbrugsbehandling",
+        "Holstebro Kommune",
+        "Rusmiddelcenter Holstebro",
+        "Serviceloven § 101",
+        "Ugentligt",
+    ),
+    (
+        "Jobafklaring",
+        "Holstebro Kommune",
+        "Jobcenter Holstebro",
+        "Beskæftigelsesloven",
+        "Hver 4. uge",
+    ),
+];
+
+/// A plan written in four versions: goals (the citizen's own words first), interventions,
+/// crisis plan, review date. Every fourth review date has passed, so overdue reviews show.
+async fn demo_plan(
+    store: &DynStore,
+    course: bro_domain::CourseId,
+    i: usize,
+    ctx: &AuditCtx,
+    now: i64,
+) -> Result<(), String> {
+    let mut plan = PlanContent::default();
+    let own = plan.add_goal(
+        GoalOwner::Citizen,
+        CITIZEN_GOALS[i % CITIZEN_GOALS.len()].to_owned(),
+        LifeArea::DailyLife,
+        None,
+    );
+    let (team_text, area) = TEAM_GOALS[i % TEAM_GOALS.len()];
+    let team = plan.add_goal(GoalOwner::Team, team_text.to_owned(), area, None);
+    let save = |version: i64, section: Section, plan: &PlanContent, at: i64| {
+        let store = store.clone();
+        let ctx = AuditCtx {
+            at_ms: at,
+            ..ctx.clone()
+        };
+        let plan = plan.clone();
+        async move {
+            store
+                .save_plan(&ctx, course, version, section, &plan)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    save(0, Section::Goals, &plan, ctx.at_ms).await?;
+    for k in 0..2 {
+        let (title, org, person, basis, frequency) = INTERVENTIONS[(i + k) % INTERVENTIONS.len()];
+        plan.add_intervention(Intervention {
+            id: 0,
+            title: title.to_owned(),
+            goal_ids: vec![if k == 0 { own } else { team }],
+            responsible_org: org.to_owned(),
+            responsible_person: person.to_owned(),
+            legal_basis: basis.to_owned(),
+            frequency: frequency.to_owned(),
+            start: None,
+            end: None,
+            status: if k == 0 {
+                InterventionStatus::Active
+            } else {
+                InterventionStatus::Planned
+            },
+            next_step: "Opfølgning på næste teammøde".to_owned(),
+        })
+        .map_err(|e| e.to_string())?;
+    }
+    save(1, Section::Interventions, &plan, ctx.at_ms + DAY_MS).await?;
+    plan.crisis = CrisisPlan {
+        warning_signs: "Sover dårligt, trækker sig fra familien, springer aftaler over".to_owned(),
+        what_helps: "Ro, en gåtur, at tale med kontaktpersonen".to_owned(),
+        what_does_not_help: "Mange mennesker og høje stemmer".to_owned(),
+        contacts: "Kontaktperson i dagtid; Ambulant Akut Team døgnet rundt".to_owned(),
+        medication: "Fast medicin gives af bostøtten morgen og aften".to_owned(),
+        wishes: "Vil gerne have sin søster ringet op".to_owned(),
+    };
+    save(2, Section::Crisis, &plan, ctx.at_ms + 2 * DAY_MS).await?;
+    let today = time::OffsetDateTime::from_unix_timestamp(now / 1000)
+        .map_err(|e| e.to_string())?
+        .date();
+    let offset = if i.is_multiple_of(4) {
+        -10
+    } else {
+        60 + i64::try_from(i % 90).unwrap_or(0)
+    };
+    plan.review_date = Some((today + time::Duration::days(offset)).to_string());
+    save(3, Section::Review, &plan, ctx.at_ms + 3 * DAY_MS).await?;
     Ok(())
 }
 

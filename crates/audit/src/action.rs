@@ -72,6 +72,9 @@ actions! {
     TeamMemberAdded => "course.member_add",
     TeamMemberRemoved => "course.member_remove",
     CoordinatorChanged => "course.coordinator_change",
+    PlanRead => "plan.read",
+    PlanSaved => "plan.save",
+    PlanAgreed => "plan.agree",
     AccessDenied => "access.denied",
 }
 

@@ -30,7 +30,8 @@ pub enum Actor {
     },
 }
 
-/// What an actor asks to do.
+/// What an actor asks to do. Facts the decision needs (membership, coordination) travel in
+/// the permission, loaded by the caller without reading personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
     /// Manage units, users and settings of an organisation.
@@ -43,8 +44,14 @@ pub enum Permission {
     ListOwnCourses,
     /// Open a new course for a citizen, becoming its coordinator.
     OpenCourse(CitizenId),
-    /// Read a course: `member` says whether the actor is on its care team.
+    /// Read a course and its plan: `member` says whether the actor is on its care team.
     ReadCourse {
+        course: CourseId,
+        citizen: CitizenId,
+        member: bool,
+    },
+    /// Write in a course's plan: `member` says whether the actor is on its care team.
+    EditPlan {
         course: CourseId,
         citizen: CitizenId,
         member: bool,
@@ -55,6 +62,8 @@ pub enum Permission {
         citizen: CitizenId,
         coordinator: bool,
     },
+    /// The citizen's own plan: read it, add own goals, agree.
+    OwnPlan(CitizenId),
 }
 
 impl Permission {
@@ -64,10 +73,12 @@ impl Permission {
             Permission::AdministerOrg(_)
             | Permission::SearchCitizens
             | Permission::ListOwnCourses => None,
-            Permission::ReadCitizenRecord(c) | Permission::OpenCourse(c) => Some(c),
-            Permission::ReadCourse { citizen, .. } | Permission::ManageCourse { citizen, .. } => {
-                Some(citizen)
-            }
+            Permission::ReadCitizenRecord(c)
+            | Permission::OpenCourse(c)
+            | Permission::OwnPlan(c) => Some(c),
+            Permission::ReadCourse { citizen, .. }
+            | Permission::EditPlan { citizen, .. }
+            | Permission::ManageCourse { citizen, .. } => Some(citizen),
         }
     }
 
@@ -75,14 +86,16 @@ impl Permission {
     pub fn object(self) -> String {
         match self {
             Permission::AdministerOrg(org) => format!("org:{}", org.0),
-            Permission::ReadCitizenRecord(c) | Permission::OpenCourse(c) => {
+            Permission::ReadCitizenRecord(c)
+            | Permission::OpenCourse(c)
+            | Permission::OwnPlan(c) => {
                 format!("citizen:{}", c.0)
             }
             Permission::SearchCitizens => "citizen-search".to_owned(),
             Permission::ListOwnCourses => "my-courses".to_owned(),
-            Permission::ReadCourse { course, .. } | Permission::ManageCourse { course, .. } => {
-                format!("course:{}", course.0)
-            }
+            Permission::ReadCourse { course, .. }
+            | Permission::EditPlan { course, .. }
+            | Permission::ManageCourse { course, .. } => format!("course:{}", course.0),
         }
     }
 }
@@ -166,11 +179,10 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
     } = actor
     else {
         return match (actor, permission) {
-            (Actor::Citizen { citizen, .. }, Permission::ReadCitizenRecord(id))
-                if *citizen == id =>
-            {
-                Some(Purpose::OwnData)
-            }
+            (
+                Actor::Citizen { citizen, .. },
+                Permission::ReadCitizenRecord(id) | Permission::OwnPlan(id),
+            ) if *citizen == id => Some(Purpose::OwnData),
             _ => None,
         };
     };
@@ -182,7 +194,11 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::SearchCitizens if with_citizens => Some(Purpose::Search),
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
-        Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::ReadCourse { member: true, .. } | Permission::EditPlan { member: true, .. }
+            if with_citizens =>
+        {
+            Some(Purpose::CareTeam)
+        }
         Permission::ManageCourse {
             coordinator: true, ..
         } if with_citizens => Some(Purpose::CareTeam),
@@ -344,6 +360,26 @@ mod tests {
             None,
             "the citizen's own view comes with the plan"
         );
+        assert_eq!(
+            decide(&me, Permission::OwnPlan(citizen)),
+            Some(Purpose::OwnData)
+        );
+        assert_eq!(
+            decide(&me, Permission::OwnPlan(CitizenId(10))),
+            None,
+            "only one's own plan"
+        );
+        let edit = |member| Permission::EditPlan {
+            course,
+            citizen,
+            member,
+        };
+        assert_eq!(
+            decide(&staff(Role::Professional, 2), edit(true)),
+            Some(Purpose::CareTeam)
+        );
+        assert_eq!(decide(&staff(Role::Professional, 2), edit(false)), None);
+        assert_eq!(decide(&staff(Role::Admin, 2), edit(true)), None);
         let no_role = Actor::Staff {
             user: UserId(1),
             home_org: OrgId(2),

@@ -7,6 +7,7 @@ pub mod course;
 pub mod cpr;
 pub mod ids;
 pub mod org;
+pub mod plan;
 pub mod role;
 pub mod text;
 

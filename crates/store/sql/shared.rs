@@ -1123,7 +1123,8 @@ impl CourseStore for Backend {
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
-            "SELECT c.id, c.citizen_id, c.phase, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name \
+            "SELECT c.id, c.citizen_id, c.phase, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name, \
+             (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) AS review_date \
              FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
              WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
              ORDER BY z.family_name, z.given_name, c.id",
@@ -1146,6 +1147,7 @@ impl CourseStore for Backend {
                 my_role: CourseRole::parse(&role).ok_or_else(|| corrupt("course role"))?,
                 i_coordinate: r.try_get("is_coordinator").map_err(err)?,
                 opened_ms: r.try_get("opened_ms").map_err(err)?,
+                review_date: r.try_get("review_date").map_err(err)?,
             };
             let event = AuditEvent::allowed(AuditAction::CourseListed)
                 .subject(summary.citizen_id)
@@ -1347,5 +1349,145 @@ impl CourseStore for Backend {
                 })
             })
             .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans.
+
+use bro_domain::plan::{PlanContent, Section};
+use bro_store::{PlanStore, PlanVersion};
+
+const PLAN_COLUMNS: &str = "p.course_id, p.version, p.at_ms, p.section, p.content, u.display_name";
+
+fn plan_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<PlanVersion> {
+    let section: String = r.try_get("section").map_err(err)?;
+    let content: String = r.try_get("content").map_err(err)?;
+    Ok(PlanVersion {
+        course_id: CourseId(r.try_get("course_id").map_err(err)?),
+        version: r.try_get("version").map_err(err)?,
+        at_ms: r.try_get("at_ms").map_err(err)?,
+        author_name: r.try_get("display_name").map_err(err)?,
+        section: Section::parse(&section).ok_or_else(|| corrupt("plan section"))?,
+        content: PlanContent::from_json(&content).map_err(|e| corrupt(&format!("plan content: {e}")))?,
+    })
+}
+
+async fn audit_plan_read(tx: &mut Tx, audit: &AuditCtx, course: CourseId) -> StoreResult<()> {
+    let (citizen, _) = course_citizen(tx, course).await?;
+    let event = AuditEvent::allowed(AuditAction::PlanRead).subject(citizen).object(format!("course:{}", course.0));
+    append(tx, audit, &event).await
+}
+
+#[async_trait]
+impl PlanStore for Backend {
+    async fn plan(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Option<PlanVersion>> {
+        let mut tx = self.begin_write().await?;
+        audit_plan_read(&mut tx, audit, course).await?;
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM plan_versions p LEFT JOIN users u ON u.id = p.author_user_id \
+             WHERE p.course_id = $1 ORDER BY p.version DESC LIMIT 1"
+        );
+        let row = sqlx::query(&sql).bind(course.0).fetch_optional(&mut *tx).await.map_err(err)?;
+        let plan = row.as_ref().map(plan_from_row).transpose()?;
+        commit(tx).await?;
+        Ok(plan)
+    }
+
+    async fn plan_version(&self, audit: &AuditCtx, course: CourseId, version: i64) -> StoreResult<PlanVersion> {
+        let mut tx = self.begin_write().await?;
+        audit_plan_read(&mut tx, audit, course).await?;
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM plan_versions p LEFT JOIN users u ON u.id = p.author_user_id \
+             WHERE p.course_id = $1 AND p.version = $2"
+        );
+        let row = sqlx::query(&sql).bind(course.0).bind(version).fetch_optional(&mut *tx).await.map_err(err)?;
+        let plan = plan_from_row(&row.ok_or(StoreError::NotFound)?)?;
+        commit(tx).await?;
+        Ok(plan)
+    }
+
+    async fn plan_history(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Vec<PlanVersion>> {
+        let mut tx = self.begin_write().await?;
+        audit_plan_read(&mut tx, audit, course).await?;
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM plan_versions p LEFT JOIN users u ON u.id = p.author_user_id \
+             WHERE p.course_id = $1 ORDER BY p.version DESC"
+        );
+        let rows = sqlx::query(&sql).bind(course.0).fetch_all(&mut *tx).await.map_err(err)?;
+        let plans = rows.iter().map(plan_from_row).collect::<StoreResult<Vec<_>>>()?;
+        commit(tx).await?;
+        Ok(plans)
+    }
+
+    async fn save_plan(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        expected: i64,
+        section: Section,
+        content: &PlanContent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
+        let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM plan_versions WHERE course_id = $1")
+            .bind(course.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+        if latest.unwrap_or(0) != expected {
+            return Err(StoreError::Conflict("plan"));
+        }
+        let version = expected + 1;
+        // The primary key also refuses a second writer of the same version number.
+        sqlx::query(
+            "INSERT INTO plan_versions (course_id, version, at_ms, author_user_id, section, review_date, content) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(course.0)
+        .bind(version)
+        .bind(audit.at_ms)
+        .bind(audit.actor_user_id.map(|u| u.0))
+        .bind(section.as_str())
+        .bind(content.review_date.clone())
+        .bind(content.to_json())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err("plan"))?;
+        course_event(&mut tx, audit, course, "plan_version", &version.to_string()).await?;
+        let event = AuditEvent::allowed(AuditAction::PlanSaved).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(version)
+    }
+
+    async fn agree_plan(&self, audit: &AuditCtx, course: CourseId, version: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM plan_versions WHERE course_id = $1 AND version = $2")
+            .bind(course.0)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        course_event(&mut tx, audit, course, "citizen_agreed", &version.to_string()).await?;
+        let event = AuditEvent::allowed(AuditAction::PlanAgreed).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn open_course_of(&self, citizen: CitizenId) -> StoreResult<Option<CourseId>> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM courses WHERE citizen_id = $1 AND closed_ms IS NULL")
+            .bind(citizen.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(id.map(CourseId))
     }
 }

@@ -54,10 +54,13 @@ pub const COURSE_EVENT_KINDS: &[&str] = &[
     "member_removed",
     "coordinator",
     "closed",
+    "plan_version",
+    "citizen_agreed",
 ];
 
 /// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,
-/// `member_removed`, `coordinator`, `closed`); `detail` a code or a staff member's name.
+/// `member_removed`, `coordinator`, `closed`, `plan_version`); `detail` a code, a version
+/// number or a staff member's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CourseEvent {
     pub at_ms: Timestamp,
@@ -99,6 +102,8 @@ pub struct CourseSummary {
     pub my_role: CourseRole,
     pub i_coordinate: bool,
     pub opened_ms: Timestamp,
+    /// The newest plan version's review date (`YYYY-MM-DD`), if a plan exists.
+    pub review_date: Option<String>,
 }
 
 /// What access decisions about a course need to know; carries no personal data.
@@ -138,4 +143,15 @@ pub struct StaffOption {
     pub unit_name: String,
     pub org_id: OrgId,
     pub org_name: String,
+}
+
+/// One version of a course's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanVersion {
+    pub course_id: CourseId,
+    pub version: i64,
+    pub at_ms: Timestamp,
+    pub author_name: Option<String>,
+    pub section: bro_domain::plan::Section,
+    pub content: bro_domain::plan::PlanContent,
 }

@@ -221,6 +221,40 @@ pub trait CourseStore {
     async fn staff_options(&self) -> StoreResult<Vec<StaffOption>>;
 }
 
+/// The coordinated plan of a course, as versions. Reads are audited with the citizen as subject.
+#[async_trait]
+pub trait PlanStore {
+    /// The newest version, or `None` before the first save.
+    async fn plan(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Option<PlanVersion>>;
+    async fn plan_version(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        version: i64,
+    ) -> StoreResult<PlanVersion>;
+    /// Every version, newest first, content included (for history and comparison).
+    async fn plan_history(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+    ) -> StoreResult<Vec<PlanVersion>>;
+    /// Saves a new version on top of `expected` (0 before the first); `Conflict("plan")` when
+    /// someone saved another version meanwhile. Returns the new version number.
+    async fn save_plan(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        expected: i64,
+        section: bro_domain::plan::Section,
+        content: &bro_domain::plan::PlanContent,
+    ) -> StoreResult<i64>;
+    /// The citizen's open course, if any.
+    async fn open_course_of(&self, citizen: CitizenId) -> StoreResult<Option<CourseId>>;
+    /// The citizen says they agree with `version` of their plan (timeline and audit).
+    async fn agree_plan(&self, audit: &AuditCtx, course: CourseId, version: i64)
+    -> StoreResult<()>;
+}
+
 /// The audit chain.
 #[async_trait]
 pub trait AuditStore {
@@ -258,6 +292,7 @@ pub trait Store:
     + LoginThrottleStore
     + CitizenStore
     + CourseStore
+    + PlanStore
     + AuditStore
     + MetaStore
     + Send
@@ -272,6 +307,7 @@ impl<T> Store for T where
         + LoginThrottleStore
         + CitizenStore
         + CourseStore
+        + PlanStore
         + AuditStore
         + MetaStore
         + Send

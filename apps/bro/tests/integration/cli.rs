@@ -386,3 +386,85 @@ async fn sigkill_during_writes_leaves_a_verifiable_chain() {
     assert_eq!(i64::try_from(failed).expect("count"), rows);
     db.cleanup().await;
 }
+
+/// `bro demo` builds the demo world once: 300 citizens with CPR replacement numbers, courses
+/// in every phase each with exactly one coordinator, plans with the citizen's own goals, and an
+/// audit chain that verifies. A second start reuses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_world_is_complete_and_its_chain_verifies() {
+    let dir = std::env::temp_dir().join(format!("bro-demo-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let start_demo = || {
+        let mut child = Command::new(BRO)
+            .args(["demo", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&dir)
+            .env("BRO_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start bro demo");
+        let out = child.stdout.take().expect("stdout");
+        let mut first = String::new();
+        for line in BufReader::new(out).lines() {
+            let line = line.expect("line");
+            if first.is_empty() {
+                first = line.clone();
+            }
+            if line.starts_with("Bro is running at") {
+                break;
+            }
+        }
+        child.kill().expect("stop demo");
+        child.wait().expect("reaped");
+        first
+    };
+    assert!(start_demo().starts_with("Demo world created"));
+    assert!(
+        start_demo().starts_with("Reusing the demo world"),
+        "created once, then reused"
+    );
+
+    let url = format!("sqlite://{}", dir.join("bro.db").display());
+    let verify = bro(&["audit", "verify", "--database", &url]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    let store = bro_store_sqlite::SqliteStore::connect(&url)
+        .await
+        .expect("open demo db");
+    use bro_store::{CitizenStore, CourseStore, PlanStore, UserStore};
+    assert_eq!(store.count_citizens().await.expect("count"), 300);
+    let ctx = bro_store::AuditCtx::system(0, 0, "test");
+    let mut phases = std::collections::HashSet::new();
+    let mut courses = 0;
+    for coordinator in ["koordinator", "koordinator-rks"] {
+        let user = store
+            .user_by_username(coordinator)
+            .await
+            .expect("demo coordinator");
+        for summary in store.my_courses(&ctx, user.id).await.expect("courses") {
+            let course = store.course(&ctx, summary.id).await.expect("course");
+            assert_eq!(
+                course.team.iter().filter(|m| m.is_coordinator).count(),
+                1,
+                "exactly one coordinator"
+            );
+            assert!(
+                course.citizen_cpr.is_replacement(),
+                "synthetic people have replacement numbers"
+            );
+            if let Some(plan) = store.plan(&ctx, summary.id).await.expect("plan") {
+                assert!(
+                    plan.content
+                        .goals
+                        .iter()
+                        .any(|g| g.owner == bro_domain::plan::GoalOwner::Citizen)
+                );
+            }
+            phases.insert(course.phase);
+            courses += 1;
+        }
+    }
+    assert!(courses >= 240, "open courses: {courses}");
+    assert_eq!(phases.len(), 5, "open courses in every phase but closure");
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,4 +6,5 @@ mod contract;
 mod http_admin;
 mod http_courses;
 mod http_login;
+mod http_plan;
 mod http_shell;

@@ -52,11 +52,13 @@ pub async fn mine(
     let ctx = access.authorize(&state, Permission::ListOwnCourses).await?;
     let courses = state.store.my_courses(&ctx, access.viewer.user.id).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let today = crate::views::local_day(state.clock.now_ms());
     html(
         StatusCode::OK,
         CoursesView {
             flash: flash.text(&chrome),
             courses,
+            today,
             chrome,
         },
     )

@@ -4,18 +4,19 @@ use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
-use crate::forms::{Flash, local_path};
+use crate::forms::{Flash, local_path, redirect_with_flash};
 use crate::session::{Authed, MaybeViewer};
-use crate::views::Chrome;
 use crate::views::pages::{HomeView, MeView, RoleRow};
+use crate::views::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::{Actor, Permission};
+use bro_domain::plan::{self, GoalOwner, LifeArea, Section};
 use bro_domain::{Language, Role};
-use bro_store::SessionStage;
+use bro_store::{SessionStage, StoreError};
 use serde::Deserialize;
 
 /// `/`: where each kind of person starts.
@@ -70,43 +71,187 @@ pub async fn home(
     Ok(Html(view.render()?).into_response())
 }
 
-/// The citizen's own page (their record, read and audited as their own data) or the
-/// relative's page (whom they are related to; what is shared comes with consent).
+/// The citizen's own page (their record and their plan in plain words, read and audited as
+/// their own data) or the relative's page (whom they are related to; what is shared comes
+/// with consent).
 pub async fn me(
     State(state): State<AppState>,
     headers: HeaderMap,
     CsrfToken(csrf): CsrfToken,
+    flash: Flash,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    let viewer = &access.viewer;
     let chrome = Chrome::new(
         &state,
         crate::i18n::language(&headers),
         csrf,
         "/me",
-        Some(viewer),
+        Some(&access.viewer),
     );
-    let (citizen, links) = match viewer.actor {
-        Actor::Citizen { citizen, .. } => {
-            let ctx = access
-                .authorize(&state, Permission::ReadCitizenRecord(citizen))
-                .await?;
-            (Some(state.store.citizen(&ctx, citizen).await?), Vec::new())
-        }
-        Actor::Relative { user } => (
-            None,
-            state.store.relatives_links(&access.own(), user).await?,
-        ),
-        Actor::Staff { .. } => return Ok(Redirect::to("/home").into_response()),
-    };
-    let view = MeView {
+    let flash = flash.text(&chrome);
+    render_me(
+        &state,
+        chrome,
+        &access,
+        flash,
+        FormErrors::default(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_me(
+    state: &AppState,
+    chrome: Chrome,
+    access: &AuditedAccess,
+    flash: Option<String>,
+    errors: FormErrors,
+    goal_text: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let viewer = &access.viewer;
+    let mut view = MeView {
+        flash,
         name: viewer.user.display_name.clone(),
+        citizen: None,
         is_relative: matches!(viewer.actor, Actor::Relative { .. }),
-        citizen,
-        links,
+        links: Vec::new(),
+        course: None,
+        plan: None,
+        plan_version: 0,
+        agreed_version: None,
+        life_areas: LifeArea::ALL,
+        errors,
+        goal_text,
         chrome,
     };
-    Ok(Html(view.render()?).into_response())
+    match viewer.actor {
+        Actor::Citizen { citizen, .. } => {
+            let ctx = access
+                .authorize(state, Permission::ReadCitizenRecord(citizen))
+                .await?;
+            view.citizen = Some(state.store.citizen(&ctx, citizen).await?);
+            if let Some(course_id) = state.store.open_course_of(citizen).await? {
+                let ctx = access
+                    .authorize(state, Permission::OwnPlan(citizen))
+                    .await?;
+                let course = state.store.course(&ctx, course_id).await?;
+                view.agreed_version = course
+                    .timeline
+                    .iter()
+                    .find(|e| e.kind == "citizen_agreed")
+                    .and_then(|e| e.detail.parse().ok());
+                if let Some(p) = state.store.plan(&ctx, course_id).await? {
+                    view.plan_version = p.version;
+                    view.plan = Some(p.content);
+                }
+                view.course = Some(course);
+            }
+        }
+        Actor::Relative { user } => {
+            view.links = state.store.relatives_links(&access.own(), user).await?
+        }
+        Actor::Staff { .. } => return Ok(Redirect::to("/home").into_response()),
+    }
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+/// The citizen's open course, with the audit context for working on their own plan.
+async fn own_course(
+    state: &AppState,
+    access: &AuditedAccess,
+) -> Result<(bro_store::AuditCtx, bro_domain::CourseId), AppError> {
+    let Actor::Citizen { citizen, .. } = access.viewer.actor else {
+        return Err(AppError::NotFound);
+    };
+    let ctx = access
+        .authorize(state, Permission::OwnPlan(citizen))
+        .await?;
+    let course = state
+        .store
+        .open_course_of(citizen)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((ctx, course))
+}
+
+#[derive(Deserialize)]
+pub struct OwnGoalForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    life_area: String,
+}
+
+/// The citizen writes a goal in their own words; it is stored exactly as written.
+pub async fn add_own_goal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<OwnGoalForm>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    let chrome = Chrome::new(
+        &state,
+        crate::i18n::language(&headers),
+        csrf,
+        "/me",
+        Some(&access.viewer),
+    );
+    let mut errors = FormErrors::default();
+    let text = plan::required_text(&form.text)
+        .map_err(|e| errors.add(&chrome, "text", e.message_key()))
+        .ok();
+    // A citizen need not know the life areas: "daily life" when none is chosen.
+    let area = LifeArea::parse(&form.life_area).unwrap_or(LifeArea::DailyLife);
+    let Some(text) = text else {
+        return render_me(
+            &state,
+            chrome,
+            &access,
+            None,
+            errors,
+            form.text,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    // Adding never overwrites anyone: it goes on top of the newest version, retried once if
+    // someone saved in the same instant.
+    for _ in 0..2 {
+        let latest = state.store.plan(&ctx, course).await?;
+        let (version, mut content) = latest.map(|p| (p.version, p.content)).unwrap_or_default();
+        content.add_goal(GoalOwner::Citizen, text.clone(), area, None);
+        match state
+            .store
+            .save_plan(&ctx, course, version, Section::Goals, &content)
+            .await
+        {
+            Ok(_) => return Ok(redirect_with_flash(&state, "/me", "flash-plan-saved")),
+            Err(StoreError::Conflict("plan")) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Internal(
+        "plan kept changing while saving a citizen's goal".into(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AgreeForm {
+    version: i64,
+}
+
+pub async fn agree(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Form(form): Form<AgreeForm>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    state.store.agree_plan(&ctx, course, form.version).await?;
+    Ok(redirect_with_flash(&state, "/me", "flash-plan-agreed"))
 }
 
 #[derive(Deserialize)]

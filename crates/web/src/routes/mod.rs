@@ -9,6 +9,7 @@ mod errors;
 mod health;
 mod home;
 mod login;
+pub(crate) mod plan;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -29,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout/everywhere", post(login::logout_everywhere))
         .route("/home", get(home::home))
         .route("/me", get(home::me))
+        .route("/me/goals", post(home::add_own_goal))
+        .route("/me/agree", post(home::agree))
         .route("/context", post(home::switch_context))
         .route("/language", post(home::language))
         .route("/account", get(account::page))
@@ -57,6 +60,9 @@ pub fn router(state: AppState) -> Router {
             "/citizens/search",
             get(courses::search_form).post(courses::search),
         )
+        .route("/courses/{id}/plan", get(plan::show))
+        .route("/courses/{id}/plan/history", get(plan::history))
+        .route("/courses/{id}/plan/{section}", post(plan::edit))
         .route("/admin", get(admin::overview))
         .route("/admin/settings", post(admin::settings))
         .route("/admin/units", get(admin::units).post(admin::create_unit))

@@ -63,6 +63,21 @@ fn derived_keys() -> BTreeSet<String> {
     keys.extend(TargetGroup::ALL.iter().map(|k| k.label_key().to_owned()));
     keys.extend(LegalFrame::ALL.iter().map(|k| k.label_key().to_owned()));
     keys.extend(
+        bro_domain::plan::LifeArea::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
+        bro_domain::plan::InterventionStatus::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
+        bro_domain::plan::Section::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_store::COURSE_EVENT_KINDS
             .iter()
             .map(|k| format!("event-{k}")),

@@ -197,6 +197,16 @@ pub fn local_time(ms: i64) -> String {
     )
 }
 
+/// The day in Danish time as `YYYY-MM-DD`, comparable with stored dates.
+pub fn local_day(ms: i64) -> String {
+    danish_date(ms).to_string()
+}
+
+/// The calendar day in Denmark at `ms`.
+pub fn danish_date(ms: i64) -> time::Date {
+    danish(ms).date()
+}
+
 /// A day shown in Danish time (`25.11.2026`).
 pub fn local_date(ms: i64) -> String {
     let local = danish(ms);

@@ -2,7 +2,9 @@
 
 use super::{Chrome, FormErrors};
 use crate::routes::courses::{CloseForm, MemberForm};
+use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
+use bro_domain::plan::{InterventionStatus, LifeArea, PlanContent};
 use bro_domain::{CourseRole, Phase, Role, UnitKind};
 use bro_store::{Citizen, CitizenHit, Course, CourseSummary, RelativeLink, Unit, User};
 
@@ -64,10 +66,19 @@ pub struct HomeView {
 #[template(path = "me.html")]
 pub struct MeView {
     pub chrome: Chrome,
+    pub flash: Option<String>,
     pub name: String,
     pub citizen: Option<Citizen>,
     pub is_relative: bool,
     pub links: Vec<RelativeLink>,
+    /// The citizen's open course and its plan, when there is one.
+    pub course: Option<Course>,
+    pub plan: Option<PlanContent>,
+    pub plan_version: i64,
+    pub agreed_version: Option<i64>,
+    pub life_areas: &'static [LifeArea],
+    pub errors: FormErrors,
+    pub goal_text: String,
 }
 
 #[derive(Template)]
@@ -166,6 +177,8 @@ pub struct CoursesView {
     pub chrome: Chrome,
     pub flash: Option<String>,
     pub courses: Vec<CourseSummary>,
+    /// `YYYY-MM-DD` in Danish time: review dates before it are overdue.
+    pub today: String,
 }
 
 #[derive(Template)]
@@ -207,4 +220,53 @@ pub struct CourseView {
     pub errors: FormErrors,
     pub member: MemberForm,
     pub close: CloseForm,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub course: Course,
+    pub content: PlanContent,
+    /// 0 before the first save.
+    pub version: i64,
+    pub author: String,
+    pub at: String,
+    pub review_overdue: bool,
+    /// Closed courses keep their plan read-only.
+    pub editable: bool,
+    pub life_areas: &'static [LifeArea],
+    pub statuses: &'static [InterventionStatus],
+    pub errors: FormErrors,
+    pub conflict: Option<ConflictInfo>,
+    /// What was typed in the goal and intervention forms.
+    pub form: PlanForm,
+    /// The crisis-plan and review form: the plan's values, or what was typed after a refusal.
+    pub crisis_form: PlanForm,
+}
+
+pub struct VersionRow {
+    pub version: i64,
+    pub time: String,
+    pub author: String,
+    pub section_key: &'static str,
+}
+
+pub struct DiffRow {
+    /// "same", "removed" or "added".
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "plan_history.html")]
+pub struct PlanHistoryView {
+    pub chrome: Chrome,
+    pub course_id: i64,
+    pub course_name: String,
+    pub versions: Vec<VersionRow>,
+    pub from: i64,
+    pub to: i64,
+    pub diff: Vec<DiffRow>,
 }

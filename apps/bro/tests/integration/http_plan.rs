@@ -1,0 +1,378 @@
+//! The coordinated plan over HTTP: writing it, versions and comparison, concurrent edits with
+//! nothing lost, and the citizen's own view with goals kept in their own words.
+
+use bro_audit::{AuditAction, Outcome};
+use bro_domain::{Clock, CourseRole};
+use bro_store::{AuditCtx, NewCourse, NewMember};
+use bro_testkit::{Backend, Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
+
+/// A course for the fixture's citizen, coordinated by `koord`, with `prof-r` on the team.
+async fn course(app: &TestApp, f: &Fixture) -> String {
+    let ctx = AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "test");
+    let member = |user, org, unit, role| NewMember {
+        user_id: user,
+        org_id: org,
+        unit_id: unit,
+        role,
+        fixed: true,
+        phone: "96 11 75 00".into(),
+        mail: String::new(),
+        hours: String::new(),
+    };
+    let new = NewCourse {
+        citizen_id: f.citizen,
+        target_groups: vec![],
+        legal_frames: vec![],
+        coordinator: member(
+            f.koord,
+            f.holstebro,
+            f.holstebro_unit,
+            CourseRole::SubstanceAbuseCounsellor,
+        ),
+    };
+    let id = app.store().open_course(&ctx, new).await.expect("course");
+    app.store()
+        .add_member(
+            &ctx,
+            id,
+            member(f.prof_r, f.region, f.region_unit, CourseRole::Psychiatrist),
+        )
+        .await
+        .expect("member");
+    format!("/courses/{}", id.0)
+}
+
+async fn logged_in(app: &TestApp, user: &str) -> Browser {
+    let b = app.browser();
+    assert_eq!(location(&b.login(user, FIXTURE_PASSWORD).await), "/");
+    b
+}
+
+fn version_in(html: &str) -> String {
+    let marker = "name=\"base_version\" value=\"";
+    let at = html.find(marker).expect("base version") + marker.len();
+    html[at..].split('"').next().expect("value").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_writes_the_plan_in_versions_and_compares_them() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_versions")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let b = logged_in(&app, "koord").await;
+    let (status, html) = b.get_text(&plan).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Planen er ikke skrevet endnu."));
+    assert_eq!(version_in(&html), "0");
+
+    let r = b
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", "0"),
+                ("owner", "team"),
+                ("text", "Stabil bolig inden sommer"),
+                ("life_area", "housing"),
+                ("target_date", "2027-06-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Bad input: each refused with a reason by the field, nothing saved.
+    for (fields, message) in [
+        (
+            vec![("owner", "team"), ("text", "   "), ("life_area", "housing")],
+            "Feltet skal udfyldes",
+        ),
+        (
+            vec![
+                ("owner", "team"),
+                ("text", "Mål"),
+                ("life_area", "housing"),
+                ("target_date", "2027-02-30"),
+            ],
+            "Skriv en dato som åååå-mm-dd",
+        ),
+    ] {
+        let mut form = vec![("base_version", "1")];
+        form.extend(fields);
+        let r = b.post(&format!("{plan}/goals"), &form).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.expect("body").contains(message), "{message}");
+    }
+    let intervention = |org: &'static str, start: &'static str, end: &'static str| {
+        vec![
+            ("base_version", "1"),
+            ("title", "Bostøtte"),
+            ("goal_ids", "1"),
+            ("responsible_org", org),
+            ("legal_basis", "Serviceloven § 85"),
+            ("frequency", "2 gange om ugen"),
+            ("start", start),
+            ("end", end),
+            ("status", "planned"),
+            ("next_step", "Første besøg"),
+        ]
+    };
+    let r = b
+        .post(&format!("{plan}/interventions"), &intervention("", "", ""))
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Angiv den ansvarlige organisation eller person")
+    );
+    let r = b
+        .post(
+            &format!("{plan}/interventions"),
+            &intervention("Holstebro Kommune", "2026-12-01", "2026-11-01"),
+        )
+        .await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Slutdatoen ligger før startdatoen")
+    );
+    let r = b
+        .post(
+            &format!("{plan}/interventions"),
+            &intervention("Holstebro Kommune", "2026-12-01", "2027-06-01"),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The review: not in the past, at most six months ahead (the test clock says 2026-11-25).
+    for (day, message) in [
+        ("2026-11-01", "Datoen er passeret"),
+        ("2027-09-01", "senest om 6 måneder"),
+    ] {
+        let r = b
+            .post(
+                &format!("{plan}/review"),
+                &[("base_version", "2"), ("review_date", day)],
+            )
+            .await;
+        assert!(r.text().await.expect("body").contains(message), "{day}");
+    }
+    let r = b
+        .post(
+            &format!("{plan}/review"),
+            &[("base_version", "2"), ("review_date", "2027-02-01")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let (_, html) = b.get_text(&plan).await;
+    assert!(html.contains("Version 3"));
+    assert!(html.contains("Bostøtte") && html.contains("Serviceloven § 85"));
+    let (status, html) = b.get_text(&format!("{plan}/history?a=1&b=2")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("diff-added") && html.contains("intervention 1 [planned; goals 1]: Bostøtte")
+    );
+    assert!(html.contains("diff-same") && html.contains("Stabil bolig inden sommer"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_concurrent_edit_is_refused_and_nothing_typed_is_lost() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_concurrency")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let karen = logged_in(&app, "koord").await;
+    let pia = logged_in(&app, "prof-r").await;
+    // Both open the plan at the same version.
+    let base = version_in(&karen.get_text(&plan).await.1);
+    assert_eq!(base, version_in(&pia.get_text(&plan).await.1));
+    let crisis = |helps: &'static str| {
+        vec![
+            ("warning_signs", "Sover dårligt"),
+            ("what_helps", helps),
+            ("what_does_not_help", ""),
+            ("contacts", ""),
+            ("medication", ""),
+            ("wishes", ""),
+        ]
+    };
+    let mut karens = crisis("Gåture med hunden");
+    karens.push(("base_version", &base));
+    assert_eq!(
+        karen
+            .post(&format!("{plan}/crisis"), &karens)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    let mut pias = crisis("Ro og musik");
+    pias.push(("base_version", &base));
+    let r = pia.post(&format!("{plan}/crisis"), &pias).await;
+    assert_eq!(r.status().as_u16(), 409);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("En anden har ændret det samme imens"));
+    assert!(html.contains("Karen Koordinator"), "whose change it was");
+    assert!(
+        html.contains(">Ro og musik</textarea>"),
+        "what Pia typed is still in the form"
+    );
+    assert!(
+        html.contains("<td>Gåture med hunden</td>"),
+        "Karen's version is shown"
+    );
+    // Nothing was overwritten.
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let ctx = AuditCtx::system(0, 0, "test");
+    let saved = app
+        .store()
+        .plan(&ctx, id)
+        .await
+        .expect("plan")
+        .expect("exists");
+    assert_eq!(saved.content.crisis.what_helps, "Gåture med hunden");
+
+    // A goal added from the old version is another part of the plan: it goes in on top.
+    let r = pia
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", &base),
+                ("owner", "team"),
+                ("text", "Færre indlæggelser"),
+                ("life_area", "health"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let saved = app
+        .store()
+        .plan(&ctx, id)
+        .await
+        .expect("plan")
+        .expect("exists");
+    assert_eq!(saved.content.crisis.what_helps, "Gåture med hunden");
+    assert_eq!(saved.content.goals.len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_citizen_reads_the_plan_and_adds_goals_in_their_own_words() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_citizen")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    koord
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", "0"),
+                ("owner", "team"),
+                ("text", "Stabil bolig"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+
+    let me = logged_in(&app, "citizen").await;
+    let (_, html) = me.get_text("/me").await;
+    assert!(html.contains("Min plan") && html.contains("Stabil bolig"));
+    assert!(
+        html.contains("Karen Koordinator") && html.contains("96 11 75 00"),
+        "whom to call"
+    );
+    let words = "  Jeg vil have min egen lejlighed – og en hund! <3  ";
+    let r = me
+        .post("/me/goals", &[("text", words), ("life_area", "housing")])
+        .await;
+    assert_eq!(location(&r), "/me");
+    let r = me.post("/me/goals", &[("text", "   ")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let ctx = AuditCtx::system(0, 0, "test");
+    let saved = app
+        .store()
+        .plan(&ctx, id)
+        .await
+        .expect("plan")
+        .expect("exists");
+    let goal = saved
+        .content
+        .goals
+        .iter()
+        .find(|g| g.owner == bro_domain::plan::GoalOwner::Citizen)
+        .expect("own goal");
+    assert_eq!(
+        goal.text, "Jeg vil have min egen lejlighed – og en hund! <3",
+        "verbatim, only trimmed"
+    );
+    let (_, html) = koord.get_text(&plan).await;
+    assert!(html.contains("Borgerens egne ord"));
+    assert!(html.contains("Jeg vil have min egen lejlighed – og en hund! &#60;3"));
+
+    let r = me
+        .post("/me/agree", &[("version", &saved.version.to_string())])
+        .await;
+    assert_eq!(location(&r), "/me");
+    let (_, html) = me.get_text("/me").await;
+    assert!(html.contains(&format!(
+        "Du har sagt, at du er enig i version {}.",
+        saved.version
+    )));
+    // The citizen's own view is not the team's page.
+    assert_eq!(me.get_text(&plan).await.0, 404);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_team_reads_or_writes_the_plan() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_access")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let admin = logged_in(&app, "admin-h").await;
+    assert_eq!(admin.get_text(&plan).await.0, 404);
+    let r = admin
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", "0"),
+                ("owner", "team"),
+                ("text", "x"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let denied = app
+        .store()
+        .recent_audit(f.holstebro.0, 1)
+        .await
+        .expect("audit");
+    assert_eq!(denied[0].fields.action, AuditAction::AccessDenied.code());
+    assert_eq!(denied[0].fields.outcome, Outcome::Denied);
+    assert_eq!(denied[0].fields.subject_citizen_id, Some(f.citizen));
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    assert!(
+        app.store()
+            .plan(&AuditCtx::system(0, 0, "test"), id)
+            .await
+            .expect("plan")
+            .is_none(),
+        "nothing saved"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,639 @@
+//! The coordinated plan of a course: the team's page, version history with comparison, and
+//! safe concurrent editing. Adding a goal or an intervention never overwrites anyone; changing
+//! the crisis plan or the review date on top of someone else's newer change is refused, with
+//! their change shown and what was typed kept.
+
+use crate::AppState;
+use crate::audited::AuditedAccess;
+use crate::csrf::CsrfToken;
+use crate::error::AppError;
+use crate::forms::{Flash, redirect_with_flash};
+use crate::views::pages::{DiffRow, PlanHistoryView, PlanView, VersionRow};
+use crate::views::{Chrome, FormErrors};
+use askama::Template;
+use axum::extract::{Path, Query, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use bro_authz::Permission;
+use bro_domain::CourseId;
+use bro_domain::plan::{
+    self, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent,
+    PlanError, Section,
+};
+use bro_store::{AuditCtx, CourseAccess, PlanVersion, StoreError};
+use serde::Deserialize;
+
+/// A plan's review is at most six months ahead (KIP guideline; issue text).
+const MAX_REVIEW_DAYS: i64 = 183;
+
+fn chrome(state: &AppState, headers: &HeaderMap, csrf: String, access: &AuditedAccess) -> Chrome {
+    Chrome::new(
+        state,
+        crate::i18n::language(headers),
+        csrf,
+        "/courses",
+        Some(&access.viewer),
+    )
+}
+
+async fn course_access(
+    state: &AppState,
+    access: &AuditedAccess,
+    id: i64,
+) -> Result<CourseAccess, AppError> {
+    Ok(state
+        .store
+        .course_access(CourseId(id), access.viewer.user.id)
+        .await?)
+}
+
+fn read_permission(a: &CourseAccess) -> Permission {
+    Permission::ReadCourse {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        member: a.membership.is_some(),
+    }
+}
+
+fn edit_permission(a: &CourseAccess) -> Permission {
+    Permission::EditPlan {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        member: a.membership.is_some(),
+    }
+}
+
+/// The fields of every plan form, as typed; kept on screen when a save is refused.
+#[derive(Default, Deserialize, Clone)]
+pub struct PlanForm {
+    #[serde(default)]
+    pub base_version: i64,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub life_area: String,
+    #[serde(default)]
+    pub target_date: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub goal_ids: Vec<String>,
+    #[serde(default)]
+    pub responsible_org: String,
+    #[serde(default)]
+    pub responsible_person: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub frequency: String,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub next_step: String,
+    #[serde(default)]
+    pub warning_signs: String,
+    #[serde(default)]
+    pub what_helps: String,
+    #[serde(default)]
+    pub what_does_not_help: String,
+    #[serde(default)]
+    pub contacts: String,
+    #[serde(default)]
+    pub medication: String,
+    #[serde(default)]
+    pub wishes: String,
+    #[serde(default)]
+    pub review_date: String,
+}
+
+impl PlanForm {
+    /// Parses a url-encoded body; repeated keys (`goal_ids`) collect into a list.
+    fn parse(body: &[u8]) -> PlanForm {
+        let mut f = PlanForm::default();
+        for (k, v) in form_pairs(body) {
+            let v = v.clone();
+            match k.as_str() {
+                "base_version" => f.base_version = v.parse().unwrap_or(-1),
+                "text" => f.text = v,
+                "owner" => f.owner = v,
+                "life_area" => f.life_area = v,
+                "target_date" => f.target_date = v,
+                "title" => f.title = v,
+                "goal_ids" => f.goal_ids.push(v),
+                "responsible_org" => f.responsible_org = v,
+                "responsible_person" => f.responsible_person = v,
+                "legal_basis" => f.legal_basis = v,
+                "frequency" => f.frequency = v,
+                "start" => f.start = v,
+                "end" => f.end = v,
+                "status" => f.status = v,
+                "next_step" => f.next_step = v,
+                "warning_signs" => f.warning_signs = v,
+                "what_helps" => f.what_helps = v,
+                "what_does_not_help" => f.what_does_not_help = v,
+                "contacts" => f.contacts = v,
+                "medication" => f.medication = v,
+                "wishes" => f.wishes = v,
+                "review_date" => f.review_date = v,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded`.
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok());
+                    match hex {
+                        Some(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        None => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    std::str::from_utf8(body)
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Someone else's newer change to the section one tried to save.
+pub struct ConflictInfo {
+    pub author: String,
+    pub time: String,
+}
+
+/// What the plan page shows besides the plan: a message, the forms as typed, errors, a conflict.
+#[derive(Default)]
+struct PageState {
+    flash: Option<String>,
+    form: PlanForm,
+    errors: FormErrors,
+    conflict: Option<ConflictInfo>,
+    status: Option<StatusCode>,
+}
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &AuditCtx,
+    a: &CourseAccess,
+    page: PageState,
+) -> Result<Response, AppError> {
+    let course = state.store.course(ctx, a.course_id).await?;
+    let current = state.store.plan(ctx, a.course_id).await?;
+    let today = crate::views::danish_date(state.clock.now_ms());
+    let (version, author, at, content) = match current {
+        Some(p) => (
+            p.version,
+            p.author_name.unwrap_or_default(),
+            crate::views::local_time(p.at_ms),
+            p.content,
+        ),
+        None => (0, String::new(), String::new(), PlanContent::default()),
+    };
+    let review_overdue = content
+        .review_date
+        .as_deref()
+        .and_then(|d| plan::parse_day(d).ok())
+        .is_none_or(|d| d < today);
+    let editable = course.closed_ms.is_none();
+    let PageState {
+        flash,
+        form,
+        errors,
+        conflict,
+        status,
+    } = page;
+    // A refused crisis-plan save keeps what was typed; otherwise the form shows the plan.
+    let crisis_form = if conflict.is_some() || !errors.is_empty() {
+        form.clone()
+    } else {
+        crisis_as_form(&content.crisis, &content)
+    };
+    let view = PlanView {
+        flash,
+        course,
+        version,
+        author,
+        at,
+        review_overdue,
+        editable,
+        life_areas: LifeArea::ALL,
+        statuses: InterventionStatus::ALL,
+        errors,
+        conflict,
+        form,
+        crisis_form,
+        content,
+        chrome,
+    };
+    Ok((status.unwrap_or(StatusCode::OK), Html(view.render()?)).into_response())
+}
+
+fn crisis_as_form(c: &CrisisPlan, content: &PlanContent) -> PlanForm {
+    PlanForm {
+        warning_signs: c.warning_signs.clone(),
+        what_helps: c.what_helps.clone(),
+        what_does_not_help: c.what_does_not_help.clone(),
+        contacts: c.contacts.clone(),
+        medication: c.medication.clone(),
+        wishes: c.wishes.clone(),
+        review_date: content.review_date.clone().unwrap_or_default(),
+        ..PlanForm::default()
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, &access);
+    let flash = flash.text(&chrome);
+    render(
+        &state,
+        chrome,
+        &ctx,
+        &a,
+        PageState {
+            flash,
+            ..PageState::default()
+        },
+    )
+    .await
+}
+
+/// Applies a change to the newest version and saves it. For sections that are replaced
+/// (crisis plan, review date) a newer change by someone else to the same section is a
+/// conflict; additions (goals, interventions) are applied on top of whatever is newest.
+async fn save(
+    state: &AppState,
+    ctx: &AuditCtx,
+    course: CourseId,
+    base_version: i64,
+    section: Section,
+    change: impl Fn(&mut PlanContent),
+) -> Result<Result<i64, ConflictInfo>, AppError> {
+    let latest = state.store.plan(ctx, course).await?;
+    let (latest_version, mut content) = match &latest {
+        Some(p) => (p.version, p.content.clone()),
+        None => (0, PlanContent::default()),
+    };
+    let replaces = matches!(section, Section::Crisis | Section::Review);
+    if replaces && latest_version != base_version {
+        let base = match base_version {
+            0 => PlanContent::default(),
+            v => state.store.plan_version(ctx, course, v).await?.content,
+        };
+        if !base.section_eq(&content, section) {
+            return Ok(Err(conflict_info(latest.as_ref())));
+        }
+    }
+    change(&mut content);
+    match state
+        .store
+        .save_plan(ctx, course, latest_version, section, &content)
+        .await
+    {
+        Ok(v) => Ok(Ok(v)),
+        // Someone saved between our read and our write: say so rather than guess.
+        Err(StoreError::Conflict("plan")) => {
+            let newest = state.store.plan(ctx, course).await?;
+            Ok(Err(conflict_info(newest.as_ref())))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn conflict_info(p: Option<&PlanVersion>) -> ConflictInfo {
+    ConflictInfo {
+        author: p.and_then(|p| p.author_name.clone()).unwrap_or_default(),
+        time: p
+            .map(|p| crate::views::local_time(p.at_ms))
+            .unwrap_or_default(),
+    }
+}
+
+fn add_error(chrome: &Chrome, errors: &mut FormErrors, field: &'static str, e: PlanError) {
+    errors.add(chrome, field, e.message_key());
+}
+
+/// One handler for every section's form: validate, apply, save, or show what went wrong.
+pub async fn edit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path((id, section)): Path<(i64, String)>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let section = Section::parse(&section).ok_or(AppError::NotFound)?;
+    let chrome = chrome(&state, &headers, csrf, &access);
+    let form = PlanForm::parse(&body);
+    let mut errors = FormErrors::default();
+    let now_day = crate::views::danish_date(state.clock.now_ms());
+
+    let change: Box<dyn Fn(&mut PlanContent) + Send + Sync> = match section {
+        Section::Goals => {
+            let text = plan::required_text(&form.text)
+                .map_err(|e| add_error(&chrome, &mut errors, "text", e))
+                .ok();
+            let area = LifeArea::parse(&form.life_area);
+            if area.is_none() {
+                errors.add(&chrome, "life_area", "field-choose");
+            }
+            let owner = match form.owner.as_str() {
+                "citizen" => Some(GoalOwner::Citizen),
+                "team" => Some(GoalOwner::Team),
+                _ => {
+                    errors.add(&chrome, "owner-team", "field-choose");
+                    None
+                }
+            };
+            let date = plan::optional_day(&form.target_date)
+                .map_err(|e| add_error(&chrome, &mut errors, "target_date", e))
+                .ok();
+            match (text, area, owner, date) {
+                (Some(text), Some(area), Some(owner), Some(date)) => {
+                    Box::new(move |p: &mut PlanContent| {
+                        p.add_goal(owner, text.clone(), area, date.clone());
+                    })
+                }
+                _ => Box::new(|_: &mut PlanContent| {}),
+            }
+        }
+        Section::Interventions => {
+            let title = plan::required_text(&form.title)
+                .map_err(|e| add_error(&chrome, &mut errors, "title", e))
+                .ok();
+            let mut texts = Vec::new();
+            for (field, value) in [
+                ("responsible_org", &form.responsible_org),
+                ("responsible_person", &form.responsible_person),
+                ("legal_basis", &form.legal_basis),
+                ("frequency", &form.frequency),
+                ("next_step", &form.next_step),
+            ] {
+                match plan::optional_text(value) {
+                    Ok(v) => texts.push(v),
+                    Err(e) => {
+                        add_error(&chrome, &mut errors, field, e);
+                        texts.push(String::new());
+                    }
+                }
+            }
+            let start = plan::optional_day(&form.start)
+                .map_err(|e| add_error(&chrome, &mut errors, "start", e))
+                .ok();
+            let end = plan::optional_day(&form.end)
+                .map_err(|e| add_error(&chrome, &mut errors, "end", e))
+                .ok();
+            let status = InterventionStatus::parse(&form.status);
+            if status.is_none() {
+                errors.add(&chrome, "status", "field-choose");
+            }
+            let goal_ids: Vec<u32> = form
+                .goal_ids
+                .iter()
+                .filter_map(|g| g.parse().ok())
+                .collect();
+            match (title, start, end, status) {
+                (Some(title), Some(start), Some(end), Some(status)) => {
+                    let i = Intervention {
+                        id: 0,
+                        title,
+                        goal_ids,
+                        responsible_org: texts[0].clone(),
+                        responsible_person: texts[1].clone(),
+                        legal_basis: texts[2].clone(),
+                        frequency: texts[3].clone(),
+                        start,
+                        end,
+                        status,
+                        next_step: texts[4].clone(),
+                    };
+                    // Check the rules against the current plan before saving.
+                    let current = state
+                        .store
+                        .plan(&ctx, a.course_id)
+                        .await?
+                        .map(|p| p.content)
+                        .unwrap_or_default();
+                    let mut probe = current.clone();
+                    match probe.add_intervention(i.clone()) {
+                        Ok(_) => Box::new(move |p: &mut PlanContent| {
+                            let _ = p.add_intervention(i.clone());
+                        }),
+                        Err(e) => {
+                            let field = match e {
+                                PlanError::ResponsibleRequired => "responsible_org",
+                                PlanError::EndBeforeStart => "end",
+                                _ => "title",
+                            };
+                            add_error(&chrome, &mut errors, field, e);
+                            Box::new(|_: &mut PlanContent| {})
+                        }
+                    }
+                }
+                _ => Box::new(|_: &mut PlanContent| {}),
+            }
+        }
+        Section::Crisis => {
+            let mut crisis = CrisisPlan::default();
+            for (field, value, slot) in [
+                (
+                    "warning_signs",
+                    &form.warning_signs,
+                    &mut crisis.warning_signs,
+                ),
+                ("what_helps", &form.what_helps, &mut crisis.what_helps),
+                (
+                    "what_does_not_help",
+                    &form.what_does_not_help,
+                    &mut crisis.what_does_not_help,
+                ),
+                ("contacts", &form.contacts, &mut crisis.contacts),
+                ("medication", &form.medication, &mut crisis.medication),
+                ("wishes", &form.wishes, &mut crisis.wishes),
+            ] {
+                match plan::optional_text(value) {
+                    Ok(v) => *slot = v,
+                    Err(e) => add_error(&chrome, &mut errors, field, e),
+                }
+            }
+            Box::new(move |p: &mut PlanContent| p.crisis = crisis.clone())
+        }
+        Section::Review => match plan::parse_day(&form.review_date) {
+            Ok(day) if day < now_day => {
+                errors.add(&chrome, "review_date", "plan-error-review-past");
+                Box::new(|_: &mut PlanContent| {})
+            }
+            Ok(day) if (day - now_day).whole_days() > MAX_REVIEW_DAYS => {
+                add_error(
+                    &chrome,
+                    &mut errors,
+                    "review_date",
+                    PlanError::ReviewTooLate,
+                );
+                Box::new(|_: &mut PlanContent| {})
+            }
+            Ok(day) => Box::new(move |p: &mut PlanContent| p.review_date = Some(day.to_string())),
+            Err(e) => {
+                add_error(&chrome, &mut errors, "review_date", e);
+                Box::new(|_: &mut PlanContent| {})
+            }
+        },
+    };
+    if !errors.is_empty() {
+        let page = PageState {
+            form,
+            errors,
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            ..PageState::default()
+        };
+        return render(&state, chrome, &ctx, &a, page).await;
+    }
+    match save(
+        &state,
+        &ctx,
+        a.course_id,
+        form.base_version,
+        section,
+        change,
+    )
+    .await?
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}/plan"),
+            "flash-plan-saved",
+        )),
+        Err(conflict) => {
+            let page = PageState {
+                form,
+                conflict: Some(conflict),
+                status: Some(StatusCode::CONFLICT),
+                ..PageState::default()
+            };
+            render(&state, chrome, &ctx, &a, page).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Compare {
+    a: Option<i64>,
+    b: Option<i64>,
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Query(cmp): Query<Compare>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let versions = state.store.plan_history(&ctx, a.course_id).await?;
+    let chrome = chrome(&state, &headers, csrf, &access);
+    let newest = versions.first().map_or(0, |v| v.version);
+    let to = cmp.b.unwrap_or(newest);
+    let from = cmp.a.unwrap_or(to - 1);
+    let content_of = |n: i64| {
+        versions
+            .iter()
+            .find(|v| v.version == n)
+            .map(|v| v.content.lines())
+            .unwrap_or_default()
+    };
+    let diff = plan::diff(&content_of(from), &content_of(to))
+        .into_iter()
+        .map(|d| match d {
+            DiffLine::Same(t) => DiffRow {
+                kind: "same",
+                text: t,
+            },
+            DiffLine::Removed(t) => DiffRow {
+                kind: "removed",
+                text: t,
+            },
+            DiffLine::Added(t) => DiffRow {
+                kind: "added",
+                text: t,
+            },
+        })
+        .collect();
+    let rows = versions
+        .iter()
+        .map(|v| VersionRow {
+            version: v.version,
+            time: crate::views::local_time(v.at_ms),
+            author: v.author_name.clone().unwrap_or_default(),
+            section_key: v.section.label_key(),
+        })
+        .collect();
+    let course_name = state.store.course(&ctx, a.course_id).await?.citizen_name;
+    let view = PlanHistoryView {
+        course_id: id,
+        course_name,
+        versions: rows,
+        from,
+        to,
+        diff,
+        chrome,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_decode_repeated_keys_and_escapes() {
+        let f = PlanForm::parse(b"base_version=3&text=Jeg+vil+have+%C3%A6bler+%26+p%C3%A6rer&goal_ids=1&goal_ids=2&title=%");
+        assert_eq!(f.base_version, 3);
+        assert_eq!(f.text, "Jeg vil have æbler & pærer");
+        assert_eq!(f.goal_ids, ["1", "2"]);
+        assert_eq!(f.title, "%");
+    }
+}

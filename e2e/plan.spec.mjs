@@ -1,0 +1,57 @@
+// The coordinated plan in the browser: the coordinator writes the citizen's goal and a shared
+// goal (each save a new version), then the citizen reads the plan and adds a goal in their own
+// words. axe-core checks each page on the way.
+
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations, login } from "./helpers.mjs";
+
+test("coordinator writes the plan, the citizen reads it and adds a goal", async ({ browser }) => {
+  // Who is the demo citizen? Their own page shows their name and CPR number.
+  const who = await browser.newPage();
+  await login(who, "borger");
+  const greeting = await who.getByRole("heading", { level: 1 }).textContent();
+  const name = greeting.replace(/^Velkommen,\s*/, "").trim();
+  const cpr = (await who.getByRole("row", { name: /CPR-nummer/ }).getByRole("cell").textContent()).trim();
+  await who.close();
+
+  const staff = await browser.newPage();
+  await login(staff, "koordinator");
+  await staff.getByRole("link", { name: "Find borger" }).first().click();
+  await staff.getByLabel("Navn eller CPR-nummer").fill(cpr);
+  await staff.getByRole("button", { name: "Søg" }).click();
+  await staff.getByRole("link", { name: `Åbn forløb: ${name}` }).first().click();
+  await staff.getByRole("link", { name: "Se den fælles plan" }).click();
+  await expect(staff.getByRole("heading", { level: 1 })).toContainText("Fælles plan for");
+  await expectNoAxeViolations(staff);
+
+  const goalForm = staff.locator('form[action$="/plan/goals"]');
+  await goalForm.getByLabel("Borgerens eget mål, med borgerens egne ord").check();
+  await goalForm.getByLabel("Målet").fill("Jeg vil cykle til arbejde igen");
+  await goalForm.getByLabel("Livsområde").selectOption("work_education");
+  await goalForm.getByRole("button", { name: "Tilføj mål" }).click();
+  await expect(staff.getByRole("status").first()).toContainText("Planen er gemt som en ny version.");
+  await expect(staff.locator("blockquote", { hasText: "Jeg vil cykle til arbejde igen" })).toBeVisible();
+
+  // An empty goal is refused by the field.
+  await staff.locator('form[action$="/plan/goals"]').getByRole("button", { name: "Tilføj mål" }).click();
+  await expect(staff.getByRole("alert").first()).toContainText("Feltet skal udfyldes");
+  await expectNoAxeViolations(staff);
+
+  await staff.getByRole("link", { name: "Versioner og ændringer" }).first().click();
+  await expect(staff.getByRole("heading", { level: 1, name: "Versioner og ændringer" })).toBeVisible();
+  await expectNoAxeViolations(staff);
+  await staff.close();
+
+  const citizen = await browser.newPage();
+  await login(citizen, "borger");
+  await expect(citizen.getByRole("heading", { name: "Min plan" })).toBeVisible();
+  await expect(citizen.getByText("Jeg vil cykle til arbejde igen")).toBeVisible();
+  await expectNoAxeViolations(citizen);
+  await citizen.getByLabel("Målet").fill("Jeg vil kunne gå til fodbold med min søn");
+  await citizen.getByRole("button", { name: "Tilføj mit mål" }).click();
+  await expect(citizen.getByRole("status").first()).toContainText("Planen er gemt");
+  await expect(citizen.locator("blockquote", { hasText: "Jeg vil kunne gå til fodbold med min søn" })).toBeVisible();
+  await citizen.getByRole("button", { name: "Jeg er enig i planen" }).click();
+  await expect(citizen.getByText(/Du har sagt, at du er enig i version \d+\./)).toBeVisible();
+  await citizen.close();
+});
