@@ -62,6 +62,44 @@ coded!(
         Interventions => "interventions",
         Crisis => "crisis",
         Review => "review",
+        Authority => "authority",
+        Kind => "kind",
+    }
+);
+
+coded!(
+    /// What kind of plan this is. The law names two with mandatory content: the discharge
+    /// agreement (Psykiatriloven § 13 a) and the coordination plan (§ 13 b).
+    PlanKind, "plan-kind-" {
+        Coordinated => "coordinated",
+        DischargeAgreement => "discharge_agreement_13a",
+        CoordinationPlan => "coordination_plan_13b",
+    }
+);
+
+#[expect(
+    clippy::derivable_impls,
+    reason = "the enum is declared by a macro that takes no variant attributes"
+)]
+impl Default for PlanKind {
+    fn default() -> Self {
+        PlanKind::Coordinated
+    }
+}
+
+coded!(
+    /// What a plan that the law names must contain before it can be marked complete.
+    Requirement, "plan-missing-" {
+        Goal => "goal",
+        CitizenGoal => "citizen_goal",
+        Intervention => "intervention",
+        Responsible => "responsible",
+        TwoSectors => "two_sectors",
+        WarningSigns => "warning_signs",
+        CrisisContacts => "crisis_contacts",
+        Medication => "medication",
+        ReviewDate => "review_date",
+        Authority => "authority",
     }
 );
 
@@ -100,6 +138,20 @@ pub struct Intervention {
     pub next_step: String,
 }
 
+/// Who may decide what, within which limits, and where to go when they cannot (VIVE element 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authority {
+    pub id: u32,
+    /// The kind of decision, e.g. "Ændring af medicin" or "Midlertidigt ophold (MPO)".
+    pub decision: String,
+    /// Who decides: a role or a named person and their organisation.
+    pub who: String,
+    pub limits: String,
+    pub escalation: String,
+    /// E.g. "Samme dag" or "5 hverdage".
+    pub response_time: String,
+}
+
 /// The crisis plan (kriseplan / mestringsplan).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrisisPlan {
@@ -113,10 +165,17 @@ pub struct CrisisPlan {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanContent {
+    #[serde(default)]
+    pub kind: PlanKind,
     pub goals: Vec<Goal>,
     pub interventions: Vec<Intervention>,
     pub crisis: CrisisPlan,
+    #[serde(default)]
+    pub authorities: Vec<Authority>,
     pub review_date: Option<String>,
+    /// This version was checked complete for its kind; a later change clears it.
+    #[serde(default)]
+    pub completed: bool,
 }
 
 /// The longest text a plan field takes.
@@ -250,7 +309,72 @@ impl PlanContent {
             Section::Interventions => self.interventions == other.interventions,
             Section::Crisis => self.crisis == other.crisis,
             Section::Review => self.review_date == other.review_date,
+            Section::Authority => self.authorities == other.authorities,
+            Section::Kind => self.kind == other.kind && self.completed == other.completed,
         }
+    }
+
+    pub fn add_authority(&mut self, mut a: Authority) -> u32 {
+        a.id = self.authorities.iter().map(|x| x.id).max().unwrap_or(0) + 1;
+        let id = a.id;
+        self.authorities.push(a);
+        id
+    }
+
+    /// What is missing before this plan may be marked complete. An ordinary coordinated plan
+    /// needs a goal and a review date; the plans the law names need their mandatory content
+    /// (the National Audit Office found most of them incomplete).
+    pub fn missing(&self) -> Vec<Requirement> {
+        let mut missing = Vec::new();
+        let mut need = |ok: bool, r: Requirement| {
+            if !ok {
+                missing.push(r);
+            }
+        };
+        need(!self.goals.is_empty(), Requirement::Goal);
+        need(self.review_date.is_some(), Requirement::ReviewDate);
+        if self.kind == PlanKind::Coordinated {
+            return missing;
+        }
+        need(
+            self.goals.iter().any(|g| g.owner == GoalOwner::Citizen),
+            Requirement::CitizenGoal,
+        );
+        need(!self.interventions.is_empty(), Requirement::Intervention);
+        need(
+            self.interventions.iter().all(|i| {
+                !i.responsible_org.trim().is_empty() || !i.responsible_person.trim().is_empty()
+            }),
+            Requirement::Responsible,
+        );
+        need(
+            !self.crisis.warning_signs.trim().is_empty(),
+            Requirement::WarningSigns,
+        );
+        need(
+            !self.crisis.contacts.trim().is_empty(),
+            Requirement::CrisisContacts,
+        );
+        need(
+            !self.crisis.medication.trim().is_empty(),
+            Requirement::Medication,
+        );
+        need(!self.authorities.is_empty(), Requirement::Authority);
+        if self.kind == PlanKind::CoordinationPlan {
+            // A coordination plan binds both sectors: interventions from at least two organisations.
+            let mut orgs: Vec<String> = self
+                .interventions
+                .iter()
+                .map(|i| i.responsible_org.trim().to_lowercase())
+                .collect();
+            orgs.sort();
+            orgs.dedup();
+            need(
+                orgs.iter().filter(|o| !o.is_empty()).count() >= 2,
+                Requirement::TwoSectors,
+            );
+        }
+        missing
     }
 
     /// A plain line-by-line rendering, for comparing versions. Labels are codes, so it does
@@ -304,9 +428,20 @@ impl PlanContent {
                 out.push(format!("crisis {k}: {v}"));
             }
         }
+        for a in &self.authorities {
+            out.push(format!(
+                "authority {}: {} — {} — limits: {} — escalation: {} ({})",
+                a.id, a.decision, a.who, a.limits, a.escalation, a.response_time
+            ));
+        }
         if let Some(d) = &self.review_date {
             out.push(format!("review: {d}"));
         }
+        out.push(format!(
+            "kind: {}{}",
+            self.kind.as_str(),
+            if self.completed { " (complete)" } else { "" }
+        ));
         out
     }
 }
@@ -448,6 +583,69 @@ mod tests {
         b.crisis.what_helps = "Ro og musik".into();
         assert!(!a.section_eq(&b, Section::Crisis));
         assert!(a.section_eq(&b, Section::Goals));
+    }
+
+    #[test]
+    fn the_plans_the_law_names_need_their_mandatory_content() {
+        let mut p = PlanContent::default();
+        assert_eq!(p.missing(), [Requirement::Goal, Requirement::ReviewDate]);
+        p.add_goal(
+            GoalOwner::Team,
+            "Stabil bolig".into(),
+            LifeArea::Housing,
+            None,
+        );
+        p.review_date = Some("2027-01-01".into());
+        assert!(
+            p.missing().is_empty(),
+            "an ordinary plan is complete with a goal and a review date"
+        );
+
+        p.kind = PlanKind::DischargeAgreement;
+        assert_eq!(
+            p.missing(),
+            [
+                Requirement::CitizenGoal,
+                Requirement::Intervention,
+                Requirement::WarningSigns,
+                Requirement::CrisisContacts,
+                Requirement::Medication,
+                Requirement::Authority
+            ]
+        );
+        p.add_goal(
+            GoalOwner::Citizen,
+            "Min egen lejlighed".into(),
+            LifeArea::Housing,
+            None,
+        );
+        let _ = p.add_intervention(intervention(vec![1], None, None));
+        p.crisis = CrisisPlan {
+            warning_signs: "Sover dårligt".into(),
+            contacts: "Akutteam".into(),
+            medication: "Aftalt med egen læge".into(),
+            ..CrisisPlan::default()
+        };
+        p.add_authority(Authority {
+            id: 0,
+            decision: "Ændring af medicin".into(),
+            who: "Overlæge".into(),
+            limits: String::new(),
+            escalation: "Ledende overlæge".into(),
+            response_time: "Samme dag".into(),
+        });
+        assert!(p.missing().is_empty(), "§ 13 a complete: {:?}", p.missing());
+
+        p.kind = PlanKind::CoordinationPlan;
+        assert_eq!(
+            p.missing(),
+            [Requirement::TwoSectors],
+            "§ 13 b binds both sectors"
+        );
+        let mut regional = intervention(vec![1], None, None);
+        regional.responsible_org = "Region Midtjylland".into();
+        let _ = p.add_intervention(regional);
+        assert!(p.missing().is_empty());
     }
 
     #[test]

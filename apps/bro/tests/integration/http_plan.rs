@@ -376,3 +376,167 @@ async fn only_the_team_reads_or_writes_the_plan() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discharge_agreement_is_complete_only_with_every_mandatory_field() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_13a")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let b = logged_in(&app, "koord").await;
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let ctx = AuditCtx::system(0, 0, "test");
+    let version = || async {
+        app.store()
+            .plan(&ctx, id)
+            .await
+            .expect("plan")
+            .map_or(0, |p| p.version)
+            .to_string()
+    };
+
+    let r = b
+        .post(
+            &format!("{plan}/kind"),
+            &[
+                ("base_version", "0"),
+                ("kind", "discharge_agreement_13a"),
+                ("complete", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Før planen kan markeres fuldstændig, mangler:"));
+    for missing in [
+        "mindst ét mål",
+        "borgerens eget mål med egne ord",
+        "mindst én indsats",
+        "tidlige tegn på krise",
+        "kontakt dag og nat",
+        "aftaler om medicin",
+        "en revurderingsdato",
+        "hvem der må beslutte hvad",
+    ] {
+        assert!(html.contains(missing), "{missing}");
+    }
+    assert!(
+        app.store().plan(&ctx, id).await.expect("plan").is_none(),
+        "nothing saved"
+    );
+
+    // Fill the plan in, part by part.
+    b.post(
+        &format!("{plan}/goals"),
+        &[
+            ("base_version", &version().await),
+            ("owner", "citizen"),
+            ("text", "Jeg vil hjem til min kat"),
+            ("life_area", "housing"),
+        ],
+    )
+    .await;
+    b.post(
+        &format!("{plan}/interventions"),
+        &[
+            ("base_version", &version().await),
+            ("title", "Bostøtte"),
+            ("responsible_org", "Holstebro Kommune"),
+            ("status", "planned"),
+        ],
+    )
+    .await;
+    b.post(
+        &format!("{plan}/crisis"),
+        &[
+            ("base_version", &version().await),
+            ("warning_signs", "Sover dårligt"),
+            ("contacts", "Akutteam 78 47 00 00"),
+            ("medication", "Aftalt med egen læge"),
+        ],
+    )
+    .await;
+    let r = b
+        .post(
+            &format!("{plan}/authority"),
+            &[
+                ("base_version", &version().await),
+                ("decision", "Ændring af medicin"),
+                ("who", ""),
+                ("escalation", "Ledende overlæge"),
+                ("response_time", "Samme dag"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "who decides is required");
+    b.post(
+        &format!("{plan}/authority"),
+        &[
+            ("base_version", &version().await),
+            ("decision", "Ændring af medicin"),
+            ("who", "Overlæge, Regionspsykiatrien Vest"),
+            ("escalation", "Ledende overlæge"),
+            ("response_time", "Samme dag"),
+        ],
+    )
+    .await;
+    b.post(
+        &format!("{plan}/review"),
+        &[
+            ("base_version", &version().await),
+            ("review_date", "2027-01-15"),
+        ],
+    )
+    .await;
+
+    let r = b
+        .post(
+            &format!("{plan}/kind"),
+            &[
+                ("base_version", &version().await),
+                ("kind", "discharge_agreement_13a"),
+                ("complete", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let saved = app
+        .store()
+        .plan(&ctx, id)
+        .await
+        .expect("plan")
+        .expect("exists");
+    assert!(saved.content.completed);
+    assert_eq!(
+        saved.content.kind,
+        bro_domain::plan::PlanKind::DischargeAgreement
+    );
+    assert_eq!(
+        saved.content.authorities[0].who,
+        "Overlæge, Regionspsykiatrien Vest"
+    );
+
+    // A later change means the new version must be checked again.
+    b.post(
+        &format!("{plan}/goals"),
+        &[
+            ("base_version", &version().await),
+            ("owner", "team"),
+            ("text", "Fast læge"),
+            ("life_area", "health"),
+        ],
+    )
+    .await;
+    assert!(
+        !app.store()
+            .plan(&ctx, id)
+            .await
+            .expect("plan")
+            .expect("exists")
+            .content
+            .completed
+    );
+    app.stop().await;
+}

@@ -17,8 +17,8 @@ use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Permission;
 use bro_domain::CourseId;
 use bro_domain::plan::{
-    self, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent,
-    PlanError, Section,
+    self, Authority, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea,
+    PlanContent, PlanError, PlanKind, Section,
 };
 use bro_store::{AuditCtx, CourseAccess, PlanVersion, StoreError};
 use serde::Deserialize;
@@ -110,6 +110,20 @@ pub struct PlanForm {
     pub wishes: String,
     #[serde(default)]
     pub review_date: String,
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub who: String,
+    #[serde(default)]
+    pub limits: String,
+    #[serde(default)]
+    pub escalation: String,
+    #[serde(default)]
+    pub response_time: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub complete: bool,
 }
 
 impl PlanForm {
@@ -141,6 +155,13 @@ impl PlanForm {
                 "medication" => f.medication = v,
                 "wishes" => f.wishes = v,
                 "review_date" => f.review_date = v,
+                "decision" => f.decision = v,
+                "who" => f.who = v,
+                "limits" => f.limits = v,
+                "escalation" => f.escalation = v,
+                "response_time" => f.response_time = v,
+                "kind" => f.kind = v,
+                "complete" => f.complete = v == "1",
                 _ => {}
             }
         }
@@ -250,6 +271,7 @@ async fn render(
         editable,
         life_areas: LifeArea::ALL,
         statuses: InterventionStatus::ALL,
+        kinds: PlanKind::ALL,
         errors,
         conflict,
         form,
@@ -314,7 +336,7 @@ async fn save(
         Some(p) => (p.version, p.content.clone()),
         None => (0, PlanContent::default()),
     };
-    let replaces = matches!(section, Section::Crisis | Section::Review);
+    let replaces = matches!(section, Section::Crisis | Section::Review | Section::Kind);
     if replaces && latest_version != base_version {
         let base = match base_version {
             0 => PlanContent::default(),
@@ -323,6 +345,10 @@ async fn save(
         if !base.section_eq(&content, section) {
             return Ok(Err(conflict_info(latest.as_ref())));
         }
+    }
+    // Completion is a statement about one version: any other change clears it.
+    if section != Section::Kind {
+        content.completed = false;
     }
     change(&mut content);
     match state
@@ -500,6 +526,74 @@ pub async fn edit(
             }
             Box::new(move |p: &mut PlanContent| p.crisis = crisis.clone())
         }
+        Section::Authority => {
+            let mut fields = Vec::new();
+            for (field, value, required) in [
+                ("decision", &form.decision, true),
+                ("who", &form.who, true),
+                ("limits", &form.limits, false),
+                ("escalation", &form.escalation, true),
+                ("response_time", &form.response_time, true),
+            ] {
+                let parsed = if required {
+                    plan::required_text(value)
+                } else {
+                    plan::optional_text(value)
+                };
+                match parsed {
+                    Ok(v) => fields.push(v),
+                    Err(e) => {
+                        add_error(&chrome, &mut errors, field, e);
+                        fields.push(String::new());
+                    }
+                }
+            }
+            let authority = Authority {
+                id: 0,
+                decision: fields[0].clone(),
+                who: fields[1].clone(),
+                limits: fields[2].clone(),
+                escalation: fields[3].clone(),
+                response_time: fields[4].clone(),
+            };
+            Box::new(move |p: &mut PlanContent| {
+                p.add_authority(authority.clone());
+            })
+        }
+        Section::Kind => match PlanKind::parse(&form.kind) {
+            None => {
+                errors.add(&chrome, "kind", "field-choose");
+                Box::new(|_: &mut PlanContent| {})
+            }
+            Some(kind) => {
+                if form.complete {
+                    // Refuse to mark complete until every mandatory field is filled, and say which.
+                    let mut probe = state
+                        .store
+                        .plan(&ctx, a.course_id)
+                        .await?
+                        .map(|p| p.content)
+                        .unwrap_or_default();
+                    probe.kind = kind;
+                    let missing = probe.missing();
+                    if !missing.is_empty() {
+                        let list = missing
+                            .iter()
+                            .map(|m| chrome.t(m.label_key()))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        errors
+                            .0
+                            .push(("kind", format!("{} {list}", chrome.t("plan-missing-intro"))));
+                    }
+                }
+                let complete = form.complete;
+                Box::new(move |p: &mut PlanContent| {
+                    p.kind = kind;
+                    p.completed = complete;
+                })
+            }
+        },
         Section::Review => match plan::parse_day(&form.review_date) {
             Ok(day) if day < now_day => {
                 errors.add(&chrome, "review_date", "plan-error-review-past");

@@ -4,7 +4,7 @@ use super::{Chrome, FormErrors};
 use crate::routes::courses::{CloseForm, MemberForm};
 use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
-use bro_domain::plan::{InterventionStatus, LifeArea, PlanContent};
+use bro_domain::plan::{InterventionStatus, LifeArea, PlanContent, PlanKind};
 use bro_domain::{CourseRole, Phase, Role, UnitKind};
 use bro_store::{Citizen, CitizenHit, Course, CourseSummary, RelativeLink, Unit, User};
 
@@ -238,6 +238,7 @@ pub struct PlanView {
     pub editable: bool,
     pub life_areas: &'static [LifeArea],
     pub statuses: &'static [InterventionStatus],
+    pub kinds: &'static [PlanKind],
     pub errors: FormErrors,
     pub conflict: Option<ConflictInfo>,
     /// What was typed in the goal and intervention forms.
