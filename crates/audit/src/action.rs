@@ -69,6 +69,7 @@ actions! {
     CourseListed => "course.list",
     CoursePhaseChanged => "course.phase_change",
     CourseClosed => "course.close",
+    CourseFrameChanged => "course.frame_change",
     TeamMemberAdded => "course.member_add",
     TeamMemberRemoved => "course.member_remove",
     CoordinatorChanged => "course.coordinator_change",

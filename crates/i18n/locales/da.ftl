@@ -428,3 +428,6 @@ plan-missing-review_date = en revurderingsdato
 plan-missing-authority = hvem der må beslutte hvad
 plan-section-authority = Beslutningskompetence
 plan-section-kind = Plantype
+course-frame = Målgrupper og lovgrundlag
+course-frame-save = Gem målgrupper og lovgrundlag
+event-frame = Målgrupper og lovgrundlag ændret

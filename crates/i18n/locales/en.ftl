@@ -428,3 +428,6 @@ plan-missing-review_date = a review date
 plan-missing-authority = who may decide what
 plan-section-authority = Decision authority
 plan-section-kind = Kind of plan
+course-frame = Target groups and legal basis
+course-frame-save = Save target groups and legal basis
+event-frame = Target groups and legal basis changed

@@ -1279,6 +1279,31 @@ impl CourseStore for Backend {
         commit(tx).await
     }
 
+    async fn set_course_frame(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        target_groups: Vec<TargetGroup>,
+        legal_frames: Vec<LegalFrame>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
+        sqlx::query("UPDATE courses SET target_groups = $1, legal_frames = $2 WHERE id = $3")
+            .bind(encode_set(&target_groups, TargetGroup::as_str))
+            .bind(encode_set(&legal_frames, LegalFrame::as_str))
+            .bind(course.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        course_event(&mut tx, audit, course, "frame", "").await?;
+        let event = AuditEvent::allowed(AuditAction::CourseFrameChanged).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
     async fn search_citizens(&self, audit: &AuditCtx, query: &CitizenQuery, user: UserId, limit: i64) -> StoreResult<Vec<CitizenHit>> {
         let mut tx = self.begin_write().await?;
         let select = "SELECT z.id, z.cpr, z.given_name, z.family_name, c.id AS course_id, m.id AS member_id FROM citizens z \

@@ -56,6 +56,7 @@ pub const COURSE_EVENT_KINDS: &[&str] = &[
     "closed",
     "plan_version",
     "citizen_agreed",
+    "frame",
 ];
 
 /// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,

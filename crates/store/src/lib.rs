@@ -209,6 +209,14 @@ pub trait CourseStore {
         course: CourseId,
         member: MemberId,
     ) -> StoreResult<()>;
+    /// Sets the course's target groups and legal frame.
+    async fn set_course_frame(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        target_groups: Vec<bro_domain::TargetGroup>,
+        legal_frames: Vec<bro_domain::LegalFrame>,
+    ) -> StoreResult<()>;
     /// Citizens matching `query` (one audit record per citizen shown), at most `limit`.
     async fn search_citizens(
         &self,

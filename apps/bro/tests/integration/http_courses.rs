@@ -344,3 +344,64 @@ async fn citizen_search_checks_its_input_and_audits_each_citizen_shown() {
     assert_eq!(audit[0].fields.subject_citizen_id, Some(f.citizen));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coordinator_records_target_groups_and_legal_frame() {
+    let app = app("course_frame").await;
+    let f = fixture(app.store(), false).await;
+    let (b, course) = coordinator_opens_course(&app, f.citizen.0).await;
+    let r = b
+        .post(
+            &format!("{course}/frame"),
+            &[
+                ("target_groups", "dual_diagnosis"),
+                ("target_groups", "frequent_readmissions"),
+                ("legal_frames", "psykiatriloven"),
+                ("legal_frames", "not-a-law"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let c = app
+        .store()
+        .course(&bro_store::AuditCtx::system(0, 0, "test"), id)
+        .await
+        .expect("course");
+    assert_eq!(
+        c.target_groups,
+        [
+            bro_domain::TargetGroup::DualDiagnosis,
+            bro_domain::TargetGroup::FrequentReadmissions
+        ]
+    );
+    assert_eq!(
+        c.legal_frames,
+        [bro_domain::LegalFrame::Psykiatriloven],
+        "unknown codes are ignored"
+    );
+    let (_, html) = b.get_text(&course).await;
+    assert!(html.contains("Målgrupper og lovgrundlag ændret"));
+    // A team member who does not coordinate cannot change it.
+    let staff = format!("{}:{}", f.prof_r.0, f.region_unit.0);
+    b.post(
+        &format!("{course}/members"),
+        &[
+            ("staff", &staff),
+            ("role", "psychiatrist"),
+            ("kind", "fixed"),
+            ("phone", "78 43 00 00"),
+        ],
+    )
+    .await;
+    let pia = app.browser();
+    pia.login("prof-r", FIXTURE_PASSWORD).await;
+    assert_eq!(
+        pia.post(&format!("{course}/frame"), &[("target_groups", "under_18")])
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    app.stop().await;
+}

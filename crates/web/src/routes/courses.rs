@@ -11,11 +11,13 @@ use crate::views::pages::{CitizenSearchView, CourseView, CoursesView, StaffChoic
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Permission;
-use bro_domain::{CitizenId, CourseId, CourseRole, Cpr, MemberId, Phase, UnitKind};
+use bro_domain::{
+    CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, Phase, TargetGroup, UnitKind,
+};
 use bro_store::{AuditCtx, CitizenQuery, CourseAccess, NewCourse, NewMember, StoreError};
 use serde::Deserialize;
 
@@ -622,6 +624,37 @@ pub async fn make_coordinator(
         &state,
         &format!("/courses/{id}"),
         "flash-coordinator-changed",
+    ))
+}
+
+/// Sets the course's target groups and the laws its interventions run under.
+pub async fn set_frame(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    let pairs = crate::forms::form_pairs(&body);
+    let groups = pairs
+        .iter()
+        .filter(|(k, _)| k == "target_groups")
+        .filter_map(|(_, v)| TargetGroup::parse(v))
+        .collect();
+    let frames = pairs
+        .iter()
+        .filter(|(k, _)| k == "legal_frames")
+        .filter_map(|(_, v)| LegalFrame::parse(v))
+        .collect();
+    state
+        .store
+        .set_course_frame(&ctx, a.course_id, groups, frames)
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}"),
+        "flash-saved",
     ))
 }
 

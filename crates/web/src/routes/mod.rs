@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             "/citizens/search",
             get(courses::search_form).post(courses::search),
         )
+        .route("/courses/{id}/frame", post(courses::set_frame))
         .route("/courses/{id}/plan", get(plan::show))
         .route("/courses/{id}/plan/history", get(plan::history))
         .route("/courses/{id}/plan/{section}", post(plan::edit))

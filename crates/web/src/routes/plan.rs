@@ -130,7 +130,7 @@ impl PlanForm {
     /// Parses a url-encoded body; repeated keys (`goal_ids`) collect into a list.
     fn parse(body: &[u8]) -> PlanForm {
         let mut f = PlanForm::default();
-        for (k, v) in form_pairs(body) {
+        for (k, v) in crate::forms::form_pairs(body) {
             let v = v.clone();
             match k.as_str() {
                 "base_version" => f.base_version = v.parse().unwrap_or(-1),
@@ -167,44 +167,6 @@ impl PlanForm {
         }
         f
     }
-}
-
-/// Decodes `application/x-www-form-urlencoded`.
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    fn decode(s: &str) -> String {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() => {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                        .ok()
-                        .and_then(|h| u8::from_str_radix(h, 16).ok());
-                    match hex {
-                        Some(b) => {
-                            out.push(b);
-                            i += 2;
-                        }
-                        None => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    std::str::from_utf8(body)
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
 }
 
 /// Someone else's newer change to the section one tried to save.
