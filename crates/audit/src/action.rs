@@ -70,6 +70,8 @@ actions! {
     CoursePhaseChanged => "course.phase_change",
     CourseClosed => "course.close",
     CourseFrameChanged => "course.frame_change",
+    NetworkMemberAdded => "course.network_add",
+    NetworkMemberRemoved => "course.network_remove",
     TeamMemberAdded => "course.member_add",
     TeamMemberRemoved => "course.member_remove",
     CoordinatorChanged => "course.coordinator_change",

@@ -132,6 +132,19 @@ coded!(
     }
 );
 
+coded!(
+    /// Categories of information that can be shared (consent and the citizen's network).
+    ShareCategory, "share-" {
+        Health => "health",
+        Social => "social",
+        SubstanceAbuse => "substance_abuse",
+        Employment => "employment",
+        Plan => "plan",
+        Minutes => "minutes",
+        CrisisPlan => "crisis_plan",
+    }
+);
+
 /// A set of codes stored as one comma-separated text.
 pub fn encode_set<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> String {
     items.iter().map(|i| code(*i)).collect::<Vec<_>>().join(",")

@@ -12,7 +12,7 @@ pub mod role;
 pub mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use course::{CourseRole, LegalFrame, Phase, PhaseError, TargetGroup};
+pub use course::{CourseRole, LegalFrame, Phase, PhaseError, ShareCategory, TargetGroup};
 pub use cpr::{Cpr, CprError};
 pub use ids::{CitizenId, CourseId, MemberId, OrgId, UnitId, UserId};
 pub use org::{AccountKind, Language, OrgKind, UnitKind};

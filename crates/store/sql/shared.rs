@@ -926,9 +926,12 @@ impl MetaStore for Backend {
 // ---------------------------------------------------------------------------------------------
 // Courses and care teams.
 
-use bro_domain::{CourseId, CourseRole, LegalFrame, MemberId, Phase, TargetGroup};
+use bro_domain::{CourseId, CourseRole, LegalFrame, MemberId, Phase, ShareCategory, TargetGroup};
 use bro_domain::course::{decode_set, encode_set};
-use bro_store::{CitizenHit, CitizenQuery, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, Member, NewMember, StaffOption};
+use bro_store::{
+    CitizenHit, CitizenQuery, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, Member, NetworkMember, NewMember,
+    NewNetworkMember, StaffOption,
+};
 
 async fn course_event(tx: &mut Tx, audit: &AuditCtx, course: CourseId, kind: &str, detail: &str) -> StoreResult<()> {
     sqlx::query("INSERT INTO course_events (course_id, at_ms, actor_user_id, kind, detail) VALUES ($1, $2, $3, $4, $5)")
@@ -1080,6 +1083,26 @@ impl CourseStore for Backend {
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
+        let network_rows = sqlx::query(
+            "SELECT id, name, relation, phone, may_see FROM network_members WHERE citizen_id = $1 AND removed_ms IS NULL ORDER BY name, id",
+        )
+        .bind(citizen_id.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let network = network_rows
+            .iter()
+            .map(|r| {
+                let may_see: String = r.try_get("may_see").map_err(err)?;
+                Ok(NetworkMember {
+                    id: r.try_get("id").map_err(err)?,
+                    name: r.try_get("name").map_err(err)?,
+                    relation: r.try_get("relation").map_err(err)?,
+                    phone: r.try_get("phone").map_err(err)?,
+                    may_see: decode_set(&may_see, ShareCategory::parse),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         let events = sqlx::query(
             "SELECT e.at_ms, e.kind, e.detail, u.display_name FROM course_events e LEFT JOIN users u ON u.id = e.actor_user_id \
              WHERE e.course_id = $1 ORDER BY e.at_ms DESC, e.id DESC",
@@ -1112,6 +1135,7 @@ impl CourseStore for Backend {
             close_reason: row.try_get("close_reason").map_err(err)?,
             next_step: row.try_get("next_step").map_err(err)?,
             team: team.iter().map(member_from_row).collect::<StoreResult<_>>()?,
+            network,
             timeline,
         };
         let event = AuditEvent::allowed(AuditAction::CourseRead).subject(citizen_id).object(format!("course:{}", course.0));
@@ -1300,6 +1324,51 @@ impl CourseStore for Backend {
             .map_err(err)?;
         course_event(&mut tx, audit, course, "frame", "").await?;
         let event = AuditEvent::allowed(AuditAction::CourseFrameChanged).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn add_network_member(&self, audit: &AuditCtx, course: CourseId, new: NewNetworkMember) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO network_members (citizen_id, name, relation, phone, may_see, added_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(citizen.0)
+        .bind(&new.name)
+        .bind(&new.relation)
+        .bind(&new.phone)
+        .bind(encode_set(&new.may_see, ShareCategory::as_str))
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+        course_event(&mut tx, audit, course, "network_added", &new.relation).await?;
+        let event = AuditEvent::allowed(AuditAction::NetworkMemberAdded).subject(citizen).object(format!("network:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn remove_network_member(&self, audit: &AuditCtx, course: CourseId, member: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        // Only a member of this course's citizen's network: ids of other citizens are not found.
+        let relation: String = sqlx::query_scalar(
+            "UPDATE network_members SET removed_ms = $1 WHERE id = $2 AND citizen_id = $3 AND removed_ms IS NULL RETURNING relation",
+        )
+        .bind(audit.at_ms)
+        .bind(member)
+        .bind(citizen.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        course_event(&mut tx, audit, course, "network_removed", &relation).await?;
+        let event = AuditEvent::allowed(AuditAction::NetworkMemberRemoved).subject(citizen).object(format!("network:{member}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }

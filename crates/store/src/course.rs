@@ -57,6 +57,8 @@ pub const COURSE_EVENT_KINDS: &[&str] = &[
     "plan_version",
     "citizen_agreed",
     "frame",
+    "network_added",
+    "network_removed",
 ];
 
 /// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,
@@ -68,6 +70,24 @@ pub struct CourseEvent {
     pub actor_name: Option<String>,
     pub kind: String,
     pub detail: String,
+}
+
+/// Someone in the citizen's network, and what the citizen lets them see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkMember {
+    pub id: i64,
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    pub may_see: Vec<bro_domain::ShareCategory>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNetworkMember {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    pub may_see: Vec<bro_domain::ShareCategory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +104,7 @@ pub struct Course {
     pub close_reason: Option<String>,
     pub next_step: Option<String>,
     pub team: Vec<Member>,
+    pub network: Vec<NetworkMember>,
     pub timeline: Vec<CourseEvent>,
 }
 

@@ -217,6 +217,19 @@ pub trait CourseStore {
         target_groups: Vec<bro_domain::TargetGroup>,
         legal_frames: Vec<bro_domain::LegalFrame>,
     ) -> StoreResult<()>;
+    /// Records someone in the citizen's network, with what they may see.
+    async fn add_network_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        new: NewNetworkMember,
+    ) -> StoreResult<i64>;
+    async fn remove_network_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        member: i64,
+    ) -> StoreResult<()>;
     /// Citizens matching `query` (one audit record per citizen shown), at most `limit`.
     async fn search_citizens(
         &self,

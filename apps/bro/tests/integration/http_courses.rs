@@ -405,3 +405,74 @@ async fn the_coordinator_records_target_groups_and_legal_frame() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_citizens_network_is_recorded_with_what_each_may_see() {
+    let app = app("course_network").await;
+    let f = fixture(app.store(), false).await;
+    let (b, course) = coordinator_opens_course(&app, f.citizen.0).await;
+    let r = b
+        .post(
+            &format!("{course}/network"),
+            &[
+                ("network_name", ""),
+                ("relation", ""),
+                ("network_phone", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Feltet skal udfyldes") && html.contains("8 til 15 cifre"));
+    let r = b
+        .post(
+            &format!("{course}/network"),
+            &[
+                ("network_name", "Inge Nørgaard"),
+                ("relation", "Mor"),
+                ("network_phone", "20 30 40 50"),
+                ("may_see", "plan"),
+                ("may_see", "crisis_plan"),
+                ("may_see", "bogus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let ctx = bro_store::AuditCtx::system(0, 0, "test");
+    let network = app.store().course(&ctx, id).await.expect("course").network;
+    assert_eq!(network.len(), 1);
+    assert_eq!(
+        network[0].may_see,
+        [
+            bro_domain::ShareCategory::Plan,
+            bro_domain::ShareCategory::CrisisPlan
+        ]
+    );
+    let (_, html) = b.get_text(&course).await;
+    assert!(html.contains("Inge Nørgaard") && html.contains("Må se: Planen, Kriseplanen"));
+    // An id from nowhere (or another citizen's network) is not found.
+    assert_eq!(
+        b.post(&format!("{course}/network/99999/remove"), &[])
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        b.post(&format!("{course}/network/{}/remove", network[0].id), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert!(
+        app.store()
+            .course(&ctx, id)
+            .await
+            .expect("course")
+            .network
+            .is_empty()
+    );
+    app.stop().await;
+}

@@ -15,10 +15,13 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Permission;
+use bro_domain::ShareCategory;
 use bro_domain::{
     CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, Phase, TargetGroup, UnitKind,
 };
-use bro_store::{AuditCtx, CitizenQuery, CourseAccess, NewCourse, NewMember, StoreError};
+use bro_store::{
+    AuditCtx, CitizenQuery, CourseAccess, NewCourse, NewMember, NewNetworkMember, StoreError,
+};
 use serde::Deserialize;
 
 /// Longest free text in these forms (reasons, next steps, contact hours).
@@ -243,6 +246,8 @@ pub struct CourseForms {
     pub errors: FormErrors,
     pub member: MemberForm,
     pub close: CloseForm,
+    pub network_name: String,
+    pub relation: String,
 }
 
 async fn render_course(
@@ -303,6 +308,8 @@ async fn render_course(
         errors: forms.errors,
         member: forms.member,
         close: forms.close,
+        network_name: forms.network_name,
+        relation: forms.relation,
         course,
         chrome,
     };
@@ -655,6 +662,98 @@ pub async fn set_frame(
         &state,
         &format!("/courses/{id}"),
         "flash-saved",
+    ))
+}
+
+/// Records someone the citizen names (relative, friend, neighbour) and what they may see.
+pub async fn add_network(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let pairs = crate::forms::form_pairs(&body);
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut errors = FormErrors::default();
+    let name = bro_domain::Name::parse(&field("network_name"))
+        .map_err(|e| errors.add(&chrome, "network_name", e.message_key()))
+        .ok();
+    let relation = field("relation");
+    if relation.is_empty() {
+        errors.add(&chrome, "relation", "field-required");
+    } else if relation.chars().count() > 100 {
+        errors.add(&chrome, "relation", "field-too-long");
+    }
+    let phone = field("network_phone");
+    if !phone.is_empty() && !valid_phone(&phone) {
+        errors.add(&chrome, "network_phone", "member-phone-invalid");
+    }
+    let may_see = pairs
+        .iter()
+        .filter(|(k, _)| k == "may_see")
+        .filter_map(|(_, v)| ShareCategory::parse(v))
+        .collect();
+    if let (Some(name), true) = (name, errors.is_empty()) {
+        let new = NewNetworkMember {
+            name: name.into_string(),
+            relation,
+            phone,
+            may_see,
+        };
+        state
+            .store
+            .add_network_member(&ctx, a.course_id, new)
+            .await?;
+        return Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}"),
+            "flash-network-added",
+        ));
+    }
+    let forms = CourseForms {
+        errors,
+        network_name: field("network_name"),
+        relation: field("relation"),
+        ..CourseForms::default()
+    };
+    render_course(
+        &state,
+        chrome,
+        &ctx,
+        &a,
+        None,
+        forms,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+pub async fn remove_network(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, member)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    state
+        .store
+        .remove_network_member(&ctx, a.course_id, member)
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}"),
+        "flash-network-removed",
     ))
 }
 

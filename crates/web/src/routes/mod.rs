@@ -61,6 +61,11 @@ pub fn router(state: AppState) -> Router {
             get(courses::search_form).post(courses::search),
         )
         .route("/courses/{id}/frame", post(courses::set_frame))
+        .route("/courses/{id}/network", post(courses::add_network))
+        .route(
+            "/courses/{id}/network/{member}/remove",
+            post(courses::remove_network),
+        )
         .route("/courses/{id}/plan", get(plan::show))
         .route("/courses/{id}/plan/history", get(plan::history))
         .route("/courses/{id}/plan/{section}", post(plan::edit))

@@ -73,6 +73,11 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| k.label_key().to_owned()),
     );
     keys.extend(
+        bro_domain::ShareCategory::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_domain::plan::PlanKind::ALL
             .iter()
             .map(|k| k.label_key().to_owned()),

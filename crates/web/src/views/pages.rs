@@ -220,6 +220,8 @@ pub struct CourseView {
     pub errors: FormErrors,
     pub member: MemberForm,
     pub close: CloseForm,
+    pub network_name: String,
+    pub relation: String,
 }
 
 #[derive(Template)]
