@@ -3,6 +3,7 @@
 //! real person's number appears.
 
 use bro_audit::PLATFORM_TENANT;
+use bro_domain::ShareCategory;
 use bro_domain::plan::{
     CrisisPlan, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent, Section,
 };
@@ -10,6 +11,7 @@ use bro_domain::{
     AccountKind, CitizenId, Clock, CourseRole, Cpr, LegalFrame, Name, OrgId, OrgKind, Phase, Role,
     SystemClock, TargetGroup, UnitId, UnitKind, Username,
 };
+use bro_store::NewNetworkMember;
 use bro_store::{
     AuditCtx, DynStore, NewCitizen, NewCourse, NewMember, NewOrganisation, NewUnit, NewUser,
 };
@@ -456,6 +458,25 @@ async fn demo_course(
     }
     if phase_index >= 2 {
         demo_plan(store, course, i, &ctx(at(2)), now).await?;
+    }
+    if i == 0 {
+        // The demo citizen's mother, who also has a login (`paaroerende`).
+        let family = store
+            .course(&ctx(at(2)), course)
+            .await
+            .map_err(|e| e.to_string())?
+            .citizen_name;
+        let family = family.rsplit(' ').next().unwrap_or_default().to_owned();
+        let mother = NewNetworkMember {
+            name: format!("Inge {family}"),
+            relation: "Mor".to_owned(),
+            phone: "20 30 40 50".to_owned(),
+            may_see: vec![ShareCategory::Plan, ShareCategory::CrisisPlan],
+        };
+        store
+            .add_network_member(&ctx(at(2)), course, mother)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     let last = Phase::ALL.len() - 1;
     for k in 1..=phase_index.min(last - 1) {
