@@ -18,6 +18,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub idle_timeout_minutes: i64,
     pub session_lifetime_hours: i64,
+    /// Behind a reverse proxy that sets X-Forwarded-For.
+    pub trust_forwarded_for: bool,
 }
 
 fn no_secret<S: serde::Serializer>(_: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -33,6 +35,7 @@ impl Default for Config {
             secure_cookies: true,
             idle_timeout_minutes: 30,
             session_lifetime_hours: 12,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -86,6 +89,7 @@ impl Config {
             hsts: self.secure_cookies,
             idle_timeout_ms: self.idle_timeout_minutes * 60_000,
             absolute_lifetime_ms: self.session_lifetime_hours * 3_600_000,
+            trust_forwarded_for: self.trust_forwarded_for,
             ..WebConfig::default()
         }
     }

@@ -448,3 +448,5 @@ share-employment = Beskæftigelse
 share-plan = Planen
 share-minutes = Mødereferater
 share-crisis_plan = Kriseplanen
+error-409-title = Ændringen kunne ikke gemmes
+error-409-body = Det, du ændrede, er ændret eller lukket af en anden imens. Intet er gemt. Gå tilbage, genindlæs siden og prøv igen.

@@ -448,3 +448,5 @@ share-employment = Employment
 share-plan = The plan
 share-minutes = Meeting minutes
 share-crisis_plan = The crisis plan
+error-409-title = The change could not be saved
+error-409-body = What you changed was changed or closed by someone else meanwhile. Nothing was saved. Go back, reload the page and try again.

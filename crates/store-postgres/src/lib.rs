@@ -13,6 +13,9 @@ type Backend = PostgresStore;
 
 const HEAD_LOCK: &str = " FOR UPDATE";
 
+/// Locks the row a write transaction checks before it changes it (e.g. a course being closed).
+const ROW_LOCK: &str = " FOR UPDATE";
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone, Debug)]

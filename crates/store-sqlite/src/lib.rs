@@ -14,6 +14,9 @@ type Backend = SqliteStore;
 /// SQLite's write lock is taken by BEGIN IMMEDIATE; the head row needs no lock of its own.
 const HEAD_LOCK: &str = "";
 
+/// SQLite writers are serialised by BEGIN IMMEDIATE; rows need no lock of their own.
+const ROW_LOCK: &str = "";
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone, Debug)]

@@ -4,6 +4,7 @@
 //   type Db;                       the sqlx database type
 //   struct Backend { pool }        the store, with `async fn begin_write(&self)`
 //   const HEAD_LOCK: &str;         suffix that locks the audit head row ("" or " FOR UPDATE")
+//   const ROW_LOCK: &str;          suffix that locks a row a write checks first ("" or " FOR UPDATE")
 // Everything here is plain SQL that SQLite and PostgreSQL read alike ($n placeholders,
 // RETURNING, ON CONFLICT). A statement that needs a dialect belongs in the backend crate.
 
@@ -547,12 +548,16 @@ impl UserStore for Backend {
     async fn enable_totp(&self, audit: &AuditCtx, user: UserId, secret: String, recovery_hashes: Vec<String>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         ensure_user(&mut tx, user).await?;
-        sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2")
+        // Only a first enrolment: an existing second factor is never replaced this way.
+        let done = sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2 AND totp_secret IS NULL")
             .bind(secret)
             .bind(user.0)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("second_factor"));
+        }
         insert_recovery_codes(&mut tx, user, recovery_hashes).await?;
         let event = AuditEvent::allowed(AuditAction::SecondFactorEnrolled).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
@@ -755,8 +760,8 @@ impl LoginThrottleStore for Backend {
 
 async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreResult<CitizenId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO citizens (cpr, given_name, family_name, address, postal_code, city, created_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO citizens (cpr, given_name, family_name, address, postal_code, city, created_ms, search_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(c.cpr.compact())
     .bind(c.given_name.as_str())
@@ -765,6 +770,7 @@ async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreRe
     .bind(c.postal_code)
     .bind(c.city)
     .bind(audit.at_ms)
+    .bind(format!("{} {}", c.given_name.as_str(), c.family_name.as_str()).to_lowercase())
     .fetch_one(&mut **tx)
     .await
     .map_err(db_err("cpr"))?;
@@ -948,7 +954,18 @@ async fn course_event(tx: &mut Tx, audit: &AuditCtx, course: CourseId, kind: &st
 
 /// The citizen of a course, for the audit record's subject; NotFound when there is no course.
 async fn course_citizen(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, bool)> {
-    let row = sqlx::query("SELECT citizen_id, closed_ms FROM courses WHERE id = $1")
+    course_row(tx, course, "").await
+}
+
+/// Like [`course_citizen`], and locks the course row for the rest of the transaction, so that
+/// changes to one course (team, coordinator, closing, plan) happen one after the other.
+async fn lock_course(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, bool)> {
+    course_row(tx, course, ROW_LOCK).await
+}
+
+async fn course_row(tx: &mut Tx, course: CourseId, lock: &str) -> StoreResult<(CitizenId, bool)> {
+    let sql = format!("SELECT citizen_id, closed_ms FROM courses WHERE id = $1{lock}");
+    let row = sqlx::query(&sql)
         .bind(course.0)
         .fetch_optional(&mut **tx)
         .await
@@ -1038,6 +1055,7 @@ impl CourseStore for Backend {
         let row = sqlx::query(
             "SELECT c.citizen_id, c.closed_ms, m.id AS member_id, m.is_coordinator FROM courses c \
              LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $2 AND m.removed_ms IS NULL \
+               AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id) \
              WHERE c.id = $1",
         )
         .bind(course.0)
@@ -1151,6 +1169,7 @@ impl CourseStore for Backend {
              (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) AS review_date \
              FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
              WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
+               AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id) \
              ORDER BY z.family_name, z.given_name, c.id",
         )
         .bind(user.0)
@@ -1185,7 +1204,7 @@ impl CourseStore for Backend {
 
     async fn move_phase(&self, audit: &AuditCtx, course: CourseId, from: Phase, to: Phase) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let (citizen, _) = lock_course(&mut tx, course).await?;
         let done = sqlx::query("UPDATE courses SET phase = $1 WHERE id = $2 AND phase = $3 AND closed_ms IS NULL")
             .bind(to.as_str())
             .bind(course.0)
@@ -1204,7 +1223,7 @@ impl CourseStore for Backend {
 
     async fn close_course(&self, audit: &AuditCtx, course: CourseId, reason: String, next_step: String) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let (citizen, _) = lock_course(&mut tx, course).await?;
         let done = sqlx::query(
             "UPDATE courses SET phase = $1, closed_ms = $2, close_reason = $3, next_step = $4 WHERE id = $5 AND closed_ms IS NULL",
         )
@@ -1227,7 +1246,7 @@ impl CourseStore for Backend {
 
     async fn add_member(&self, audit: &AuditCtx, course: CourseId, new: NewMember) -> StoreResult<MemberId> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
         if closed {
             return Err(StoreError::Conflict("closed"));
         }
@@ -1240,7 +1259,10 @@ impl CourseStore for Backend {
 
     async fn remove_member(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
         let row = sqlx::query(
             "SELECT m.is_coordinator, u.display_name FROM care_team_members m JOIN users u ON u.id = m.user_id \
              WHERE m.id = $1 AND m.course_id = $2 AND m.removed_ms IS NULL",
@@ -1255,12 +1277,18 @@ impl CourseStore for Backend {
             return Err(StoreError::Conflict("coordinator"));
         }
         let name: String = row.try_get("display_name").map_err(err)?;
-        sqlx::query("UPDATE care_team_members SET removed_ms = $1 WHERE id = $2")
-            .bind(audit.at_ms)
-            .bind(member.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+        let done = sqlx::query(
+            "UPDATE care_team_members SET removed_ms = $1 WHERE id = $2 AND removed_ms IS NULL AND is_coordinator = $3",
+        )
+        .bind(audit.at_ms)
+        .bind(member.0)
+        .bind(false)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("coordinator"));
+        }
         course_event(&mut tx, audit, course, "member_removed", &name).await?;
         let event = AuditEvent::allowed(AuditAction::TeamMemberRemoved).subject(citizen).object(format!("member:{}", member.0));
         append(&mut tx, audit, &event).await?;
@@ -1269,7 +1297,7 @@ impl CourseStore for Backend {
 
     async fn set_coordinator(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
         if closed {
             return Err(StoreError::Conflict("closed"));
         }
@@ -1291,12 +1319,15 @@ impl CourseStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        sqlx::query("UPDATE care_team_members SET is_coordinator = $1 WHERE id = $2")
+        let done = sqlx::query("UPDATE care_team_members SET is_coordinator = $1 WHERE id = $2 AND removed_ms IS NULL")
             .bind(true)
             .bind(member.0)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
         course_event(&mut tx, audit, course, "coordinator", &name).await?;
         let event = AuditEvent::allowed(AuditAction::CoordinatorChanged).subject(citizen).object(format!("member:{}", member.0));
         append(&mut tx, audit, &event).await?;
@@ -1311,7 +1342,7 @@ impl CourseStore for Backend {
         legal_frames: Vec<LegalFrame>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
         if closed {
             return Err(StoreError::Conflict("closed"));
         }
@@ -1330,7 +1361,7 @@ impl CourseStore for Backend {
 
     async fn add_network_member(&self, audit: &AuditCtx, course: CourseId, new: NewNetworkMember) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
         if closed {
             return Err(StoreError::Conflict("closed"));
         }
@@ -1355,7 +1386,7 @@ impl CourseStore for Backend {
 
     async fn remove_network_member(&self, audit: &AuditCtx, course: CourseId, member: i64) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let (citizen, _) = lock_course(&mut tx, course).await?;
         // Only a member of this course's citizen's network: ids of other citizens are not found.
         let relation: String = sqlx::query_scalar(
             "UPDATE network_members SET removed_ms = $1 WHERE id = $2 AND citizen_id = $3 AND removed_ms IS NULL RETURNING relation",
@@ -1388,7 +1419,7 @@ impl CourseStore for Backend {
                 let literal = name.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                 let pattern = format!("%{literal}%");
                 let sql = format!(
-                    "{select} WHERE LOWER(z.given_name || ' ' || z.family_name) LIKE $2 ESCAPE '\\' \
+                    "{select} WHERE z.search_name LIKE $2 ESCAPE '\\' \
                      ORDER BY z.family_name, z.given_name, z.id LIMIT $3"
                 );
                 sqlx::query(&sql).bind(user.0).bind(pattern).bind(limit).fetch_all(&mut *tx).await
@@ -1523,7 +1554,7 @@ impl PlanStore for Backend {
         content: &PlanContent,
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = course_citizen(&mut tx, course).await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
         if closed {
             return Err(StoreError::Conflict("closed"));
         }
@@ -1560,7 +1591,7 @@ impl PlanStore for Backend {
 
     async fn agree_plan(&self, audit: &AuditCtx, course: CourseId, version: i64) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let (citizen, _) = lock_course(&mut tx, course).await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM plan_versions WHERE course_id = $1 AND version = $2")
             .bind(course.0)
             .bind(version)

@@ -18,6 +18,9 @@ pub struct WebConfig {
     pub max_failures_per_account: i64,
     /// Failures per client address within the window.
     pub max_failures_per_address: i64,
+    /// Bro runs behind a reverse proxy that sets `X-Forwarded-For`: rate limits use the
+    /// address it reports. Off by default (the header could be forged without a proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for WebConfig {
@@ -31,6 +34,7 @@ impl Default for WebConfig {
             login_window_ms: 15 * 60 * 1000,
             max_failures_per_account: 5,
             max_failures_per_address: 50,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -16,6 +16,9 @@ pub enum AppError {
     /// Not logged in (or the session ended): go to the login page.
     #[error("login required")]
     LoginRequired,
+    /// The thing changed under the request (e.g. a closed course); nothing was saved.
+    #[error("conflict on {0}")]
+    Conflict(&'static str),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -26,6 +29,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(what) => AppError::Conflict(what),
             StoreError::Unavailable(m) => AppError::Unavailable(m),
             other => AppError::Internal(other.to_string()),
         }
@@ -57,6 +61,7 @@ impl ErrorPage {
         let (title_key, body_key) = match status {
             StatusCode::NOT_FOUND => ("error-404-title", "error-404-body"),
             StatusCode::FORBIDDEN => ("error-403-title", "error-403-body"),
+            StatusCode::CONFLICT => ("error-409-title", "error-409-body"),
             StatusCode::SERVICE_UNAVAILABLE => ("error-503-title", "error-503-body"),
             StatusCode::PAYLOAD_TOO_LARGE => ("error-413-title", "error-413-body"),
             StatusCode::METHOD_NOT_ALLOWED => ("error-405-title", "error-405-body"),
@@ -77,6 +82,7 @@ impl IntoResponse for AppError {
             AppError::LoginRequired => return Redirect::to("/login").into_response(),
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
                 StatusCode::SERVICE_UNAVAILABLE

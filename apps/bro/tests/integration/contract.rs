@@ -523,6 +523,24 @@ async fn courses_and_care_teams(db: &TestStore) {
             .is_empty(),
         "wildcards are text"
     );
+    let aase = bro_store::NewCitizen {
+        cpr: Cpr::parse("6612854321").expect("cpr"),
+        given_name: name("Åse"),
+        family_name: name("Østergaard"),
+        address: String::new(),
+        postal_code: String::new(),
+        city: String::new(),
+    };
+    s.create_citizen(&h, aase).await.expect("citizen");
+    let found = s
+        .search_citizens(&h, &CitizenQuery::Name("øster".into()), f.koord, 10)
+        .await
+        .expect("search");
+    assert_eq!(
+        found.len(),
+        1,
+        "Danish letters match without regard to case"
+    );
 
     s.close_course(&h, course, "Flyttet".into(), "Struer Kommune".into())
         .await

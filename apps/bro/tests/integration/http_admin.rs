@@ -323,3 +323,35 @@ async fn roles_are_granted_and_revoked_within_the_organisation() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_cannot_revoke_a_role_held_in_another_organisation() {
+    let app = app("admin_revoke_scope").await;
+    let f = fixture(app.store(), false).await;
+    // Karen (Holstebro) also works in the region.
+    let ctx = bro_store::AuditCtx::system(f.region.0, 0, "test");
+    let regional = app
+        .store()
+        .grant_role(&ctx, f.koord, f.region_unit, bro_domain::Role::Professional)
+        .await
+        .expect("grant");
+    let b = app.browser();
+    b.login("admin-h", FIXTURE_PASSWORD).await;
+    let r = b
+        .post(
+            &format!("/admin/users/{}/roles/{regional}/revoke", f.koord.0),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(
+        app.store()
+            .roles(f.koord)
+            .await
+            .expect("roles")
+            .iter()
+            .any(|r| r.id == regional),
+        "the region's role stays"
+    );
+    app.stop().await;
+}

@@ -476,3 +476,61 @@ async fn the_citizens_network_is_recorded_with_what_each_may_see() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_loses_the_course_with_the_role_in_the_members_unit() {
+    let app = app("course_role_revoked").await;
+    let f = fixture(app.store(), false).await;
+    let (coordinator, course) = coordinator_opens_course(&app, f.citizen.0).await;
+    let staff = format!("{}:{}", f.prof_r.0, f.region_unit.0);
+    coordinator
+        .post(
+            &format!("{course}/members"),
+            &[
+                ("staff", &staff),
+                ("role", "psychiatrist"),
+                ("kind", "fixed"),
+                ("phone", "78 43 00 00"),
+            ],
+        )
+        .await;
+    // Pia moves to another unit of the region: new role there, the old one revoked.
+    let ctx = bro_store::AuditCtx::system(f.region.0, 0, "test");
+    let ward = app
+        .store()
+        .create_unit(
+            &ctx,
+            bro_store::NewUnit {
+                org_id: f.region,
+                name: bro_domain::Name::parse("Sengeafsnit P2").expect("name"),
+                kind: bro_domain::UnitKind::Ward,
+            },
+        )
+        .await
+        .expect("unit");
+    app.store()
+        .grant_role(&ctx, f.prof_r, ward, bro_domain::Role::Professional)
+        .await
+        .expect("grant");
+    let old = app
+        .store()
+        .roles(f.prof_r)
+        .await
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.unit_id == f.region_unit)
+        .expect("old role");
+    app.store()
+        .revoke_role(&ctx, f.prof_r, old.id)
+        .await
+        .expect("revoke");
+    let pia = app.browser();
+    pia.login("prof-r", FIXTURE_PASSWORD).await;
+    assert_eq!(
+        pia.get_text(&course).await.0,
+        404,
+        "membership ends with the role in that unit"
+    );
+    assert!(!pia.get_text("/courses").await.1.contains("Mads"));
+    app.stop().await;
+}

@@ -391,3 +391,39 @@ async fn deactivated_users_cannot_log_in_and_lose_their_sessions() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_does_not_buy_new_second_factor_guesses() {
+    let app = app("second_factor_guesses").await;
+    let f = fixture(app.store(), true).await;
+    let secret = bro_auth::totp::new_secret();
+    let (_, digests) = bro_auth::totp::new_recovery_codes();
+    let ctx = bro_store::AuditCtx::system(f.holstebro.0, 0, "test");
+    app.store()
+        .enable_totp(&ctx, f.koord, secret.clone(), digests)
+        .await
+        .expect("enrol");
+    // Two wrong codes per password login, three times: six guesses against a limit of five.
+    for _ in 0..3 {
+        let b = app.browser();
+        assert_eq!(
+            location(&b.login("koord", FIXTURE_PASSWORD).await),
+            "/login/second-factor"
+        );
+        for _ in 0..2 {
+            b.post("/login/second-factor", &[("code", "000000")]).await;
+        }
+    }
+    let b = app.browser();
+    b.login("koord", FIXTURE_PASSWORD).await;
+    let now = u64::try_from(app.clock.now_ms() / 1000).expect("time");
+    let right = bro_auth::totp::code_at(&secret, now).expect("code");
+    let r = b.post("/login/second-factor", &[("code", &right)]).await;
+    assert_eq!(
+        r.status().as_u16(),
+        429,
+        "locked until the window has passed"
+    );
+    assert_eq!(location(&b.get("/home").await), "/login");
+    app.stop().await;
+}

@@ -498,6 +498,11 @@ pub async fn revoke_role(
 ) -> Result<Response, AppError> {
     let (org, ctx) = admin_scope(&state, &access).await?;
     let user = own_org_user(&state, &ctx, org, id).await?;
+    // Only roles in this organisation's units: a user may also work for another organisation.
+    let held = state.store.roles(user).await?;
+    if !held.iter().any(|r| r.id == assignment && r.org_id == org) {
+        return Err(AppError::NotFound);
+    }
     state.store.revoke_role(&ctx, user, assignment).await?;
     Ok(redirect_with_flash(
         &state,

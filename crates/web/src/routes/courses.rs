@@ -84,12 +84,14 @@ pub async fn search_form(
 ) -> Result<Response, AppError> {
     access.authorize(&state, Permission::SearchCitizens).await?;
     let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let by_cpr = false;
     let view = CitizenSearchView {
         flash: flash.text(&chrome),
         errors: FormErrors::default(),
         q: String::new(),
         hits: None,
         can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
+        by_cpr,
         chrome,
     };
     html(StatusCode::OK, view)
@@ -122,6 +124,7 @@ pub async fn search(
     let ctx = access.authorize(&state, Permission::SearchCitizens).await?;
     let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
     let mut errors = FormErrors::default();
+    let by_cpr = matches!(parse_query(&form.q), Ok(CitizenQuery::Cpr(_)));
     let (hits, status) = match parse_query(&form.q) {
         Ok(query) => (
             Some(
@@ -143,6 +146,7 @@ pub async fn search(
         q: form.q,
         hits,
         can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
+        by_cpr,
         chrome,
     };
     html(status, view)

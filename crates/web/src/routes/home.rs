@@ -223,6 +223,7 @@ pub async fn add_own_goal(
     for _ in 0..2 {
         let latest = state.store.plan(&ctx, course).await?;
         let (version, mut content) = latest.map(|p| (p.version, p.content)).unwrap_or_default();
+        content.completed = false;
         content.add_goal(GoalOwner::Citizen, text.clone(), area, None);
         match state
             .store

@@ -8,7 +8,7 @@
 use crate::AppState;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
-use crate::session::{MaybeViewer, Pending, cookie_value};
+use crate::session::{MaybeViewer, Pending};
 use crate::views::pages::{LoginView, SecondFactorView};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
@@ -84,6 +84,26 @@ fn account_key(username: &str) -> String {
     format!("account:{}", username.trim().to_lowercase())
 }
 
+fn second_factor_key(username: &str) -> String {
+    format!("second-factor:{}", username.trim().to_lowercase())
+}
+
+/// The client's address: the TCP peer, or, behind a trusted reverse proxy, the address the
+/// proxy reports (the last `X-Forwarded-For` entry, the one the proxy itself added).
+fn client_key(state: &AppState, headers: &HeaderMap, addr: &SocketAddr) -> String {
+    if state.config.trust_forwarded_for
+        && let Some(forwarded) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+    {
+        return format!("address:{forwarded}");
+    }
+    address_key(addr)
+}
+
 fn address_key(addr: &SocketAddr) -> String {
     format!("address:{}", addr.ip())
 }
@@ -144,7 +164,10 @@ pub async fn submit(
             account_key(&username),
             state.config.max_failures_per_account,
         ),
-        (address_key(&addr), state.config.max_failures_per_address),
+        (
+            client_key(&state, &headers, &addr),
+            state.config.max_failures_per_address,
+        ),
     ];
     let now = state.clock.now_ms();
     let credentials = state.store.credentials(&username).await?;
@@ -199,9 +222,26 @@ pub async fn submit(
     };
     state.store.clear_login_failures(&keys[0].0).await?;
 
+    // A second factor is demanded when the user's own organisation, or any organisation they
+    // hold a role in, demands it.
     let require_second = match (creds.kind, creds.org_id) {
-        (AccountKind::Staff, Some(org)) => {
-            state.store.organisation(org).await?.require_second_factor
+        (AccountKind::Staff, Some(home)) => {
+            let mut orgs = vec![home];
+            orgs.extend(
+                state
+                    .store
+                    .roles(creds.user_id)
+                    .await?
+                    .iter()
+                    .map(|r| r.org_id),
+            );
+            orgs.sort_unstable();
+            orgs.dedup();
+            let mut required = false;
+            for org in orgs {
+                required |= state.store.organisation(org).await?.require_second_factor;
+            }
+            required
         }
         _ => false,
     };
@@ -273,6 +313,7 @@ pub async fn second_factor_form(
 
 pub async fn second_factor_submit(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     CsrfToken(csrf): CsrfToken,
     Pending(viewer): Pending,
@@ -285,13 +326,17 @@ pub async fn second_factor_submit(
     let chrome = Chrome::new(&state, lang, csrf, "/login/second-factor", None);
     let now = state.clock.now_ms();
     let audit = viewer.audit(now, "authentication");
-    let key = account_key(&viewer.user.username);
-    if let Some(minutes) = lockout(
-        &state,
-        &[(key.clone(), state.config.max_failures_per_account)],
-    )
-    .await?
-    {
+    // Wrong codes count on their own key, which only a completed login clears: giving the
+    // password again does not buy new guesses. They count per address too.
+    let key = second_factor_key(&viewer.user.username);
+    let keys = [
+        (key.clone(), state.config.max_failures_per_account),
+        (
+            client_key(&state, &headers, &addr),
+            state.config.max_failures_per_address,
+        ),
+    ];
+    if let Some(minutes) = lockout(&state, &keys).await? {
         state
             .store
             .delete_session(&audit, &viewer.session.id_hash)
@@ -335,7 +380,11 @@ pub async fn second_factor_submit(
     if !accepted {
         state
             .store
-            .record_login_failure(&audit, AuditAction::SecondFactorFailed, &[key])
+            .record_login_failure(
+                &audit,
+                AuditAction::SecondFactorFailed,
+                &[keys[0].0.clone(), keys[1].0.clone()],
+            )
             .await?;
         let mut errors = FormErrors::default();
         errors.add(
@@ -363,9 +412,10 @@ fn end_cookie(state: &AppState) -> Option<HeaderValue> {
 
 pub async fn logout(
     State(state): State<AppState>,
-    headers: HeaderMap,
     MaybeViewer(found): MaybeViewer,
 ) -> Result<Response, AppError> {
+    // Only a live session is ended (and audited); an unknown or ended one needs nothing, and
+    // a made-up cookie cannot make Bro write.
     if let Some(v) = found.viewer {
         state
             .store
@@ -373,13 +423,6 @@ pub async fn logout(
                 &v.audit(state.clock.now_ms(), "authentication"),
                 &v.session.id_hash,
             )
-            .await?;
-    } else if let Some(t) = cookie_value(&headers, state.config.session_cookie()) {
-        // An ended session: make sure nothing is left behind.
-        let ctx = AuditCtx::system(PLATFORM_TENANT, state.clock.now_ms(), "authentication");
-        state
-            .store
-            .delete_session(&ctx, &state.config.session_digest(&t))
             .await?;
     }
     let mut res = Redirect::to("/login").into_response();
@@ -394,7 +437,8 @@ pub async fn logout_everywhere(
     State(state): State<AppState>,
     MaybeViewer(found): MaybeViewer,
 ) -> Result<Response, AppError> {
-    let Some(v) = found.viewer else {
+    // Only a full login may end all sessions: a password alone must not log the owner out.
+    let Some(v) = found.viewer.filter(|v| v.stage() == SessionStage::Full) else {
         return Err(AppError::LoginRequired);
     };
     state

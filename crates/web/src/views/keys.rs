@@ -98,7 +98,7 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| format!("event-{k}")),
     );
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
-    for status in [400, 403, 404, 405, 413, 500, 503] {
+    for status in [400, 403, 404, 405, 409, 413, 500, 503] {
         let page = ErrorPage::for_status(
             StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         );

@@ -192,6 +192,9 @@ pub struct CitizenSearchView {
     pub hits: Option<Vec<CitizenHit>>,
     /// The viewer may open new courses (works as coordinator).
     pub can_open: bool,
+    /// Searched by CPR number: the number is shown in full. A name search shows only the
+    /// birth date part, so two letters do not hand out fifty CPR numbers.
+    pub by_cpr: bool,
 }
 
 pub struct StaffChoice {
