@@ -1,32 +1,7 @@
 //! The course of care (borgerforløb): its phases, the roles people have in it, the target
 //! groups it serves and the laws its interventions run under.
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident, $prefix:literal { $($variant:ident => $code:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// Fluent key of the human name.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, $code)),* }
-            }
-        }
-    };
-}
+use crate::coded::coded;
 
 coded!(
     /// The six phases of Samarbejdsmodellen (seed 002), in order.

@@ -2,6 +2,8 @@
 //!
 //! A value of a type in this crate is valid by construction: parse at the edge, then trust.
 
+mod coded;
+
 pub mod clock;
 pub mod course;
 pub mod cpr;

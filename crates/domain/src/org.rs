@@ -1,33 +1,8 @@
 //! Organisations (tenants), their units, account kinds and interface languages.
 
-use serde::{Deserialize, Serialize};
+use crate::coded::coded;
 
-macro_rules! closed_enum {
-    ($(#[$m:meta])* $name:ident, $prefix:literal { $($variant:ident => $code:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// Fluent key of the human name.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, $code)),* }
-            }
-        }
-    };
-}
-
-closed_enum!(
+coded!(
     /// The kind of a tenant.
     OrgKind, "org-kind-" {
         Region => "region",
@@ -37,7 +12,7 @@ closed_enum!(
     }
 );
 
-closed_enum!(
+coded!(
     /// The kind of a unit inside an organisation.
     UnitKind, "unit-kind-" {
         Ward => "ward",
@@ -54,7 +29,7 @@ closed_enum!(
     }
 );
 
-closed_enum!(
+coded!(
     /// Who an account belongs to: staff of an organisation, a citizen, or a citizen's relative.
     AccountKind, "account-kind-" {
         Staff => "staff",
@@ -63,7 +38,7 @@ closed_enum!(
     }
 );
 
-closed_enum!(
+coded!(
     /// Interface language. Danish is the default.
     Language, "language-" {
         Da => "da",

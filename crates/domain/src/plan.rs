@@ -5,33 +5,9 @@
 //! section it touched, and two people editing different sections never block each other,
 //! while two editing the same section are told (see `PlanContent::section_eq`).
 
+use crate::coded::coded;
+
 use serde::{Deserialize, Serialize};
-
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident, $prefix:literal { $($variant:ident => $code:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// Fluent key of the human name.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, $code)),* }
-            }
-        }
-    };
-}
 
 coded!(
     /// Life areas of the KIP guideline (Sundhedsstyrelsen 2014).

@@ -11,12 +11,11 @@ use crate::views::pages::{
     AdminOverviewView, AdminUnitsView, AdminUserNewView, AdminUserView, AdminUsersView, AuditRow,
     UserRow,
 };
-use crate::views::{Chrome, FormErrors};
-use askama::Template;
+use crate::views::{Chrome, FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use bro_authz::Permission;
 use bro_domain::{AccountKind, Name, OrgId, Password, Role, UnitId, UnitKind, UserId, Username};
 use bro_store::{AuditCtx, NewUnit, NewUser, StoreError, Unit};
@@ -48,10 +47,6 @@ fn chrome(
         path,
         Some(&access.viewer),
     )
-}
-
-fn html(status: StatusCode, t: impl Template) -> Result<Response, AppError> {
-    Ok((status, Html(t.render()?)).into_response())
 }
 
 pub async fn overview(

@@ -8,12 +8,11 @@ use crate::csrf::CsrfToken;
 use crate::error::AppError;
 use crate::forms::{Flash, redirect_with_flash};
 use crate::views::pages::{CitizenSearchView, CourseView, CoursesView, StaffChoice, TimelineRow};
-use crate::views::{Chrome, FormErrors};
-use askama::Template;
+use crate::views::{Chrome, FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use bro_authz::Permission;
 use bro_domain::ShareCategory;
 use bro_domain::{
@@ -41,10 +40,6 @@ fn chrome(
         path,
         Some(&access.viewer),
     )
-}
-
-fn html(status: StatusCode, t: impl Template) -> Result<Response, AppError> {
-    Ok((status, Html(t.render()?)).into_response())
 }
 
 pub async fn mine(
@@ -217,7 +212,7 @@ pub async fn open(
 
 /// Facts about a course and the viewer's place in it. A course that does not exist and one
 /// the viewer may not see look the same.
-async fn course_access(
+pub(super) async fn course_access(
     state: &AppState,
     access: &AuditedAccess,
     id: i64,
@@ -228,7 +223,7 @@ async fn course_access(
         .await?)
 }
 
-fn read_permission(a: &CourseAccess) -> Permission {
+pub(super) fn read_permission(a: &CourseAccess) -> Permission {
     Permission::ReadCourse {
         course: a.course_id,
         citizen: a.citizen_id,

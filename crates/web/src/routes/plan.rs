@@ -3,6 +3,7 @@
 //! the crisis plan or the review date on top of someone else's newer change is refused, with
 //! their change shown and what was typed kept.
 
+use super::courses::{course_access, read_permission};
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -34,25 +35,6 @@ fn chrome(state: &AppState, headers: &HeaderMap, csrf: String, access: &AuditedA
         "/courses",
         Some(&access.viewer),
     )
-}
-
-async fn course_access(
-    state: &AppState,
-    access: &AuditedAccess,
-    id: i64,
-) -> Result<CourseAccess, AppError> {
-    Ok(state
-        .store
-        .course_access(CourseId(id), access.viewer.user.id)
-        .await?)
-}
-
-fn read_permission(a: &CourseAccess) -> Permission {
-    Permission::ReadCourse {
-        course: a.course_id,
-        citizen: a.citizen_id,
-        member: a.membership.is_some(),
-    }
 }
 
 fn edit_permission(a: &CourseAccess) -> Permission {

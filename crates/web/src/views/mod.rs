@@ -159,6 +159,15 @@ impl Chrome {
     }
 }
 
+/// A rendered page with its status.
+pub fn respond(
+    status: axum::http::StatusCode,
+    page: impl askama::Template,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
 /// Validation messages of a form, keyed by field name, already translated.
 #[derive(Default)]
 pub struct FormErrors(pub Vec<(&'static str, String)>);
