@@ -78,6 +78,7 @@ actions! {
     PlanRead => "plan.read",
     PlanSaved => "plan.save",
     PlanAgreed => "plan.agree",
+    PlanCommented => "plan.comment",
     AccessDenied => "access.denied",
 }
 

@@ -1481,7 +1481,7 @@ impl CourseStore for Backend {
 // Plans.
 
 use bro_domain::plan::{PlanContent, Section};
-use bro_store::{PlanStore, PlanVersion};
+use bro_store::{PlanComment, PlanStore, PlanVersion};
 
 const PLAN_COLUMNS: &str = "p.course_id, p.version, p.at_ms, p.section, p.content, u.display_name";
 
@@ -1605,6 +1605,48 @@ impl PlanStore for Backend {
         let event = AuditEvent::allowed(AuditAction::PlanAgreed).subject(citizen).object(format!("course:{}", course.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
+    }
+
+    async fn comment_plan(&self, audit: &AuditCtx, course: CourseId, from_citizen: bool, text: String) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, closed) = lock_course(&mut tx, course).await?;
+        if closed {
+            return Err(StoreError::Conflict("closed"));
+        }
+        let author = audit.actor_user_id.ok_or(StoreError::NotFound)?;
+        sqlx::query("INSERT INTO plan_comments (course_id, at_ms, author_user_id, from_citizen, text) VALUES ($1, $2, $3, $4, $5)")
+            .bind(course.0)
+            .bind(audit.at_ms)
+            .bind(author.0)
+            .bind(from_citizen)
+            .bind(text)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::PlanCommented).subject(citizen).object(format!("course:{}", course.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn plan_comments(&self, course: CourseId) -> StoreResult<Vec<PlanComment>> {
+        let rows = sqlx::query(
+            "SELECT c.at_ms, c.from_citizen, c.text, u.display_name FROM plan_comments c JOIN users u ON u.id = c.author_user_id \
+             WHERE c.course_id = $1 ORDER BY c.at_ms, c.id",
+        )
+        .bind(course.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PlanComment {
+                    at_ms: r.try_get("at_ms").map_err(err)?,
+                    author_name: r.try_get("display_name").map_err(err)?,
+                    from_citizen: r.try_get("from_citizen").map_err(err)?,
+                    text: r.try_get("text").map_err(err)?,
+                })
+            })
+            .collect()
     }
 
     async fn open_course_of(&self, citizen: CitizenId) -> StoreResult<Option<CourseId>> {

@@ -177,3 +177,12 @@ pub struct PlanVersion {
     pub section: bro_domain::plan::Section,
     pub content: bro_domain::plan::PlanContent,
 }
+
+/// A comment on the plan, by the citizen or a team member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanComment {
+    pub at_ms: Timestamp,
+    pub author_name: String,
+    pub from_citizen: bool,
+    pub text: String,
+}

@@ -271,6 +271,16 @@ pub trait PlanStore {
     ) -> StoreResult<i64>;
     /// The citizen's open course, if any.
     async fn open_course_of(&self, citizen: CitizenId) -> StoreResult<Option<CourseId>>;
+    /// Adds a comment on the plan (the citizen's own, or a team member's).
+    async fn comment_plan(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        from_citizen: bool,
+        text: String,
+    ) -> StoreResult<()>;
+    /// The plan's comments, oldest first (read together with the plan, audited with it).
+    async fn plan_comments(&self, course: CourseId) -> StoreResult<Vec<PlanComment>>;
     /// The citizen says they agree with `version` of their plan (timeline and audit).
     async fn agree_plan(&self, audit: &AuditCtx, course: CourseId, version: i64)
     -> StoreResult<()>;

@@ -540,3 +540,50 @@ async fn a_discharge_agreement_is_complete_only_with_every_mandatory_field() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_citizen_and_the_team_comment_on_the_plan() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_comments")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let me = logged_in(&app, "citizen").await;
+    let r = me.post("/me/comments", &[("comment", "  ")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = me
+        .post(
+            "/me/comments",
+            &[("comment", "Jeg vil hellere mødes om eftermiddagen <b>")],
+        )
+        .await;
+    assert_eq!(location(&r), "/me");
+    let koord = logged_in(&app, "koord").await;
+    let r = koord
+        .post(
+            &format!("{plan}/comments"),
+            &[("comment", "Det kan vi godt")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = koord.get_text(&plan).await;
+    assert!(html.contains("Jeg vil hellere mødes om eftermiddagen &#60;b&#62;"));
+    assert!(html.contains("Det kan vi godt"));
+    let (_, html) = me.get_text("/me").await;
+    assert!(
+        html.contains("Det kan vi godt"),
+        "the citizen sees the team's answer"
+    );
+    // Outsiders cannot comment.
+    let admin = logged_in(&app, "admin-h").await;
+    assert_eq!(
+        admin
+            .post(&format!("{plan}/comments"), &[("comment", "x")])
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    app.stop().await;
+}

@@ -124,6 +124,7 @@ async fn render_me(
         life_areas: LifeArea::ALL,
         errors,
         goal_text,
+        comments: Vec::new(),
         chrome,
     };
     match viewer.actor {
@@ -146,6 +147,7 @@ async fn render_me(
                     view.plan_version = p.version;
                     view.plan = Some(p.content);
                 }
+                view.comments = state.store.plan_comments(course_id).await?;
                 view.course = Some(course);
             }
         }
@@ -238,6 +240,50 @@ pub async fn add_own_goal(
     Err(AppError::Internal(
         "plan kept changing while saving a citizen's goal".into(),
     ))
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// The citizen comments on their plan, in their own words.
+pub async fn comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    match plan::required_text(&form.comment) {
+        Ok(text) => {
+            state.store.comment_plan(&ctx, course, true, text).await?;
+            Ok(redirect_with_flash(&state, "/me", "flash-comment-saved"))
+        }
+        Err(e) => {
+            let chrome = Chrome::new(
+                &state,
+                crate::i18n::language(&headers),
+                csrf,
+                "/me",
+                Some(&access.viewer),
+            );
+            let mut errors = FormErrors::default();
+            errors.add(&chrome, "comment", e.message_key());
+            render_me(
+                &state,
+                chrome,
+                &access,
+                None,
+                errors,
+                String::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 #[derive(Deserialize)]

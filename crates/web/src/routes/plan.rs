@@ -106,6 +106,8 @@ pub struct PlanForm {
     pub kind: String,
     #[serde(default)]
     pub complete: bool,
+    #[serde(default)]
+    pub comment: String,
 }
 
 impl PlanForm {
@@ -220,6 +222,7 @@ async fn render(
         conflict,
         form,
         crisis_form,
+        comments: state.store.plan_comments(a.course_id).await?,
         content,
         chrome,
     };
@@ -588,6 +591,54 @@ pub async fn edit(
                 form,
                 conflict: Some(conflict),
                 status: Some(StatusCode::CONFLICT),
+                ..PageState::default()
+            };
+            render(&state, chrome, &ctx, &a, page).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// A team member's comment on the plan.
+pub async fn comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<CommentForm>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    match plan::required_text(&form.comment) {
+        Ok(text) => {
+            state
+                .store
+                .comment_plan(&ctx, a.course_id, false, text)
+                .await?;
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/courses/{id}/plan"),
+                "flash-comment-saved",
+            ))
+        }
+        Err(e) => {
+            let chrome = chrome(&state, &headers, csrf, &access);
+            let mut errors = FormErrors::default();
+            add_error(&chrome, &mut errors, "comment", e);
+            let form = PlanForm {
+                comment: form.comment,
+                ..PlanForm::default()
+            };
+            let page = PageState {
+                form,
+                errors,
+                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
                 ..PageState::default()
             };
             render(&state, chrome, &ctx, &a, page).await

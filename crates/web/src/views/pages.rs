@@ -6,7 +6,9 @@ use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
 use bro_domain::plan::{InterventionStatus, LifeArea, PlanContent, PlanKind};
 use bro_domain::{CourseRole, Phase, Role, UnitKind};
-use bro_store::{Citizen, CitizenHit, Course, CourseSummary, RelativeLink, Unit, User};
+use bro_store::{
+    Citizen, CitizenHit, Course, CourseSummary, PlanComment, RelativeLink, Unit, User,
+};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -79,6 +81,7 @@ pub struct MeView {
     pub life_areas: &'static [LifeArea],
     pub errors: FormErrors,
     pub goal_text: String,
+    pub comments: Vec<PlanComment>,
 }
 
 #[derive(Template)]
@@ -250,6 +253,7 @@ pub struct PlanView {
     pub form: PlanForm,
     /// The crisis-plan and review form: the plan's values, or what was typed after a refusal.
     pub crisis_form: PlanForm,
+    pub comments: Vec<PlanComment>,
 }
 
 pub struct VersionRow {

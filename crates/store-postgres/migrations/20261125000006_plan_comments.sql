@@ -1,0 +1,11 @@
+-- Comments on a course's plan, by the citizen or the team. The twin migration has the same version.
+
+CREATE TABLE plan_comments (
+    id BIGSERIAL PRIMARY KEY,
+    course_id BIGINT NOT NULL REFERENCES courses(id),
+    at_ms BIGINT NOT NULL,
+    author_user_id BIGINT NOT NULL REFERENCES users(id),
+    from_citizen BOOLEAN NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX plan_comments_course ON plan_comments(course_id, at_ms);
