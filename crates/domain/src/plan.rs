@@ -173,6 +173,8 @@ pub enum PlanError {
     ResponsibleRequired,
     #[error("unknown goal")]
     UnknownGoal,
+    #[error("unknown intervention")]
+    UnknownIntervention,
 }
 
 impl PlanError {
@@ -185,6 +187,7 @@ impl PlanError {
             PlanError::ReviewTooLate => "plan-error-review-too-late",
             PlanError::ResponsibleRequired => "plan-error-responsible",
             PlanError::UnknownGoal => "plan-error-unknown-goal",
+            PlanError::UnknownIntervention => "plan-error-unknown-intervention",
         }
     }
 }
@@ -288,6 +291,27 @@ impl PlanContent {
             Section::Authority => self.authorities == other.authorities,
             Section::Kind => self.kind == other.kind && self.completed == other.completed,
         }
+    }
+
+    /// Moves an intervention along (planned, active, paused, ended) and sets its next step.
+    pub fn update_intervention(
+        &mut self,
+        id: u32,
+        status: InterventionStatus,
+        next_step: String,
+    ) -> Result<(), PlanError> {
+        let i = self
+            .interventions
+            .iter_mut()
+            .find(|i| i.id == id)
+            .ok_or(PlanError::UnknownIntervention)?;
+        i.status = status;
+        i.next_step = next_step;
+        Ok(())
+    }
+
+    pub fn intervention(&self, id: u32) -> Option<&Intervention> {
+        self.interventions.iter().find(|i| i.id == id)
     }
 
     pub fn add_authority(&mut self, mut a: Authority) -> u32 {

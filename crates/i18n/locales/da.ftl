@@ -455,3 +455,6 @@ plan-comments-none = Der er ingen kommentarer endnu.
 plan-comment = Din kommentar
 plan-comment-submit = Send kommentar
 flash-comment-saved = Kommentaren er gemt.
+plan-intervention-update = Opdatér
+plan-intervention-save = Gem
+plan-error-unknown-intervention = Indsatsen findes ikke længere

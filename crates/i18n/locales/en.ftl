@@ -455,3 +455,6 @@ plan-comments-none = There are no comments yet.
 plan-comment = Your comment
 plan-comment-submit = Send comment
 flash-comment-saved = The comment is saved.
+plan-intervention-update = Update
+plan-intervention-save = Save
+plan-error-unknown-intervention = The intervention no longer exists

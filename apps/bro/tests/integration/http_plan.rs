@@ -587,3 +587,94 @@ async fn the_citizen_and_the_team_comment_on_the_plan() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interventions_move_along_and_concurrent_changes_to_one_are_refused() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_intervention_status")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let karen = logged_in(&app, "koord").await;
+    for title in ["Bostøtte", "Jobafklaring"] {
+        let v = version_in(&karen.get_text(&plan).await.1);
+        let r = karen
+            .post(
+                &format!("{plan}/interventions"),
+                &[
+                    ("base_version", &v),
+                    ("title", title),
+                    ("responsible_org", "Holstebro Kommune"),
+                    ("status", "planned"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
+    let pia = logged_in(&app, "prof-r").await;
+    let base = version_in(&karen.get_text(&plan).await.1);
+    // Karen starts intervention 1; Pia, from the same version, pauses it: refused.
+    let r = karen
+        .post(
+            &format!("{plan}/interventions/1"),
+            &[
+                ("base_version", &base),
+                ("status", "active"),
+                ("next_step", "Første besøg mandag"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = pia
+        .post(
+            &format!("{plan}/interventions/1"),
+            &[
+                ("base_version", &base),
+                ("status", "paused"),
+                ("next_step", "Afventer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    // Intervention 2 was not touched meanwhile: Pia's change to it goes through.
+    let r = pia
+        .post(
+            &format!("{plan}/interventions/2"),
+            &[
+                ("base_version", &base),
+                ("status", "ended"),
+                ("next_step", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let saved = app
+        .store()
+        .plan(&AuditCtx::system(0, 0, "test"), id)
+        .await
+        .expect("plan")
+        .expect("exists")
+        .content;
+    assert_eq!(
+        saved.interventions[0].status,
+        bro_domain::plan::InterventionStatus::Active
+    );
+    assert_eq!(saved.interventions[0].next_step, "Første besøg mandag");
+    assert_eq!(
+        saved.interventions[1].status,
+        bro_domain::plan::InterventionStatus::Ended
+    );
+    assert_eq!(
+        pia.post(
+            &format!("{plan}/interventions/99"),
+            &[("base_version", &base), ("status", "active")]
+        )
+        .await
+        .status()
+        .as_u16(),
+        404
+    );
+    app.stop().await;
+}

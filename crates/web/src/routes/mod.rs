@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         .route("/courses/{id}/plan", get(plan::show))
         .route("/courses/{id}/plan/history", get(plan::history))
         .route("/courses/{id}/plan/comments", post(plan::comment))
+        .route(
+            "/courses/{id}/plan/interventions/{intervention}",
+            post(plan::update_intervention),
+        )
         .route("/courses/{id}/plan/{section}", post(plan::edit))
         .route("/admin", get(admin::overview))
         .route("/admin/settings", post(admin::settings))

@@ -270,12 +270,24 @@ pub async fn show(
 /// Applies a change to the newest version and saves it. For sections that are replaced
 /// (crisis plan, review date) a newer change by someone else to the same section is a
 /// conflict; additions (goals, interventions) are applied on top of whatever is newest.
+/// What an edit touches, which decides when someone else's newer version is a conflict.
+#[derive(Clone, Copy)]
+enum Touches {
+    /// Adds to a list: never overwrites anyone, goes on top of the newest version.
+    Addition,
+    /// Replaces a whole section: a conflict if the section changed since the editor's version.
+    Section(Section),
+    /// Changes one intervention: a conflict if that intervention changed meanwhile.
+    Intervention(u32),
+}
+
 async fn save(
     state: &AppState,
     ctx: &AuditCtx,
     course: CourseId,
     base_version: i64,
     section: Section,
+    touches: Touches,
     change: impl Fn(&mut PlanContent),
 ) -> Result<Result<i64, ConflictInfo>, AppError> {
     let latest = state.store.plan(ctx, course).await?;
@@ -283,13 +295,17 @@ async fn save(
         Some(p) => (p.version, p.content.clone()),
         None => (0, PlanContent::default()),
     };
-    let replaces = matches!(section, Section::Crisis | Section::Review | Section::Kind);
-    if replaces && latest_version != base_version {
+    if latest_version != base_version && !matches!(touches, Touches::Addition) {
         let base = match base_version {
             0 => PlanContent::default(),
             v => state.store.plan_version(ctx, course, v).await?.content,
         };
-        if !base.section_eq(&content, section) {
+        let unchanged = match touches {
+            Touches::Section(s) => base.section_eq(&content, s),
+            Touches::Intervention(id) => base.intervention(id) == content.intervention(id),
+            Touches::Addition => true,
+        };
+        if !unchanged {
             return Ok(Err(conflict_info(latest.as_ref())));
         }
     }
@@ -571,12 +587,88 @@ pub async fn edit(
         };
         return render(&state, chrome, &ctx, &a, page).await;
     }
+    let touches = match section {
+        Section::Goals | Section::Interventions | Section::Authority => Touches::Addition,
+        Section::Crisis | Section::Review | Section::Kind => Touches::Section(section),
+    };
     match save(
         &state,
         &ctx,
         a.course_id,
         form.base_version,
         section,
+        touches,
+        change,
+    )
+    .await?
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}/plan"),
+            "flash-plan-saved",
+        )),
+        Err(conflict) => {
+            let page = PageState {
+                form,
+                conflict: Some(conflict),
+                status: Some(StatusCode::CONFLICT),
+                ..PageState::default()
+            };
+            render(&state, chrome, &ctx, &a, page).await
+        }
+    }
+}
+
+/// Moves one intervention along (status and next step).
+pub async fn update_intervention(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path((id, intervention)): Path<(i64, u32)>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let form = PlanForm::parse(&body);
+    let chrome = chrome(&state, &headers, csrf, &access);
+    let mut errors = FormErrors::default();
+    let status = InterventionStatus::parse(&form.status);
+    if status.is_none() {
+        errors.add(&chrome, "status", "field-choose");
+    }
+    let next_step = plan::optional_text(&form.next_step)
+        .map_err(|e| add_error(&chrome, &mut errors, "next_step", e))
+        .ok();
+    let current = state
+        .store
+        .plan(&ctx, a.course_id)
+        .await?
+        .map(|p| p.content)
+        .unwrap_or_default();
+    if current.intervention(intervention).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let (Some(status), Some(next_step), true) = (status, next_step, errors.is_empty()) else {
+        let page = PageState {
+            form,
+            errors,
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            ..PageState::default()
+        };
+        return render(&state, chrome, &ctx, &a, page).await;
+    };
+    let change = move |p: &mut PlanContent| {
+        let _ = p.update_intervention(intervention, status, next_step.clone());
+    };
+    let touches = Touches::Intervention(intervention);
+    match save(
+        &state,
+        &ctx,
+        a.course_id,
+        form.base_version,
+        Section::Interventions,
+        touches,
         change,
     )
     .await?
