@@ -963,6 +963,14 @@ async fn lock_course(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, b
     course_row(tx, course, ROW_LOCK).await
 }
 
+/// Locks a course that must still be open; `Conflict("closed")` when it is closed.
+async fn lock_open_course(tx: &mut Tx, course: CourseId) -> StoreResult<CitizenId> {
+    match lock_course(tx, course).await? {
+        (_, true) => Err(StoreError::Conflict("closed")),
+        (citizen, false) => Ok(citizen),
+    }
+}
+
 async fn course_row(tx: &mut Tx, course: CourseId, lock: &str) -> StoreResult<(CitizenId, bool)> {
     let sql = format!("SELECT citizen_id, closed_ms FROM courses WHERE id = $1{lock}");
     let row = sqlx::query(&sql)
@@ -1246,10 +1254,7 @@ impl CourseStore for Backend {
 
     async fn add_member(&self, audit: &AuditCtx, course: CourseId, new: NewMember) -> StoreResult<MemberId> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         let id = insert_member(&mut tx, audit, course, &new, false).await?;
         let event = AuditEvent::allowed(AuditAction::TeamMemberAdded).subject(citizen).object(format!("member:{}", id.0));
         append(&mut tx, audit, &event).await?;
@@ -1259,10 +1264,7 @@ impl CourseStore for Backend {
 
     async fn remove_member(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         let row = sqlx::query(
             "SELECT m.is_coordinator, u.display_name FROM care_team_members m JOIN users u ON u.id = m.user_id \
              WHERE m.id = $1 AND m.course_id = $2 AND m.removed_ms IS NULL",
@@ -1297,10 +1299,7 @@ impl CourseStore for Backend {
 
     async fn set_coordinator(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         let name: String = sqlx::query_scalar(
             "SELECT u.display_name FROM care_team_members m JOIN users u ON u.id = m.user_id \
              WHERE m.id = $1 AND m.course_id = $2 AND m.removed_ms IS NULL",
@@ -1342,10 +1341,7 @@ impl CourseStore for Backend {
         legal_frames: Vec<LegalFrame>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         sqlx::query("UPDATE courses SET target_groups = $1, legal_frames = $2 WHERE id = $3")
             .bind(encode_set(&target_groups, TargetGroup::as_str))
             .bind(encode_set(&legal_frames, LegalFrame::as_str))
@@ -1361,10 +1357,7 @@ impl CourseStore for Backend {
 
     async fn add_network_member(&self, audit: &AuditCtx, course: CourseId, new: NewNetworkMember) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO network_members (citizen_id, name, relation, phone, may_see, added_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -1554,10 +1547,7 @@ impl PlanStore for Backend {
         content: &PlanContent,
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM plan_versions WHERE course_id = $1")
             .bind(course.0)
             .fetch_one(&mut *tx)
@@ -1609,10 +1599,7 @@ impl PlanStore for Backend {
 
     async fn comment_plan(&self, audit: &AuditCtx, course: CourseId, from_citizen: bool, text: String) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let (citizen, closed) = lock_course(&mut tx, course).await?;
-        if closed {
-            return Err(StoreError::Conflict("closed"));
-        }
+        let citizen = lock_open_course(&mut tx, course).await?;
         let author = audit.actor_user_id.ok_or(StoreError::NotFound)?;
         sqlx::query("INSERT INTO plan_comments (course_id, at_ms, author_user_id, from_citizen, text) VALUES ($1, $2, $3, $4, $5)")
             .bind(course.0)
