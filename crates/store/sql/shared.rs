@@ -657,10 +657,11 @@ impl SessionStore for Backend {
         Ok(())
     }
 
-    async fn complete_session(&self, audit: &AuditCtx, id_hash: &str) -> StoreResult<()> {
+    async fn complete_session(&self, audit: &AuditCtx, id_hash: &str, new_id_hash: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let user: i64 = sqlx::query_scalar("UPDATE sessions SET stage = $1 WHERE id_hash = $2 RETURNING user_id")
+        let user: i64 = sqlx::query_scalar("UPDATE sessions SET stage = $1, id_hash = $2 WHERE id_hash = $3 RETURNING user_id")
             .bind(SessionStage::Full.as_str())
+            .bind(new_id_hash)
             .bind(id_hash)
             .fetch_one(&mut *tx)
             .await

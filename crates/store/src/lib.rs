@@ -110,7 +110,14 @@ pub trait SessionStore {
     async fn session(&self, id_hash: &str) -> StoreResult<Option<Session>>;
     async fn touch_session(&self, id_hash: &str, now: Timestamp) -> StoreResult<()>;
     /// Moves a session to the full stage after the second factor, audited as a login.
-    async fn complete_session(&self, audit: &AuditCtx, id_hash: &str) -> StoreResult<()>;
+    /// The session gets a new token digest at the same time, so a token seen before the
+    /// second step is worthless after it.
+    async fn complete_session(
+        &self,
+        audit: &AuditCtx,
+        id_hash: &str,
+        new_id_hash: &str,
+    ) -> StoreResult<()>;
     async fn set_active_role(&self, id_hash: &str, assignment: Option<i64>) -> StoreResult<()>;
     async fn delete_session(&self, audit: &AuditCtx, id_hash: &str) -> StoreResult<()>;
     async fn delete_user_sessions(&self, audit: &AuditCtx, user: UserId) -> StoreResult<u64>;

@@ -201,3 +201,27 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeViewer {
         Ok(MaybeViewer(session_state(parts)))
     }
 }
+
+/// Completes a two-step login: the session becomes full and gets a fresh token (a token seen
+/// before the second step is worthless after it). Returns the `Set-Cookie` value to send.
+pub async fn complete_login(
+    state: &AppState,
+    audit: &AuditCtx,
+    viewer: &Viewer,
+) -> Result<Option<axum::http::HeaderValue>, AppError> {
+    let token = bro_auth::token::random_token();
+    state
+        .store
+        .complete_session(
+            audit,
+            &viewer.session.id_hash,
+            &state.config.session_digest(&token),
+        )
+        .await?;
+    Ok(axum::http::HeaderValue::from_str(&state.config.cookie(
+        state.config.session_cookie(),
+        &token,
+        true,
+    ))
+    .ok())
+}

@@ -231,9 +231,16 @@ async fn sessions_and_second_factor(db: &TestStore) {
             .last_seen_ms,
         2_000
     );
-    s.complete_session(&h, "a").await.expect("complete");
+    s.complete_session(&h, "a0", "a")
+        .await
+        .expect_err("no such session");
+    s.complete_session(&h, "a", "a2").await.expect("complete");
+    assert!(
+        s.session("a").await.expect("read").is_none(),
+        "the old token is worthless"
+    );
     assert_eq!(
-        s.session("a").await.expect("read").expect("exists").stage,
+        s.session("a2").await.expect("read").expect("exists").stage,
         SessionStage::Full
     );
 
@@ -273,8 +280,8 @@ async fn sessions_and_second_factor(db: &TestStore) {
             .expect("older refused")
     );
 
-    s.delete_session(&h, "a").await.expect("delete");
-    assert!(s.session("a").await.expect("read").is_none());
+    s.delete_session(&h, "a2").await.expect("delete");
+    assert!(s.session("a2").await.expect("read").is_none());
     assert_eq!(
         s.delete_user_sessions(&h, f.koord)
             .await

@@ -174,12 +174,11 @@ pub async fn enrol_submit(
         .enable_totp(&audit, viewer.user.id, secret, digests)
         .await?;
     state.store.accept_totp_step(viewer.user.id, step).await?;
-    if viewer.stage() == SessionStage::Enrolment {
-        state
-            .store
-            .complete_session(&audit, &viewer.session.id_hash)
-            .await?;
-    }
+    let cookie = if viewer.stage() == SessionStage::Enrolment {
+        crate::session::complete_login(&state, &audit, &viewer).await?
+    } else {
+        None
+    };
     let view = EnrolView {
         required: false,
         qr_svg: String::new(),
@@ -188,7 +187,11 @@ pub async fn enrol_submit(
         recovery_codes: Some(codes),
         chrome,
     };
-    Ok(Html(view.render()?).into_response())
+    let mut res = Html(view.render()?).into_response();
+    if let Some(c) = cookie {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+    }
+    Ok(res)
 }
 
 pub async fn renew_recovery_codes(

@@ -399,11 +399,12 @@ pub async fn second_factor_submit(
         return second_factor_page(chrome, errors, StatusCode::UNAUTHORIZED);
     }
     state.store.clear_login_failures(&key).await?;
-    state
-        .store
-        .complete_session(&audit, &viewer.session.id_hash)
-        .await?;
-    Ok(Redirect::to("/").into_response())
+    let cookie = crate::session::complete_login(&state, &audit, &viewer).await?;
+    let mut res = Redirect::to("/").into_response();
+    if let Some(c) = cookie {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
 }
 
 fn end_cookie(state: &AppState) -> Option<HeaderValue> {
