@@ -953,6 +953,21 @@ async fn course_event(tx: &mut Tx, audit: &AuditCtx, course: CourseId, kind: &st
     Ok(())
 }
 
+/// A change to a course: its timeline entry (`kind`, `detail`) and its audit record, in the
+/// transaction of the change itself.
+async fn record_change(
+    tx: &mut Tx,
+    audit: &AuditCtx,
+    course: CourseId,
+    citizen: CitizenId,
+    (kind, detail): (&str, &str),
+    action: AuditAction,
+    object: String,
+) -> StoreResult<()> {
+    course_event(tx, audit, course, kind, detail).await?;
+    append(tx, audit, &AuditEvent::allowed(action).subject(citizen).object(object)).await
+}
+
 /// The citizen of a course, for the audit record's subject; NotFound when there is no course.
 async fn course_citizen(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, bool)> {
     course_row(tx, course, "").await
@@ -1224,9 +1239,16 @@ impl CourseStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("phase"));
         }
-        course_event(&mut tx, audit, course, "phase", to.as_str()).await?;
-        let event = AuditEvent::allowed(AuditAction::CoursePhaseChanged).subject(citizen).object(format!("course:{}", course.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("phase", to.as_str()),
+            AuditAction::CoursePhaseChanged,
+            format!("course:{}", course.0),
+        )
+        .await?;
         commit(tx).await
     }
 
@@ -1247,9 +1269,16 @@ impl CourseStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("closed"));
         }
-        course_event(&mut tx, audit, course, "closed", "").await?;
-        let event = AuditEvent::allowed(AuditAction::CourseClosed).subject(citizen).object(format!("course:{}", course.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("closed", ""),
+            AuditAction::CourseClosed,
+            format!("course:{}", course.0),
+        )
+        .await?;
         commit(tx).await
     }
 
@@ -1292,9 +1321,16 @@ impl CourseStore for Backend {
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict("coordinator"));
         }
-        course_event(&mut tx, audit, course, "member_removed", &name).await?;
-        let event = AuditEvent::allowed(AuditAction::TeamMemberRemoved).subject(citizen).object(format!("member:{}", member.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("member_removed", &name),
+            AuditAction::TeamMemberRemoved,
+            format!("member:{}", member.0),
+        )
+        .await?;
         commit(tx).await
     }
 
@@ -1328,9 +1364,16 @@ impl CourseStore for Backend {
         if done.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        course_event(&mut tx, audit, course, "coordinator", &name).await?;
-        let event = AuditEvent::allowed(AuditAction::CoordinatorChanged).subject(citizen).object(format!("member:{}", member.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("coordinator", &name),
+            AuditAction::CoordinatorChanged,
+            format!("member:{}", member.0),
+        )
+        .await?;
         commit(tx).await
     }
 
@@ -1350,9 +1393,16 @@ impl CourseStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        course_event(&mut tx, audit, course, "frame", "").await?;
-        let event = AuditEvent::allowed(AuditAction::CourseFrameChanged).subject(citizen).object(format!("course:{}", course.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("frame", ""),
+            AuditAction::CourseFrameChanged,
+            format!("course:{}", course.0),
+        )
+        .await?;
         commit(tx).await
     }
 
@@ -1371,9 +1421,16 @@ impl CourseStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(err)?;
-        course_event(&mut tx, audit, course, "network_added", &new.relation).await?;
-        let event = AuditEvent::allowed(AuditAction::NetworkMemberAdded).subject(citizen).object(format!("network:{id}"));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("network_added", &new.relation),
+            AuditAction::NetworkMemberAdded,
+            format!("network:{id}"),
+        )
+        .await?;
         commit(tx).await?;
         Ok(id)
     }
@@ -1392,9 +1449,16 @@ impl CourseStore for Backend {
         .await
         .map_err(err)?
         .ok_or(StoreError::NotFound)?;
-        course_event(&mut tx, audit, course, "network_removed", &relation).await?;
-        let event = AuditEvent::allowed(AuditAction::NetworkMemberRemoved).subject(citizen).object(format!("network:{member}"));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("network_removed", &relation),
+            AuditAction::NetworkMemberRemoved,
+            format!("network:{member}"),
+        )
+        .await?;
         commit(tx).await
     }
 
@@ -1573,9 +1637,16 @@ impl PlanStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_err("plan"))?;
-        course_event(&mut tx, audit, course, "plan_version", &version.to_string()).await?;
-        let event = AuditEvent::allowed(AuditAction::PlanSaved).subject(citizen).object(format!("course:{}", course.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("plan_version", &version.to_string()),
+            AuditAction::PlanSaved,
+            format!("course:{}", course.0),
+        )
+        .await?;
         commit(tx).await?;
         Ok(version)
     }
@@ -1592,9 +1663,16 @@ impl PlanStore for Backend {
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
-        course_event(&mut tx, audit, course, "citizen_agreed", &version.to_string()).await?;
-        let event = AuditEvent::allowed(AuditAction::PlanAgreed).subject(citizen).object(format!("course:{}", course.0));
-        append(&mut tx, audit, &event).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("citizen_agreed", &version.to_string()),
+            AuditAction::PlanAgreed,
+            format!("course:{}", course.0),
+        )
+        .await?;
         commit(tx).await
     }
 

@@ -2,6 +2,7 @@
 //! only in the organisation of their active admin role; everything else is "not found" and the
 //! attempt is in the audit log.
 
+use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -31,22 +32,6 @@ async fn admin_scope(
         .authorize(state, Permission::AdministerOrg(org))
         .await?;
     Ok((org, ctx))
-}
-
-fn chrome(
-    state: &AppState,
-    headers: &HeaderMap,
-    csrf: String,
-    path: &str,
-    access: &AuditedAccess,
-) -> Chrome {
-    Chrome::new(
-        state,
-        crate::i18n::language(headers),
-        csrf,
-        path,
-        Some(&access.viewer),
-    )
 }
 
 pub async fn overview(

@@ -2,6 +2,7 @@
 //! phase, team and timeline. A professional opens only courses whose team they are on; every
 //! refusal is in the audit log.
 
+use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -25,22 +26,6 @@ use serde::Deserialize;
 
 /// Longest free text in these forms (reasons, next steps, contact hours).
 const MAX_TEXT: usize = 1000;
-
-fn chrome(
-    state: &AppState,
-    headers: &HeaderMap,
-    csrf: String,
-    path: &str,
-    access: &AuditedAccess,
-) -> Chrome {
-    Chrome::new(
-        state,
-        crate::i18n::language(headers),
-        csrf,
-        path,
-        Some(&access.viewer),
-    )
-}
 
 pub async fn mine(
     State(state): State<AppState>,

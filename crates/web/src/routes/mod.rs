@@ -17,6 +17,23 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
+/// The page chrome for a logged-in viewer of a route.
+pub(crate) fn viewer_chrome(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    csrf: String,
+    path: &str,
+    access: &crate::audited::AuditedAccess,
+) -> crate::views::Chrome {
+    crate::views::Chrome::new(
+        state,
+        crate::i18n::language(headers),
+        csrf,
+        path,
+        Some(&access.viewer),
+    )
+}
+
 pub fn router(state: AppState) -> Router {
     let hsts = state.config.hsts;
     Router::new()

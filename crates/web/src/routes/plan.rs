@@ -4,6 +4,7 @@
 //! their change shown and what was typed kept.
 
 use super::courses::{course_access, read_permission};
+use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -26,16 +27,6 @@ use serde::Deserialize;
 
 /// A plan's review is at most six months ahead (KIP guideline; issue text).
 const MAX_REVIEW_DAYS: i64 = 183;
-
-fn chrome(state: &AppState, headers: &HeaderMap, csrf: String, access: &AuditedAccess) -> Chrome {
-    Chrome::new(
-        state,
-        crate::i18n::language(headers),
-        csrf,
-        "/courses",
-        Some(&access.viewer),
-    )
-}
 
 fn edit_permission(a: &CourseAccess) -> Permission {
     Permission::EditPlan {
@@ -252,7 +243,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
     let ctx = access.authorize(&state, read_permission(&a)).await?;
-    let chrome = chrome(&state, &headers, csrf, &access);
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
     render(
         &state,
@@ -354,7 +345,7 @@ pub async fn edit(
     let a = course_access(&state, &access, id).await?;
     let ctx = access.authorize(&state, edit_permission(&a)).await?;
     let section = Section::parse(&section).ok_or(AppError::NotFound)?;
-    let chrome = chrome(&state, &headers, csrf, &access);
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
     let now_day = crate::views::danish_date(state.clock.now_ms());
@@ -631,7 +622,7 @@ pub async fn update_intervention(
     let a = course_access(&state, &access, id).await?;
     let ctx = access.authorize(&state, edit_permission(&a)).await?;
     let form = PlanForm::parse(&body);
-    let chrome = chrome(&state, &headers, csrf, &access);
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let mut errors = FormErrors::default();
     let status = InterventionStatus::parse(&form.status);
     if status.is_none() {
@@ -720,7 +711,7 @@ pub async fn comment(
             ))
         }
         Err(e) => {
-            let chrome = chrome(&state, &headers, csrf, &access);
+            let chrome = chrome(&state, &headers, csrf, "/courses", &access);
             let mut errors = FormErrors::default();
             add_error(&chrome, &mut errors, "comment", e);
             let form = PlanForm {
@@ -755,7 +746,7 @@ pub async fn history(
     let a = course_access(&state, &access, id).await?;
     let ctx = access.authorize(&state, read_permission(&a)).await?;
     let versions = state.store.plan_history(&ctx, a.course_id).await?;
-    let chrome = chrome(&state, &headers, csrf, &access);
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let newest = versions.first().map_or(0, |v| v.version);
     let to = cmp.b.unwrap_or(newest);
     let from = cmp.a.unwrap_or(to - 1);
