@@ -2,6 +2,7 @@
 // goal (each save a new version), then the citizen reads the plan and adds a goal in their own
 // words. axe-core checks each page on the way.
 
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations, login } from "./helpers.mjs";
 
@@ -53,6 +54,14 @@ test("coordinator writes the plan, the citizen reads it and adds a goal", async 
   await citizen.getByRole("button", { name: "Tilføj mit mål" }).click();
   await expect(citizen.getByRole("status").first()).toContainText("Planen er gemt");
   await expect(citizen.locator("blockquote", { hasText: "Jeg vil kunne gå til fodbold med min søn" })).toBeVisible();
+  // The plan to take home: a PDF download named without personal data.
+  const [download] = await Promise.all([
+    citizen.waitForEvent("download"),
+    citizen.getByRole("link", { name: "Hent min plan som PDF" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^min-plan-v\d+\.pdf$/);
+  const pdf = fs.readFileSync(await download.path());
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
   await citizen.getByRole("button", { name: "Jeg er enig i planen" }).click();
   await expect(citizen.getByText(/Du har sagt, at du er enig i version \d+\./)).toBeVisible();
   await citizen.close();

@@ -458,3 +458,18 @@ flash-comment-saved = Kommentaren er gemt.
 plan-intervention-update = Opdatér
 plan-intervention-save = Gem
 plan-error-unknown-intervention = Indsatsen findes ikke længere
+
+# Printed plans (PDF)
+pdf-footer = Bro · fælles plan, version { $version }
+pdf-printed = Udskrevet { $date }
+pdf-about = Om planen
+pdf-crisis-none = Kriseplanen er ikke udfyldt endnu.
+pdf-hours = Hvornår
+pdf-legal-basis = Lovgrundlag
+pdf-who = Hvem
+pdf-how-often = Hvor ofte
+pdf-my-goals-none = Du har ikke skrevet dine egne mål endnu.
+pdf-citizen-title = Min plan – { $name }
+pdf-download = Hent planen som PDF
+pdf-download-citizen = Hent borgerens version som PDF
+pdf-download-mine = Hent min plan som PDF

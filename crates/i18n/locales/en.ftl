@@ -458,3 +458,18 @@ flash-comment-saved = The comment is saved.
 plan-intervention-update = Update
 plan-intervention-save = Save
 plan-error-unknown-intervention = The intervention no longer exists
+
+# Printed plans (PDF)
+pdf-footer = Bro · coordinated plan, version { $version }
+pdf-printed = Printed { $date }
+pdf-about = About the plan
+pdf-crisis-none = The crisis plan has not been filled in yet.
+pdf-hours = When
+pdf-legal-basis = Legal basis
+pdf-who = Who
+pdf-how-often = How often
+pdf-my-goals-none = You have not written your own goals yet.
+pdf-citizen-title = My plan – { $name }
+pdf-download = Download the plan as PDF
+pdf-download-citizen = Download the citizen's version as PDF
+pdf-download-mine = Download my plan as PDF

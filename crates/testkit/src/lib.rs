@@ -5,8 +5,10 @@
 
 mod app;
 mod outage;
+mod pdf;
 mod store;
 
 pub use app::{Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
 pub use outage::OutageProxy;
+pub use pdf::pdf_text;
 pub use store::{Backend, TestStore, postgres_address, postgres_url};

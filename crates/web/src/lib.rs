@@ -9,6 +9,7 @@ mod error;
 mod forms;
 mod headers;
 mod i18n;
+mod pdf;
 mod request_id;
 mod routes;
 mod session;

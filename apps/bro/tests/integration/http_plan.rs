@@ -678,3 +678,126 @@ async fn interventions_move_along_and_concurrent_changes_to_one_are_refused() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_prints_as_pdf_for_the_team_and_the_citizen() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_pdf")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    koord
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", "0"),
+                ("owner", "team"),
+                ("text", "Stabil bolig inden sommer"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+    koord
+        .post(
+            &format!("{plan}/crisis"),
+            &[
+                ("base_version", "1"),
+                ("warning_signs", "Søvnløshed og isolation"),
+                ("contacts", "Psykiatrisk akutmodtagelse, døgnåbent"),
+            ],
+        )
+        .await;
+    let me = logged_in(&app, "citizen").await;
+    let own = "Jeg vil være ædru og bo på Østergade – med min kat!";
+    me.post("/me/goals", &[("text", own), ("life_area", "housing")])
+        .await;
+
+    let r = koord.get(&format!("{plan}/pdf/team")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let disposition = r.headers()["content-disposition"].to_str().expect("ascii");
+    assert!(
+        disposition.starts_with("attachment; filename=\"plan-") && !disposition.contains("Mads"),
+        "no personal data in the file name: {disposition}"
+    );
+    let team = bro_testkit::pdf_text(&r.bytes().await.expect("pdf"));
+    for expected in [
+        "Fælles plan for Mads Nørgaard",
+        "710585-2345",
+        "Version 3",
+        "Borgerens egne ord",
+        own,
+        "Stabil bolig inden sommer",
+        "Søvnløshed og isolation",
+        "Psykiatrisk akutmodtagelse, døgnåbent",
+        "Karen Koordinator",
+        "96 11 75 00",
+    ] {
+        assert!(
+            team.contains(expected),
+            "{expected:?} missing from:\n{team}"
+        );
+    }
+
+    let r = koord.get(&format!("{plan}/pdf/citizen")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let plain = bro_testkit::pdf_text(&r.bytes().await.expect("pdf"));
+    for expected in [
+        "Min plan – Mads Nørgaard",
+        "Mine mål",
+        own,
+        "Hvem du kan ringe til",
+    ] {
+        assert!(
+            plain.contains(expected),
+            "{expected:?} missing from:\n{plain}"
+        );
+    }
+
+    let r = me.get("/me/plan.pdf").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let mine = bro_testkit::pdf_text(&r.bytes().await.expect("pdf"));
+    assert!(mine.contains(own), "{mine}");
+    assert!(mine.contains("Version 3"), "{mine}");
+
+    // English when chosen.
+    koord
+        .post("/language", &[("lang", "en"), ("back", "/")])
+        .await;
+    let r = koord.get(&format!("{plan}/pdf/citizen")).await;
+    let english = bro_testkit::pdf_text(&r.bytes().await.expect("pdf"));
+    assert!(english.contains("My plan – Mads Nørgaard"), "{english}");
+
+    // Only the team prints the team's plan, and a refusal is audited.
+    assert_eq!(
+        koord
+            .get(&format!("{plan}/pdf/other"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        me.get(&format!("{plan}/pdf/team")).await.status().as_u16(),
+        404
+    );
+    let admin = logged_in(&app, "admin-h").await;
+    assert_eq!(
+        admin
+            .get(&format!("{plan}/pdf/team"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let denied = app
+        .store()
+        .recent_audit(f.holstebro.0, 1)
+        .await
+        .expect("audit");
+    assert_eq!(denied[0].fields.action, AuditAction::AccessDenied.code());
+    assert_eq!(denied[0].fields.subject_citizen_id, Some(f.citizen));
+    app.stop().await;
+}

@@ -8,3 +8,4 @@ mod http_courses;
 mod http_login;
 mod http_plan;
 mod http_shell;
+mod pdf;

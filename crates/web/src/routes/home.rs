@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::forms::{Flash, local_path, redirect_with_flash};
 use crate::session::{Authed, MaybeViewer};
 use crate::views::pages::{HomeView, MeView, RoleRow};
+use crate::views::plan_document::{self, PrintedPlan};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
@@ -176,6 +177,32 @@ async fn own_course(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((ctx, course))
+}
+
+/// The citizen's own plan as a PDF, in the plain version.
+pub async fn own_plan_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let (ctx, course_id) = own_course(&state, &access).await?;
+    let course = state.store.course(&ctx, course_id).await?;
+    let plan = state.store.plan(&ctx, course_id).await?;
+    let chrome = Chrome::new(
+        &state,
+        crate::i18n::language(&headers),
+        String::new(),
+        "/me",
+        Some(&access.viewer),
+    );
+    let printed = PrintedPlan {
+        course: &course,
+        plan: plan.as_ref(),
+        printed_ms: state.clock.now_ms(),
+    };
+    let doc = plan_document::citizen(&chrome, &printed);
+    let name = format!("min-plan-v{}.pdf", plan.map_or(0, |p| p.version));
+    crate::pdf::response(doc, &name).await
 }
 
 #[derive(Deserialize)]

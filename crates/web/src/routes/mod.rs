@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout/everywhere", post(login::logout_everywhere))
         .route("/home", get(home::home))
         .route("/me", get(home::me))
+        .route("/me/plan.pdf", get(home::own_plan_pdf))
         .route("/me/goals", post(home::add_own_goal))
         .route("/me/agree", post(home::agree))
         .route("/me/comments", post(home::comment))
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/courses/{id}/plan", get(plan::show))
         .route("/courses/{id}/plan/history", get(plan::history))
+        .route("/courses/{id}/plan/pdf/{version}", get(plan::pdf))
         .route("/courses/{id}/plan/comments", post(plan::comment))
         .route(
             "/courses/{id}/plan/interventions/{intervention}",

@@ -11,6 +11,7 @@ use crate::csrf::CsrfToken;
 use crate::error::AppError;
 use crate::forms::{Flash, redirect_with_flash};
 use crate::views::pages::{DiffRow, PlanHistoryView, PlanView, VersionRow};
+use crate::views::plan_document::{self, PrintedPlan};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
@@ -727,6 +728,37 @@ pub async fn comment(
             render(&state, chrome, &ctx, &a, page).await
         }
     }
+}
+
+/// The plan as a PDF: the team's full version, or the citizen's plain version to hand over.
+pub async fn pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    access: AuditedAccess,
+    Path((id, version)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let citizen = match version.as_str() {
+        "team" => false,
+        "citizen" => true,
+        _ => return Err(AppError::NotFound),
+    };
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let course = state.store.course(&ctx, a.course_id).await?;
+    let plan = state.store.plan(&ctx, a.course_id).await?;
+    let chrome = chrome(&state, &headers, String::new(), "/courses", &access);
+    let printed = PrintedPlan {
+        course: &course,
+        plan: plan.as_ref(),
+        printed_ms: state.clock.now_ms(),
+    };
+    let doc = if citizen {
+        plan_document::citizen(&chrome, &printed)
+    } else {
+        plan_document::professional(&chrome, &printed)
+    };
+    let name = format!("plan-{id}-v{}-{version}.pdf", plan.map_or(0, |p| p.version));
+    crate::pdf::response(doc, &name).await
 }
 
 #[derive(Deserialize)]

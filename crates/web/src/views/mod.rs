@@ -2,6 +2,7 @@
 //! the viewer's name and role, and the navigation their role allows.
 
 pub mod pages;
+pub mod plan_document;
 
 #[cfg(test)]
 mod keys;
