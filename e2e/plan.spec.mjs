@@ -40,6 +40,19 @@ test("coordinator writes the plan, the citizen reads it and adds a goal", async 
   await expect(staff.getByRole("alert").first()).toContainText("Feltet skal udfyldes");
   await expectNoAxeViolations(staff);
 
+  // Progress on the citizen's goal: the team writes it, the citizen's words stay untouched.
+  await staff
+    .locator("li", { hasText: "Jeg vil cykle til arbejde igen" })
+    .getByRole("link", { name: /Se målet og skriv fremskridt/ })
+    .click();
+  await expect(staff.getByText("Kun borgeren kan ændre det")).toBeVisible();
+  await staff.getByLabel("Hvordan går det med målet?").fill("Har lånt en cykel af sin bror");
+  await staff.getByRole("button", { name: "Gem fremskridt" }).click();
+  await expect(staff.getByRole("status").first()).toContainText("Planen er gemt");
+  await expect(staff.getByText("Har lånt en cykel af sin bror")).toBeVisible();
+  await expectNoAxeViolations(staff);
+  await staff.getByRole("link", { name: "Tilbage til planen" }).click();
+
   await staff.getByRole("link", { name: "Versioner og ændringer" }).first().click();
   await expect(staff.getByRole("heading", { level: 1, name: "Versioner og ændringer" })).toBeVisible();
   await expectNoAxeViolations(staff);
@@ -48,7 +61,8 @@ test("coordinator writes the plan, the citizen reads it and adds a goal", async 
   const citizen = await newPage();
   await login(citizen, "borger");
   await expect(citizen.getByRole("heading", { name: "Min plan" })).toBeVisible();
-  await expect(citizen.getByText("Jeg vil cykle til arbejde igen")).toBeVisible();
+  await expect(citizen.locator("blockquote", { hasText: "Jeg vil cykle til arbejde igen" })).toBeVisible();
+  await expect(citizen.getByText("Har lånt en cykel af sin bror")).toBeVisible();
   await expectNoAxeViolations(citizen);
   await citizen.getByLabel("Målet").fill("Jeg vil kunne gå til fodbold med min søn");
   await citizen.getByRole("button", { name: "Tilføj mit mål" }).click();
@@ -62,6 +76,12 @@ test("coordinator writes the plan, the citizen reads it and adds a goal", async 
   expect(download.suggestedFilename()).toMatch(/^min-plan-v\d+\.pdf$/);
   const pdf = fs.readFileSync(await download.path());
   expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  // The citizen rewords their own goal.
+  await citizen.getByRole("link", { name: /Ret mit mål.*fodbold/ }).click();
+  await expectNoAxeViolations(citizen);
+  await citizen.getByLabel("Målet").fill("Jeg vil gå til fodbold med min søn hver lørdag");
+  await citizen.getByRole("button", { name: "Gem mit mål" }).click();
+  await expect(citizen.locator("blockquote", { hasText: "Jeg vil gå til fodbold med min søn hver lørdag" })).toBeVisible();
   await citizen.getByRole("button", { name: "Jeg er enig i planen" }).click();
   await expect(citizen.getByText(/Du har sagt, at du er enig i version \d+\./)).toBeVisible();
   await citizen.close();

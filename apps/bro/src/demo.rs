@@ -5,7 +5,8 @@
 use bro_audit::PLATFORM_TENANT;
 use bro_domain::ShareCategory;
 use bro_domain::plan::{
-    CrisisPlan, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent, Section,
+    CrisisPlan, GoalNote, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent,
+    Section,
 };
 use bro_domain::{
     AccountKind, CitizenId, Clock, CourseRole, Cpr, LegalFrame, Name, OrgId, OrgKind, Phase, Role,
@@ -457,7 +458,11 @@ async fn demo_course(
             .map_err(|e| e.to_string())?;
     }
     if phase_index >= 2 {
-        demo_plan(store, course, i, &ctx(at(2)), now).await?;
+        let author = DEMO_USERS
+            .iter()
+            .find(|u| u.0 == coordinator)
+            .map_or("", |u| u.1);
+        demo_plan(store, course, i, &ctx(at(2)), now, author).await?;
     }
     if i == 0 {
         // The demo citizen's mother, who also has a login (`paaroerende`).
@@ -547,14 +552,23 @@ const INTERVENTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-/// A plan written in four versions: goals (the citizen's own words first), interventions,
-/// crisis plan, review date. Every fourth review date has passed, so overdue reviews show.
+/// Progress notes on the team's goal, as a coordinator writes them after a team meeting.
+const GOAL_NOTES: &[&str] = &[
+    "Har været til fremvisning af en lejlighed; svar inden for 14 dage",
+    "Færre akutte kontakter den seneste måned end måneden før",
+    "Har mødt op til tre ud af fire aftaler i jobcentret",
+    "Bostøtten kommer nu fast to gange om ugen; det går godt",
+];
+
+/// A plan written in five versions: goals (the citizen's own words first), interventions,
+/// crisis plan, review date, a progress note. Every fourth review date has passed, so overdue reviews show.
 async fn demo_plan(
     store: &DynStore,
     course: bro_domain::CourseId,
     i: usize,
     ctx: &AuditCtx,
     now: i64,
+    coordinator_name: &str,
 ) -> Result<(), String> {
     let mut plan = PlanContent::default();
     let own = plan.add_goal(
@@ -621,6 +635,23 @@ async fn demo_plan(
     };
     plan.review_date = Some((today + time::Duration::days(offset)).to_string());
     save(3, Section::Review, &plan, ctx.at_ms + 3 * DAY_MS).await?;
+    let (note, day_ms) = (
+        GOAL_NOTES[i % GOAL_NOTES.len()],
+        (ctx.at_ms + 20 * DAY_MS).min(now),
+    );
+    let day = time::OffsetDateTime::from_unix_timestamp(day_ms / 1000)
+        .map_err(|e| e.to_string())?
+        .date();
+    plan.note_goal(
+        team,
+        GoalNote {
+            day: day.to_string(),
+            author: coordinator_name.to_owned(),
+            text: note.to_owned(),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    save(4, Section::Goals, &plan, day_ms).await?;
     Ok(())
 }
 

@@ -96,6 +96,28 @@ pub struct Goal {
     pub life_area: LifeArea,
     /// `YYYY-MM-DD`, validated by [`parse_day`].
     pub target_date: Option<String>,
+    /// How it is going, oldest first: the team's progress notes.
+    #[serde(default)]
+    pub notes: Vec<GoalNote>,
+}
+
+impl Goal {
+    /// Whether the goal itself (its words, area and date; not its notes) is the same.
+    pub fn same_goal(&self, other: &Goal) -> bool {
+        self.owner == other.owner
+            && self.text == other.text
+            && self.life_area == other.life_area
+            && self.target_date == other.target_date
+    }
+}
+
+/// A progress note on a goal: what happened, by whom, on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalNote {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub author: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +197,10 @@ pub enum PlanError {
     UnknownGoal,
     #[error("unknown intervention")]
     UnknownIntervention,
+    #[error(
+        "the citizen's own words are changed only by the citizen, the team's goals only by the team"
+    )]
+    NotYourGoal,
 }
 
 impl PlanError {
@@ -188,6 +214,7 @@ impl PlanError {
             PlanError::ResponsibleRequired => "plan-error-responsible",
             PlanError::UnknownGoal => "plan-error-unknown-goal",
             PlanError::UnknownIntervention => "plan-error-unknown-intervention",
+            PlanError::NotYourGoal => "plan-error-not-your-goal",
         }
     }
 }
@@ -254,8 +281,49 @@ impl PlanContent {
             text,
             life_area,
             target_date,
+            notes: Vec::new(),
         });
         id
+    }
+
+    pub fn goal(&self, id: u32) -> Option<&Goal> {
+        self.goals.iter().find(|g| g.id == id)
+    }
+
+    /// Rewords a goal. Only its owner may: staff never rewrite the citizen's own words, and
+    /// the citizen's page changes only the citizen's goals.
+    pub fn edit_goal(
+        &mut self,
+        id: u32,
+        editor: GoalOwner,
+        text: String,
+        life_area: LifeArea,
+        target_date: Option<String>,
+    ) -> Result<(), PlanError> {
+        let g = self
+            .goals
+            .iter_mut()
+            .find(|g| g.id == id)
+            .ok_or(PlanError::UnknownGoal)?;
+        if g.owner != editor {
+            return Err(PlanError::NotYourGoal);
+        }
+        g.text = text;
+        g.life_area = life_area;
+        g.target_date = target_date;
+        Ok(())
+    }
+
+    /// Adds a progress note to any goal (the citizen's included: notes are the team's words
+    /// about the goal, never a change of it).
+    pub fn note_goal(&mut self, id: u32, note: GoalNote) -> Result<(), PlanError> {
+        self.goals
+            .iter_mut()
+            .find(|g| g.id == id)
+            .ok_or(PlanError::UnknownGoal)?
+            .notes
+            .push(note);
+        Ok(())
     }
 
     /// Adds an intervention; it must name a responsible actor, its goals must exist and it
@@ -393,6 +461,12 @@ impl PlanContent {
                 g.life_area.as_str(),
                 g.text
             ));
+            for n in &g.notes {
+                out.push(format!(
+                    "goal {} note {} ({}): {}",
+                    g.id, n.day, n.author, n.text
+                ));
+            }
         }
         for i in &self.interventions {
             let goals = i
@@ -504,6 +578,63 @@ mod tests {
             status: InterventionStatus::Planned,
             next_step: String::new(),
         }
+    }
+
+    #[test]
+    fn only_a_goals_owner_rewords_it_and_notes_never_change_it() {
+        let mut p = PlanContent::default();
+        let own = p.add_goal(
+            GoalOwner::Citizen,
+            "Min egen bolig".into(),
+            LifeArea::Housing,
+            None,
+        );
+        let shared = p.add_goal(
+            GoalOwner::Team,
+            "Stabil bolig".into(),
+            LifeArea::Housing,
+            None,
+        );
+        let reword = |p: &mut PlanContent, id, who| {
+            p.edit_goal(
+                id,
+                who,
+                "Andre ord".into(),
+                LifeArea::Health,
+                Some("2027-01-01".into()),
+            )
+        };
+        assert_eq!(
+            reword(&mut p, own, GoalOwner::Team),
+            Err(PlanError::NotYourGoal)
+        );
+        assert_eq!(
+            reword(&mut p, shared, GoalOwner::Citizen),
+            Err(PlanError::NotYourGoal)
+        );
+        assert_eq!(
+            reword(&mut p, 99, GoalOwner::Team),
+            Err(PlanError::UnknownGoal)
+        );
+        assert_eq!(p.goal(own).map(|g| g.text.as_str()), Some("Min egen bolig"));
+        assert_eq!(reword(&mut p, shared, GoalOwner::Team), Ok(()));
+        assert_eq!(reword(&mut p, own, GoalOwner::Citizen), Ok(()));
+        let before = p.goal(own).cloned().expect("goal");
+        let note = GoalNote {
+            day: "2026-11-25".into(),
+            author: "Karen".into(),
+            text: "Har set to lejligheder".into(),
+        };
+        p.note_goal(own, note.clone()).expect("note");
+        let after = p.goal(own).expect("goal");
+        assert!(after.same_goal(&before) && after.notes == [note]);
+        assert!(p.lines().contains(&format!(
+            "goal {own} note 2026-11-25 (Karen): Har set to lejligheder"
+        )));
+        assert_eq!(
+            p.note_goal(99, after.notes[0].clone()),
+            Err(PlanError::UnknownGoal)
+        );
     }
 
     #[test]

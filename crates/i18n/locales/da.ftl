@@ -473,3 +473,20 @@ pdf-citizen-title = Min plan – { $name }
 pdf-download = Hent planen som PDF
 pdf-download-citizen = Hent borgerens version som PDF
 pdf-download-mine = Hent min plan som PDF
+
+# One goal and its progress
+goal-title = Mål
+goal-open = Se målet og skriv fremskridt
+goal-supported-by = Indsatser, der støtter målet
+goal-notes = Fremskridt
+goal-notes-none = Der er ikke skrevet noget om fremskridt endnu.
+goal-note = Hvordan går det med målet?
+goal-note-add = Gem fremskridt
+goal-latest-note = Seneste fremskridt
+goal-edit = Ret målet
+goal-citizen-words-only = Det er borgerens eget mål med borgerens egne ord. Kun borgeren kan ændre det; teamet kan skrive fremskridt.
+goal-save = Gem ændringen
+goal-back = Tilbage til planen
+me-goal-edit = Ret mit mål
+me-goal-save = Gem mit mål
+plan-error-not-your-goal = Borgerens egne ord ændres kun af borgeren, og teamets mål kun af teamet

@@ -473,3 +473,20 @@ pdf-citizen-title = My plan – { $name }
 pdf-download = Download the plan as PDF
 pdf-download-citizen = Download the citizen's version as PDF
 pdf-download-mine = Download my plan as PDF
+
+# One goal and its progress
+goal-title = Goal
+goal-open = See the goal and write progress
+goal-supported-by = Interventions supporting the goal
+goal-notes = Progress
+goal-notes-none = Nothing has been written about progress yet.
+goal-note = How is the goal going?
+goal-note-add = Save progress
+goal-latest-note = Latest progress
+goal-edit = Change the goal
+goal-citizen-words-only = This is the citizen's own goal in their own words. Only the citizen can change it; the team can write progress.
+goal-save = Save the change
+goal-back = Back to the plan
+me-goal-edit = Change my goal
+me-goal-save = Save my goal
+plan-error-not-your-goal = The citizen's own words are changed only by the citizen, and the team's goals only by the team

@@ -801,3 +801,164 @@ async fn the_plan_prints_as_pdf_for_the_team_and_the_citizen() {
     assert_eq!(denied[0].fields.subject_citizen_id, Some(f.citizen));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn goals_are_reworded_by_their_owner_and_progress_is_noted() {
+    let app = TestApp::spawn(Backend::Sqlite, "plan_goals")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    let prof = logged_in(&app, "prof-r").await;
+    let me = logged_in(&app, "citizen").await;
+    koord
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", "0"),
+                ("owner", "team"),
+                ("text", "Stabil bolig"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+    me.post(
+        "/me/goals",
+        &[("text", "Jeg vil have en hund"), ("life_area", "relations")],
+    )
+    .await;
+    let shared = format!("{plan}/goals/1");
+    let own = format!("{plan}/goals/2");
+
+    // Two team members open the shared goal at the same version.
+    let (status, page) = koord.get_text(&shared).await;
+    assert_eq!(status, 200);
+    let base = version_in(&page);
+    assert_eq!(base, "2");
+    // A progress note meanwhile is no conflict for a rewording.
+    let r = prof
+        .post(
+            &format!("{own}/notes"),
+            &[
+                ("base_version", "2"),
+                ("note", "Har talt med udlejer om husdyr"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), own);
+    let r = koord
+        .post(
+            &shared,
+            &[
+                ("base_version", &base),
+                ("text", "Stabil bolig med bostøtte"),
+                ("life_area", "housing"),
+                ("target_date", "2027-03-01"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), shared);
+    // The second rewording on the same base is refused; what was typed stays on screen.
+    let r = prof
+        .post(
+            &shared,
+            &[
+                ("base_version", &base),
+                ("text", "Egen lejlighed i Holstebro"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    let html = r.text().await.expect("body");
+    assert!(
+        html.contains("En anden har ændret det samme imens")
+            && html.contains("Egen lejlighed i Holstebro")
+    );
+
+    // The team never rewords the citizen's own words, but may note progress on them.
+    let r = koord
+        .post(
+            &own,
+            &[
+                ("base_version", "4"),
+                ("text", "Borgeren ønsker kæledyr"),
+                ("life_area", "relations"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Borgerens egne ord ændres kun af borgeren")
+    );
+    let r = koord
+        .post(
+            &format!("{own}/notes"),
+            &[("base_version", "4"), ("note", " ")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(koord.get_text(&format!("{plan}/goals/99")).await.0, 404);
+
+    let (_, html) = koord.get_text(&plan).await;
+    assert!(
+        html.contains("Stabil bolig med bostøtte")
+            && html.contains("Har talt med udlejer om husdyr")
+    );
+
+    // The citizen rewords their own goal, on their own page, kept verbatim.
+    let (status, html) = me.get_text("/me/goals/2").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Har talt med udlejer om husdyr"),
+        "the citizen sees the progress"
+    );
+    let base = version_in(&html);
+    let r = me
+        .post(
+            "/me/goals/2",
+            &[
+                ("base_version", &base),
+                ("text", "Jeg vil have en lille hund – en gravhund!"),
+                ("life_area", "relations"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/me");
+    // ... and not the team's, nor the team's pages.
+    assert_eq!(me.get_text("/me/goals/1").await.0, 404);
+    assert_eq!(me.get_text(&own).await.0, 404);
+    // Reworded again from a stale page: refused, typed text kept.
+    let r = me
+        .post(
+            "/me/goals/2",
+            &[("base_version", &base), ("text", "Bare en kat")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.expect("body").contains("Bare en kat"));
+
+    let id = bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let saved = app
+        .store()
+        .plan(&AuditCtx::system(0, 0, "test"), id)
+        .await
+        .expect("plan")
+        .expect("exists")
+        .content;
+    let own_goal = saved.goal(2).expect("own goal");
+    assert_eq!(own_goal.text, "Jeg vil have en lille hund – en gravhund!");
+    assert_eq!(own_goal.owner, bro_domain::plan::GoalOwner::Citizen);
+    assert_eq!(own_goal.notes.len(), 1);
+    assert_eq!(own_goal.notes[0].author, "Pia Fagperson");
+    assert_eq!(
+        saved.goal(1).expect("shared").text,
+        "Stabil bolig med bostøtte"
+    );
+    app.stop().await;
+}

@@ -5,17 +5,18 @@ use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
 use crate::forms::{Flash, local_path, redirect_with_flash};
+use crate::routes::plan::{ConflictInfo, PlanForm, Touches, save};
 use crate::session::{Authed, MaybeViewer};
-use crate::views::pages::{HomeView, MeView, RoleRow};
+use crate::views::pages::{HomeView, MeGoalView, MeView, RoleRow};
 use crate::views::plan_document::{self, PrintedPlan};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::{Actor, Permission};
-use bro_domain::plan::{self, GoalOwner, LifeArea, Section};
+use bro_domain::plan::{self, GoalOwner, LifeArea, PlanContent, Section};
 use bro_domain::{Language, Role};
 use bro_store::{SessionStage, StoreError};
 use serde::Deserialize;
@@ -267,6 +268,132 @@ pub async fn add_own_goal(
     Err(AppError::Internal(
         "plan kept changing while saving a citizen's goal".into(),
     ))
+}
+
+/// The citizen's own goal, to reword it.
+pub async fn own_goal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(goal): Path<u32>,
+) -> Result<Response, AppError> {
+    let chrome = me_chrome(&state, &headers, csrf, &access);
+    render_own_goal(
+        &state,
+        chrome,
+        &access,
+        goal,
+        None,
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+async fn render_own_goal(
+    state: &AppState,
+    chrome: Chrome,
+    access: &AuditedAccess,
+    goal: u32,
+    typed: Option<PlanForm>,
+    errors: FormErrors,
+    conflict: Option<ConflictInfo>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(state, access).await?;
+    let plan = state.store.plan(&ctx, course).await?;
+    let version = plan.as_ref().map_or(0, |p| p.version);
+    let goal = plan
+        .and_then(|p| p.content.goal(goal).cloned())
+        .filter(|g| g.owner == GoalOwner::Citizen)
+        .ok_or(AppError::NotFound)?;
+    let status = match (&conflict, errors.is_empty()) {
+        (Some(_), _) => StatusCode::CONFLICT,
+        (None, false) => StatusCode::UNPROCESSABLE_ENTITY,
+        (None, true) => StatusCode::OK,
+    };
+    let form = typed.unwrap_or_else(|| PlanForm {
+        text: goal.text.clone(),
+        life_area: goal.life_area.as_str().to_owned(),
+        ..PlanForm::default()
+    });
+    let view = MeGoalView {
+        version,
+        goal,
+        life_areas: LifeArea::ALL,
+        errors,
+        conflict,
+        form,
+        chrome,
+    };
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+/// The citizen rewords their own goal. Stored exactly as written; if the goal changed since
+/// the page was opened (on another device), nothing is overwritten and the typed text stays.
+pub async fn edit_own_goal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(goal): Path<u32>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    let chrome = me_chrome(&state, &headers, csrf, &access);
+    let form = PlanForm::parse(&body);
+    let mut errors = FormErrors::default();
+    let text = plan::required_text(&form.text)
+        .map_err(|e| errors.add(&chrome, "text", e.message_key()))
+        .ok();
+    let area = LifeArea::parse(&form.life_area).unwrap_or(LifeArea::DailyLife);
+    let Some(text) = text else {
+        return render_own_goal(&state, chrome, &access, goal, Some(form), errors, None).await;
+    };
+    let change = move |p: &mut PlanContent| {
+        let target = p.goal(goal).and_then(|g| g.target_date.clone());
+        let _ = p.edit_goal(goal, GoalOwner::Citizen, text.clone(), area, target);
+    };
+    match save(
+        &state,
+        &ctx,
+        course,
+        form.base_version,
+        Section::Goals,
+        Touches::Goal(goal),
+        change,
+    )
+    .await?
+    {
+        Ok(_) => Ok(redirect_with_flash(&state, "/me", "flash-plan-saved")),
+        Err(conflict) => {
+            render_own_goal(
+                &state,
+                chrome,
+                &access,
+                goal,
+                Some(form),
+                errors,
+                Some(conflict),
+            )
+            .await
+        }
+    }
+}
+
+fn me_chrome(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: String,
+    access: &AuditedAccess,
+) -> Chrome {
+    Chrome::new(
+        state,
+        crate::i18n::language(headers),
+        csrf,
+        "/me",
+        Some(&access.viewer),
+    )
 }
 
 #[derive(Deserialize)]

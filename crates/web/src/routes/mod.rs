@@ -6,6 +6,7 @@ mod account;
 mod admin;
 pub(crate) mod courses;
 mod errors;
+mod goals;
 mod health;
 mod home;
 mod login;
@@ -49,6 +50,10 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(home::me))
         .route("/me/plan.pdf", get(home::own_plan_pdf))
         .route("/me/goals", post(home::add_own_goal))
+        .route(
+            "/me/goals/{goal}",
+            get(home::own_goal).post(home::edit_own_goal),
+        )
         .route("/me/agree", post(home::agree))
         .route("/me/comments", post(home::comment))
         .route("/context", post(home::switch_context))
@@ -89,6 +94,11 @@ pub fn router(state: AppState) -> Router {
         .route("/courses/{id}/plan/history", get(plan::history))
         .route("/courses/{id}/plan/pdf/{version}", get(plan::pdf))
         .route("/courses/{id}/plan/comments", post(plan::comment))
+        .route(
+            "/courses/{id}/plan/goals/{goal}",
+            get(goals::show).post(goals::edit),
+        )
+        .route("/courses/{id}/plan/goals/{goal}/notes", post(goals::note))
         .route(
             "/courses/{id}/plan/interventions/{intervention}",
             post(plan::update_intervention),

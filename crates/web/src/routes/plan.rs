@@ -29,7 +29,7 @@ use serde::Deserialize;
 /// A plan's review is at most six months ahead (KIP guideline; issue text).
 const MAX_REVIEW_DAYS: i64 = 183;
 
-fn edit_permission(a: &CourseAccess) -> Permission {
+pub(super) fn edit_permission(a: &CourseAccess) -> Permission {
     Permission::EditPlan {
         course: a.course_id,
         citizen: a.citizen_id,
@@ -100,11 +100,13 @@ pub struct PlanForm {
     pub complete: bool,
     #[serde(default)]
     pub comment: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 impl PlanForm {
     /// Parses a url-encoded body; repeated keys (`goal_ids`) collect into a list.
-    fn parse(body: &[u8]) -> PlanForm {
+    pub(crate) fn parse(body: &[u8]) -> PlanForm {
         let mut f = PlanForm::default();
         for (k, v) in crate::forms::form_pairs(body) {
             let v = v.clone();
@@ -138,6 +140,7 @@ impl PlanForm {
                 "response_time" => f.response_time = v,
                 "kind" => f.kind = v,
                 "complete" => f.complete = v == "1",
+                "note" => f.note = v,
                 _ => {}
             }
         }
@@ -264,16 +267,19 @@ pub async fn show(
 /// conflict; additions (goals, interventions) are applied on top of whatever is newest.
 /// What an edit touches, which decides when someone else's newer version is a conflict.
 #[derive(Clone, Copy)]
-enum Touches {
+pub(crate) enum Touches {
     /// Adds to a list: never overwrites anyone, goes on top of the newest version.
     Addition,
     /// Replaces a whole section: a conflict if the section changed since the editor's version.
     Section(Section),
     /// Changes one intervention: a conflict if that intervention changed meanwhile.
     Intervention(u32),
+    /// Rewords one goal: a conflict if that goal's words, area or date changed meanwhile
+    /// (a progress note added meanwhile is not).
+    Goal(u32),
 }
 
-async fn save(
+pub(crate) async fn save(
     state: &AppState,
     ctx: &AuditCtx,
     course: CourseId,
@@ -295,6 +301,10 @@ async fn save(
         let unchanged = match touches {
             Touches::Section(s) => base.section_eq(&content, s),
             Touches::Intervention(id) => base.intervention(id) == content.intervention(id),
+            Touches::Goal(id) => base
+                .goal(id)
+                .zip(content.goal(id))
+                .is_some_and(|(a, b)| a.same_goal(b)),
             Touches::Addition => true,
         };
         if !unchanged {
@@ -321,7 +331,7 @@ async fn save(
     }
 }
 
-fn conflict_info(p: Option<&PlanVersion>) -> ConflictInfo {
+pub(crate) fn conflict_info(p: Option<&PlanVersion>) -> ConflictInfo {
     ConflictInfo {
         author: p.and_then(|p| p.author_name.clone()).unwrap_or_default(),
         time: p

@@ -4,7 +4,7 @@ use super::{Chrome, FormErrors};
 use crate::routes::courses::{CloseForm, MemberForm};
 use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
-use bro_domain::plan::{InterventionStatus, LifeArea, PlanContent, PlanKind};
+use bro_domain::plan::{Goal, InterventionStatus, LifeArea, PlanContent, PlanKind};
 use bro_domain::{CourseRole, Phase, Role, UnitKind};
 use bro_store::{
     Citizen, CitizenHit, Course, CourseSummary, PlanComment, RelativeLink, Unit, User,
@@ -279,4 +279,36 @@ pub struct PlanHistoryView {
     pub from: i64,
     pub to: i64,
     pub diff: Vec<DiffRow>,
+}
+
+#[derive(Template)]
+#[template(path = "goal.html")]
+pub struct GoalView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub course_id: i64,
+    pub course_name: String,
+    /// Closed courses keep their plan read-only.
+    pub open: bool,
+    pub version: i64,
+    pub goal: Goal,
+    /// The titles of the interventions that support this goal.
+    pub supported_by: Vec<String>,
+    pub life_areas: &'static [LifeArea],
+    pub errors: FormErrors,
+    pub conflict: Option<ConflictInfo>,
+    /// The goal's words as typed (or as stored) and the progress note as typed.
+    pub form: PlanForm,
+}
+
+#[derive(Template)]
+#[template(path = "me_goal.html")]
+pub struct MeGoalView {
+    pub chrome: Chrome,
+    pub version: i64,
+    pub goal: Goal,
+    pub life_areas: &'static [LifeArea],
+    pub errors: FormErrors,
+    pub conflict: Option<ConflictInfo>,
+    pub form: PlanForm,
 }

@@ -68,6 +68,13 @@ fn goal_item(chrome: &Chrome, g: &bro_domain::plan::Goal) -> Item {
         .field(
             chrome.t("plan-target-date"),
             g.target_date.clone().unwrap_or_default(),
+        )
+        .field(
+            chrome.t("goal-latest-note"),
+            g.notes
+                .last()
+                .map(|n| format!("{} ({}, {})", n.text, n.day, n.author))
+                .unwrap_or_default(),
         );
     item.quote = g.owner == GoalOwner::Citizen;
     item
