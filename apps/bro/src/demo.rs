@@ -9,12 +9,13 @@ use bro_domain::plan::{
     Section,
 };
 use bro_domain::{
-    AccountKind, CitizenId, Clock, CourseRole, Cpr, LegalFrame, Name, OrgId, OrgKind, Phase, Role,
-    SystemClock, TargetGroup, UnitId, UnitKind, Username,
+    AccountKind, CitizenId, Clock, CollaborationId, CourseRole, Cpr, LegalFrame, Name, OrgId,
+    OrgKind, Phase, PhaseScheme, Role, SystemClock, TargetGroup, UnitId, UnitKind, Username,
 };
 use bro_store::NewNetworkMember;
 use bro_store::{
-    AuditCtx, DynStore, NewCitizen, NewCourse, NewMember, NewOrganisation, NewUnit, NewUser,
+    AuditCtx, DynStore, NewCitizen, NewCollaboration, NewCourse, NewMember, NewOrganisation,
+    NewUnit, NewUser,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -337,6 +338,53 @@ struct DemoStaff {
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// The Fælles Team of Holstebro municipality and the regional psychiatry, with its own phases
+/// (seed 003: referral to the team, joint assessment, a coordination meeting with the citizen).
+struct DemoCollaboration {
+    id: CollaborationId,
+    phases: PhaseScheme,
+}
+
+async fn demo_collaboration(
+    store: &DynStore,
+    units: &[(String, OrgId, String, UnitId)],
+    now: i64,
+) -> Result<DemoCollaboration, String> {
+    let org = |name: &str| {
+        units
+            .iter()
+            .find(|(o, ..)| o == name)
+            .map(|(_, id, ..)| *id)
+            .ok_or_else(|| format!("demo organisation {name} missing"))
+    };
+    let holstebro = org("Holstebro Kommune")?;
+    let phases = PhaseScheme::parse_lines(
+        "Henvisning til Fælles Team\nFælles udredning\nKoordineringsmøde med borgeren\nIndsats\nOpfølgning i Fælles Team",
+    )
+    .map_err(|e| e.to_string())?;
+    let id = store
+        .create_collaboration(
+            &AuditCtx::system(holstebro.0, now, "demo-setup"),
+            NewCollaboration {
+                name: "Fælles Team Holstebro".to_owned(),
+                orgs: vec![holstebro, org("Region Midtjylland")?],
+                phases: phases.clone(),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(DemoCollaboration { id, phases })
+}
+
+/// Which demo course: the citizen's number, how far it has come, who coordinates it and whose
+/// phases it follows.
+struct DemoCourse<'a> {
+    i: usize,
+    phase_index: usize,
+    coordinator: &'a str,
+    collaboration: Option<&'a DemoCollaboration>,
+}
+
 /// One citizen's course: opened some months ago, moved phase by phase to `phase_index`, with
 /// a team across region, municipality and GP. Acts are recorded as the coordinator's, at the
 /// times they would have happened.
@@ -344,11 +392,15 @@ async fn demo_course(
     store: &DynStore,
     staff: &[DemoStaff],
     citizen: CitizenId,
-    i: usize,
-    phase_index: usize,
-    coordinator: &str,
+    spec: DemoCourse<'_>,
     now: i64,
 ) -> Result<(), String> {
+    let DemoCourse {
+        i,
+        phase_index,
+        coordinator,
+        collaboration,
+    } = spec;
     let find = |name: &str| {
         staff
             .iter()
@@ -399,6 +451,7 @@ async fn demo_course(
             "96 11 75 00",
             "Hverdage 8-15",
         ),
+        collaboration: collaboration.map(|c| c.id),
     };
     let course = store
         .open_course(&ctx(opened), new)
@@ -483,11 +536,15 @@ async fn demo_course(
             .await
             .map_err(|e| e.to_string())?;
     }
-    let last = Phase::ALL.len() - 1;
+    let codes = collaboration
+        .map(|c| c.phases.clone())
+        .unwrap_or_default()
+        .codes();
+    let last = codes.len() - 1;
+    let phase_index = phase_index % codes.len();
     for k in 1..=phase_index.min(last - 1) {
-        let (from, to) = (Phase::ALL[k - 1], Phase::ALL[k]);
         store
-            .move_phase(&ctx(at(k)), course, from, to)
+            .move_phase(&ctx(at(k)), course, &codes[k - 1], &codes[k])
             .await
             .map_err(|e| e.to_string())?;
     }
@@ -740,6 +797,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
                 .map_err(|e| e.to_string())?;
         }
     }
+    let fælles_team = demo_collaboration(store, &units, now).await?;
     let people = citizens(CITIZENS)?;
     let holstebro_area: Vec<bool> = people
         .iter()
@@ -757,7 +815,15 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
         } else {
             "koordinator-rks"
         };
-        demo_course(store, &staff, *citizen, i, phase_index, coordinator, now).await?;
+        // Every fifth Holstebro course follows the Fælles Team's own phases.
+        let follows = (coordinator == "koordinator" && i % 5 == 1).then_some(&fælles_team);
+        let spec = DemoCourse {
+            i,
+            phase_index,
+            coordinator,
+            collaboration: follows,
+        };
+        demo_course(store, &staff, *citizen, spec, now).await?;
     }
     let borger: CitizenId = *ids.first().ok_or("no citizens")?;
     let citizen = store

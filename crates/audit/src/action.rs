@@ -52,6 +52,8 @@ actions! {
     RecoveryCodeUsed => "account.recovery_code_used",
     OrganisationCreated => "org.create",
     OrganisationSettingsChanged => "org.settings_change",
+    CollaborationCreated => "collaboration.create",
+    CollaborationPhasesChanged => "collaboration.phases_change",
     UnitCreated => "unit.create",
     UserCreated => "user.create",
     UserRead => "user.read",

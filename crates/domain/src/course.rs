@@ -15,63 +15,6 @@ coded!(
     }
 );
 
-/// Why a phase change is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PhaseError {
-    #[error("the course is closed")]
-    Closed,
-    #[error("a course moves one phase at a time")]
-    NotAdjacent,
-    #[error("closing a course needs a reason and a next step")]
-    CloseWithReason,
-    #[error("the course is already in this phase")]
-    Same,
-}
-
-impl PhaseError {
-    pub fn message_key(self) -> &'static str {
-        match self {
-            PhaseError::Closed => "phase-error-closed",
-            PhaseError::NotAdjacent => "phase-error-not-adjacent",
-            PhaseError::CloseWithReason => "phase-error-close-with-reason",
-            PhaseError::Same => "phase-error-same",
-        }
-    }
-}
-
-impl Phase {
-    fn index(self) -> usize {
-        Phase::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-
-    /// A course moves forward one phase, or back one when work must be redone. Closure is its
-    /// own act (with a reason and a next step), and a closed course does not move.
-    pub fn check_move(self, to: Phase) -> Result<(), PhaseError> {
-        if self == Phase::Closure {
-            return Err(PhaseError::Closed);
-        }
-        if to == self {
-            return Err(PhaseError::Same);
-        }
-        if to == Phase::Closure {
-            return Err(PhaseError::CloseWithReason);
-        }
-        if self.index().abs_diff(to.index()) != 1 {
-            return Err(PhaseError::NotAdjacent);
-        }
-        Ok(())
-    }
-
-    /// The phases a course in this phase may move to (not counting closure).
-    pub fn next_options(self) -> Vec<Phase> {
-        Phase::ALL
-            .iter()
-            .copied()
-            .filter(|p| self.check_move(*p).is_ok())
-            .collect()
-    }
-}
-
 coded!(
     /// What a team member is in this course.
     CourseRole, "course-role-" {
@@ -136,41 +79,6 @@ pub fn decode_set<T>(s: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phases_move_one_step_forward_or_back() {
-        assert_eq!(Phase::Identification.check_move(Phase::Assessment), Ok(()));
-        assert_eq!(Phase::Planning.check_move(Phase::Assessment), Ok(()));
-        assert_eq!(
-            Phase::Identification.check_move(Phase::Planning),
-            Err(PhaseError::NotAdjacent)
-        );
-        assert_eq!(
-            Phase::FollowUp.check_move(Phase::Identification),
-            Err(PhaseError::NotAdjacent)
-        );
-        assert_eq!(
-            Phase::Planning.check_move(Phase::Planning),
-            Err(PhaseError::Same)
-        );
-        assert_eq!(
-            Phase::FollowUp.check_move(Phase::Closure),
-            Err(PhaseError::CloseWithReason)
-        );
-        assert_eq!(
-            Phase::Closure.check_move(Phase::FollowUp),
-            Err(PhaseError::Closed)
-        );
-        assert_eq!(
-            Phase::Identification.next_options(),
-            vec![Phase::Assessment]
-        );
-        assert_eq!(
-            Phase::Intervention.next_options(),
-            vec![Phase::Planning, Phase::FollowUp]
-        );
-        assert!(Phase::Closure.next_options().is_empty());
-    }
 
     #[test]
     fn sets_round_trip() {

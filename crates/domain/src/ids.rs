@@ -16,4 +16,12 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(OrgId, UnitId, UserId, CitizenId, CourseId, MemberId);
+id_type!(
+    OrgId,
+    UnitId,
+    UserId,
+    CitizenId,
+    CourseId,
+    MemberId,
+    CollaborationId
+);

@@ -9,14 +9,16 @@ pub mod course;
 pub mod cpr;
 pub mod ids;
 pub mod org;
+pub mod phases;
 pub mod plan;
 pub mod role;
 pub mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use course::{CourseRole, LegalFrame, Phase, PhaseError, ShareCategory, TargetGroup};
+pub use course::{CourseRole, LegalFrame, Phase, ShareCategory, TargetGroup};
 pub use cpr::{Cpr, CprError};
-pub use ids::{CitizenId, CourseId, MemberId, OrgId, UnitId, UserId};
+pub use ids::{CitizenId, CollaborationId, CourseId, MemberId, OrgId, UnitId, UserId};
 pub use org::{AccountKind, Language, OrgKind, UnitKind};
+pub use phases::{PhaseError, PhaseScheme, SchemeError};
 pub use role::Role;
 pub use text::{Name, Password, TextError, Username};

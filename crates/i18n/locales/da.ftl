@@ -490,3 +490,22 @@ goal-back = Tilbage til planen
 me-goal-edit = Ret mit mål
 me-goal-save = Gem mit mål
 plan-error-not-your-goal = Borgerens egne ord ændres kun af borgeren, og teamets mål kun af teamet
+
+# Collaborations and their own course phases
+course-phases-follow = Forløbets faser
+course-phases-default = Samarbejdsmodellens seks faser (standard)
+phases-error-too-few = Skriv mindst to faser, én pr. linje
+phases-error-too-many = Højst 10 faser
+phases-error-too-long = Et fasenavn må højst være 60 tegn
+phases-error-duplicate = To faser har samme navn
+nav-collaborations = Samarbejder
+collaborations-intro = Et samarbejde mellem organisationer kan give sine borgerforløb egne faser i egen rækkefølge. Et forløb følger de faser, det blev startet med; ændrer I faserne, gælder det nye forløb.
+collaborations-none = Jeres organisation er ikke med i et samarbejde endnu. Nye forløb følger Samarbejdsmodellens seks faser.
+collaboration-members = Organisationer
+collaboration-phases = Faser (én pr. linje; afslutning kommer altid til sidst)
+collaboration-phases-save = Gem faserne
+collaboration-new = Nyt samarbejde
+collaboration-partners = Samarbejdspartnere
+collaboration-create = Opret samarbejde
+collaboration-error-partners = Vælg mindst én anden organisation
+collaboration-error-name-taken = Der findes allerede et samarbejde med dette navn

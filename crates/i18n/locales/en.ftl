@@ -490,3 +490,22 @@ goal-back = Back to the plan
 me-goal-edit = Change my goal
 me-goal-save = Save my goal
 plan-error-not-your-goal = The citizen's own words are changed only by the citizen, and the team's goals only by the team
+
+# Collaborations and their own course phases
+course-phases-follow = The course's phases
+course-phases-default = The six phases of Samarbejdsmodellen (default)
+phases-error-too-few = Write at least two phases, one per line
+phases-error-too-many = At most 10 phases
+phases-error-too-long = A phase name may be at most 60 characters
+phases-error-duplicate = Two phases have the same name
+nav-collaborations = Collaborations
+collaborations-intro = A collaboration of organisations can give its courses their own phases in their own order. A course follows the phases it was started with; changed phases apply to new courses.
+collaborations-none = Your organisation is not part of a collaboration yet. New courses follow the six phases of Samarbejdsmodellen.
+collaboration-members = Organisations
+collaboration-phases = Phases (one per line; closure always comes last)
+collaboration-phases-save = Save the phases
+collaboration-new = New collaboration
+collaboration-partners = Partners
+collaboration-create = Create collaboration
+collaboration-error-partners = Choose at least one other organisation
+collaboration-error-name-taken = A collaboration with this name exists already

@@ -931,9 +931,96 @@ impl MetaStore for Backend {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Collaborations of organisations and the phases their courses follow.
+
+use bro_store::{Collaboration, CollaborationStore, NewCollaboration};
+
+#[async_trait]
+impl CollaborationStore for Backend {
+    async fn create_collaboration(&self, audit: &AuditCtx, new: NewCollaboration) -> StoreResult<CollaborationId> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO collaborations (name, phases, created_ms) VALUES ($1, $2, $3) RETURNING id")
+            .bind(&new.name)
+            .bind(own_phases_json(&new.phases)?)
+            .bind(audit.at_ms)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err("collaboration"))?;
+        for org in &new.orgs {
+            sqlx::query("INSERT INTO collaboration_orgs (collaboration_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err("collaboration"))?;
+        }
+        let event = AuditEvent::allowed(AuditAction::CollaborationCreated).object(format!("collaboration:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(CollaborationId(id))
+    }
+
+    async fn collaborations_of(&self, org: OrgId) -> StoreResult<Vec<Collaboration>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.name, c.phases, c.created_ms, o.id AS org_id, o.name AS org_name FROM collaborations c \
+             JOIN collaboration_orgs co ON co.collaboration_id = c.id JOIN organisations o ON o.id = co.org_id \
+             WHERE c.id IN (SELECT collaboration_id FROM collaboration_orgs WHERE org_id = $1) ORDER BY c.name, c.id, o.name",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut out: Vec<Collaboration> = Vec::new();
+        for r in &rows {
+            let id = CollaborationId(r.try_get("id").map_err(err)?);
+            let member = (OrgId(r.try_get("org_id").map_err(err)?), r.try_get("org_name").map_err(err)?);
+            match out.last_mut() {
+                Some(c) if c.id == id => c.orgs.push(member),
+                _ => {
+                    out.push(Collaboration {
+                        id,
+                        name: r.try_get("name").map_err(err)?,
+                        orgs: vec![member],
+                        phases: scheme_from(r)?,
+                        created_ms: r.try_get("created_ms").map_err(err)?,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn set_collaboration_phases(&self, audit: &AuditCtx, id: CollaborationId, org: OrgId, phases: PhaseScheme) -> StoreResult<()> {
+        let json = own_phases_json(&phases)?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE collaborations SET phases = $1 WHERE id = $2 \
+             AND EXISTS (SELECT 1 FROM collaboration_orgs WHERE collaboration_id = $2 AND org_id = $3)",
+        )
+        .bind(json)
+        .bind(id.0)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::CollaborationPhasesChanged).object(format!("collaboration:{}", id.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+}
+
+/// A collaboration always names its own phases; the default scheme has no stored form.
+fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
+    phases.to_json().ok_or_else(|| StoreError::Corrupt("a collaboration names its own phases".into()))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Courses and care teams.
 
-use bro_domain::{CourseId, CourseRole, LegalFrame, MemberId, Phase, ShareCategory, TargetGroup};
+use bro_domain::{CollaborationId, CourseId, CourseRole, LegalFrame, MemberId, PhaseScheme, ShareCategory, TargetGroup};
 use bro_domain::course::{decode_set, encode_set};
 use bro_store::{
     CitizenHit, CitizenQuery, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, Member, NetworkMember, NewMember,
@@ -1047,27 +1134,60 @@ fn member_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Member> {
     })
 }
 
-fn phase_from(s: &str) -> StoreResult<Phase> {
-    Phase::parse(s).ok_or_else(|| corrupt("phase"))
+/// The `phases` column: NULL for the default phases, else the own names as JSON.
+fn scheme_from(r: &<Db as sqlx::Database>::Row) -> StoreResult<PhaseScheme> {
+    let phases: Option<String> = r.try_get("phases").map_err(err)?;
+    PhaseScheme::from_json(phases.as_deref()).map_err(|_| corrupt("phases"))
+}
+
+/// A course's phase and the scheme it belongs to, checked against each other.
+fn phase_from(r: &<Db as sqlx::Database>::Row, column: &str) -> StoreResult<(String, PhaseScheme)> {
+    let scheme = scheme_from(r)?;
+    let phase: String = r.try_get(column).map_err(err)?;
+    if !scheme.contains(&phase) {
+        return Err(corrupt("phase"));
+    }
+    Ok((phase, scheme))
 }
 
 #[async_trait]
 impl CourseStore for Backend {
     async fn open_course(&self, audit: &AuditCtx, new: NewCourse) -> StoreResult<CourseId> {
         let mut tx = self.begin_write().await?;
+        // The course copies its collaboration's phases, which must include the coordinator's
+        // organisation.
+        let phases: Option<String> = match new.collaboration {
+            None => None,
+            Some(c) => Some(
+                sqlx::query_scalar(
+                    "SELECT c.phases FROM collaborations c JOIN collaboration_orgs o ON o.collaboration_id = c.id \
+                     WHERE c.id = $1 AND o.org_id = $2",
+                )
+                .bind(c.0)
+                .bind(new.coordinator.org_id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(err)?
+                .ok_or(StoreError::NotFound)?,
+            ),
+        };
+        let first = PhaseScheme::from_json(phases.as_deref()).map_err(|_| corrupt("phases"))?.first();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO courses (citizen_id, phase, target_groups, legal_frames, opened_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO courses (citizen_id, phase, target_groups, legal_frames, opened_ms, collaboration_id, phases) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.citizen_id.0)
-        .bind(Phase::Identification.as_str())
+        .bind(&first)
         .bind(encode_set(&new.target_groups, TargetGroup::as_str))
         .bind(encode_set(&new.legal_frames, LegalFrame::as_str))
         .bind(audit.at_ms)
+        .bind(new.collaboration.map(|c| c.0))
+        .bind(phases)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err("open_course"))?;
         let course = CourseId(id);
-        course_event(&mut tx, audit, course, "opened", Phase::Identification.as_str()).await?;
+        course_event(&mut tx, audit, course, "opened", &first).await?;
         insert_member(&mut tx, audit, course, &new.coordinator, true).await?;
         let event = AuditEvent::allowed(AuditAction::CourseOpened).subject(new.citizen_id).object(format!("course:{id}"));
         append(&mut tx, audit, &event).await?;
@@ -1102,7 +1222,8 @@ impl CourseStore for Backend {
     async fn course(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Course> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "SELECT c.*, z.cpr, z.given_name, z.family_name FROM courses c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = $1",
+            "SELECT c.*, z.cpr, z.given_name, z.family_name, k.name AS collaboration_name FROM courses c \
+             JOIN citizens z ON z.id = c.citizen_id LEFT JOIN collaborations k ON k.id = c.collaboration_id WHERE c.id = $1",
         )
         .bind(course.0)
         .fetch_optional(&mut *tx)
@@ -1113,7 +1234,7 @@ impl CourseStore for Backend {
         let given: String = row.try_get("given_name").map_err(err)?;
         let family: String = row.try_get("family_name").map_err(err)?;
         let cpr: String = row.try_get("cpr").map_err(err)?;
-        let phase: String = row.try_get("phase").map_err(err)?;
+        let (phase, phases) = phase_from(&row, "phase")?;
         let targets: String = row.try_get("target_groups").map_err(err)?;
         let frames: String = row.try_get("legal_frames").map_err(err)?;
         let team = sqlx::query(
@@ -1169,7 +1290,9 @@ impl CourseStore for Backend {
             citizen_id,
             citizen_name: format!("{given} {family}"),
             citizen_cpr: Cpr::parse(&cpr).map_err(|_| corrupt("cpr"))?,
-            phase: phase_from(&phase)?,
+            phase,
+            phases,
+            collaboration_name: row.try_get("collaboration_name").map_err(err)?,
             target_groups: decode_set(&targets, TargetGroup::parse),
             legal_frames: decode_set(&frames, LegalFrame::parse),
             opened_ms: row.try_get("opened_ms").map_err(err)?,
@@ -1189,7 +1312,7 @@ impl CourseStore for Backend {
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
-            "SELECT c.id, c.citizen_id, c.phase, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name, \
+            "SELECT c.id, c.citizen_id, c.phase, c.phases, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name, \
              (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) AS review_date \
              FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
              WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
@@ -1202,7 +1325,7 @@ impl CourseStore for Backend {
         .map_err(err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let phase: String = r.try_get("phase").map_err(err)?;
+            let (phase, phases) = phase_from(r, "phase")?;
             let role: String = r.try_get("course_role").map_err(err)?;
             let given: String = r.try_get("given_name").map_err(err)?;
             let family: String = r.try_get("family_name").map_err(err)?;
@@ -1210,7 +1333,8 @@ impl CourseStore for Backend {
                 id: CourseId(r.try_get("id").map_err(err)?),
                 citizen_id: CitizenId(r.try_get("citizen_id").map_err(err)?),
                 citizen_name: format!("{given} {family}"),
-                phase: phase_from(&phase)?,
+                phase,
+                phases,
                 my_role: CourseRole::parse(&role).ok_or_else(|| corrupt("course role"))?,
                 i_coordinate: r.try_get("is_coordinator").map_err(err)?,
                 opened_ms: r.try_get("opened_ms").map_err(err)?,
@@ -1226,13 +1350,13 @@ impl CourseStore for Backend {
         Ok(out)
     }
 
-    async fn move_phase(&self, audit: &AuditCtx, course: CourseId, from: Phase, to: Phase) -> StoreResult<()> {
+    async fn move_phase(&self, audit: &AuditCtx, course: CourseId, from: &str, to: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (citizen, _) = lock_course(&mut tx, course).await?;
         let done = sqlx::query("UPDATE courses SET phase = $1 WHERE id = $2 AND phase = $3 AND closed_ms IS NULL")
-            .bind(to.as_str())
+            .bind(to)
             .bind(course.0)
-            .bind(from.as_str())
+            .bind(from)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
@@ -1244,7 +1368,7 @@ impl CourseStore for Backend {
             audit,
             course,
             citizen,
-            ("phase", to.as_str()),
+            ("phase", to),
             AuditAction::CoursePhaseChanged,
             format!("course:{}", course.0),
         )
@@ -1258,7 +1382,7 @@ impl CourseStore for Backend {
         let done = sqlx::query(
             "UPDATE courses SET phase = $1, closed_ms = $2, close_reason = $3, next_step = $4 WHERE id = $5 AND closed_ms IS NULL",
         )
-        .bind(Phase::Closure.as_str())
+        .bind(bro_domain::phases::CLOSURE)
         .bind(audit.at_ms)
         .bind(reason)
         .bind(next_step)

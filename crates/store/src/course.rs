@@ -1,8 +1,8 @@
 //! Types of the course store: courses, care-team members, timelines, citizen search.
 
 use bro_domain::{
-    CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId, Phase, TargetGroup,
-    Timestamp, UnitId, UserId,
+    CitizenId, CollaborationId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId,
+    PhaseScheme, TargetGroup, Timestamp, UnitId, UserId,
 };
 
 /// A member to add: a staff user, in one of their units, with a role in this course and a
@@ -27,6 +27,28 @@ pub struct NewCourse {
     pub legal_frames: Vec<LegalFrame>,
     /// The first coordinator; a course never exists without one.
     pub coordinator: NewMember,
+    /// The collaboration whose phases the course follows; `None` for the default six. It must
+    /// include the coordinator's organisation.
+    pub collaboration: Option<CollaborationId>,
+}
+
+/// A collaboration of organisations (e.g. a municipality and the regional psychiatry) with the
+/// phases its courses move through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collaboration {
+    pub id: CollaborationId,
+    pub name: String,
+    /// Member organisations by name.
+    pub orgs: Vec<(OrgId, String)>,
+    pub phases: PhaseScheme,
+    pub created_ms: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCollaboration {
+    pub name: String,
+    pub orgs: Vec<OrgId>,
+    pub phases: PhaseScheme,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +118,12 @@ pub struct Course {
     pub citizen_id: CitizenId,
     pub citizen_name: String,
     pub citizen_cpr: Cpr,
-    pub phase: Phase,
+    /// A code of `phases`.
+    pub phase: String,
+    /// The phases the course was opened under.
+    pub phases: PhaseScheme,
+    /// The collaboration it follows, by name; `None` for the default phases.
+    pub collaboration_name: Option<String>,
     pub target_groups: Vec<TargetGroup>,
     pub legal_frames: Vec<LegalFrame>,
     pub opened_ms: Timestamp,
@@ -120,7 +147,9 @@ pub struct CourseSummary {
     pub id: CourseId,
     pub citizen_id: CitizenId,
     pub citizen_name: String,
-    pub phase: Phase,
+    /// A code of `phases`.
+    pub phase: String,
+    pub phases: PhaseScheme,
     pub my_role: CourseRole,
     pub i_coordinate: bool,
     pub opened_ms: Timestamp,

@@ -15,7 +15,10 @@ pub use types::*;
 
 use async_trait::async_trait;
 use bro_audit::{AuditAction, AuditRecord};
-use bro_domain::{CitizenId, CourseId, MemberId, OrgId, Phase, Role, Timestamp, UnitId, UserId};
+use bro_domain::{
+    CitizenId, CollaborationId, CourseId, MemberId, OrgId, PhaseScheme, Role, Timestamp, UnitId,
+    UserId,
+};
 use std::sync::Arc;
 
 /// Organisations (tenants) and their units.
@@ -185,8 +188,8 @@ pub trait CourseStore {
         &self,
         audit: &AuditCtx,
         course: CourseId,
-        from: Phase,
-        to: Phase,
+        from: &str,
+        to: &str,
     ) -> StoreResult<()>;
     async fn close_course(
         &self,
@@ -247,6 +250,29 @@ pub trait CourseStore {
     ) -> StoreResult<Vec<CitizenHit>>;
     /// Active staff and their units in every organisation, for adding team members.
     async fn staff_options(&self) -> StoreResult<Vec<StaffOption>>;
+}
+
+/// Collaborations of organisations and the phases their courses follow. Holds no personal
+/// data; changes are audited.
+#[async_trait]
+pub trait CollaborationStore {
+    /// `Conflict("collaboration")` when the name is taken.
+    async fn create_collaboration(
+        &self,
+        audit: &AuditCtx,
+        new: NewCollaboration,
+    ) -> StoreResult<CollaborationId>;
+    /// The collaborations `org` is part of, by name.
+    async fn collaborations_of(&self, org: OrgId) -> StoreResult<Vec<Collaboration>>;
+    /// Sets the phases new courses follow; running courses keep theirs. `NotFound` unless
+    /// `org` is part of the collaboration.
+    async fn set_collaboration_phases(
+        &self,
+        audit: &AuditCtx,
+        id: CollaborationId,
+        org: OrgId,
+        phases: PhaseScheme,
+    ) -> StoreResult<()>;
 }
 
 /// The coordinated plan of a course, as versions. Reads are audited with the citizen as subject.
@@ -330,6 +356,7 @@ pub trait Store:
     + LoginThrottleStore
     + CitizenStore
     + CourseStore
+    + CollaborationStore
     + PlanStore
     + AuditStore
     + MetaStore
@@ -345,6 +372,7 @@ impl<T> Store for T where
         + LoginThrottleStore
         + CitizenStore
         + CourseStore
+        + CollaborationStore
         + PlanStore
         + AuditStore
         + MetaStore

@@ -391,7 +391,7 @@ async fn audit_log_refuses_changes(db: &TestStore) {
 }
 
 async fn courses_and_care_teams(db: &TestStore) {
-    use bro_domain::{CourseRole, LegalFrame, Phase, TargetGroup};
+    use bro_domain::{CourseRole, LegalFrame, TargetGroup};
     use bro_store::{CitizenQuery, NewCourse, NewMember};
     let s = &db.store;
     let f = fixture(s, false).await;
@@ -416,6 +416,7 @@ async fn courses_and_care_teams(db: &TestStore) {
             f.holstebro_unit,
             CourseRole::SubstanceAbuseCounsellor,
         ),
+        collaboration: None,
     };
     let course = s.open_course(&h, new.clone()).await.expect("open");
     assert!(
@@ -460,7 +461,8 @@ async fn courses_and_care_teams(db: &TestStore) {
     ));
     let read = s.course(&h, course).await.expect("read");
     assert_eq!(read.citizen_name, "Mads Nørgaard");
-    assert_eq!(read.phase, Phase::Identification);
+    assert_eq!(read.phase, "identification");
+    assert_eq!(read.phases, bro_domain::PhaseScheme::default());
     assert_eq!(read.team.len(), 2);
     assert_eq!(read.coordinator().map(|m| m.user_id), Some(f.koord));
     assert_eq!(
@@ -468,11 +470,11 @@ async fn courses_and_care_teams(db: &TestStore) {
         [LegalFrame::Serviceloven, LegalFrame::Psykiatriloven]
     );
 
-    s.move_phase(&h, course, Phase::Identification, Phase::Assessment)
+    s.move_phase(&h, course, "identification", "assessment")
         .await
         .expect("move");
     assert!(matches!(
-        s.move_phase(&h, course, Phase::Identification, Phase::Assessment)
+        s.move_phase(&h, course, "identification", "assessment")
             .await,
         Err(StoreError::Conflict("phase"))
     ));
@@ -553,7 +555,7 @@ async fn courses_and_care_teams(db: &TestStore) {
         .await
         .expect("close");
     let closed = s.course(&h, course).await.expect("read");
-    assert_eq!(closed.phase, Phase::Closure);
+    assert_eq!(closed.phase, "closure");
     assert!(closed.closed_ms.is_some());
     let kinds: Vec<_> = closed.timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
@@ -580,6 +582,95 @@ async fn courses_and_care_teams(db: &TestStore) {
     assert!(
         s.my_courses(&h, f.prof_r).await.expect("mine").is_empty(),
         "closed courses leave the list"
+    );
+    verify_all(s).await;
+}
+
+async fn collaborations_and_their_phases(db: &TestStore) {
+    use bro_domain::{CourseRole, PhaseScheme};
+    use bro_store::{NewCollaboration, NewCourse, NewMember};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let h = ctx(f.holstebro.0);
+    let phases = PhaseScheme::parse_lines("Henvisning\nFælles udredning\nIndsats").expect("phases");
+    let new = NewCollaboration {
+        name: "Fælles Team Holstebro".into(),
+        orgs: vec![f.holstebro, f.region],
+        phases: phases.clone(),
+    };
+    let id = s
+        .create_collaboration(&h, new.clone())
+        .await
+        .expect("create");
+    assert!(matches!(
+        s.create_collaboration(&h, new).await,
+        Err(StoreError::Conflict("collaboration"))
+    ));
+    let mine = s.collaborations_of(f.region).await.expect("list");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].phases, phases);
+    assert_eq!(mine[0].orgs.len(), 2);
+    assert!(
+        s.collaborations_of(bro_domain::OrgId(-1))
+            .await
+            .expect("none")
+            .is_empty()
+    );
+
+    let coordinator = |org, unit| NewMember {
+        user_id: f.koord,
+        org_id: org,
+        unit_id: unit,
+        role: CourseRole::SubstanceAbuseCounsellor,
+        fixed: true,
+        phone: "96 11 75 00".into(),
+        mail: String::new(),
+        hours: String::new(),
+    };
+    let course = s
+        .open_course(
+            &h,
+            NewCourse {
+                citizen_id: f.citizen,
+                target_groups: vec![],
+                legal_frames: vec![],
+                coordinator: coordinator(f.holstebro, f.holstebro_unit),
+                collaboration: Some(id),
+            },
+        )
+        .await
+        .expect("open under the collaboration");
+    let read = s.course(&h, course).await.expect("read");
+    assert_eq!((read.phase.as_str(), &read.phases), ("step-1", &phases));
+    assert_eq!(
+        read.collaboration_name.as_deref(),
+        Some("Fælles Team Holstebro")
+    );
+    s.move_phase(&h, course, "step-1", "step-2")
+        .await
+        .expect("move");
+
+    // New courses follow changed phases; the running one keeps its own.
+    let changed = PhaseScheme::parse_lines("Visitation\nIndsats").expect("phases");
+    s.set_collaboration_phases(&h, id, f.holstebro, changed.clone())
+        .await
+        .expect("change");
+    assert!(matches!(
+        s.set_collaboration_phases(&h, id, bro_domain::OrgId(-1), changed.clone())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let read = s.course(&h, course).await.expect("read");
+    assert_eq!((read.phase.as_str(), &read.phases), ("step-2", &phases));
+    let summary = s.my_courses(&h, f.koord).await.expect("mine");
+    assert_eq!(summary[0].phase, "step-2");
+    assert_eq!(
+        summary[0].phases.label("step-2", |k| k.to_owned()),
+        "Fælles udredning"
+    );
+    assert_eq!(
+        s.collaborations_of(f.holstebro).await.expect("list")[0].phases,
+        changed
     );
     verify_all(s).await;
 }
@@ -618,4 +709,5 @@ contract!(
     audit_chain_under_concurrency,
     audit_log_refuses_changes,
     courses_and_care_teams,
+    collaborations_and_their_phases,
 );

@@ -534,3 +534,169 @@ async fn a_member_loses_the_course_with_the_role_in_the_members_unit() {
     assert!(!pia.get_text("/courses").await.1.contains("Mads"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collaboration_names_its_own_phases_and_courses_follow_them() {
+    let app = app("course_collaboration").await;
+    let f = fixture(app.store(), false).await;
+    let admin = app.browser();
+    admin.login("admin-h", FIXTURE_PASSWORD).await;
+    let (status, html) = admin.get_text("/admin/collaborations").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Jeres organisation er ikke med i et samarbejde endnu"));
+
+    // Bad input is refused by the field, and what was typed stays.
+    let r = admin
+        .post(
+            "/admin/collaborations",
+            &[("name", "Fælles Team Holstebro"), ("phases", "Kun én fase")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Vælg mindst én anden organisation"));
+    assert!(html.contains("Skriv mindst to faser, én pr. linje"));
+    assert!(html.contains("Kun én fase"));
+    let r = admin
+        .post(
+            "/admin/collaborations",
+            &[
+                ("name", "Fælles Team Holstebro"),
+                ("partners", &f.region.0.to_string()),
+                ("phases", "Indsats\nindsats"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("To faser har samme navn")
+    );
+    let r = admin
+        .post(
+            "/admin/collaborations",
+            &[
+                ("name", "Fælles Team Holstebro"),
+                ("partners", "999999"),
+                ("phases", "Henvisning\nIndsats"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "an unknown organisation");
+
+    let r = admin
+        .post(
+            "/admin/collaborations",
+            &[
+                ("name", "Fælles Team Holstebro"),
+                ("partners", &f.region.0.to_string()),
+                (
+                    "phases",
+                    "Henvisning til Fælles Team\nFælles udredning\n\nIndsats",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/admin/collaborations");
+    let (_, html) = admin.get_text("/admin/collaborations").await;
+    assert!(html.contains("Fælles udredning") && html.contains("Region Midtjylland"));
+    let id = {
+        let at = html.find("/admin/collaborations/").expect("change form") + 22;
+        html[at..].split('/').next().expect("id").to_owned()
+    };
+
+    // The coordinator starts a course that follows the collaboration's phases.
+    let b = app.browser();
+    b.login("koord", FIXTURE_PASSWORD).await;
+    let html = b
+        .post("/citizens/search", &[("q", "710585-2345")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("Fælles Team Holstebro") && html.contains("Samarbejdsmodellens seks faser")
+    );
+    let citizen = f.citizen.0.to_string();
+    let r = b
+        .post(
+            "/courses",
+            &[("citizen", &citizen), ("collaboration", "999999")],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "a collaboration one is not part of"
+    );
+    let r = b
+        .post("/courses", &[("citizen", &citizen), ("collaboration", &id)])
+        .await;
+    let course = location(&r);
+    let (_, html) = b.get_text(&course).await;
+    assert!(
+        html.contains("Henvisning til Fælles Team") && html.contains("(Fælles Team Holstebro)")
+    );
+    assert!(
+        !html.contains("Opsporing og henvisning"),
+        "not the default phases"
+    );
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "step-1"), ("to", "step-3")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "identification"), ("to", "assessment")],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "a default phase is not one of this course's"
+    );
+    let r = b
+        .post(
+            &format!("{course}/phase"),
+            &[("from", "step-1"), ("to", "step-2")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    // The partner's admin changes the phases: the running course keeps its own.
+    let region_admin = app.browser();
+    region_admin.login("admin-r", FIXTURE_PASSWORD).await;
+    let phases = format!("/admin/collaborations/{id}/phases");
+    let r = region_admin.post(&phases, &[("phases", "\n")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Skriv mindst to faser")
+    );
+    let r = region_admin
+        .post(&phases, &[("phases", "Visitation\nBehandling\nOpfølgning")])
+        .await;
+    assert_eq!(location(&r), "/admin/collaborations");
+    let (_, html) = b.get_text(&course).await;
+    assert!(html.contains("<strong>Fælles udredning</strong>"));
+    let (_, html) = b.get_text("/courses").await;
+    assert!(
+        html.contains("Fælles udredning"),
+        "the overview names the course's own phase"
+    );
+    // Not the admin's collaboration, not the admin's page.
+    let r = region_admin
+        .post("/admin/collaborations/999999/phases", &[("phases", "a\nb")])
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    assert_eq!(b.get_text("/admin/collaborations").await.0, 404);
+    app.stop().await;
+}

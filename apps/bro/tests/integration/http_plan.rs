@@ -29,6 +29,7 @@ async fn course(app: &TestApp, f: &Fixture) -> String {
             f.holstebro_unit,
             CourseRole::SubstanceAbuseCounsellor,
         ),
+        collaboration: None,
     };
     let id = app.store().open_course(&ctx, new).await.expect("course");
     app.store()

@@ -23,7 +23,7 @@ use bro_store::{AuditCtx, NewUnit, NewUser, StoreError, Unit};
 use serde::Deserialize;
 
 /// The organisation the admin works in, and the audit context for acting there.
-async fn admin_scope(
+pub(super) async fn admin_scope(
     state: &AppState,
     access: &AuditedAccess,
 ) -> Result<(OrgId, AuditCtx), AppError> {

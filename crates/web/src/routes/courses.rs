@@ -17,7 +17,8 @@ use axum::response::Response;
 use bro_authz::Permission;
 use bro_domain::ShareCategory;
 use bro_domain::{
-    CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, Phase, TargetGroup, UnitKind,
+    CitizenId, CollaborationId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, TargetGroup,
+    UnitKind,
 };
 use bro_store::{
     AuditCtx, CitizenQuery, CourseAccess, NewCourse, NewMember, NewNetworkMember, StoreError,
@@ -71,6 +72,8 @@ pub async fn search_form(
         q: String::new(),
         hits: None,
         can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
+        // No results, no forms to open a course from.
+        collaborations: Vec::new(),
         by_cpr,
         chrome,
     };
@@ -120,12 +123,18 @@ pub async fn search(
             (None, StatusCode::UNPROCESSABLE_ENTITY)
         }
     };
+    let can_open = access.viewer.actor.has_role(bro_domain::Role::Coordinator);
+    let collaborations = match access.viewer.active_role() {
+        Some(r) if can_open => state.store.collaborations_of(r.org_id).await?,
+        _ => Vec::new(),
+    };
     let view = CitizenSearchView {
         flash: None,
         errors,
         q: form.q,
         hits,
-        can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
+        can_open,
+        collaborations,
         by_cpr,
         chrome,
     };
@@ -151,6 +160,9 @@ fn default_course_role(kind: UnitKind) -> CourseRole {
 #[derive(Deserialize)]
 pub struct OpenForm {
     citizen: i64,
+    /// A collaboration's id, or empty for the default phases.
+    #[serde(default)]
+    collaboration: String,
 }
 
 pub async fn open(
@@ -174,11 +186,17 @@ pub async fn open(
         mail: String::new(),
         hours: String::new(),
     };
+    // The store refuses a collaboration the coordinator's organisation is not part of.
+    let collaboration = match form.collaboration.as_str() {
+        "" => None,
+        id => Some(CollaborationId(id.parse().map_err(|_| AppError::NotFound)?)),
+    };
     let new = NewCourse {
         citizen_id: citizen,
         target_groups: Vec::new(),
         legal_frames: Vec::new(),
         coordinator,
+        collaboration,
     };
     match state.store.open_course(&ctx, new).await {
         Ok(id) => Ok(redirect_with_flash(
@@ -266,9 +284,7 @@ async fn render_course(
         .map(|e| {
             let what = chrome.t(&format!("event-{}", e.kind));
             let detail = match e.kind.as_str() {
-                "phase" | "opened" => Phase::parse(&e.detail)
-                    .map(|p| chrome.t(p.label_key()))
-                    .unwrap_or_default(),
+                "phase" | "opened" => chrome.phase(&course.phases, &e.detail),
                 _ => e.detail.clone(),
             };
             TimelineRow {
@@ -286,7 +302,7 @@ async fn render_course(
         flash,
         timeline,
         coordinates,
-        next_phases: course.phase.next_options(),
+        next_phases: course.phases.next_options(&course.phase),
         staff,
         roles: CourseRole::ALL,
         errors: forms.errors,
@@ -342,20 +358,9 @@ pub async fn move_phase(
     let ctx = access.authorize(&state, manage_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let mut forms = CourseForms::default();
-    let (Some(from), Some(to)) = (Phase::parse(&form.from), Phase::parse(&form.to)) else {
-        forms.errors.add(&chrome, "to", "field-choose");
-        return render_course(
-            &state,
-            chrome,
-            &ctx,
-            &a,
-            None,
-            forms,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    if let Err(e) = from.check_move(to) {
+    // The course's own phases decide which moves exist.
+    let phases = state.store.course(&ctx, a.course_id).await?.phases;
+    if let Err(e) = phases.check_move(&form.from, &form.to) {
         forms.errors.add(&chrome, "to", e.message_key());
         return render_course(
             &state,
@@ -368,7 +373,11 @@ pub async fn move_phase(
         )
         .await;
     }
-    match state.store.move_phase(&ctx, a.course_id, from, to).await {
+    match state
+        .store
+        .move_phase(&ctx, a.course_id, &form.from, &form.to)
+        .await
+    {
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/courses/{id}"),

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod collaborations;
 pub(crate) mod courses;
 mod errors;
 mod goals;
@@ -107,6 +108,14 @@ pub fn router(state: AppState) -> Router {
         .route("/admin", get(admin::overview))
         .route("/admin/settings", post(admin::settings))
         .route("/admin/units", get(admin::units).post(admin::create_unit))
+        .route(
+            "/admin/collaborations",
+            get(collaborations::list).post(collaborations::create),
+        )
+        .route(
+            "/admin/collaborations/{id}/phases",
+            post(collaborations::set_phases),
+        )
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))
         .route("/admin/users/{id}", get(admin::user))

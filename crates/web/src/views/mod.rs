@@ -114,6 +114,7 @@ impl Chrome {
                         item("/admin", "nav-admin");
                         item("/admin/units", "nav-units");
                         item("/admin/users", "nav-users");
+                        item("/admin/collaborations", "nav-collaborations");
                     }
                 }
                 Actor::Citizen { .. } | Actor::Relative { .. } => item("/me", "nav-me"),
@@ -148,6 +149,11 @@ impl Chrome {
 
     pub fn is_english(&self) -> bool {
         self.lang == Language::En
+    }
+
+    /// A course phase's name: its collaboration's own, or the default's in this language.
+    pub fn phase(&self, scheme: &bro_domain::PhaseScheme, code: &str) -> String {
+        scheme.label(code, |k| self.t(k))
     }
 
     /// A day in Danish time.

@@ -1,13 +1,15 @@
 //! One struct per page template.
 
 use super::{Chrome, FormErrors};
+use crate::routes::collaborations::CollaborationForm;
 use crate::routes::courses::{CloseForm, MemberForm};
 use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
 use bro_domain::plan::{Goal, InterventionStatus, LifeArea, PlanContent, PlanKind};
-use bro_domain::{CourseRole, Phase, Role, UnitKind};
+use bro_domain::{CourseRole, Role, UnitKind};
 use bro_store::{
-    Citizen, CitizenHit, Course, CourseSummary, PlanComment, RelativeLink, Unit, User,
+    Citizen, CitizenHit, Collaboration, Course, CourseSummary, PlanComment, RelativeLink, Unit,
+    User,
 };
 
 #[derive(Template)]
@@ -195,6 +197,8 @@ pub struct CitizenSearchView {
     pub hits: Option<Vec<CitizenHit>>,
     /// The viewer may open new courses (works as coordinator).
     pub can_open: bool,
+    /// The collaborations of the viewer's organisation: a new course may follow their phases.
+    pub collaborations: Vec<Collaboration>,
     /// Searched by CPR number: the number is shown in full. A name search shows only the
     /// birth date part, so two letters do not hand out fifty CPR numbers.
     pub by_cpr: bool,
@@ -220,7 +224,8 @@ pub struct CourseView {
     pub timeline: Vec<TimelineRow>,
     /// The viewer coordinates this (open) course: the management forms are shown.
     pub coordinates: bool,
-    pub next_phases: Vec<Phase>,
+    /// Codes of the phases the course may move to.
+    pub next_phases: Vec<String>,
     pub staff: Vec<StaffChoice>,
     pub roles: &'static [CourseRole],
     pub errors: FormErrors,
@@ -311,4 +316,35 @@ pub struct MeGoalView {
     pub errors: FormErrors,
     pub conflict: Option<ConflictInfo>,
     pub form: PlanForm,
+}
+
+#[derive(Template)]
+#[template(path = "admin_collaborations.html")]
+pub struct CollaborationsView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub errors: FormErrors,
+    pub collaborations: Vec<Collaboration>,
+    /// Organisations that may be invited as partners (all but the admin's own).
+    pub partners: Vec<bro_store::Organisation>,
+    pub form: CollaborationForm,
+}
+
+impl CollaborationsView {
+    /// Whether `c`'s change form is the one that was refused.
+    pub fn editing(&self, c: &Collaboration) -> bool {
+        self.form.editing == Some(c.id)
+    }
+
+    /// The phases of `c` as the change form shows them: what was typed after a refusal, else
+    /// the stored names, one per line.
+    pub fn phases_text(&self, c: &Collaboration) -> String {
+        if self.editing(c) {
+            return self.form.phases.clone();
+        }
+        c.phases
+            .own_names()
+            .map(|n| n.join("\n"))
+            .unwrap_or_default()
+    }
 }

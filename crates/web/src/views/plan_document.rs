@@ -225,7 +225,10 @@ pub fn professional(chrome: &Chrome, p: &PrintedPlan) -> Document {
     let about = Item::default()
         .field(chrome.t("plan-kind"), chrome.t(content.kind.label_key()))
         .field(chrome.t("col-status"), completeness)
-        .field(chrome.t("col-phase"), chrome.t(p.course.phase.label_key()))
+        .field(
+            chrome.t("col-phase"),
+            chrome.phase(&p.course.phases, &p.course.phase),
+        )
         .field(
             chrome.t("plan-review-date"),
             content.review_date.clone().unwrap_or_default(),
