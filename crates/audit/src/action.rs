@@ -36,6 +36,20 @@ macro_rules! actions {
             pub fn code(self) -> &'static str {
                 match self { $(AuditAction::$variant => $code),* }
             }
+
+            /// The Fluent key of the act's plain name (`course.read` -> `act-course-read`).
+            pub fn label_key(self) -> String {
+                format!("act-{}", self.code().replace(['.', '_'], "-"))
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|a| a.code() == code)
+            }
+
+            /// Whether the act only looked (read, listed, searched) rather than changed.
+            pub fn is_read(self) -> bool {
+                [".read", ".list", ".search", "_read"].iter().any(|end| self.code().ends_with(end))
+            }
         }
     };
 }
@@ -82,6 +96,7 @@ actions! {
     PlanAgreed => "plan.agree",
     PlanCommented => "plan.comment",
     AccessDenied => "access.denied",
+    AccessLogRead => "citizen.access_log_read",
 }
 
 #[cfg(test)]

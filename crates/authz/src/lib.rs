@@ -125,6 +125,27 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    pub const ALL: &'static [Purpose] = &[
+        Purpose::Administration,
+        Purpose::OwnData,
+        Purpose::Search,
+        Purpose::CareTeam,
+    ];
+
+    pub fn parse(code: &str) -> Option<Purpose> {
+        Self::ALL.iter().copied().find(|p| p.code() == code)
+    }
+
+    /// The Fluent key of the reason as a citizen reads it.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Purpose::Administration => "purpose-administration",
+            Purpose::OwnData => "purpose-own-data",
+            Purpose::Search => "purpose-search",
+            Purpose::CareTeam => "purpose-care-team",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Purpose::Administration => "administration",

@@ -30,6 +30,14 @@ pub struct Item {
     /// Printed as a quotation: someone's own words, kept exactly as written.
     pub quote: bool,
     pub fields: Vec<Field>,
+    pub table: Option<Table>,
+}
+
+/// A table with a header row; every row has as many cells as the header.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -14,7 +14,7 @@ use bro_domain::{
     AccountKind, CitizenId, Cpr, OrgId, OrgKind, Role, Timestamp, UnitId, UnitKind, UserId,
 };
 use bro_store::{
-    AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
+    AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
     NewCitizen, NewCourse, NewOrganisation, NewSession, NewUnit, NewUser, OrgStore, Organisation, RelativeLink,
     RoleAssignment, Session, SessionStage, SessionStore, StoreError, StoreResult, Unit, User, UserStore,
 };
@@ -891,6 +891,63 @@ impl AuditStore for Backend {
             .await
             .map_err(err)?;
         row.map(|r| Ok((r.try_get("seq").map_err(err)?, r.try_get("hash").map_err(err)?))).transpose()
+    }
+
+    async fn citizen_access_log(&self, audit: &AuditCtx, citizen: CitizenId, query: AccessQuery) -> StoreResult<Vec<AccessEntry>> {
+        let mut tx = self.begin_write().await?;
+        // Own-data reads are the citizen's own; everything else anyone did is listed. The
+        // organisation is the acting unit's (0 = any).
+        let rows = sqlx::query(
+            "SELECT a.at_ms, a.action, a.outcome, a.purpose, a.actor_role, u.display_name, un.name AS unit_name, \
+             o.id AS org_id, o.name AS org_name FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN units un ON un.id = a.actor_unit_id \
+             LEFT JOIN organisations o ON o.id = un.org_id \
+             WHERE a.subject_citizen_id = $1 AND a.at_ms >= $2 AND a.at_ms < $3 AND a.purpose <> 'own-data' \
+             AND ($4 = 0 OR un.org_id = $4) ORDER BY a.at_ms DESC, a.tenant_id, a.seq DESC LIMIT $5",
+        )
+        .bind(citizen.0)
+        .bind(query.from_ms)
+        .bind(query.to_ms)
+        .bind(query.org.map_or(0, |o| o.0))
+        .bind(query.limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let entries = rows
+            .iter()
+            .map(|r| {
+                let outcome: String = r.try_get("outcome").map_err(err)?;
+                let org_id: Option<i64> = r.try_get("org_id").map_err(err)?;
+                Ok(AccessEntry {
+                    at_ms: r.try_get("at_ms").map_err(err)?,
+                    actor_name: r.try_get("display_name").map_err(err)?,
+                    actor_role: r.try_get("actor_role").map_err(err)?,
+                    org_id: org_id.map(OrgId),
+                    org_name: r.try_get("org_name").map_err(err)?,
+                    unit_name: r.try_get("unit_name").map_err(err)?,
+                    action: r.try_get("action").map_err(err)?,
+                    outcome: Outcome::parse(&outcome).ok_or_else(|| corrupt("outcome"))?,
+                    purpose: r.try_get("purpose").map_err(err)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::AccessLogRead).subject(citizen)).await?;
+        commit(tx).await?;
+        Ok(entries)
+    }
+
+    async fn access_log_orgs(&self, citizen: CitizenId) -> StoreResult<Vec<(OrgId, String)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT o.id, o.name FROM audit_log a JOIN units un ON un.id = a.actor_unit_id \
+             JOIN organisations o ON o.id = un.org_id WHERE a.subject_citizen_id = $1 AND a.purpose <> 'own-data' ORDER BY o.name",
+        )
+        .bind(citizen.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| Ok((OrgId(r.try_get("id").map_err(err)?), r.try_get("name").map_err(err)?)))
+            .collect()
     }
 
     async fn recent_audit(&self, tenant: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {

@@ -337,6 +337,17 @@ pub trait AuditStore {
     async fn audit_head(&self, tenant: i64) -> StoreResult<Option<(i64, Vec<u8>)>>;
     /// The newest records of one chain, for an organisation's admin.
     async fn recent_audit(&self, tenant: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    /// Every access to `citizen`'s data by others (their own reads left out), newest first,
+    /// across all organisations' chains; reading it is itself audited. Staff cannot hide
+    /// entries: this is the audit chain itself.
+    async fn citizen_access_log(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        query: AccessQuery,
+    ) -> StoreResult<Vec<AccessEntry>>;
+    /// The organisations that appear in `citizen`'s access log, for filtering it.
+    async fn access_log_orgs(&self, citizen: CitizenId) -> StoreResult<Vec<(OrgId, String)>>;
 }
 
 /// Small key/value facts about the installation (e.g. that the demo world was created).

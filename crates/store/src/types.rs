@@ -255,3 +255,31 @@ pub struct RelativeLink {
     pub citizen_name: String,
     pub relation: String,
 }
+
+/// Which part of a citizen's access log to read: a period and, optionally, one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessQuery {
+    /// From this moment (inclusive) ...
+    pub from_ms: Timestamp,
+    /// ... to this one (exclusive).
+    pub to_ms: Timestamp,
+    pub org: Option<OrgId>,
+    pub limit: i64,
+}
+
+/// One access to a citizen's data, from the audit chain, as the citizen is shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub at_ms: Timestamp,
+    /// The person who acted; `None` for Bro itself (set-up, imports).
+    pub actor_name: Option<String>,
+    /// The role code the person acted in (e.g. `coordinator`), or `system`.
+    pub actor_role: Option<String>,
+    pub org_id: Option<OrgId>,
+    pub org_name: Option<String>,
+    pub unit_name: Option<String>,
+    pub action: String,
+    pub outcome: bro_audit::Outcome,
+    /// Why access was granted (the audit record's purpose code).
+    pub purpose: String,
+}

@@ -675,6 +675,115 @@ async fn collaborations_and_their_phases(db: &TestStore) {
     verify_all(s).await;
 }
 
+async fn a_citizens_access_log(db: &TestStore) {
+    use bro_store::{AccessQuery, AuditEvent};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let as_staff = |org: bro_domain::OrgId, user, unit, at_ms, purpose| AuditCtx {
+        tenant_id: org.0,
+        at_ms,
+        actor_user_id: Some(user),
+        actor_role: Some("professional".into()),
+        actor_unit_id: Some(unit),
+        purpose,
+    };
+    let read = |who: AuditCtx| async move {
+        s.append_audit(
+            &who,
+            AuditEvent::allowed(AuditAction::CourseRead).subject(f.citizen),
+        )
+        .await
+        .expect("audit");
+    };
+    read(as_staff(
+        f.region,
+        f.prof_r,
+        f.region_unit,
+        2_000,
+        "care-team",
+    ))
+    .await;
+    read(as_staff(
+        f.holstebro,
+        f.koord,
+        f.holstebro_unit,
+        3_000,
+        "search",
+    ))
+    .await;
+    let own = AuditCtx {
+        actor_user_id: Some(f.citizen_user),
+        ..AuditCtx::system(0, 4_000, "own-data")
+    };
+    read(own.clone()).await;
+    let all = AccessQuery {
+        from_ms: 0,
+        to_ms: 10_000,
+        org: None,
+        limit: 10,
+    };
+    let log = s
+        .citizen_access_log(&own, f.citizen, all)
+        .await
+        .expect("log");
+    let who: Vec<_> = log
+        .iter()
+        .map(|e| (e.at_ms, e.actor_name.as_deref(), e.purpose.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (3_000, Some("Karen Koordinator"), "search"),
+            (2_000, Some("Pia Fagperson"), "care-team")
+        ],
+        "newest first, the citizen's own reads left out"
+    );
+    assert_eq!(log[1].org_name.as_deref(), Some("Region Midtjylland"));
+    assert_eq!(log[1].unit_name.as_deref(), Some("Ambulatorium Vest"));
+    let region = AccessQuery {
+        org: Some(f.region),
+        ..all
+    };
+    assert_eq!(
+        s.citizen_access_log(&own, f.citizen, region)
+            .await
+            .expect("log")
+            .len(),
+        1
+    );
+    let early = AccessQuery {
+        to_ms: 2_500,
+        ..all
+    };
+    assert_eq!(
+        s.citizen_access_log(&own, f.citizen, early)
+            .await
+            .expect("log")
+            .len(),
+        1
+    );
+    let one = AccessQuery { limit: 1, ..all };
+    assert_eq!(
+        s.citizen_access_log(&own, f.citizen, one)
+            .await
+            .expect("log")[0]
+            .at_ms,
+        3_000
+    );
+    let orgs: Vec<_> = s
+        .access_log_orgs(f.citizen)
+        .await
+        .expect("orgs")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(orgs, ["Holstebro Kommune", "Region Midtjylland"]);
+    // Reading the log is recorded too, as the citizen's own.
+    let last = s.recent_audit(0, 1).await.expect("audit");
+    assert_eq!(last[0].fields.action, AuditAction::AccessLogRead.code());
+    verify_all(s).await;
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -710,4 +819,5 @@ contract!(
     audit_log_refuses_changes,
     courses_and_care_teams,
     collaborations_and_their_phases,
+    a_citizens_access_log,
 );

@@ -7,7 +7,7 @@ use bro_store::{AuditCtx, NewCourse, NewMember};
 use bro_testkit::{Backend, Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
 
 /// A course for the fixture's citizen, coordinated by `koord`, with `prof-r` on the team.
-async fn course(app: &TestApp, f: &Fixture) -> String {
+pub(crate) async fn course(app: &TestApp, f: &Fixture) -> String {
     let ctx = AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "test");
     let member = |user, org, unit, role| NewMember {
         user_id: user,
@@ -43,7 +43,7 @@ async fn course(app: &TestApp, f: &Fixture) -> String {
     format!("/courses/{}", id.0)
 }
 
-async fn logged_in(app: &TestApp, user: &str) -> Browser {
+pub(crate) async fn logged_in(app: &TestApp, user: &str) -> Browser {
     let b = app.browser();
     assert_eq!(location(&b.login(user, FIXTURE_PASSWORD).await), "/");
     b

@@ -3,6 +3,7 @@
 
 mod cli;
 mod contract;
+mod http_access;
 mod http_admin;
 mod http_courses;
 mod http_login;

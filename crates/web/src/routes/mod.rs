@@ -2,6 +2,7 @@
 //! logged-in pages (with `authz` deciding inside), `Pending` for the second login step, and
 //! nothing for the few public pages (login, health, static files).
 
+mod access_log;
 mod account;
 mod admin;
 pub(crate) mod collaborations;
@@ -50,6 +51,9 @@ pub fn router(state: AppState) -> Router {
         .route("/home", get(home::home))
         .route("/me", get(home::me))
         .route("/me/plan.pdf", get(home::own_plan_pdf))
+        .route("/me/access-log", get(access_log::page))
+        .route("/me/access-log.csv", get(access_log::csv))
+        .route("/me/access-log.pdf", get(access_log::pdf))
         .route("/me/goals", post(home::add_own_goal))
         .route(
             "/me/goals/{goal}",

@@ -98,6 +98,12 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| format!("event-{k}")),
     );
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
+    keys.extend(bro_audit::AuditAction::ALL.iter().map(|a| a.label_key()));
+    keys.extend(
+        bro_authz::Purpose::ALL
+            .iter()
+            .map(|p| p.label_key().to_owned()),
+    );
     for status in [400, 403, 404, 405, 409, 413, 500, 503] {
         let page = ErrorPage::for_status(
             StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),

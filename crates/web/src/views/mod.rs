@@ -234,6 +234,15 @@ pub fn local_date(ms: i64) -> String {
     )
 }
 
+/// The moment a day begins in Danish time, in milliseconds since the epoch. Local midnight
+/// never falls in a summer-time switch (those happen at 01:00 UTC), so one offset fits.
+pub fn danish_day_start_ms(day: time::Date) -> i64 {
+    let utc_midnight = day.midnight().assume_utc();
+    let probe = utc_midnight - time::Duration::hours(1);
+    let offset = if danish_summer_time(probe) { 2 } else { 1 };
+    (utc_midnight - time::Duration::hours(offset)).unix_timestamp() * 1000
+}
+
 fn danish(ms: i64) -> time::OffsetDateTime {
     let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
@@ -269,5 +278,15 @@ mod time_tests {
         assert_eq!(local_time(1_792_889_940_000), "2026-10-25 02:59");
         assert_eq!(local_time(1_792_890_000_000), "2026-10-25 02:00");
         assert_eq!(local_date(1_792_890_000_000), "25.10.2026");
+        // Days begin at local midnight: 23:00 UTC in winter, 22:00 UTC in summer.
+        let day = |y, m, d| time::Date::from_calendar_date(y, m, d).expect("date");
+        for (d, expected) in [
+            (day(2026, time::Month::March, 29), "2026-03-29 00:00"),
+            (day(2026, time::Month::March, 30), "2026-03-30 00:00"),
+            (day(2026, time::Month::October, 25), "2026-10-25 00:00"),
+            (day(2026, time::Month::October, 26), "2026-10-26 00:00"),
+        ] {
+            assert_eq!(local_time(danish_day_start_ms(d)), expected);
+        }
     }
 }

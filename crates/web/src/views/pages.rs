@@ -348,3 +348,31 @@ impl CollaborationsView {
             .unwrap_or_default()
     }
 }
+
+/// One access to the citizen's data, in plain words.
+pub struct AccessRow {
+    pub time: String,
+    pub who: String,
+    /// Unit and organisation.
+    pub place: String,
+    pub what: String,
+    pub why: String,
+    pub kind: String,
+    pub denied: bool,
+}
+
+#[derive(Template)]
+#[template(path = "access_log.html")]
+pub struct AccessLogView {
+    pub chrome: Chrome,
+    pub errors: FormErrors,
+    pub rows: Vec<AccessRow>,
+    /// The page stopped at its limit: older entries exist in the period.
+    pub limited: bool,
+    pub orgs: Vec<(bro_domain::OrgId, String)>,
+    pub from: String,
+    pub to: String,
+    pub org: Option<bro_domain::OrgId>,
+    /// The filter as a query string for the export links (dates and an organisation id).
+    pub export_query: String,
+}
