@@ -4,6 +4,7 @@
 
 use bro_audit::PLATFORM_TENANT;
 use bro_domain::ShareCategory;
+use bro_domain::consent::{ConsentForm, GivenBy};
 use bro_domain::plan::{
     CrisisPlan, GoalNote, GoalOwner, Intervention, InterventionStatus, LifeArea, PlanContent,
     Section,
@@ -14,8 +15,8 @@ use bro_domain::{
 };
 use bro_store::NewNetworkMember;
 use bro_store::{
-    AuditCtx, DynStore, NewCitizen, NewCollaboration, NewCourse, NewMember, NewOrganisation,
-    NewUnit, NewUser,
+    AuditCtx, DynStore, NewCitizen, NewCollaboration, NewConsent, NewCourse, NewMember,
+    NewOrganisation, NewUnit, NewUser,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -500,13 +501,46 @@ async fn demo_course(
             "Døgnet rundt",
         ));
     }
+    let mut orgs = vec![lead.org];
     for (name, role, fixed, phone, hours) in team {
+        let who = find(name)?;
+        if !orgs.contains(&who.org) {
+            orgs.push(who.org);
+        }
         store
             .add_member(
                 &ctx(opened + DAY_MS),
                 course,
-                member(find(name)?, role, fixed, phone, hours),
+                member(who, role, fixed, phone, hours),
             )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    // Most citizens consented orally at the first meeting; some have not been asked yet.
+    if i % 7 != 3 {
+        let consent = NewConsent {
+            citizen_id: citizen,
+            course_id: Some(course),
+            orgs,
+            categories: vec![
+                ShareCategory::Health,
+                ShareCategory::Social,
+                ShareCategory::SubstanceAbuse,
+                ShareCategory::Plan,
+                ShareCategory::CrisisPlan,
+                ShareCategory::Minutes,
+            ],
+            form: ConsentForm::Oral,
+            given_by: GivenBy::Citizen,
+            givers: Vec::new(),
+            guardian_scope: String::new(),
+            witness: "Kontaktperson fra bostøtten".to_owned(),
+            valid_from_ms: opened + DAY_MS,
+            valid_to_ms: Some(opened + 365 * DAY_MS),
+            document: None,
+        };
+        store
+            .record_consent(&ctx(opened + DAY_MS), consent)
             .await
             .map_err(|e| e.to_string())?;
     }

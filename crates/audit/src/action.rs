@@ -95,6 +95,10 @@ actions! {
     PlanSaved => "plan.save",
     PlanAgreed => "plan.agree",
     PlanCommented => "plan.comment",
+    ConsentRecorded => "consent.record",
+    ConsentRead => "consent.read",
+    ConsentWithdrawn => "consent.withdraw",
+    ConsentDocumentRead => "consent.document_read",
     AccessDenied => "access.denied",
     AccessLogRead => "citizen.access_log_read",
 }

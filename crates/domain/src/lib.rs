@@ -5,6 +5,7 @@
 mod coded;
 
 pub mod clock;
+pub mod consent;
 pub mod course;
 pub mod cpr;
 pub mod ids;

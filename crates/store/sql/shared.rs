@@ -1075,6 +1075,168 @@ fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Consents.
+
+use bro_domain::consent::{ConsentForm, GivenBy};
+use bro_store::{Consent, ConsentDocument, ConsentStore, NewConsent};
+
+#[async_trait]
+impl ConsentStore for Backend {
+    async fn record_consent(&self, audit: &AuditCtx, new: NewConsent) -> StoreResult<i64> {
+        let recorded_by = audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("a consent is recorded by someone".into()))?;
+        let mut tx = self.begin_write().await?;
+        let (name, content_type, bytes) = match new.document {
+            Some(d) => (Some(d.name), Some(d.content_type), Some(d.bytes)),
+            None => (None, None, None),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO consents (citizen_id, course_id, categories, purpose, form, given_by, givers, guardian_scope, witness, \
+             valid_from_ms, valid_to_ms, recorded_by_user_id, recorded_ms, document_name, document_type, document) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        )
+        .bind(new.citizen_id.0)
+        .bind(new.course_id.map(|c| c.0))
+        .bind(encode_set(&new.categories, ShareCategory::as_str))
+        .bind(bro_domain::consent::PURPOSE)
+        .bind(new.form.as_str())
+        .bind(new.given_by.as_str())
+        .bind(new.givers.join("\n"))
+        .bind(&new.guardian_scope)
+        .bind(&new.witness)
+        .bind(new.valid_from_ms)
+        .bind(new.valid_to_ms)
+        .bind(recorded_by.0)
+        .bind(audit.at_ms)
+        .bind(name)
+        .bind(content_type)
+        .bind(bytes)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("consent"))?;
+        for org in &new.orgs {
+            sqlx::query("INSERT INTO consent_orgs (consent_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err("consent"))?;
+        }
+        let event = AuditEvent::allowed(AuditAction::ConsentRecorded).subject(new.citizen_id).object(format!("consent:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn consents(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<Consent>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT c.id, c.citizen_id, c.categories, c.purpose, c.form, c.given_by, c.givers, c.guardian_scope, c.witness, \
+             c.valid_from_ms, c.valid_to_ms, c.recorded_ms, c.document_name, c.withdrawn_ms, \
+             r.display_name AS recorded_by, w.display_name AS withdrawn_by FROM consents c \
+             JOIN users r ON r.id = c.recorded_by_user_id LEFT JOIN users w ON w.id = c.withdrawn_by_user_id \
+             WHERE c.citizen_id = $1 ORDER BY c.recorded_ms DESC, c.id DESC",
+        )
+        .bind(citizen.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let orgs = sqlx::query(
+            "SELECT co.consent_id, o.id, o.name FROM consent_orgs co JOIN consents c ON c.id = co.consent_id \
+             JOIN organisations o ON o.id = co.org_id WHERE c.citizen_id = $1 ORDER BY o.name",
+        )
+        .bind(citizen.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get("id").map_err(err)?;
+            let mut members = Vec::new();
+            for o in &orgs {
+                let of: i64 = o.try_get("consent_id").map_err(err)?;
+                if of == id {
+                    members.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
+                }
+            }
+            let categories: String = r.try_get("categories").map_err(err)?;
+            let form: String = r.try_get("form").map_err(err)?;
+            let given_by: String = r.try_get("given_by").map_err(err)?;
+            let givers: String = r.try_get("givers").map_err(err)?;
+            out.push(Consent {
+                id,
+                citizen_id: citizen,
+                orgs: members,
+                categories: decode_set(&categories, ShareCategory::parse),
+                purpose: r.try_get("purpose").map_err(err)?,
+                form: ConsentForm::parse(&form).ok_or_else(|| corrupt("consent form"))?,
+                given_by: GivenBy::parse(&given_by).ok_or_else(|| corrupt("consent giver"))?,
+                givers: givers.lines().filter(|g| !g.is_empty()).map(str::to_owned).collect(),
+                guardian_scope: r.try_get("guardian_scope").map_err(err)?,
+                witness: r.try_get("witness").map_err(err)?,
+                valid_from_ms: r.try_get("valid_from_ms").map_err(err)?,
+                valid_to_ms: r.try_get("valid_to_ms").map_err(err)?,
+                recorded_by: r.try_get("recorded_by").map_err(err)?,
+                recorded_ms: r.try_get("recorded_ms").map_err(err)?,
+                document_name: r.try_get("document_name").map_err(err)?,
+                withdrawn_ms: r.try_get("withdrawn_ms").map_err(err)?,
+                withdrawn_by: r.try_get("withdrawn_by").map_err(err)?,
+            });
+        }
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::ConsentRead).subject(citizen)).await?;
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn withdraw_consent(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let withdrawn: Option<Option<i64>> =
+            sqlx::query_scalar(&format!("SELECT withdrawn_ms FROM consents WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"))
+                .bind(id)
+                .bind(citizen.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(err)?;
+        match withdrawn {
+            None => return Err(StoreError::NotFound),
+            Some(Some(_)) => return Err(StoreError::Conflict("withdrawn")),
+            Some(None) => {}
+        }
+        sqlx::query("UPDATE consents SET withdrawn_ms = $1, withdrawn_by_user_id = $2 WHERE id = $3 AND withdrawn_ms IS NULL")
+            .bind(audit.at_ms)
+            .bind(audit.actor_user_id.map(|u| u.0))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::ConsentWithdrawn).subject(citizen).object(format!("consent:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn consent_document(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<ConsentDocument> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT document_name, document_type, document FROM consents WHERE id = $1 AND citizen_id = $2 AND document IS NOT NULL",
+        )
+        .bind(id)
+        .bind(citizen.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        let document = ConsentDocument {
+            name: row.try_get("document_name").map_err(err)?,
+            content_type: row.try_get("document_type").map_err(err)?,
+            bytes: row.try_get("document").map_err(err)?,
+        };
+        let event = AuditEvent::allowed(AuditAction::ConsentDocumentRead).subject(citizen).object(format!("consent:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(document)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Courses and care teams.
 
 use bro_domain::{CollaborationId, CourseId, CourseRole, LegalFrame, MemberId, PhaseScheme, ShareCategory, TargetGroup};

@@ -5,10 +5,12 @@
 //! [`AuditCtx`]: the backend appends the audit record in the same transaction as the work, so
 //! the two commit together or not at all, and no caller can forget the record.
 
+mod consent;
 mod course;
 mod error;
 mod types;
 
+pub use consent::*;
 pub use course::*;
 pub use error::{StoreError, StoreResult};
 pub use types::*;
@@ -275,6 +277,30 @@ pub trait CollaborationStore {
     ) -> StoreResult<()>;
 }
 
+/// Consents to share information. Reads are audited with the citizen as subject.
+#[async_trait]
+pub trait ConsentStore {
+    /// `NotFound` when an organisation does not exist.
+    async fn record_consent(&self, audit: &AuditCtx, new: NewConsent) -> StoreResult<i64>;
+    /// Every consent of the citizen, newest first, withdrawn and expired ones included.
+    async fn consents(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<Consent>>;
+    /// Ends a consent now. `NotFound` unless it is the citizen's; `Conflict("withdrawn")` when
+    /// it was withdrawn already.
+    async fn withdraw_consent(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<()>;
+    /// The signed document of a written consent.
+    async fn consent_document(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<ConsentDocument>;
+}
+
 /// The coordinated plan of a course, as versions. Reads are audited with the citizen as subject.
 #[async_trait]
 pub trait PlanStore {
@@ -368,6 +394,7 @@ pub trait Store:
     + CitizenStore
     + CourseStore
     + CollaborationStore
+    + ConsentStore
     + PlanStore
     + AuditStore
     + MetaStore
@@ -384,6 +411,7 @@ impl<T> Store for T where
         + CitizenStore
         + CourseStore
         + CollaborationStore
+        + ConsentStore
         + PlanStore
         + AuditStore
         + MetaStore

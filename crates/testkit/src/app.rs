@@ -154,6 +154,31 @@ impl Browser {
             .expect("POST")
     }
 
+    /// Posts a multipart form (text fields and at most one file, `(field, file name, bytes)`)
+    /// with this browser's CSRF token first, as the page's form sends it.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, Vec<u8>)>,
+    ) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (k, v) in fields {
+            form = form.text((*k).to_owned(), (*v).to_owned());
+        }
+        if let Some((field, name, bytes)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+            form = form.part(field.to_owned(), part);
+        }
+        self.client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// Posts without any CSRF token.
     pub async fn post_bare(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client

@@ -18,6 +18,8 @@ pub const FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
 /// Forms are small; anything bigger is refused before it is read.
 const MAX_FORM_BYTES: usize = 256 * 1024;
+/// A form with a file (a signed consent, scanned) may be larger.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 /// The request's CSRF token, for forms to echo.
 #[derive(Debug, Clone)]
@@ -48,6 +50,18 @@ fn form_token(body: &[u8]) -> Option<String> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(k, _)| *k == FIELD)
         .map(|(_, v)| v.to_owned())
+}
+
+/// Finds the `csrf_token` part of a multipart body (forms put it first).
+fn multipart_token(body: &[u8]) -> Option<String> {
+    let marker = format!("name=\"{FIELD}\"");
+    let at = body
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())?;
+    let rest = &body[at..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let token = rest.get(start..start + 43)?;
+    std::str::from_utf8(token).ok().map(str::to_owned)
 }
 
 fn cross_site(req: &Request) -> bool {
@@ -90,11 +104,27 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             .get(HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let limit = if multipart {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
             return AppError::Csrf.into_response();
         };
-        let given = header_token.or_else(|| form_token(&bytes));
+        let given = header_token.or_else(|| {
+            if multipart {
+                multipart_token(&bytes)
+            } else {
+                form_token(&bytes)
+            }
+        });
         if !given.is_some_and(|g| secrets_equal(&g, expected)) {
             return AppError::Csrf.into_response();
         }
@@ -126,5 +156,15 @@ mod tests {
         let body = format!("username=x&{FIELD}={t}&password=y");
         assert_eq!(form_token(body.as_bytes()), Some(t));
         assert_eq!(form_token(b"username=x"), None);
+    }
+
+    #[test]
+    fn finds_the_token_in_a_multipart_body() {
+        let t = "b".repeat(43);
+        let body = format!(
+            "--x\r\nContent-Disposition: form-data; name=\"{FIELD}\"\r\n\r\n{t}\r\n--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n--x--\r\n"
+        );
+        assert_eq!(multipart_token(body.as_bytes()), Some(t));
+        assert_eq!(multipart_token(b"--x\r\n\r\n--x--"), None);
     }
 }

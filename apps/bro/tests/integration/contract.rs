@@ -784,6 +784,76 @@ async fn a_citizens_access_log(db: &TestStore) {
     verify_all(s).await;
 }
 
+async fn consents_are_kept_and_withdrawn(db: &TestStore) {
+    use bro_domain::ShareCategory;
+    use bro_domain::consent::{ConsentForm, GivenBy};
+    use bro_store::{ConsentDocument, NewConsent};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let staff = AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..ctx(f.holstebro.0)
+    };
+    let new = NewConsent {
+        citizen_id: f.citizen,
+        course_id: None,
+        orgs: vec![f.region, f.holstebro],
+        categories: vec![ShareCategory::Health, ShareCategory::Plan],
+        form: ConsentForm::Written,
+        given_by: GivenBy::CustodyHolders,
+        givers: vec!["Inge Nørgaard".into(), "Ole Nørgaard".into()],
+        guardian_scope: String::new(),
+        witness: String::new(),
+        valid_from_ms: 1_000,
+        valid_to_ms: Some(5_000),
+        document: Some(ConsentDocument {
+            name: "samtykke.pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: b"%PDF-1.7 signed".to_vec(),
+        }),
+    };
+    let id = s.record_consent(&staff, new.clone()).await.expect("record");
+    let unknown = NewConsent {
+        orgs: vec![bro_domain::OrgId(999_999)],
+        ..new.clone()
+    };
+    assert!(matches!(
+        s.record_consent(&staff, unknown).await,
+        Err(StoreError::NotFound)
+    ));
+    let all = s.consents(&staff, f.citizen).await.expect("consents");
+    assert_eq!(all.len(), 1, "a refused consent leaves nothing behind");
+    let c = &all[0];
+    assert_eq!(
+        c.orgs.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(),
+        ["Holstebro Kommune", "Region Midtjylland"]
+    );
+    assert_eq!(c.givers, ["Inge Nørgaard", "Ole Nørgaard"]);
+    assert_eq!(c.recorded_by, "Karen Koordinator");
+    assert!(c.is_active(1_000) && c.is_active(4_999) && !c.is_active(5_000) && !c.is_active(999));
+    let doc = s
+        .consent_document(&staff, f.citizen, id)
+        .await
+        .expect("document");
+    assert_eq!(doc.bytes, b"%PDF-1.7 signed");
+    assert!(matches!(
+        s.consent_document(&staff, bro_domain::CitizenId(999_999), id)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    s.withdraw_consent(&staff, f.citizen, id)
+        .await
+        .expect("withdraw");
+    assert!(matches!(
+        s.withdraw_consent(&staff, f.citizen, id).await,
+        Err(StoreError::Conflict("withdrawn"))
+    ));
+    let after = s.consents(&staff, f.citizen).await.expect("consents");
+    assert!(!after[0].is_active(2_000));
+    assert_eq!(after[0].withdrawn_by.as_deref(), Some("Karen Koordinator"));
+    verify_all(s).await;
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -820,4 +890,5 @@ contract!(
     courses_and_care_teams,
     collaborations_and_their_phases,
     a_citizens_access_log,
+    consents_are_kept_and_withdrawn,
 );

@@ -5,6 +5,7 @@ mod cli;
 mod contract;
 mod http_access;
 mod http_admin;
+mod http_consents;
 mod http_courses;
 mod http_login;
 mod http_plan;

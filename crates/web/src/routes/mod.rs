@@ -6,6 +6,7 @@ mod access_log;
 mod account;
 mod admin;
 pub(crate) mod collaborations;
+pub(crate) mod consents;
 pub(crate) mod courses;
 mod errors;
 mod goals;
@@ -51,6 +52,15 @@ pub fn router(state: AppState) -> Router {
         .route("/home", get(home::home))
         .route("/me", get(home::me))
         .route("/me/plan.pdf", get(home::own_plan_pdf))
+        .route("/me/consents", get(consents::mine).post(consents::give))
+        .route(
+            "/me/consents/{consent}/withdraw",
+            post(consents::withdraw_own),
+        )
+        .route(
+            "/me/consents/{consent}/document",
+            get(consents::own_document),
+        )
         .route("/me/access-log", get(access_log::page))
         .route("/me/access-log.csv", get(access_log::csv))
         .route("/me/access-log.pdf", get(access_log::pdf))
@@ -94,6 +104,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/courses/{id}/network/{member}/remove",
             post(courses::remove_network),
+        )
+        .route(
+            "/courses/{id}/consents",
+            get(consents::list)
+                .post(consents::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::csrf::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route(
+            "/courses/{id}/consents/{consent}/withdraw",
+            post(consents::withdraw),
+        )
+        .route(
+            "/courses/{id}/consents/{consent}/document",
+            get(consents::document),
         )
         .route("/courses/{id}/plan", get(plan::show))
         .route("/courses/{id}/plan/history", get(plan::history))

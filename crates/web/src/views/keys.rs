@@ -100,6 +100,16 @@ fn derived_keys() -> BTreeSet<String> {
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
     keys.extend(bro_audit::AuditAction::ALL.iter().map(|a| a.label_key()));
     keys.extend(
+        bro_domain::consent::ConsentForm::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
+        bro_domain::consent::GivenBy::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_authz::Purpose::ALL
             .iter()
             .map(|p| p.label_key().to_owned()),

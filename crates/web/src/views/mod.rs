@@ -143,6 +143,11 @@ impl Chrome {
             .get_with(self.lang, key, &[(name, value.to_owned())])
     }
 
+    /// The text of a Fluent key with several arguments.
+    pub fn tn(&self, key: &str, args: &[(&str, String)]) -> String {
+        self.i18n.get_with(self.lang, key, args)
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.as_str()
     }

@@ -2,6 +2,7 @@
 
 use super::{Chrome, FormErrors};
 use crate::routes::collaborations::CollaborationForm;
+use crate::routes::consents::ConsentInput;
 use crate::routes::courses::{CloseForm, MemberForm};
 use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
@@ -375,4 +376,63 @@ pub struct AccessLogView {
     pub org: Option<bro_domain::OrgId>,
     /// The filter as a query string for the export links (dates and an organisation id).
     pub export_query: String,
+}
+
+/// One consent in plain words.
+pub struct ConsentRow {
+    pub id: i64,
+    pub active: bool,
+    /// Not withdrawn and not expired: it can still be withdrawn.
+    pub withdrawable: bool,
+    /// "Region Midtjylland må se: Helbred og behandling, Planen".
+    pub summary: String,
+    pub period: String,
+    /// Form and who gave it.
+    pub how: String,
+    pub recorded: String,
+    pub withdrawn: Option<String>,
+    pub status: String,
+    pub document: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "consents.html")]
+pub struct ConsentsView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub course_id: i64,
+    pub course_name: String,
+    /// The viewer is on the team of this open course.
+    pub can_record: bool,
+    /// Under 18: the rules for minors on social information apply.
+    pub minor: bool,
+    /// Under 15: the custody holders consent to sharing of health information.
+    pub child: bool,
+    pub rows: Vec<ConsentRow>,
+    pub orgs: Vec<bro_store::Organisation>,
+    pub categories: &'static [bro_domain::ShareCategory],
+    pub forms: &'static [bro_domain::consent::ConsentForm],
+    pub givers: &'static [bro_domain::consent::GivenBy],
+    pub errors: FormErrors,
+    pub input: ConsentInput,
+}
+
+impl ConsentsView {
+    /// Where this course's consents (withdrawals, documents) live.
+    pub fn consent_base(&self) -> String {
+        format!("/courses/{}/consents", self.course_id)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "me_consents.html")]
+pub struct MeConsentsView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub rows: Vec<ConsentRow>,
+    /// The organisations of the citizen's team, to give consent to.
+    pub orgs: Vec<(bro_domain::OrgId, String)>,
+    pub categories: &'static [bro_domain::ShareCategory],
+    pub errors: FormErrors,
+    pub input: ConsentInput,
 }

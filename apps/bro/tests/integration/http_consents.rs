@@ -1,0 +1,190 @@
+//! Consents over HTTP: the team records them (written with the signed document, or oral), bad
+//! input is refused by the field, the citizen sees them in plain words, gives one digitally and
+//! withdraws one, with effect from the next request. Outsiders are refused and audited.
+
+use crate::http_plan::{course, logged_in};
+use bro_audit::{AuditAction, Outcome};
+use bro_domain::Clock;
+use bro_testkit::{Backend, TestApp, fixture, location};
+
+const SIGNED: &[u8] = b"%PDF-1.4\n% signed consent, scanned\n%%EOF\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consents_are_recorded_shown_and_withdrawn() {
+    let app = TestApp::spawn(Backend::Sqlite, "consents")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let consents = format!("{course}/consents");
+    let koord = logged_in(&app, "koord").await;
+    let (status, html) = koord.get_text(&consents).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Der er ikke registreret samtykker."));
+
+    // Everything wrong at once: each reason by its field, what was typed kept.
+    let r = koord
+        .post_multipart(
+            &consents,
+            &[
+                ("form", "written"),
+                ("given_by", "citizen"),
+                ("witness", "Bente Bostøtte"),
+                ("valid_from", "2026-11-25"),
+                ("valid_to", "2026-11-01"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    for message in [
+        "Vælg mindst én organisation",
+        "Vælg mindst én slags oplysninger",
+        "Slutdatoen ligger før startdatoen",
+        "Et skriftligt samtykke kræver det underskrevne dokument",
+        "Bente Bostøtte",
+    ] {
+        assert!(html.contains(message), "{message:?} missing");
+    }
+    let region = f.region.0.to_string();
+    let valid = [
+        ("orgs", region.as_str()),
+        ("categories", "health"),
+        ("categories", "plan"),
+        ("form", "written"),
+        ("given_by", "citizen"),
+        ("valid_from", "2026-11-01"),
+    ];
+    let r = koord
+        .post_multipart(
+            &consents,
+            &valid,
+            Some(("document", "samtykke.txt", b"just text".to_vec())),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Dokumentet skal være en PDF, JPEG eller PNG")
+    );
+    let r = koord
+        .post_multipart(
+            &consents,
+            &valid,
+            Some(("document", "samtykke.pdf", SIGNED.to_vec())),
+        )
+        .await;
+    assert_eq!(location(&r), consents);
+    let (_, html) = koord.get_text(&consents).await;
+    assert!(
+        html.contains("Region Midtjylland må se: Helbred og behandling, Planen"),
+        "{html}"
+    );
+    assert!(html.contains("Gælder nu") && html.contains("Karen Koordinator"));
+    let document = {
+        let at = html.find("/document\"").expect("document link");
+        let start = html[..at].rfind('"').expect("href") + 1;
+        format!("{}/document", &html[start..at])
+    };
+    let r = koord.get(&document).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), SIGNED);
+
+    // Someone not on the team neither sees nor records consents; the refusal is audited.
+    let admin = logged_in(&app, "admin-h").await;
+    assert_eq!(admin.get_text(&consents).await.0, 404);
+    let r = admin
+        .post_multipart(
+            &consents,
+            &valid,
+            Some(("document", "x.pdf", SIGNED.to_vec())),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let denied = app
+        .store()
+        .recent_audit(f.holstebro.0, 1)
+        .await
+        .expect("audit");
+    assert_eq!(denied[0].fields.action, AuditAction::AccessDenied.code());
+    assert_eq!(denied[0].fields.outcome, Outcome::Denied);
+    assert_eq!(denied[0].fields.subject_citizen_id, Some(f.citizen));
+
+    // The citizen sees it in plain words, gives one digitally, and withdraws the first.
+    let me = logged_in(&app, "citizen").await;
+    let (status, html) = me.get_text("/me/consents").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Region Midtjylland må se: Helbred og behandling, Planen"));
+    let holstebro = f.holstebro.0.to_string();
+    let r = me.post("/me/consents", &[("orgs", &holstebro)]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Vælg mindst én slags oplysninger")
+    );
+    let r = me
+        .post(
+            "/me/consents",
+            &[("orgs", &holstebro), ("categories", "crisis_plan")],
+        )
+        .await;
+    assert_eq!(location(&r), "/me/consents");
+    let (_, html) = me.get_text("/me/consents").await;
+    assert!(
+        html.contains("Holstebro Kommune må se: Kriseplanen") && html.contains("Digitalt i Bro")
+    );
+    let stored = app
+        .store()
+        .consents(&bro_store::AuditCtx::system(0, 0, "test"), f.citizen)
+        .await
+        .expect("consents");
+    let written = stored
+        .iter()
+        .find(|c| c.document_name.is_some())
+        .expect("written")
+        .id;
+    let r = me
+        .post(&format!("/me/consents/{written}/withdraw"), &[])
+        .await;
+    assert_eq!(location(&r), "/me/consents");
+    let (_, html) = koord.get_text(&consents).await;
+    assert!(
+        html.contains("Trukket tilbage") && html.contains("Mads Nørgaard,"),
+        "the team sees who withdrew it"
+    );
+    let r = me
+        .post(&format!("/me/consents/{written}/withdraw"), &[])
+        .await;
+    assert_eq!(location(&r), "/me/consents");
+    let (_, html) = me.get_text("/me/consents").await;
+    assert!(html.contains("Samtykket var allerede trukket tilbage."));
+    assert_eq!(
+        me.post("/me/consents/999999/withdraw", &[])
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(koord.get_text("/me/consents").await.0, 404);
+    let now = app.clock.now_ms();
+    let after = app
+        .store()
+        .consents(&bro_store::AuditCtx::system(0, 0, "test"), f.citizen)
+        .await
+        .expect("consents");
+    assert!(
+        !after
+            .iter()
+            .find(|c| c.id == written)
+            .expect("kept")
+            .is_active(now),
+        "history kept, no longer in force"
+    );
+    assert_eq!(after.len(), 2, "nothing overwritten");
+    app.stop().await;
+}

@@ -1,0 +1,263 @@
+//! Consent to share information across organisations (Sundhedsloven § 17 on health
+//! information; the citizen decides what is shared with whom). A consent names who may see
+//! (organisations), which categories, for what purpose, in what form it was given and by whom,
+//! and from when to when. Consents are never overwritten: a withdrawal is recorded on top.
+
+use crate::coded::coded;
+use crate::course::ShareCategory;
+use crate::ids::OrgId;
+
+coded!(
+    /// How the consent was given.
+    ConsentForm, "consent-form-" {
+        Written => "written",
+        Oral => "oral",
+        Digital => "digital",
+    }
+);
+
+coded!(
+    /// Who gave it: the citizen, the custody holders of a child, or a guardian (værge).
+    GivenBy, "consent-given-by-" {
+        Citizen => "citizen",
+        CustodyHolders => "custody_holders",
+        Guardian => "guardian",
+    }
+);
+
+/// From this age a citizen consents to sharing of health information themselves
+/// (Sundhedsloven § 17); for younger children the custody holders do.
+pub const HEALTH_CONSENT_AGE: i32 = 15;
+/// Under this age the rules for minors on social information apply (shown to staff).
+pub const ADULT_AGE: i32 = 18;
+/// The purpose every consent in Bro is for.
+pub const PURPOSE: &str = "coordination";
+/// The longest free text (names, scope, witness).
+pub const MAX_TEXT: usize = 200;
+
+impl ShareCategory {
+    /// Health information in the sense of the Health Act: its sharing needs a consent the
+    /// citizen gives from the age of 15.
+    pub fn is_health(self) -> bool {
+        matches!(self, ShareCategory::Health | ShareCategory::SubstanceAbuse)
+    }
+}
+
+/// What a consent covers and how it was given, as typed and before it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentDraft {
+    pub orgs: Vec<OrgId>,
+    pub categories: Vec<ShareCategory>,
+    pub form: ConsentForm,
+    pub given_by: GivenBy,
+    /// The custody holders (one or two) or the guardian, by name; empty for the citizen.
+    pub givers: Vec<String>,
+    /// What the guardian may decide on (værgemålets omfang).
+    pub guardian_scope: String,
+    /// For an oral consent: who else heard it, if anyone.
+    pub witness: String,
+    pub valid_from: time::Date,
+    pub valid_to: Option<time::Date>,
+    /// A written consent carries the signed document.
+    pub has_document: bool,
+}
+
+/// Why a consent is refused; each names the field it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConsentError {
+    #[error("choose at least one organisation")]
+    NoOrgs,
+    #[error("choose at least one category")]
+    NoCategories,
+    #[error("the end is before the start")]
+    EndBeforeStart,
+    #[error("a written consent needs the signed document")]
+    DocumentRequired,
+    #[error(
+        "a child under 15 does not consent to sharing health information; the custody holders do"
+    )]
+    ChildCannotConsent,
+    #[error("one or two custody holders, by name")]
+    CustodyHolders,
+    #[error("the guardian's name")]
+    GuardianName,
+    #[error("what the guardianship covers")]
+    GuardianScope,
+    #[error("text too long")]
+    TooLong,
+}
+
+impl ConsentError {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ConsentError::NoOrgs => "consent-error-orgs",
+            ConsentError::NoCategories => "consent-error-categories",
+            ConsentError::EndBeforeStart => "consent-error-end-before-start",
+            ConsentError::DocumentRequired => "consent-error-document",
+            ConsentError::ChildCannotConsent => "consent-error-child",
+            ConsentError::CustodyHolders => "consent-error-custody",
+            ConsentError::GuardianName => "consent-error-guardian-name",
+            ConsentError::GuardianScope => "consent-error-guardian-scope",
+            ConsentError::TooLong => "field-too-long",
+        }
+    }
+
+    /// The form field the message belongs next to.
+    pub fn field(self) -> &'static str {
+        match self {
+            ConsentError::NoOrgs => "orgs",
+            ConsentError::NoCategories => "categories",
+            ConsentError::EndBeforeStart => "valid_to",
+            ConsentError::DocumentRequired => "document",
+            ConsentError::ChildCannotConsent | ConsentError::CustodyHolders => "givers",
+            ConsentError::GuardianName => "givers",
+            ConsentError::GuardianScope => "guardian_scope",
+            ConsentError::TooLong => "witness",
+        }
+    }
+}
+
+impl ConsentDraft {
+    /// Every reason the draft cannot be recorded for a citizen of `age`, at once, so the form
+    /// shows them all.
+    pub fn check(&self, age: i32) -> Vec<ConsentError> {
+        let mut errors = Vec::new();
+        if self.orgs.is_empty() {
+            errors.push(ConsentError::NoOrgs);
+        }
+        if self.categories.is_empty() {
+            errors.push(ConsentError::NoCategories);
+        }
+        if self.valid_to.is_some_and(|to| to < self.valid_from) {
+            errors.push(ConsentError::EndBeforeStart);
+        }
+        if self.form == ConsentForm::Written && !self.has_document {
+            errors.push(ConsentError::DocumentRequired);
+        }
+        let named = self.givers.iter().filter(|g| !g.trim().is_empty()).count();
+        match self.given_by {
+            GivenBy::Citizen => {
+                if age < HEALTH_CONSENT_AGE && self.categories.iter().any(|c| c.is_health()) {
+                    errors.push(ConsentError::ChildCannotConsent);
+                }
+            }
+            GivenBy::CustodyHolders => {
+                if !(1..=2).contains(&named) {
+                    errors.push(ConsentError::CustodyHolders);
+                }
+            }
+            GivenBy::Guardian => {
+                if named != 1 {
+                    errors.push(ConsentError::GuardianName);
+                }
+                if self.guardian_scope.trim().is_empty() {
+                    errors.push(ConsentError::GuardianScope);
+                }
+            }
+        }
+        let long = |s: &str| s.chars().count() > MAX_TEXT;
+        if self.givers.iter().any(|g| long(g)) || long(&self.guardian_scope) || long(&self.witness)
+        {
+            errors.push(ConsentError::TooLong);
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u8) -> time::Date {
+        time::Date::from_calendar_date(2026, time::Month::November, d).expect("date")
+    }
+
+    fn draft() -> ConsentDraft {
+        ConsentDraft {
+            orgs: vec![OrgId(2)],
+            categories: vec![ShareCategory::Health, ShareCategory::Plan],
+            form: ConsentForm::Oral,
+            given_by: GivenBy::Citizen,
+            givers: vec![],
+            guardian_scope: String::new(),
+            witness: String::new(),
+            valid_from: day(1),
+            valid_to: Some(day(30)),
+            has_document: false,
+        }
+    }
+
+    #[test]
+    fn a_complete_consent_passes() {
+        assert!(draft().check(34).is_empty());
+    }
+
+    #[test]
+    fn bad_consents_say_every_reason() {
+        let bad = ConsentDraft {
+            orgs: vec![],
+            categories: vec![],
+            form: ConsentForm::Written,
+            valid_to: Some(day(1).previous_day().expect("day")),
+            ..draft()
+        };
+        assert_eq!(
+            bad.check(34),
+            [
+                ConsentError::NoOrgs,
+                ConsentError::NoCategories,
+                ConsentError::EndBeforeStart,
+                ConsentError::DocumentRequired
+            ]
+        );
+    }
+
+    #[test]
+    fn children_under_15_are_represented_by_their_custody_holders() {
+        assert_eq!(draft().check(14), [ConsentError::ChildCannotConsent]);
+        let social_only = ConsentDraft {
+            categories: vec![ShareCategory::Social],
+            ..draft()
+        };
+        assert!(
+            social_only.check(14).is_empty(),
+            "the Health Act's rule is about health"
+        );
+        assert!(draft().check(15).is_empty());
+        let parents = |givers: &[&str]| ConsentDraft {
+            given_by: GivenBy::CustodyHolders,
+            givers: givers.iter().map(|g| (*g).to_owned()).collect(),
+            ..draft()
+        };
+        assert!(parents(&["Mor", "Far"]).check(12).is_empty());
+        assert!(
+            parents(&["Mor", " "]).check(12).is_empty(),
+            "one holder is enough"
+        );
+        assert_eq!(parents(&[]).check(12), [ConsentError::CustodyHolders]);
+        assert_eq!(
+            parents(&["A", "B", "C"]).check(12),
+            [ConsentError::CustodyHolders]
+        );
+    }
+
+    #[test]
+    fn a_guardian_acts_within_a_stated_scope() {
+        let guardian = ConsentDraft {
+            given_by: GivenBy::Guardian,
+            givers: vec!["Advokat Jens Holm".into()],
+            guardian_scope: "Personlige og økonomiske forhold".into(),
+            ..draft()
+        };
+        assert!(guardian.check(40).is_empty());
+        let unscoped = ConsentDraft {
+            guardian_scope: " ".into(),
+            givers: vec![],
+            ..guardian
+        };
+        assert_eq!(
+            unscoped.check(40),
+            [ConsentError::GuardianName, ConsentError::GuardianScope]
+        );
+    }
+}

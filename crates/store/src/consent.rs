@@ -1,0 +1,63 @@
+//! Consent records as the store keeps them.
+
+use bro_domain::consent::{ConsentForm, GivenBy};
+use bro_domain::{CitizenId, CourseId, OrgId, ShareCategory, Timestamp};
+
+/// The signed document of a written consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentDocument {
+    /// The uploaded file's name, shown to staff and the citizen.
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConsent {
+    pub citizen_id: CitizenId,
+    /// The course it was recorded on.
+    pub course_id: Option<CourseId>,
+    pub orgs: Vec<OrgId>,
+    pub categories: Vec<ShareCategory>,
+    pub form: ConsentForm,
+    pub given_by: GivenBy,
+    pub givers: Vec<String>,
+    pub guardian_scope: String,
+    pub witness: String,
+    pub valid_from_ms: Timestamp,
+    /// Exclusive; `None` until withdrawn.
+    pub valid_to_ms: Option<Timestamp>,
+    pub document: Option<ConsentDocument>,
+}
+
+/// A recorded consent, with its withdrawal if any. Never changed otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub id: i64,
+    pub citizen_id: CitizenId,
+    /// Who may see, by name.
+    pub orgs: Vec<(OrgId, String)>,
+    pub categories: Vec<ShareCategory>,
+    pub purpose: String,
+    pub form: ConsentForm,
+    pub given_by: GivenBy,
+    pub givers: Vec<String>,
+    pub guardian_scope: String,
+    pub witness: String,
+    pub valid_from_ms: Timestamp,
+    pub valid_to_ms: Option<Timestamp>,
+    pub recorded_by: String,
+    pub recorded_ms: Timestamp,
+    pub document_name: Option<String>,
+    pub withdrawn_ms: Option<Timestamp>,
+    pub withdrawn_by: Option<String>,
+}
+
+impl Consent {
+    /// In force at `now`: started, not ended, not withdrawn.
+    pub fn is_active(&self, now: Timestamp) -> bool {
+        self.withdrawn_ms.is_none()
+            && self.valid_from_ms <= now
+            && self.valid_to_ms.is_none_or(|to| now < to)
+    }
+}

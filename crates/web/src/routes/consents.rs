@@ -1,0 +1,609 @@
+//! Consents to share information: the care team records them (written with the signed
+//! document, or oral with who heard it), the citizen gives one digitally in Bro, and either
+//! withdraws one at any time, which takes effect on the very next request. Nothing is
+//! overwritten: the history shows every consent with its withdrawal.
+
+use super::courses::{course_access, read_permission};
+use super::plan::edit_permission;
+use super::viewer_chrome as chrome;
+use crate::AppState;
+use crate::audited::AuditedAccess;
+use crate::csrf::CsrfToken;
+use crate::error::AppError;
+use crate::forms::{Flash, form_pairs, redirect_with_flash};
+use crate::views::pages::{ConsentRow, ConsentsView, MeConsentsView};
+use crate::views::{Chrome, FormErrors, respond as html};
+use axum::extract::{Multipart, Path, RawForm, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bro_authz::{Actor, Permission};
+use bro_domain::consent::{ConsentDraft, ConsentForm, GivenBy};
+use bro_domain::plan::parse_day;
+use bro_domain::{CitizenId, OrgId, ShareCategory};
+use bro_store::{AuditCtx, Consent, ConsentDocument, CourseAccess, NewConsent, StoreError};
+
+/// What the consent form sent, as typed; kept on screen when it is refused.
+#[derive(Default, Clone)]
+pub struct ConsentInput {
+    pub orgs: Vec<i64>,
+    pub categories: Vec<String>,
+    pub form: String,
+    pub given_by: String,
+    pub giver1: String,
+    pub giver2: String,
+    pub guardian_scope: String,
+    pub witness: String,
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+impl ConsentInput {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = ConsentInput::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "orgs" => f.orgs.extend(v.parse::<i64>().ok()),
+                "categories" => f.categories.push(v),
+                "form" => f.form = v,
+                "given_by" => f.given_by = v,
+                "giver1" => f.giver1 = v,
+                "giver2" => f.giver2 = v,
+                "guardian_scope" => f.guardian_scope = v,
+                "witness" => f.witness = v,
+                "valid_from" => f.valid_from = v,
+                "valid_to" => f.valid_to = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    pub fn has_org(&self, id: &OrgId) -> bool {
+        self.orgs.contains(&id.0)
+    }
+
+    pub fn has_category(&self, c: &ShareCategory) -> bool {
+        self.categories.iter().any(|x| x == c.as_str())
+    }
+
+    /// Checks the input for a citizen of `age`; on success, the consent to record.
+    fn check(
+        &self,
+        chrome: &Chrome,
+        errors: &mut FormErrors,
+        citizen: CitizenId,
+        age: i32,
+        known_orgs: &[OrgId],
+        document: Option<ConsentDocument>,
+    ) -> Option<NewConsent> {
+        let form = ConsentForm::parse(&self.form);
+        if form.is_none() {
+            errors.add(chrome, "form", "field-choose");
+        }
+        let given_by = GivenBy::parse(&self.given_by);
+        if given_by.is_none() {
+            errors.add(chrome, "given_by", "field-choose");
+        }
+        let from = if self.valid_from.trim().is_empty() {
+            errors.add(chrome, "valid_from", "field-required");
+            None
+        } else {
+            parse_day(&self.valid_from)
+                .map_err(|e| errors.add(chrome, "valid_from", e.message_key()))
+                .ok()
+        };
+        let to = match self.valid_to.trim() {
+            "" => Some(None),
+            t => parse_day(t)
+                .map(Some)
+                .map_err(|e| errors.add(chrome, "valid_to", e.message_key()))
+                .ok(),
+        };
+        let orgs: Vec<OrgId> = self.orgs.iter().map(|o| OrgId(*o)).collect();
+        if orgs.iter().any(|o| !known_orgs.contains(o)) {
+            errors.add(chrome, "orgs", "consent-error-unknown-org");
+        }
+        let categories: Vec<ShareCategory> = self
+            .categories
+            .iter()
+            .filter_map(|c| ShareCategory::parse(c))
+            .collect();
+        let (Some(form), Some(given_by), Some(from), Some(to)) = (form, given_by, from, to) else {
+            return None;
+        };
+        let givers: Vec<String> = [&self.giver1, &self.giver2]
+            .iter()
+            .map(|g| g.trim().to_owned())
+            .filter(|g| !g.is_empty())
+            .collect();
+        let draft = ConsentDraft {
+            orgs: orgs.clone(),
+            categories: categories.clone(),
+            form,
+            given_by,
+            givers: givers.clone(),
+            guardian_scope: self.guardian_scope.trim().to_owned(),
+            witness: self.witness.trim().to_owned(),
+            valid_from: from,
+            valid_to: to,
+            has_document: document.is_some(),
+        };
+        for e in draft.check(age) {
+            errors.add(chrome, e.field(), e.message_key());
+        }
+        if !errors.is_empty() {
+            return None;
+        }
+        Some(NewConsent {
+            citizen_id: citizen,
+            course_id: None,
+            orgs,
+            categories,
+            form,
+            given_by,
+            givers,
+            guardian_scope: draft.guardian_scope,
+            witness: draft.witness,
+            valid_from_ms: crate::views::danish_day_start_ms(from),
+            valid_to_ms: to.map(|d| crate::views::danish_day_start_ms(d.next_day().unwrap_or(d))),
+            document,
+        })
+    }
+}
+
+/// A signed consent as uploaded: a PDF or a scan (JPEG, PNG), recognised by its content.
+fn document_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// One consent in plain words.
+pub fn consent_row(chrome: &Chrome, c: &Consent, now: i64) -> ConsentRow {
+    let orgs = c
+        .orgs
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let categories = c
+        .categories
+        .iter()
+        .map(|k| chrome.t(k.label_key()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let until = c.valid_to_ms.map_or_else(
+        || chrome.t("consent-until-withdrawn"),
+        |to| chrome.date(&(to - 1)),
+    );
+    let mut how = chrome.t(c.form.label_key());
+    match c.given_by {
+        GivenBy::Citizen => {}
+        GivenBy::CustodyHolders | GivenBy::Guardian => {
+            how = format!(
+                "{how}; {}: {}",
+                chrome.t(c.given_by.label_key()),
+                c.givers.join(", ")
+            );
+        }
+    }
+    if !c.guardian_scope.is_empty() {
+        how = format!("{how} ({})", c.guardian_scope);
+    }
+    if !c.witness.is_empty() {
+        how = format!("{how}; {}: {}", chrome.t("consent-witness"), c.witness);
+    }
+    let status = if c.withdrawn_ms.is_some() {
+        "consent-status-withdrawn"
+    } else if c.valid_to_ms.is_some_and(|to| to <= now) {
+        "consent-status-expired"
+    } else if c.valid_from_ms > now {
+        "consent-status-future"
+    } else {
+        "consent-status-active"
+    };
+    ConsentRow {
+        id: c.id,
+        active: c.is_active(now),
+        withdrawable: c.withdrawn_ms.is_none() && c.valid_to_ms.is_none_or(|to| to > now),
+        summary: chrome.tn(
+            "consent-summary",
+            &[("orgs", orgs), ("categories", categories)],
+        ),
+        period: format!("{} – {until}", chrome.date(&c.valid_from_ms)),
+        how,
+        recorded: format!(
+            "{}, {}",
+            c.recorded_by,
+            crate::views::local_time(c.recorded_ms)
+        ),
+        withdrawn: c.withdrawn_ms.map(|w| {
+            format!(
+                "{}, {}",
+                c.withdrawn_by.clone().unwrap_or_default(),
+                crate::views::local_time(w)
+            )
+        }),
+        status: chrome.t(status),
+        document: c.document_name.clone(),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The care team's page.
+
+async fn staff_page(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &AuditCtx,
+    a: &CourseAccess,
+    flash: Option<String>,
+    errors: FormErrors,
+    input: ConsentInput,
+) -> Result<Response, AppError> {
+    let course = state.store.course(ctx, a.course_id).await?;
+    let now = state.clock.now_ms();
+    let consents = state.store.consents(ctx, a.citizen_id).await?;
+    let age = course.citizen_cpr.age_on(crate::views::danish_date(now));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let input = if errors.is_empty() && input.valid_from.is_empty() {
+        ConsentInput {
+            valid_from: crate::views::danish_date(now).to_string(),
+            form: ConsentForm::Written.as_str().to_owned(),
+            given_by: GivenBy::Citizen.as_str().to_owned(),
+            ..input
+        }
+    } else {
+        input
+    };
+    let view = ConsentsView {
+        flash,
+        course_id: course.id.0,
+        course_name: course.citizen_name.clone(),
+        can_record: a.membership.is_some() && course.closed_ms.is_none(),
+        minor: age < bro_domain::consent::ADULT_AGE,
+        child: age < bro_domain::consent::HEALTH_CONSENT_AGE,
+        rows: consents
+            .iter()
+            .map(|c| consent_row(&chrome, c, now))
+            .collect(),
+        orgs: state.store.organisations().await?,
+        categories: ShareCategory::ALL,
+        forms: &[ConsentForm::Written, ConsentForm::Oral],
+        givers: GivenBy::ALL,
+        errors,
+        input,
+        chrome,
+    };
+    html(status, view)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let flash = flash.text(&chrome);
+    let input = ConsentInput::default();
+    staff_page(
+        &state,
+        chrome,
+        &ctx,
+        &a,
+        flash,
+        FormErrors::default(),
+        input,
+    )
+    .await
+}
+
+/// Reads the multipart form: its fields and, if one was attached, the signed document.
+async fn read_multipart(
+    mut multipart: Multipart,
+    chrome: &Chrome,
+    errors: &mut FormErrors,
+) -> Result<(ConsentInput, Option<ConsentDocument>), AppError> {
+    let mut pairs = Vec::new();
+    let mut document = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Conflict("form"))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "document" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::Conflict("form"))?;
+            if bytes.is_empty() {
+                continue;
+            }
+            match document_type(&bytes) {
+                Some(kind) => {
+                    // The name is shown back to people: keep it short and printable.
+                    let clean: String = file_name
+                        .chars()
+                        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
+                        .take(120)
+                        .collect();
+                    document = Some(ConsentDocument {
+                        name: if clean.is_empty() {
+                            "samtykke".into()
+                        } else {
+                            clean
+                        },
+                        content_type: kind.to_owned(),
+                        bytes: bytes.to_vec(),
+                    });
+                }
+                None => errors.add(chrome, "document", "consent-error-document-type"),
+            }
+        } else {
+            let value = field.text().await.map_err(|_| AppError::Conflict("form"))?;
+            pairs.push((name, value));
+        }
+    }
+    Ok((ConsentInput::from_pairs(pairs), document))
+}
+
+/// A team member records a consent the citizen gave (in writing or orally).
+pub async fn record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let mut errors = FormErrors::default();
+    let (input, document) = read_multipart(multipart, &chrome, &mut errors).await?;
+    let course = state.store.course(&ctx, a.course_id).await?;
+    let age = course
+        .citizen_cpr
+        .age_on(crate::views::danish_date(state.clock.now_ms()));
+    let known: Vec<OrgId> = state
+        .store
+        .organisations()
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    if input.form == ConsentForm::Digital.as_str() {
+        // Only the citizen gives a consent digitally, on their own page.
+        errors.add(&chrome, "form", "field-choose");
+    }
+    let new = input.check(&chrome, &mut errors, a.citizen_id, age, &known, document);
+    let Some(mut new) = new.filter(|_| errors.is_empty()) else {
+        return staff_page(&state, chrome, &ctx, &a, None, errors, input).await;
+    };
+    new.course_id = Some(a.course_id);
+    state.store.record_consent(&ctx, new).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}/consents"),
+        "flash-consent-recorded",
+    ))
+}
+
+/// A team member records that the citizen withdrew a consent (e.g. by phone).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, consent)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    withdrawn(
+        &state,
+        state
+            .store
+            .withdraw_consent(&ctx, a.citizen_id, consent)
+            .await,
+        &format!("/courses/{id}/consents"),
+    )
+}
+
+fn withdrawn(
+    state: &AppState,
+    result: Result<(), StoreError>,
+    back: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(redirect_with_flash(state, back, "flash-consent-withdrawn")),
+        Err(StoreError::Conflict(_)) => Ok(redirect_with_flash(
+            state,
+            back,
+            "flash-consent-already-withdrawn",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn document_response(d: ConsentDocument) -> Result<Response, AppError> {
+    let content_type = HeaderValue::from_str(&d.content_type)
+        .map_err(|_| AppError::Internal("bad content type".into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"samtykke\""),
+            ),
+        ],
+        d.bytes,
+    )
+        .into_response())
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, consent)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    document_response(
+        state
+            .store
+            .consent_document(&ctx, a.citizen_id, consent)
+            .await?,
+    )
+}
+
+// ------------------------------------------------------------------------------------------
+// The citizen's own page.
+
+async fn own(state: &AppState, access: &AuditedAccess) -> Result<(CitizenId, AuditCtx), AppError> {
+    let Actor::Citizen { citizen, .. } = access.viewer.actor else {
+        return Err(AppError::NotFound);
+    };
+    let ctx = access
+        .authorize(state, Permission::ReadCitizenRecord(citizen))
+        .await?;
+    Ok((citizen, ctx))
+}
+
+async fn me_page(
+    state: &AppState,
+    chrome: Chrome,
+    access: &AuditedAccess,
+    flash: Option<String>,
+    errors: FormErrors,
+    input: ConsentInput,
+) -> Result<Response, AppError> {
+    let (citizen, ctx) = own(state, access).await?;
+    let now = state.clock.now_ms();
+    let consents = state.store.consents(&ctx, citizen).await?;
+    // The citizen gives consent to the organisations of their team.
+    let mut orgs: Vec<(OrgId, String)> = Vec::new();
+    if let Some(course) = state.store.open_course_of(citizen).await? {
+        for m in state.store.course(&ctx, course).await?.team {
+            if !orgs.iter().any(|(id, _)| *id == m.org_id) {
+                orgs.push((m.org_id, m.org_name));
+            }
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let rows: Vec<ConsentRow> = consents
+        .iter()
+        .map(|c| consent_row(&chrome, c, now))
+        .collect();
+    html(
+        status,
+        MeConsentsView {
+            flash,
+            rows,
+            orgs,
+            categories: ShareCategory::ALL,
+            errors,
+            input,
+            chrome,
+        },
+    )
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let chrome = chrome(&state, &headers, csrf, "/me", &access);
+    let flash = flash.text(&chrome);
+    me_page(
+        &state,
+        chrome,
+        &access,
+        flash,
+        FormErrors::default(),
+        ConsentInput::default(),
+    )
+    .await
+}
+
+/// The citizen gives a consent in Bro: digital, by themselves, from today.
+pub async fn give(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (citizen, ctx) = own(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/me", &access);
+    let now = state.clock.now_ms();
+    let today = crate::views::danish_date(now);
+    let mut input = ConsentInput::from_pairs(form_pairs(&body));
+    input.form = ConsentForm::Digital.as_str().to_owned();
+    input.given_by = GivenBy::Citizen.as_str().to_owned();
+    input.valid_from = today.to_string();
+    let age = state.store.citizen(&ctx, citizen).await?.cpr.age_on(today);
+    let known: Vec<OrgId> = state
+        .store
+        .organisations()
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let mut errors = FormErrors::default();
+    let Some(mut new) = input.check(&chrome, &mut errors, citizen, age, &known, None) else {
+        return me_page(&state, chrome, &access, None, errors, input).await;
+    };
+    new.course_id = state.store.open_course_of(citizen).await?;
+    // A digital consent starts the moment it is given.
+    new.valid_from_ms = now;
+    state.store.record_consent(&ctx, new).await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/me/consents",
+        "flash-consent-recorded",
+    ))
+}
+
+pub async fn withdraw_own(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(consent): Path<i64>,
+) -> Result<Response, AppError> {
+    let (citizen, ctx) = own(&state, &access).await?;
+    withdrawn(
+        &state,
+        state.store.withdraw_consent(&ctx, citizen, consent).await,
+        "/me/consents",
+    )
+}
+
+pub async fn own_document(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(consent): Path<i64>,
+) -> Result<Response, AppError> {
+    let (citizen, ctx) = own(&state, &access).await?;
+    document_response(state.store.consent_document(&ctx, citizen, consent).await?)
+}

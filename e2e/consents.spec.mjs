@@ -1,0 +1,53 @@
+// Consents in two browsers: the coordinator records an oral consent on the course, the citizen
+// sees it in plain words on their own page and withdraws it, and the coordinator's next look
+// shows it withdrawn. axe-core checks each page.
+
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations, login } from "./helpers.mjs";
+
+test("a consent is recorded by the team and withdrawn by the citizen", async ({ browser, baseURL }) => {
+  const newPage = async () => (await browser.newContext({ baseURL, locale: "da-DK" })).newPage();
+  const citizen = await newPage();
+  await login(citizen, "borger");
+  const cpr = (await citizen.getByRole("row", { name: /CPR-nummer/ }).getByRole("cell").textContent()).trim();
+
+  const staff = await newPage();
+  await login(staff, "koordinator");
+  await staff.getByRole("link", { name: "Find borger" }).first().click();
+  await staff.getByLabel("Navn eller CPR-nummer").fill(cpr);
+  await staff.getByRole("button", { name: "Søg" }).click();
+  await staff.getByRole("table").getByRole("link", { name: /Åbn forløb/ }).click();
+  await staff.getByRole("link", { name: "Samtykker til deling af oplysninger" }).click();
+  await expect(staff.getByRole("heading", { level: 1, name: "Samtykker" })).toBeVisible();
+  await expectNoAxeViolations(staff);
+
+  // Without a category: refused by the field.
+  await staff.getByLabel("Holstebro Kommune", { exact: true }).check();
+  await staff.getByLabel("Mundtligt", { exact: true }).check();
+  await staff.getByRole("button", { name: "Registrér samtykket" }).click();
+  await expect(staff.getByRole("alert").first()).toContainText("Vælg mindst én slags oplysninger");
+  await expectNoAxeViolations(staff);
+  await staff.getByLabel("Beskæftigelse", { exact: true }).check();
+  await staff.getByLabel("Vidne (ved mundtligt samtykke, hvis nogen)").fill("Bente fra bostøtten");
+  await staff.getByRole("button", { name: "Registrér samtykket" }).click();
+  await expect(staff.getByRole("status").first()).toContainText("Samtykket er registreret.");
+  const recorded = staff.getByRole("listitem").filter({ hasText: "Holstebro Kommune må se: Beskæftigelse" });
+  await expect(recorded).toContainText("Gælder nu");
+
+  await citizen.getByRole("link", { name: "Se og træk mine samtykker tilbage" }).click();
+  const mine = citizen.getByRole("listitem").filter({ hasText: "Holstebro Kommune må se: Beskæftigelse" });
+  await expect(mine).toContainText("Mundtligt");
+  await expectNoAxeViolations(citizen);
+  await mine.getByRole("button", { name: /Træk samtykket tilbage/ }).click();
+  await expect(citizen.getByRole("status").first()).toContainText("Samtykket er trukket tilbage.");
+  await expect(
+    citizen.getByRole("listitem").filter({ hasText: "Holstebro Kommune må se: Beskæftigelse" }),
+  ).toContainText("Trukket tilbage");
+  await citizen.close();
+
+  await staff.reload();
+  await expect(
+    staff.getByRole("listitem").filter({ hasText: "Holstebro Kommune må se: Beskæftigelse" }),
+  ).toContainText("Trukket tilbage");
+  await staff.close();
+});
