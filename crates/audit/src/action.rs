@@ -99,6 +99,7 @@ actions! {
     ConsentRead => "consent.read",
     ConsentWithdrawn => "consent.withdraw",
     ConsentDocumentRead => "consent.document_read",
+    ConsentRequested => "consent.request",
     AccessDenied => "access.denied",
     AccessLogRead => "citizen.access_log_read",
 }

@@ -2,7 +2,7 @@
 //! person's account kind, their active role in a unit, and (later) care-team membership,
 //! consent and legal basis. Deny by default: anything not allowed here is refused.
 
-use bro_domain::{CitizenId, CourseId, OrgId, Role, UnitId, UserId};
+use bro_domain::{CitizenId, CourseId, OrgId, Role, ShareCategory, UnitId, UserId};
 
 /// The role a staff member is working in right now: one role in one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +50,21 @@ pub enum Permission {
         citizen: CitizenId,
         member: bool,
     },
-    /// Write in a course's plan: `member` says whether the actor is on its care team.
+    /// Write in a course's plan: `member` says whether the actor is on its care team,
+    /// `sharing` whether their organisation may see the plan.
     EditPlan {
         course: CourseId,
         citizen: CitizenId,
         member: bool,
+        sharing: Sharing,
+    },
+    /// Read one category of a course's information (the plan, the crisis plan, ...).
+    ReadShared {
+        course: CourseId,
+        citizen: CitizenId,
+        member: bool,
+        category: ShareCategory,
+        sharing: Sharing,
     },
     /// Change a course (phase, team, closing): `coordinator` says whether the actor coordinates it.
     ManageCourse {
@@ -78,6 +88,7 @@ impl Permission {
             | Permission::OwnPlan(c) => Some(c),
             Permission::ReadCourse { citizen, .. }
             | Permission::EditPlan { citizen, .. }
+            | Permission::ReadShared { citizen, .. }
             | Permission::ManageCourse { citizen, .. } => Some(citizen),
         }
     }
@@ -96,6 +107,9 @@ impl Permission {
             Permission::ReadCourse { course, .. }
             | Permission::EditPlan { course, .. }
             | Permission::ManageCourse { course, .. } => format!("course:{}", course.0),
+            Permission::ReadShared {
+                course, category, ..
+            } => format!("course:{}:{}", course.0, category.as_str()),
         }
     }
 }
@@ -113,6 +127,35 @@ pub fn works_with_citizens(role: Role) -> bool {
     )
 }
 
+/// How a staff member's organisation stands to one category of a course's information.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Their organisation holds the course (the coordinator's): its own records.
+    Holder,
+    /// A consent in force covers their organisation and the category.
+    Consent,
+    /// Nothing covers it: the information is withheld.
+    NotShared,
+}
+
+/// Decides how `viewer_org` stands to `category` of a course held by `holder_org`, given the
+/// categories a consent in force grants `viewer_org` right now. The one rule for sharing
+/// across organisations: own records as the role allows, others' only with a consent.
+pub fn sharing(
+    viewer_org: OrgId,
+    holder_org: Option<OrgId>,
+    category: ShareCategory,
+    granted: &[ShareCategory],
+) -> Sharing {
+    if holder_org == Some(viewer_org) {
+        Sharing::Holder
+    } else if granted.contains(&category) {
+        Sharing::Consent
+    } else {
+        Sharing::NotShared
+    }
+}
+
 /// Why access was granted; stored as the audit record's purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -122,6 +165,8 @@ pub enum Purpose {
     Search,
     /// Work as a member of the citizen's care team.
     CareTeam,
+    /// Work as a care-team member from another organisation, with the citizen's consent.
+    CareTeamConsent,
 }
 
 impl Purpose {
@@ -130,6 +175,7 @@ impl Purpose {
         Purpose::OwnData,
         Purpose::Search,
         Purpose::CareTeam,
+        Purpose::CareTeamConsent,
     ];
 
     pub fn parse(code: &str) -> Option<Purpose> {
@@ -143,6 +189,7 @@ impl Purpose {
             Purpose::OwnData => "purpose-own-data",
             Purpose::Search => "purpose-search",
             Purpose::CareTeam => "purpose-care-team",
+            Purpose::CareTeamConsent => "purpose-care-team-consent",
         }
     }
 
@@ -152,6 +199,7 @@ impl Purpose {
             Purpose::OwnData => "own-data",
             Purpose::Search => "search",
             Purpose::CareTeam => "care-team",
+            Purpose::CareTeamConsent => "care-team-consent",
         }
     }
 }
@@ -215,11 +263,21 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::SearchCitizens if with_citizens => Some(Purpose::Search),
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
-        Permission::ReadCourse { member: true, .. } | Permission::EditPlan { member: true, .. }
-            if with_citizens =>
-        {
-            Some(Purpose::CareTeam)
+        Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::EditPlan {
+            member: true,
+            sharing,
+            ..
         }
+        | Permission::ReadShared {
+            member: true,
+            sharing,
+            ..
+        } if with_citizens => match sharing {
+            Sharing::Holder => Some(Purpose::CareTeam),
+            Sharing::Consent => Some(Purpose::CareTeamConsent),
+            Sharing::NotShared => None,
+        },
         Permission::ManageCourse {
             coordinator: true, ..
         } if with_citizens => Some(Purpose::CareTeam),
@@ -394,6 +452,7 @@ mod tests {
             course,
             citizen,
             member,
+            sharing: Sharing::Holder,
         };
         assert_eq!(
             decide(&staff(Role::Professional, 2), edit(true)),
@@ -407,5 +466,77 @@ mod tests {
             active: None,
         };
         assert_eq!(decide(&no_role, Permission::SearchCitizens), None);
+    }
+
+    /// Role × relationship × what covers the category: who sees a category of another
+    /// organisation's course, and why.
+    #[test]
+    fn another_organisations_information_needs_a_consent() {
+        use ShareCategory::{CrisisPlan, Health, Plan};
+        let (course, citizen) = (CourseId(4), CitizenId(9));
+        let (region, municipality) = (OrgId(1), OrgId(2));
+        let read = |member, category, sharing| Permission::ReadShared {
+            course,
+            citizen,
+            member,
+            category,
+            sharing,
+        };
+        // (viewer's organisation, granted categories, category asked) -> sharing
+        let table = [
+            (municipality, vec![], Plan, Sharing::Holder),
+            (region, vec![], Plan, Sharing::NotShared),
+            (region, vec![Plan], Plan, Sharing::Consent),
+            (region, vec![Health], Plan, Sharing::NotShared),
+            (region, vec![Plan], CrisisPlan, Sharing::NotShared),
+            (region, vec![Plan, CrisisPlan], CrisisPlan, Sharing::Consent),
+        ];
+        for (viewer, granted, category, expected) in table {
+            assert_eq!(
+                sharing(viewer, Some(municipality), category, &granted),
+                expected,
+                "{viewer:?} {granted:?} {category:?}"
+            );
+        }
+        assert_eq!(sharing(region, None, Plan, &[]), Sharing::NotShared);
+        for role in [Role::Professional, Role::Coordinator, Role::Visitator] {
+            let who = staff(role, 1);
+            assert_eq!(
+                decide(&who, read(true, Plan, Sharing::Holder)),
+                Some(Purpose::CareTeam)
+            );
+            assert_eq!(
+                decide(&who, read(true, Plan, Sharing::Consent)),
+                Some(Purpose::CareTeamConsent)
+            );
+            assert_eq!(decide(&who, read(true, Plan, Sharing::NotShared)), None);
+            assert_eq!(
+                decide(&who, read(false, Plan, Sharing::Consent)),
+                None,
+                "team first"
+            );
+        }
+        for role in [Role::Admin, Role::Manager] {
+            assert_eq!(
+                decide(&staff(role, 1), read(true, Plan, Sharing::Holder)),
+                None
+            );
+        }
+        let me = Actor::Citizen {
+            user: UserId(5),
+            citizen,
+        };
+        assert_eq!(
+            decide(&me, read(true, Plan, Sharing::Consent)),
+            None,
+            "the citizen's own view is OwnPlan"
+        );
+        assert_eq!(
+            decide(
+                &Actor::Relative { user: UserId(6) },
+                read(true, Plan, Sharing::Consent)
+            ),
+            None
+        );
     }
 }

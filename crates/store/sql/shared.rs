@@ -1213,6 +1213,24 @@ impl ConsentStore for Backend {
         commit(tx).await
     }
 
+    async fn granted_categories(&self, citizen: CitizenId, org: OrgId, now: i64) -> StoreResult<Vec<ShareCategory>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT c.categories FROM consents c JOIN consent_orgs o ON o.consent_id = c.id \
+             WHERE c.citizen_id = $1 AND o.org_id = $2 AND c.withdrawn_ms IS NULL AND c.valid_from_ms <= $3 \
+             AND (c.valid_to_ms IS NULL OR c.valid_to_ms > $3)",
+        )
+        .bind(citizen.0)
+        .bind(org.0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut granted: Vec<ShareCategory> = rows.iter().flat_map(|r| decode_set(r, ShareCategory::parse)).collect();
+        granted.sort();
+        granted.dedup();
+        Ok(granted)
+    }
+
     async fn consent_document(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<ConsentDocument> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -1416,7 +1434,9 @@ impl CourseStore for Backend {
 
     async fn course_access(&self, course: CourseId, user: UserId) -> StoreResult<CourseAccess> {
         let row = sqlx::query(
-            "SELECT c.citizen_id, c.closed_ms, m.id AS member_id, m.is_coordinator FROM courses c \
+            "SELECT c.citizen_id, c.closed_ms, m.id AS member_id, m.is_coordinator, \
+             (SELECT h.org_id FROM care_team_members h WHERE h.course_id = c.id AND h.is_coordinator AND h.removed_ms IS NULL) AS holder_org \
+             FROM courses c \
              LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $2 AND m.removed_ms IS NULL \
                AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id) \
              WHERE c.id = $1",
@@ -1435,6 +1455,7 @@ impl CourseStore for Backend {
             citizen_id: CitizenId(row.try_get("citizen_id").map_err(err)?),
             closed: closed.is_some(),
             membership: member.map(|m| (MemberId(m), coordinator.unwrap_or(false))),
+            holder_org: row.try_get::<Option<i64>, _>("holder_org").map_err(err)?.map(OrgId),
         })
     }
 
@@ -1715,6 +1736,22 @@ impl CourseStore for Backend {
             ("coordinator", &name),
             AuditAction::CoordinatorChanged,
             format!("member:{}", member.0),
+        )
+        .await?;
+        commit(tx).await
+    }
+
+    async fn request_consent(&self, audit: &AuditCtx, course: CourseId, category: ShareCategory) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let citizen = lock_open_course(&mut tx, course).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("consent_requested", category.as_str()),
+            AuditAction::ConsentRequested,
+            format!("course:{}", course.0),
         )
         .await?;
         commit(tx).await

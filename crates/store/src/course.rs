@@ -81,6 +81,7 @@ pub const COURSE_EVENT_KINDS: &[&str] = &[
     "frame",
     "network_added",
     "network_removed",
+    "consent_requested",
 ];
 
 /// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,
@@ -165,6 +166,8 @@ pub struct CourseAccess {
     pub closed: bool,
     /// The asking user's active membership, if any: (member id, is coordinator).
     pub membership: Option<(MemberId, bool)>,
+    /// The organisation that holds the course: its coordinator's.
+    pub holder_org: Option<OrgId>,
 }
 
 /// What a citizen search looks for.

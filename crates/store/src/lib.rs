@@ -221,6 +221,14 @@ pub trait CourseStore {
         course: CourseId,
         member: MemberId,
     ) -> StoreResult<()>;
+    /// A team member asks the coordinator to discuss a consent with the citizen: a task on the
+    /// course's timeline.
+    async fn request_consent(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        category: bro_domain::ShareCategory,
+    ) -> StoreResult<()>;
     /// Sets the course's target groups and legal frame.
     async fn set_course_frame(
         &self,
@@ -292,6 +300,14 @@ pub trait ConsentStore {
         citizen: CitizenId,
         id: i64,
     ) -> StoreResult<()>;
+    /// The categories a consent in force at `now` lets `org` see of `citizen`'s information.
+    /// For access decisions only (not shown to anyone), so not itself an audited read.
+    async fn granted_categories(
+        &self,
+        citizen: CitizenId,
+        org: OrgId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<bro_domain::ShareCategory>>;
     /// The signed document of a written consent.
     async fn consent_document(
         &self,

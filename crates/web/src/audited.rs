@@ -37,6 +37,20 @@ impl AuditedAccess {
         }
     }
 
+    /// Like [`authorize`](Self::authorize), for a page that shows something else when the
+    /// answer is no (e.g. "withheld, ask for consent"): the denial is still recorded.
+    pub async fn check(
+        &self,
+        state: &AppState,
+        permission: Permission,
+    ) -> Result<Option<AuditCtx>, AppError> {
+        match self.authorize(state, permission).await {
+            Ok(ctx) => Ok(Some(ctx)),
+            Err(AppError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The audit context for the viewer's own affairs (their account, their sessions).
     pub fn own(&self) -> AuditCtx {
         self.viewer.audit(self.now_ms, "own-account")

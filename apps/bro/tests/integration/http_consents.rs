@@ -188,3 +188,194 @@ async fn consents_are_recorded_shown_and_withdrawn() {
     assert_eq!(after.len(), 2, "nothing overwritten");
     app.stop().await;
 }
+
+/// A professional from the region on a course the municipality holds, through each consent
+/// state: none, the wrong category, the plan only, withdrawn, expired. What they see, and
+/// what the audit chain records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_organisation_sees_the_plan_only_with_consent() {
+    use bro_domain::ShareCategory::{CrisisPlan, Health, Plan};
+    let app = TestApp::spawn(Backend::Sqlite, "consent_enforcement")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    for (section, fields) in [
+        (
+            "goals",
+            vec![
+                ("owner", "team"),
+                ("text", "Stabil bolig"),
+                ("life_area", "housing"),
+            ],
+        ),
+        (
+            "crisis",
+            vec![("warning_signs", "Sover dårligt"), ("contacts", "Akutteam")],
+        ),
+    ] {
+        let (_, html) = koord.get_text(&plan).await;
+        let base = crate::http_plan::version_of(&html);
+        let mut form = fields.clone();
+        form.push(("base_version", &base));
+        assert_eq!(
+            koord
+                .post(&format!("{plan}/{section}"), &form)
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+    }
+    let prof = logged_in(&app, "prof-r").await;
+    let record = |categories: Vec<bro_domain::ShareCategory>, valid_to_ms: Option<i64>| {
+        let app = &app;
+        let f = &f;
+        async move {
+            let ctx = bro_store::AuditCtx {
+                actor_user_id: Some(f.koord),
+                ..bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
+            };
+            let new = bro_store::NewConsent {
+                citizen_id: f.citizen,
+                course_id: None,
+                orgs: vec![f.region],
+                categories,
+                form: bro_domain::consent::ConsentForm::Oral,
+                given_by: bro_domain::consent::GivenBy::Citizen,
+                givers: vec![],
+                guardian_scope: String::new(),
+                witness: String::new(),
+                valid_from_ms: app.clock.now_ms(),
+                valid_to_ms,
+                document: None,
+            };
+            app.store()
+                .record_consent(&ctx, new)
+                .await
+                .expect("consent")
+        }
+    };
+    let withheld = |html: &str| html.contains("Planen er ikke delt med din organisation");
+    let last_denial = || async {
+        app.store()
+            .recent_audit(f.region.0, 3)
+            .await
+            .expect("audit")
+            .into_iter()
+            .find(|r| r.fields.action == AuditAction::AccessDenied.code())
+            .expect("a denial among the newest records")
+    };
+
+    // No consent: the page says what is withheld and how to ask; the refusal is on record.
+    let (status, html) = prof.get_text(&plan).await;
+    assert_eq!(status, 200);
+    assert!(withheld(&html) && !html.contains("Stabil bolig"));
+    let denial = last_denial().await;
+    let course_id = course.trim_start_matches("/courses/");
+    assert_eq!(
+        denial.fields.object,
+        Some(format!("course:{course_id}:plan"))
+    );
+    assert_eq!(denial.fields.subject_citizen_id, Some(f.citizen));
+    for path in [
+        format!("{plan}/pdf/team"),
+        format!("{plan}/history"),
+        format!("{plan}/goals/1"),
+    ] {
+        assert_eq!(prof.get(&path).await.status().as_u16(), 404, "{path}");
+    }
+    let r = prof
+        .post(
+            &format!("{plan}/goals"),
+            &[
+                ("base_version", "2"),
+                ("owner", "team"),
+                ("text", "x"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "no writing in what one may not see"
+    );
+    let r = prof
+        .post(
+            &format!("{course}/consent-requests"),
+            &[("category", "plan")],
+        )
+        .await;
+    assert_eq!(location(&r), course);
+    let (_, html) = koord.get_text(&course).await;
+    assert!(html.contains("Anmodning om samtykke: Planen") && html.contains("Pia Fagperson"));
+
+    // The wrong category does not open the plan.
+    record(vec![Health], None).await;
+    assert!(withheld(&prof.get_text(&plan).await.1));
+
+    // The plan, but not the crisis plan.
+    let plan_only = record(vec![Plan], None).await;
+    let (_, html) = prof.get_text(&plan).await;
+    assert!(!withheld(&html) && html.contains("Stabil bolig"));
+    assert!(
+        html.contains("Kriseplanen er ikke delt med din organisation")
+            && !html.contains("Sover dårligt")
+    );
+    let read = app
+        .store()
+        .recent_audit(f.region.0, 3)
+        .await
+        .expect("audit");
+    assert!(
+        read.iter()
+            .any(|r| r.fields.action == AuditAction::PlanRead.code()
+                && r.fields.purpose == "care-team-consent")
+    );
+    let r = prof
+        .post(
+            &format!("{plan}/crisis"),
+            &[("base_version", "2"), ("warning_signs", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let pdf = bro_testkit::pdf_text(
+        &prof
+            .get(&format!("{plan}/pdf/team"))
+            .await
+            .bytes()
+            .await
+            .expect("pdf"),
+    );
+    assert!(
+        pdf.contains("Stabil bolig")
+            && pdf.contains("Kriseplanen er ikke delt")
+            && !pdf.contains("Sover dårligt")
+    );
+    // The holder sees everything, as its own record.
+    let (_, html) = koord.get_text(&plan).await;
+    assert!(html.contains("Sover dårligt"));
+
+    // The citizen sees why: "with your consent".
+    let me = logged_in(&app, "citizen").await;
+    let (_, log) = me.get_text("/me/access-log").await;
+    assert!(log.contains("Medlem af dit team, med dit samtykke"));
+
+    // Withdrawn: the very next request is withheld again.
+    let r = me
+        .post(&format!("/me/consents/{plan_only}/withdraw"), &[])
+        .await;
+    assert_eq!(location(&r), "/me/consents");
+    assert!(withheld(&prof.get_text(&plan).await.1));
+
+    // Expired: in force until the minute it ends.
+    record(vec![Plan, CrisisPlan], Some(app.clock.now_ms() + 60_000)).await;
+    let (_, html) = prof.get_text(&plan).await;
+    assert!(html.contains("Sover dårligt"));
+    app.clock.advance_ms(60_000);
+    assert!(withheld(&prof.get_text(&plan).await.1));
+    app.stop().await;
+}

@@ -2,7 +2,8 @@
 //! nothing lost, and the citizen's own view with goals kept in their own words.
 
 use bro_audit::{AuditAction, Outcome};
-use bro_domain::{Clock, CourseRole};
+use bro_domain::consent::{ConsentForm, GivenBy};
+use bro_domain::{Clock, CourseRole, ShareCategory};
 use bro_store::{AuditCtx, NewCourse, NewMember};
 use bro_testkit::{Backend, Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
 
@@ -43,10 +44,44 @@ pub(crate) async fn course(app: &TestApp, f: &Fixture) -> String {
     format!("/courses/{}", id.0)
 }
 
+/// The same course, with the citizen's consent for the region to see the plan and the crisis
+/// plan (the region's professional is on the team; the course is held by the municipality).
+pub(crate) async fn course_with_consent(app: &TestApp, f: &Fixture) -> String {
+    let path = course(app, f).await;
+    let recorder = AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
+    };
+    let consent = bro_store::NewConsent {
+        citizen_id: f.citizen,
+        course_id: None,
+        orgs: vec![f.region],
+        categories: vec![ShareCategory::Plan, ShareCategory::CrisisPlan],
+        form: ConsentForm::Oral,
+        given_by: GivenBy::Citizen,
+        givers: vec![],
+        guardian_scope: String::new(),
+        witness: String::new(),
+        valid_from_ms: app.clock.now_ms(),
+        valid_to_ms: None,
+        document: None,
+    };
+    app.store()
+        .record_consent(&recorder, consent)
+        .await
+        .expect("consent");
+    path
+}
+
 pub(crate) async fn logged_in(app: &TestApp, user: &str) -> Browser {
     let b = app.browser();
     assert_eq!(location(&b.login(user, FIXTURE_PASSWORD).await), "/");
     b
+}
+
+/// The plan version a page's forms are based on.
+pub(crate) fn version_of(html: &str) -> String {
+    version_in(html)
 }
 
 fn version_in(html: &str) -> String {
@@ -186,7 +221,7 @@ async fn a_concurrent_edit_is_refused_and_nothing_typed_is_lost() {
         .await
         .expect("app");
     let f = fixture(app.store(), false).await;
-    let course = course(&app, &f).await;
+    let course = course_with_consent(&app, &f).await;
     let plan = format!("{course}/plan");
     let karen = logged_in(&app, "koord").await;
     let pia = logged_in(&app, "prof-r").await;
@@ -595,7 +630,7 @@ async fn interventions_move_along_and_concurrent_changes_to_one_are_refused() {
         .await
         .expect("app");
     let f = fixture(app.store(), false).await;
-    let course = course(&app, &f).await;
+    let course = course_with_consent(&app, &f).await;
     let plan = format!("{course}/plan");
     let karen = logged_in(&app, "koord").await;
     for title in ["Bostøtte", "Jobafklaring"] {
@@ -809,7 +844,7 @@ async fn goals_are_reworded_by_their_owner_and_progress_is_noted() {
         .await
         .expect("app");
     let f = fixture(app.store(), false).await;
-    let course = course(&app, &f).await;
+    let course = course_with_consent(&app, &f).await;
     let plan = format!("{course}/plan");
     let koord = logged_in(&app, "koord").await;
     let prof = logged_in(&app, "prof-r").await;

@@ -4,7 +4,6 @@
 //! overwritten: the history shows every consent with its withdrawal.
 
 use super::courses::{course_access, read_permission};
-use super::plan::edit_permission;
 use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
@@ -374,7 +373,7 @@ pub async fn record(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let mut errors = FormErrors::default();
     let (input, document) = read_multipart(multipart, &chrome, &mut errors).await?;
@@ -413,7 +412,7 @@ pub async fn withdraw(
     Path((id, consent)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
     withdrawn(
         &state,
         state
@@ -469,6 +468,33 @@ pub async fn document(
             .consent_document(&ctx, a.citizen_id, consent)
             .await?,
     )
+}
+
+#[derive(serde::Deserialize)]
+pub struct RequestForm {
+    category: String,
+}
+
+/// A team member whose organisation lacks consent asks the coordinator to discuss it with
+/// the citizen: a task on the course's timeline.
+pub async fn request(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<RequestForm>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let category = ShareCategory::parse(&form.category).ok_or(AppError::NotFound)?;
+    state
+        .store
+        .request_consent(&ctx, a.course_id, category)
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}"),
+        "flash-consent-requested",
+    ))
 }
 
 // ------------------------------------------------------------------------------------------

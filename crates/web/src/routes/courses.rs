@@ -285,6 +285,9 @@ async fn render_course(
             let what = chrome.t(&format!("event-{}", e.kind));
             let detail = match e.kind.as_str() {
                 "phase" | "opened" => chrome.phase(&course.phases, &e.detail),
+                "consent_requested" => bro_domain::ShareCategory::parse(&e.detail)
+                    .map(|c| chrome.t(c.label_key()))
+                    .unwrap_or_default(),
                 _ => e.detail.clone(),
             };
             TimelineRow {

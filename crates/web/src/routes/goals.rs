@@ -2,8 +2,8 @@
 //! team's shared goals) a form to reword it. The citizen's own goals are reworded only by the
 //! citizen, on their own page; the team adds notes to them but never changes their words.
 
-use super::courses::{course_access, read_permission};
-use super::plan::{PlanForm, Touches, edit_permission, save};
+use super::courses::course_access;
+use super::plan::{PlanForm, Touches, edit_permission, save, shared_permission};
 use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
@@ -16,6 +16,7 @@ use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use bro_domain::ShareCategory;
 use bro_domain::plan::{self, GoalNote, GoalOwner, LifeArea, PlanContent, Section};
 use bro_store::{AuditCtx, CourseAccess};
 
@@ -81,7 +82,8 @@ pub async fn show(
     Path((id, goal)): Path<(i64, u32)>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
+    let ctx = access.authorize(&state, permission).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
     let page = PageState {
@@ -101,7 +103,9 @@ pub async fn edit(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access
+        .authorize(&state, edit_permission(&state, &access, &a).await?)
+        .await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
@@ -152,7 +156,9 @@ pub async fn note(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access
+        .authorize(&state, edit_permission(&state, &access, &a).await?)
+        .await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
     if current_plan(&state, &ctx, &a).await?.goal(goal).is_none() {

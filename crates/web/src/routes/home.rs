@@ -200,6 +200,7 @@ pub async fn own_plan_pdf(
         course: &course,
         plan: plan.as_ref(),
         printed_ms: state.clock.now_ms(),
+        crisis_withheld: false,
     };
     let doc = plan_document::citizen(&chrome, &printed);
     let name = format!("min-plan-v{}.pdf", plan.map_or(0, |p| p.version));

@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
                     crate::csrf::MAX_UPLOAD_BYTES,
                 )),
         )
+        .route("/courses/{id}/consent-requests", post(consents::request))
         .route(
             "/courses/{id}/consents/{consent}/withdraw",
             post(consents::withdraw),

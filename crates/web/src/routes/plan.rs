@@ -10,7 +10,7 @@ use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
 use crate::forms::{Flash, redirect_with_flash};
-use crate::views::pages::{DiffRow, PlanHistoryView, PlanView, VersionRow};
+use crate::views::pages::{DiffRow, PlanHistoryView, PlanView, PlanWithheldView, VersionRow};
 use crate::views::plan_document::{self, PrintedPlan};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
@@ -18,7 +18,9 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Permission;
+use bro_authz::Sharing;
 use bro_domain::CourseId;
+use bro_domain::ShareCategory;
 use bro_domain::plan::{
     self, Authority, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea,
     PlanContent, PlanError, PlanKind, Section,
@@ -29,12 +31,66 @@ use serde::Deserialize;
 /// A plan's review is at most six months ahead (KIP guideline; issue text).
 const MAX_REVIEW_DAYS: i64 = 183;
 
-pub(super) fn edit_permission(a: &CourseAccess) -> Permission {
-    Permission::EditPlan {
+/// How the viewer's organisation stands to `category` of this course's information: the facts
+/// for `authz`, loaded without reading the information itself.
+pub(super) async fn sharing_of(
+    state: &AppState,
+    access: &AuditedAccess,
+    a: &CourseAccess,
+    category: ShareCategory,
+) -> Result<Sharing, AppError> {
+    let Some(org) = access.viewer.active_role().map(|r| r.org_id) else {
+        return Ok(Sharing::NotShared);
+    };
+    let granted = if a.membership.is_none() || a.holder_org == Some(org) {
+        Vec::new()
+    } else {
+        state
+            .store
+            .granted_categories(a.citizen_id, org, state.clock.now_ms())
+            .await?
+    };
+    Ok(bro_authz::sharing(org, a.holder_org, category, &granted))
+}
+
+/// Writing in the plan: a team member whose organisation may see the plan.
+pub(super) async fn edit_permission(
+    state: &AppState,
+    access: &AuditedAccess,
+    a: &CourseAccess,
+) -> Result<Permission, AppError> {
+    Ok(Permission::EditPlan {
         course: a.course_id,
         citizen: a.citizen_id,
         member: a.membership.is_some(),
-    }
+        sharing: sharing_of(state, access, a, ShareCategory::Plan).await?,
+    })
+}
+
+/// Reading one category of the course's information.
+pub(super) async fn shared_permission(
+    state: &AppState,
+    access: &AuditedAccess,
+    a: &CourseAccess,
+    category: ShareCategory,
+) -> Result<Permission, AppError> {
+    Ok(Permission::ReadShared {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        member: a.membership.is_some(),
+        category,
+        sharing: sharing_of(state, access, a, category).await?,
+    })
+}
+
+/// Whether the crisis plan is shared with the viewer; a refusal is recorded.
+async fn crisis_shared(
+    state: &AppState,
+    access: &AuditedAccess,
+    a: &CourseAccess,
+) -> Result<bool, AppError> {
+    let permission = shared_permission(state, access, a, ShareCategory::CrisisPlan).await?;
+    Ok(access.check(state, permission).await?.is_some())
 }
 
 /// The fields of every plan form, as typed; kept on screen when a save is refused.
@@ -168,11 +224,16 @@ async fn render(
     state: &AppState,
     chrome: Chrome,
     ctx: &AuditCtx,
+    access: &AuditedAccess,
     a: &CourseAccess,
     page: PageState,
 ) -> Result<Response, AppError> {
     let course = state.store.course(ctx, a.course_id).await?;
-    let current = state.store.plan(ctx, a.course_id).await?;
+    let crisis_withheld = !crisis_shared(state, access, a).await?;
+    let mut current = state.store.plan(ctx, a.course_id).await?;
+    if crisis_withheld && let Some(p) = current.as_mut() {
+        p.content.crisis = CrisisPlan::default();
+    }
     let today = crate::views::danish_date(state.clock.now_ms());
     let (version, author, at, content) = match current {
         Some(p) => (
@@ -204,6 +265,7 @@ async fn render(
     };
     let view = PlanView {
         flash,
+        crisis_withheld,
         course,
         version,
         author,
@@ -246,13 +308,18 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let team = access.authorize(&state, read_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
+    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
+    let Some(ctx) = access.check(&state, permission).await? else {
+        return withheld(&state, chrome, &team, &a, flash).await;
+    };
     render(
         &state,
         chrome,
         &ctx,
+        &access,
         &a,
         PageState {
             flash,
@@ -260,6 +327,26 @@ pub async fn show(
         },
     )
     .await
+}
+
+/// The plan page for a team member whose organisation the citizen has not shared the plan
+/// with: what is withheld, and how to ask for consent.
+async fn withheld(
+    state: &AppState,
+    chrome: Chrome,
+    team: &AuditCtx,
+    a: &CourseAccess,
+    flash: Option<String>,
+) -> Result<Response, AppError> {
+    let course = state.store.course(team, a.course_id).await?;
+    let view = PlanWithheldView {
+        flash,
+        course_id: course.id.0,
+        course_name: course.citizen_name,
+        open: course.closed_ms.is_none(),
+        chrome,
+    };
+    Ok((StatusCode::OK, Html(view.render()?)).into_response())
 }
 
 /// Applies a change to the newest version and saves it. For sections that are replaced
@@ -354,8 +441,14 @@ pub async fn edit(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access
+        .authorize(&state, edit_permission(&state, &access, &a).await?)
+        .await?;
     let section = Section::parse(&section).ok_or(AppError::NotFound)?;
+    if section == Section::Crisis {
+        let crisis = shared_permission(&state, &access, &a, ShareCategory::CrisisPlan).await?;
+        access.authorize(&state, crisis).await?;
+    }
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
@@ -587,7 +680,7 @@ pub async fn edit(
             status: Some(StatusCode::UNPROCESSABLE_ENTITY),
             ..PageState::default()
         };
-        return render(&state, chrome, &ctx, &a, page).await;
+        return render(&state, chrome, &ctx, &access, &a, page).await;
     }
     let touches = match section {
         Section::Goals | Section::Interventions | Section::Authority => Touches::Addition,
@@ -616,7 +709,7 @@ pub async fn edit(
                 status: Some(StatusCode::CONFLICT),
                 ..PageState::default()
             };
-            render(&state, chrome, &ctx, &a, page).await
+            render(&state, chrome, &ctx, &access, &a, page).await
         }
     }
 }
@@ -631,7 +724,9 @@ pub async fn update_intervention(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access
+        .authorize(&state, edit_permission(&state, &access, &a).await?)
+        .await?;
     let form = PlanForm::parse(&body);
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let mut errors = FormErrors::default();
@@ -658,7 +753,7 @@ pub async fn update_intervention(
             status: Some(StatusCode::UNPROCESSABLE_ENTITY),
             ..PageState::default()
         };
-        return render(&state, chrome, &ctx, &a, page).await;
+        return render(&state, chrome, &ctx, &access, &a, page).await;
     };
     let change = move |p: &mut PlanContent| {
         let _ = p.update_intervention(intervention, status, next_step.clone());
@@ -687,7 +782,7 @@ pub async fn update_intervention(
                 status: Some(StatusCode::CONFLICT),
                 ..PageState::default()
             };
-            render(&state, chrome, &ctx, &a, page).await
+            render(&state, chrome, &ctx, &access, &a, page).await
         }
     }
 }
@@ -708,7 +803,9 @@ pub async fn comment(
     axum::Form(form): axum::Form<CommentForm>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, edit_permission(&a)).await?;
+    let ctx = access
+        .authorize(&state, edit_permission(&state, &access, &a).await?)
+        .await?;
     match plan::required_text(&form.comment) {
         Ok(text) => {
             state
@@ -735,7 +832,7 @@ pub async fn comment(
                 status: Some(StatusCode::UNPROCESSABLE_ENTITY),
                 ..PageState::default()
             };
-            render(&state, chrome, &ctx, &a, page).await
+            render(&state, chrome, &ctx, &access, &a, page).await
         }
     }
 }
@@ -753,14 +850,20 @@ pub async fn pdf(
         "citizen" => true,
         _ => return Err(AppError::NotFound),
     };
-    let ctx = access.authorize(&state, read_permission(&a)).await?;
+    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
+    let ctx = access.authorize(&state, permission).await?;
     let course = state.store.course(&ctx, a.course_id).await?;
-    let plan = state.store.plan(&ctx, a.course_id).await?;
+    let crisis_withheld = !crisis_shared(&state, &access, &a).await?;
+    let mut plan = state.store.plan(&ctx, a.course_id).await?;
+    if crisis_withheld && let Some(p) = plan.as_mut() {
+        p.content.crisis = CrisisPlan::default();
+    }
     let chrome = chrome(&state, &headers, String::new(), "/courses", &access);
     let printed = PrintedPlan {
         course: &course,
         plan: plan.as_ref(),
         printed_ms: state.clock.now_ms(),
+        crisis_withheld,
     };
     let doc = if citizen {
         plan_document::citizen(&chrome, &printed)
@@ -786,8 +889,15 @@ pub async fn history(
     Query(cmp): Query<Compare>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access.authorize(&state, read_permission(&a)).await?;
-    let versions = state.store.plan_history(&ctx, a.course_id).await?;
+    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
+    let ctx = access.authorize(&state, permission).await?;
+    let crisis_withheld = !crisis_shared(&state, &access, &a).await?;
+    let mut versions = state.store.plan_history(&ctx, a.course_id).await?;
+    if crisis_withheld {
+        for v in &mut versions {
+            v.content.crisis = CrisisPlan::default();
+        }
+    }
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let newest = versions.first().map_or(0, |v| v.version);
     let to = cmp.b.unwrap_or(newest);

@@ -241,6 +241,8 @@ pub struct CourseView {
 pub struct PlanView {
     pub chrome: Chrome,
     pub flash: Option<String>,
+    /// The citizen has not shared the crisis plan with the viewer's organisation.
+    pub crisis_withheld: bool,
     pub course: Course,
     pub content: PlanContent,
     /// 0 before the first save.
@@ -435,4 +437,14 @@ pub struct MeConsentsView {
     pub categories: &'static [bro_domain::ShareCategory],
     pub errors: FormErrors,
     pub input: ConsentInput,
+}
+
+#[derive(Template)]
+#[template(path = "plan_withheld.html")]
+pub struct PlanWithheldView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub course_id: i64,
+    pub course_name: String,
+    pub open: bool,
 }

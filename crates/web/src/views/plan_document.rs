@@ -13,6 +13,8 @@ pub struct PrintedPlan<'a> {
     pub course: &'a Course,
     pub plan: Option<&'a PlanVersion>,
     pub printed_ms: i64,
+    /// The crisis plan is not shared with the reader's organisation.
+    pub crisis_withheld: bool,
 }
 
 impl PrintedPlan<'_> {
@@ -97,7 +99,13 @@ fn or_none(items: Vec<Item>, chrome: &Chrome, key: &str) -> Vec<Item> {
     }
 }
 
-fn crisis(chrome: &Chrome, content: &PlanContent) -> Section {
+fn crisis(chrome: &Chrome, content: &PlanContent, withheld: bool) -> Section {
+    if withheld {
+        return Section {
+            heading: chrome.t("plan-crisis"),
+            items: vec![Item::text(chrome.t("plan-crisis-withheld"))],
+        };
+    }
     let c = &content.crisis;
     let item = Item::default()
         .field(chrome.t("crisis-warning-signs"), c.warning_signs.clone())
@@ -246,7 +254,7 @@ pub fn professional(chrome: &Chrome, p: &PrintedPlan) -> Document {
             heading: chrome.t("plan-interventions"),
             items: or_none(interventions, chrome, "plan-interventions-none"),
         },
-        crisis(chrome, &content),
+        crisis(chrome, &content, p.crisis_withheld),
         Section {
             heading: chrome.t("plan-authority"),
             items: or_none(authorities, chrome, "plan-authority-none"),
@@ -306,7 +314,7 @@ pub fn citizen(chrome: &Chrome, p: &PrintedPlan) -> Document {
             heading: chrome.t("me-who-to-call"),
             ..team(chrome, p.course)
         },
-        crisis(chrome, &content),
+        crisis(chrome, &content, p.crisis_withheld),
     ];
     p.document(
         chrome,
