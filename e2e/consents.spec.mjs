@@ -22,14 +22,15 @@ test("a consent is recorded by the team and withdrawn by the citizen", async ({ 
   await expectNoAxeViolations(staff);
 
   // Without a category: refused by the field.
-  await staff.getByLabel("Holstebro Kommune", { exact: true }).check();
-  await staff.getByLabel("Mundtligt", { exact: true }).check();
-  await staff.getByRole("button", { name: "Registrér samtykket" }).click();
+  const consentForm = () => staff.locator('form[enctype="multipart/form-data"]');
+  await consentForm().getByLabel("Holstebro Kommune", { exact: true }).check();
+  await consentForm().getByLabel("Mundtligt", { exact: true }).check();
+  await consentForm().getByRole("button", { name: "Registrér samtykket" }).click();
   await expect(staff.getByRole("alert").first()).toContainText("Vælg mindst én slags oplysninger");
   await expectNoAxeViolations(staff);
-  await staff.getByLabel("Beskæftigelse", { exact: true }).check();
-  await staff.getByLabel("Vidne (ved mundtligt samtykke, hvis nogen)").fill("Bente fra bostøtten");
-  await staff.getByRole("button", { name: "Registrér samtykket" }).click();
+  await consentForm().getByLabel("Beskæftigelse", { exact: true }).check();
+  await consentForm().getByLabel("Vidne (ved mundtligt samtykke, hvis nogen)").fill("Bente fra bostøtten");
+  await consentForm().getByRole("button", { name: "Registrér samtykket" }).click();
   await expect(staff.getByRole("status").first()).toContainText("Samtykket er registreret.");
   const recorded = staff.getByRole("listitem").filter({ hasText: "Holstebro Kommune må se: Beskæftigelse" });
   await expect(recorded).toContainText("Gælder nu");

@@ -100,6 +100,9 @@ actions! {
     ConsentWithdrawn => "consent.withdraw",
     ConsentDocumentRead => "consent.document_read",
     ConsentRequested => "consent.request",
+    LegalBasisRecorded => "legal_basis.record",
+    LegalBasisRead => "legal_basis.read",
+    LegalBasisEnded => "legal_basis.end",
     AccessDenied => "access.denied",
     AccessLogRead => "citizen.access_log_read",
 }

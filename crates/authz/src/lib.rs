@@ -2,6 +2,7 @@
 //! person's account kind, their active role in a unit, and (later) care-team membership,
 //! consent and legal basis. Deny by default: anything not allowed here is refused.
 
+use bro_domain::consent::{Grants, LegalBasisKind};
 use bro_domain::{CitizenId, CourseId, OrgId, Role, ShareCategory, UnitId, UserId};
 
 /// The role a staff member is working in right now: one role in one unit.
@@ -134,23 +135,27 @@ pub enum Sharing {
     Holder,
     /// A consent in force covers their organisation and the category.
     Consent,
+    /// A recorded legal basis other than consent covers them.
+    LegalBasis(LegalBasisKind),
     /// Nothing covers it: the information is withheld.
     NotShared,
 }
 
-/// Decides how `viewer_org` stands to `category` of a course held by `holder_org`, given the
-/// categories a consent in force grants `viewer_org` right now. The one rule for sharing
-/// across organisations: own records as the role allows, others' only with a consent.
+/// Decides how `viewer_org` stands to `category` of a course held by `holder_org`, given what
+/// grants `viewer_org` access right now. The one rule for sharing across organisations: own
+/// records as the role allows; others' with a consent in force, or else a recorded legal basis.
 pub fn sharing(
     viewer_org: OrgId,
     holder_org: Option<OrgId>,
     category: ShareCategory,
-    granted: &[ShareCategory],
+    grants: &Grants,
 ) -> Sharing {
     if holder_org == Some(viewer_org) {
         Sharing::Holder
-    } else if granted.contains(&category) {
+    } else if grants.consent.contains(&category) {
         Sharing::Consent
+    } else if let Some((_, kind)) = grants.legal_basis.iter().find(|(c, _)| *c == category) {
+        Sharing::LegalBasis(*kind)
     } else {
         Sharing::NotShared
     }
@@ -167,6 +172,8 @@ pub enum Purpose {
     CareTeam,
     /// Work as a care-team member from another organisation, with the citizen's consent.
     CareTeamConsent,
+    /// Work as a care-team member from another organisation, on a recorded legal basis.
+    CareTeamLegalBasis(LegalBasisKind),
 }
 
 impl Purpose {
@@ -176,6 +183,9 @@ impl Purpose {
         Purpose::Search,
         Purpose::CareTeam,
         Purpose::CareTeamConsent,
+        Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c),
+        Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43),
+        Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven),
     ];
 
     pub fn parse(code: &str) -> Option<Purpose> {
@@ -190,6 +200,15 @@ impl Purpose {
             Purpose::Search => "purpose-search",
             Purpose::CareTeam => "purpose-care-team",
             Purpose::CareTeamConsent => "purpose-care-team-consent",
+            Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c) => {
+                "purpose-care-team-13c"
+            }
+            Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43) => {
+                "purpose-care-team-43-2"
+            }
+            Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => {
+                "purpose-care-team-service-act"
+            }
         }
     }
 
@@ -200,6 +219,9 @@ impl Purpose {
             Purpose::Search => "search",
             Purpose::CareTeam => "care-team",
             Purpose::CareTeamConsent => "care-team-consent",
+            Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c) => "care-team-13c",
+            Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43) => "care-team-43-2",
+            Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => "care-team-service-act",
         }
     }
 }
@@ -276,6 +298,7 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         } if with_citizens => match sharing {
             Sharing::Holder => Some(Purpose::CareTeam),
             Sharing::Consent => Some(Purpose::CareTeamConsent),
+            Sharing::LegalBasis(kind) => Some(Purpose::CareTeamLegalBasis(kind)),
             Sharing::NotShared => None,
         },
         Permission::ManageCourse {
@@ -482,23 +505,41 @@ mod tests {
             category,
             sharing,
         };
-        // (viewer's organisation, granted categories, category asked) -> sharing
+        let p13c = LegalBasisKind::Psykiatriloven13c;
+        let grants = |consent: Vec<ShareCategory>, legal: Vec<ShareCategory>| Grants {
+            consent,
+            legal_basis: legal.into_iter().map(|c| (c, p13c)).collect(),
+        };
+        // (viewer's organisation, consented, legal basis, category asked) -> sharing
         let table = [
-            (municipality, vec![], Plan, Sharing::Holder),
-            (region, vec![], Plan, Sharing::NotShared),
-            (region, vec![Plan], Plan, Sharing::Consent),
-            (region, vec![Health], Plan, Sharing::NotShared),
-            (region, vec![Plan], CrisisPlan, Sharing::NotShared),
-            (region, vec![Plan, CrisisPlan], CrisisPlan, Sharing::Consent),
+            (municipality, vec![], vec![], Plan, Sharing::Holder),
+            (region, vec![], vec![], Plan, Sharing::NotShared),
+            (region, vec![Plan], vec![], Plan, Sharing::Consent),
+            (region, vec![Health], vec![], Plan, Sharing::NotShared),
+            (region, vec![Plan], vec![], CrisisPlan, Sharing::NotShared),
+            (
+                region,
+                vec![Plan, CrisisPlan],
+                vec![],
+                CrisisPlan,
+                Sharing::Consent,
+            ),
+            (region, vec![], vec![Plan], Plan, Sharing::LegalBasis(p13c)),
+            (region, vec![Plan], vec![Plan], Plan, Sharing::Consent),
+            (region, vec![], vec![Health], Plan, Sharing::NotShared),
         ];
-        for (viewer, granted, category, expected) in table {
+        for (viewer, consent, legal, category, expected) in table {
+            let g = grants(consent, legal);
             assert_eq!(
-                sharing(viewer, Some(municipality), category, &granted),
+                sharing(viewer, Some(municipality), category, &g),
                 expected,
-                "{viewer:?} {granted:?} {category:?}"
+                "{viewer:?} {g:?} {category:?}"
             );
         }
-        assert_eq!(sharing(region, None, Plan, &[]), Sharing::NotShared);
+        assert_eq!(
+            sharing(region, None, Plan, &Grants::default()),
+            Sharing::NotShared
+        );
         for role in [Role::Professional, Role::Coordinator, Role::Visitator] {
             let who = staff(role, 1);
             assert_eq!(
@@ -510,6 +551,10 @@ mod tests {
                 Some(Purpose::CareTeamConsent)
             );
             assert_eq!(decide(&who, read(true, Plan, Sharing::NotShared)), None);
+            assert_eq!(
+                decide(&who, read(true, Plan, Sharing::LegalBasis(p13c))),
+                Some(Purpose::CareTeamLegalBasis(p13c))
+            );
             assert_eq!(
                 decide(&who, read(false, Plan, Sharing::Consent)),
                 None,

@@ -25,6 +25,61 @@ coded!(
     }
 );
 
+coded!(
+    /// Legal bases for sharing without consent, recorded on the course with a reason:
+    /// Psykiatriloven § 13 c (sharing to coordinate for the target group), Sundhedsloven § 43,
+    /// stk. 2 (the citizen's vital interest), and the case authority's own basis under the
+    /// Service Act.
+    LegalBasisKind, "legal-basis-" {
+        Psykiatriloven13c => "psykiatriloven_13c",
+        Sundhedsloven43 => "sundhedsloven_43_2",
+        Serviceloven => "serviceloven",
+    }
+);
+
+/// What covers one organisation's view of a citizen's information right now: the categories
+/// its consents in force grant, and those its recorded legal bases grant (with the basis).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    pub consent: Vec<ShareCategory>,
+    pub legal_basis: Vec<(ShareCategory, LegalBasisKind)>,
+}
+
+/// A legal basis as typed, before it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalBasisDraft {
+    pub kind: LegalBasisKind,
+    pub reason: String,
+    pub orgs: Vec<OrgId>,
+    pub categories: Vec<ShareCategory>,
+    pub valid_from: time::Date,
+    /// A legal basis always ends; it is reviewed, not left open.
+    pub valid_to: Option<time::Date>,
+}
+
+impl LegalBasisDraft {
+    pub fn check(&self) -> Vec<ConsentError> {
+        let mut errors = Vec::new();
+        if self.reason.trim().is_empty() {
+            errors.push(ConsentError::ReasonRequired);
+        } else if self.reason.chars().count() > 2 * MAX_TEXT {
+            errors.push(ConsentError::TooLong);
+        }
+        if self.orgs.is_empty() {
+            errors.push(ConsentError::NoOrgs);
+        }
+        if self.categories.is_empty() {
+            errors.push(ConsentError::NoCategories);
+        }
+        match self.valid_to {
+            None => errors.push(ConsentError::EndRequired),
+            Some(to) if to < self.valid_from => errors.push(ConsentError::EndBeforeStart),
+            Some(_) => {}
+        }
+        errors
+    }
+}
+
 /// From this age a citizen consents to sharing of health information themselves
 /// (Sundhedsloven § 17); for younger children the custody holders do.
 pub const HEALTH_CONSENT_AGE: i32 = 15;
@@ -85,6 +140,10 @@ pub enum ConsentError {
     GuardianScope,
     #[error("text too long")]
     TooLong,
+    #[error("a legal basis needs a reason")]
+    ReasonRequired,
+    #[error("a legal basis needs an end date")]
+    EndRequired,
 }
 
 impl ConsentError {
@@ -99,6 +158,8 @@ impl ConsentError {
             ConsentError::GuardianName => "consent-error-guardian-name",
             ConsentError::GuardianScope => "consent-error-guardian-scope",
             ConsentError::TooLong => "field-too-long",
+            ConsentError::ReasonRequired => "legal-basis-error-reason",
+            ConsentError::EndRequired => "legal-basis-error-end",
         }
     }
 
@@ -113,6 +174,8 @@ impl ConsentError {
             ConsentError::GuardianName => "givers",
             ConsentError::GuardianScope => "guardian_scope",
             ConsentError::TooLong => "witness",
+            ConsentError::ReasonRequired => "reason",
+            ConsentError::EndRequired => "valid_to",
         }
     }
 }
@@ -185,6 +248,40 @@ mod tests {
             valid_to: Some(day(30)),
             has_document: false,
         }
+    }
+
+    #[test]
+    fn a_legal_basis_names_its_reason_and_ends() {
+        let basis = LegalBasisDraft {
+            kind: LegalBasisKind::Psykiatriloven13c,
+            reason: "Borgeren er i målgruppen og samarbejder ikke om samtykke".into(),
+            orgs: vec![OrgId(1)],
+            categories: vec![ShareCategory::Health],
+            valid_from: day(1),
+            valid_to: Some(day(30)),
+        };
+        assert!(basis.check().is_empty());
+        let bad = LegalBasisDraft {
+            reason: " ".into(),
+            orgs: vec![],
+            categories: vec![],
+            valid_to: None,
+            ..basis.clone()
+        };
+        assert_eq!(
+            bad.check(),
+            [
+                ConsentError::ReasonRequired,
+                ConsentError::NoOrgs,
+                ConsentError::NoCategories,
+                ConsentError::EndRequired
+            ]
+        );
+        let backwards = LegalBasisDraft {
+            valid_to: Some(day(1).previous_day().expect("day")),
+            ..basis
+        };
+        assert_eq!(backwards.check(), [ConsentError::EndBeforeStart]);
     }
 
     #[test]

@@ -1077,8 +1077,8 @@ fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
 // ---------------------------------------------------------------------------------------------
 // Consents.
 
-use bro_domain::consent::{ConsentForm, GivenBy};
-use bro_store::{Consent, ConsentDocument, ConsentStore, NewConsent};
+use bro_domain::consent::{ConsentForm, GivenBy, Grants, LegalBasisKind};
+use bro_store::{Consent, ConsentDocument, ConsentStore, LegalBasis, NewConsent, NewLegalBasis};
 
 #[async_trait]
 impl ConsentStore for Backend {
@@ -1213,8 +1213,8 @@ impl ConsentStore for Backend {
         commit(tx).await
     }
 
-    async fn granted_categories(&self, citizen: CitizenId, org: OrgId, now: i64) -> StoreResult<Vec<ShareCategory>> {
-        let rows: Vec<String> = sqlx::query_scalar(
+    async fn grants(&self, citizen: CitizenId, org: OrgId, now: i64) -> StoreResult<Grants> {
+        let consents: Vec<String> = sqlx::query_scalar(
             "SELECT c.categories FROM consents c JOIN consent_orgs o ON o.consent_id = c.id \
              WHERE c.citizen_id = $1 AND o.org_id = $2 AND c.withdrawn_ms IS NULL AND c.valid_from_ms <= $3 \
              AND (c.valid_to_ms IS NULL OR c.valid_to_ms > $3)",
@@ -1225,10 +1225,136 @@ impl ConsentStore for Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;
-        let mut granted: Vec<ShareCategory> = rows.iter().flat_map(|r| decode_set(r, ShareCategory::parse)).collect();
-        granted.sort();
-        granted.dedup();
-        Ok(granted)
+        let bases = sqlx::query(
+            "SELECT b.kind, b.categories FROM legal_bases b JOIN legal_basis_orgs o ON o.legal_basis_id = b.id \
+             WHERE b.citizen_id = $1 AND o.org_id = $2 AND b.ended_ms IS NULL AND b.valid_from_ms <= $3 AND b.valid_to_ms > $3",
+        )
+        .bind(citizen.0)
+        .bind(org.0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut grants = Grants {
+            consent: consents.iter().flat_map(|r| decode_set(r, ShareCategory::parse)).collect(),
+            legal_basis: Vec::new(),
+        };
+        grants.consent.sort();
+        grants.consent.dedup();
+        for r in &bases {
+            let kind: String = r.try_get("kind").map_err(err)?;
+            let kind = LegalBasisKind::parse(&kind).ok_or_else(|| corrupt("legal basis"))?;
+            let categories: String = r.try_get("categories").map_err(err)?;
+            grants.legal_basis.extend(decode_set(&categories, ShareCategory::parse).into_iter().map(|c| (c, kind)));
+        }
+        Ok(grants)
+    }
+
+    async fn record_legal_basis(&self, audit: &AuditCtx, new: NewLegalBasis) -> StoreResult<i64> {
+        let recorded_by = audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("a legal basis is recorded by someone".into()))?;
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO legal_bases (citizen_id, course_id, kind, reason, categories, valid_from_ms, valid_to_ms, \
+             recorded_by_user_id, recorded_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(new.citizen_id.0)
+        .bind(new.course_id.map(|c| c.0))
+        .bind(new.kind.as_str())
+        .bind(&new.reason)
+        .bind(encode_set(&new.categories, ShareCategory::as_str))
+        .bind(new.valid_from_ms)
+        .bind(new.valid_to_ms)
+        .bind(recorded_by.0)
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("legal_basis"))?;
+        for org in &new.orgs {
+            sqlx::query("INSERT INTO legal_basis_orgs (legal_basis_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err("legal_basis"))?;
+        }
+        let event = AuditEvent::allowed(AuditAction::LegalBasisRecorded).subject(new.citizen_id).object(format!("legal_basis:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn legal_bases(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<LegalBasis>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT b.*, u.display_name AS recorded_by FROM legal_bases b JOIN users u ON u.id = b.recorded_by_user_id \
+             WHERE b.citizen_id = $1 ORDER BY b.recorded_ms DESC, b.id DESC",
+        )
+        .bind(citizen.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let orgs = sqlx::query(
+            "SELECT lo.legal_basis_id, o.id, o.name FROM legal_basis_orgs lo JOIN legal_bases b ON b.id = lo.legal_basis_id \
+             JOIN organisations o ON o.id = lo.org_id WHERE b.citizen_id = $1 ORDER BY o.name",
+        )
+        .bind(citizen.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get("id").map_err(err)?;
+            let mut members = Vec::new();
+            for o in &orgs {
+                let of: i64 = o.try_get("legal_basis_id").map_err(err)?;
+                if of == id {
+                    members.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
+                }
+            }
+            let kind: String = r.try_get("kind").map_err(err)?;
+            let categories: String = r.try_get("categories").map_err(err)?;
+            out.push(LegalBasis {
+                id,
+                kind: LegalBasisKind::parse(&kind).ok_or_else(|| corrupt("legal basis"))?,
+                reason: r.try_get("reason").map_err(err)?,
+                orgs: members,
+                categories: decode_set(&categories, ShareCategory::parse),
+                valid_from_ms: r.try_get("valid_from_ms").map_err(err)?,
+                valid_to_ms: r.try_get("valid_to_ms").map_err(err)?,
+                recorded_by: r.try_get("recorded_by").map_err(err)?,
+                recorded_ms: r.try_get("recorded_ms").map_err(err)?,
+                ended_ms: r.try_get("ended_ms").map_err(err)?,
+            });
+        }
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::LegalBasisRead).subject(citizen)).await?;
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn end_legal_basis(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let ended: Option<Option<i64>> =
+            sqlx::query_scalar(&format!("SELECT ended_ms FROM legal_bases WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"))
+                .bind(id)
+                .bind(citizen.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(err)?;
+        match ended {
+            None => return Err(StoreError::NotFound),
+            Some(Some(_)) => return Err(StoreError::Conflict("ended")),
+            Some(None) => {}
+        }
+        sqlx::query("UPDATE legal_bases SET ended_ms = $1, ended_by_user_id = $2 WHERE id = $3")
+            .bind(audit.at_ms)
+            .bind(audit.actor_user_id.map(|u| u.0))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::LegalBasisEnded).subject(citizen).object(format!("legal_basis:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
     }
 
     async fn consent_document(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<ConsentDocument> {

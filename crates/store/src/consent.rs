@@ -1,6 +1,6 @@
 //! Consent records as the store keeps them.
 
-use bro_domain::consent::{ConsentForm, GivenBy};
+use bro_domain::consent::{ConsentForm, GivenBy, LegalBasisKind};
 use bro_domain::{CitizenId, CourseId, OrgId, ShareCategory, Timestamp};
 
 /// The signed document of a written consent.
@@ -59,5 +59,39 @@ impl Consent {
         self.withdrawn_ms.is_none()
             && self.valid_from_ms <= now
             && self.valid_to_ms.is_none_or(|to| now < to)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLegalBasis {
+    pub citizen_id: CitizenId,
+    pub course_id: Option<CourseId>,
+    pub kind: LegalBasisKind,
+    pub reason: String,
+    pub orgs: Vec<OrgId>,
+    pub categories: Vec<ShareCategory>,
+    pub valid_from_ms: Timestamp,
+    /// Exclusive.
+    pub valid_to_ms: Timestamp,
+}
+
+/// A recorded legal basis for sharing without consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalBasis {
+    pub id: i64,
+    pub kind: LegalBasisKind,
+    pub reason: String,
+    pub orgs: Vec<(OrgId, String)>,
+    pub categories: Vec<ShareCategory>,
+    pub valid_from_ms: Timestamp,
+    pub valid_to_ms: Timestamp,
+    pub recorded_by: String,
+    pub recorded_ms: Timestamp,
+    pub ended_ms: Option<Timestamp>,
+}
+
+impl LegalBasis {
+    pub fn is_active(&self, now: Timestamp) -> bool {
+        self.ended_ms.is_none() && self.valid_from_ms <= now && now < self.valid_to_ms
     }
 }

@@ -300,14 +300,29 @@ pub trait ConsentStore {
         citizen: CitizenId,
         id: i64,
     ) -> StoreResult<()>;
-    /// The categories a consent in force at `now` lets `org` see of `citizen`'s information.
-    /// For access decisions only (not shown to anyone), so not itself an audited read.
-    async fn granted_categories(
+    /// What lets `org` see `citizen`'s information at `now`: consents and legal bases in
+    /// force. For access decisions only (not shown to anyone), so not itself an audited read.
+    async fn grants(
         &self,
         citizen: CitizenId,
         org: OrgId,
         now: Timestamp,
-    ) -> StoreResult<Vec<bro_domain::ShareCategory>>;
+    ) -> StoreResult<bro_domain::consent::Grants>;
+    /// `NotFound` when an organisation does not exist.
+    async fn record_legal_basis(&self, audit: &AuditCtx, new: NewLegalBasis) -> StoreResult<i64>;
+    /// Every legal basis recorded for the citizen, newest first.
+    async fn legal_bases(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<LegalBasis>>;
+    /// Ends a legal basis now; `Conflict("ended")` when it was ended already.
+    async fn end_legal_basis(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<()>;
     /// The signed document of a written consent.
     async fn consent_document(
         &self,

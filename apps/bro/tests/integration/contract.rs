@@ -854,6 +854,120 @@ async fn consents_are_kept_and_withdrawn(db: &TestStore) {
     verify_all(s).await;
 }
 
+async fn grants_from_consents_and_legal_bases(db: &TestStore) {
+    use bro_domain::ShareCategory::{CrisisPlan, Health, Plan};
+    use bro_domain::consent::{ConsentForm, GivenBy, LegalBasisKind};
+    use bro_store::{NewConsent, NewLegalBasis};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let staff = AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..ctx(f.holstebro.0)
+    };
+    let consent = |categories, valid_to_ms| NewConsent {
+        citizen_id: f.citizen,
+        course_id: None,
+        orgs: vec![f.region],
+        categories,
+        form: ConsentForm::Oral,
+        given_by: GivenBy::Citizen,
+        givers: vec![],
+        guardian_scope: String::new(),
+        witness: String::new(),
+        valid_from_ms: 1_000,
+        valid_to_ms,
+        document: None,
+    };
+    assert_eq!(
+        s.grants(f.citizen, f.region, 2_000).await.expect("grants"),
+        Default::default()
+    );
+    let plan = s
+        .record_consent(&staff, consent(vec![Plan], None))
+        .await
+        .expect("consent");
+    s.record_consent(&staff, consent(vec![Plan, CrisisPlan], Some(3_000)))
+        .await
+        .expect("consent");
+    let g = s.grants(f.citizen, f.region, 2_000).await.expect("grants");
+    assert_eq!(g.consent, [Plan, CrisisPlan]);
+    assert_eq!(
+        s.grants(f.citizen, f.region, 3_000)
+            .await
+            .expect("grants")
+            .consent,
+        [Plan],
+        "expired at its end"
+    );
+    assert!(
+        s.grants(f.citizen, f.holstebro, 2_000)
+            .await
+            .expect("grants")
+            .consent
+            .is_empty(),
+        "another organisation"
+    );
+    assert!(
+        s.grants(f.citizen, f.region, 999)
+            .await
+            .expect("grants")
+            .consent
+            .is_empty(),
+        "not yet started"
+    );
+    s.withdraw_consent(&staff, f.citizen, plan)
+        .await
+        .expect("withdraw");
+    assert!(
+        s.grants(f.citizen, f.region, 3_000)
+            .await
+            .expect("grants")
+            .consent
+            .is_empty(),
+        "withdrawn"
+    );
+
+    let basis = NewLegalBasis {
+        citizen_id: f.citizen,
+        course_id: None,
+        kind: LegalBasisKind::Sundhedsloven43,
+        reason: "Livstruende tilstand".into(),
+        orgs: vec![f.region],
+        categories: vec![Health],
+        valid_from_ms: 1_000,
+        valid_to_ms: 5_000,
+    };
+    let id = s
+        .record_legal_basis(&staff, basis)
+        .await
+        .expect("legal basis");
+    let g = s.grants(f.citizen, f.region, 4_999).await.expect("grants");
+    assert_eq!(g.legal_basis, [(Health, LegalBasisKind::Sundhedsloven43)]);
+    assert!(
+        s.grants(f.citizen, f.region, 5_000)
+            .await
+            .expect("grants")
+            .legal_basis
+            .is_empty()
+    );
+    let listed = s.legal_bases(&staff, f.citizen).await.expect("list");
+    assert_eq!(listed[0].reason, "Livstruende tilstand");
+    assert!(listed[0].is_active(2_000));
+    s.end_legal_basis(&staff, f.citizen, id).await.expect("end");
+    assert!(matches!(
+        s.end_legal_basis(&staff, f.citizen, id).await,
+        Err(StoreError::Conflict("ended"))
+    ));
+    assert!(
+        s.grants(f.citizen, f.region, 2_000)
+            .await
+            .expect("grants")
+            .legal_basis
+            .is_empty()
+    );
+    verify_all(s).await;
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -891,4 +1005,5 @@ contract!(
     collaborations_and_their_phases,
     a_citizens_access_log,
     consents_are_kept_and_withdrawn,
+    grants_from_consents_and_legal_bases,
 );

@@ -379,3 +379,83 @@ async fn another_organisation_sees_the_plan_only_with_consent() {
     assert!(withheld(&prof.get_text(&plan).await.1));
     app.stop().await;
 }
+
+/// A legal basis other than consent: recorded by the coordinator with paragraph and reason,
+/// opening the plan to the organisations and categories it names until it ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legal_basis_opens_the_plan_without_consent_until_it_ends() {
+    let app = TestApp::spawn(Backend::Sqlite, "legal_basis")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let bases = format!("{course}/legal-bases");
+    let koord = logged_in(&app, "koord").await;
+    let prof = logged_in(&app, "prof-r").await;
+    let withheld = |html: &str| html.contains("Planen er ikke delt med din organisation");
+    assert!(withheld(&prof.get_text(&plan).await.1));
+
+    let r = koord
+        .post(
+            &bases,
+            &[
+                ("lb_kind", "psykiatriloven_13c"),
+                ("lb_reason", " "),
+                ("lb_from", "2026-11-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    for message in [
+        "Skriv begrundelsen",
+        "Vælg mindst én organisation",
+        "Vælg mindst én slags oplysninger",
+        "Et lovgrundlag skal have en slutdato",
+    ] {
+        assert!(html.contains(message), "{message:?} missing");
+    }
+    let region = f.region.0.to_string();
+    let valid = [
+        ("lb_kind", "psykiatriloven_13c"),
+        (
+            "lb_reason",
+            "I målgruppen; koordinering kan ikke vente på samtykke",
+        ),
+        ("lb_orgs", region.as_str()),
+        ("lb_categories", "plan"),
+        ("lb_from", "2026-11-01"),
+        ("lb_to", "2027-02-28"),
+    ];
+    // Only the coordinator records a legal basis.
+    assert_eq!(prof.post(&bases, &valid).await.status().as_u16(), 404);
+    let r = koord.post(&bases, &valid).await;
+    assert_eq!(location(&r), format!("{course}/consents"));
+
+    let (_, html) = prof.get_text(&plan).await;
+    assert!(!withheld(&html));
+    let me = logged_in(&app, "citizen").await;
+    let (_, log) = me.get_text("/me/access-log").await;
+    assert!(
+        log.contains("Medlem af dit team, efter psykiatriloven § 13 c"),
+        "the reason names the paragraph"
+    );
+    let (_, mine) = me.get_text("/me/consents").await;
+    assert!(
+        mine.contains("Psykiatriloven § 13 c")
+            && mine.contains("I målgruppen; koordinering kan ikke vente på samtykke")
+    );
+
+    // Ended: withheld again at the next request.
+    let (_, page) = koord.get_text(&format!("{course}/consents")).await;
+    let end = {
+        let at = page.find("/end\"").expect("end form");
+        let start = page[..at].rfind('"').expect("action") + 1;
+        format!("{}/end", &page[start..at])
+    };
+    let r = koord.post(&end, &[]).await;
+    assert_eq!(location(&r), format!("{course}/consents"));
+    assert!(withheld(&prof.get_text(&plan).await.1));
+    app.stop().await;
+}

@@ -3,23 +3,28 @@
 //! withdraws one at any time, which takes effect on the very next request. Nothing is
 //! overwritten: the history shows every consent with its withdrawal.
 
-use super::courses::{course_access, read_permission};
+use super::courses::{course_access, manage_permission, read_permission};
 use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
 use crate::forms::{Flash, form_pairs, redirect_with_flash};
-use crate::views::pages::{ConsentRow, ConsentsView, MeConsentsView};
+use crate::views::pages::{ConsentRow, ConsentsView, LegalBasisRow, MeConsentsView};
 use crate::views::{Chrome, FormErrors, respond as html};
 use axum::extract::{Multipart, Path, RawForm, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_authz::{Actor, Permission};
-use bro_domain::consent::{ConsentDraft, ConsentForm, GivenBy};
+use bro_domain::consent::{
+    ConsentDraft, ConsentError, ConsentForm, GivenBy, LegalBasisDraft, LegalBasisKind,
+};
 use bro_domain::plan::parse_day;
 use bro_domain::{CitizenId, OrgId, ShareCategory};
-use bro_store::{AuditCtx, Consent, ConsentDocument, CourseAccess, NewConsent, StoreError};
+use bro_store::{
+    AuditCtx, Consent, ConsentDocument, CourseAccess, LegalBasis, NewConsent, NewLegalBasis,
+    StoreError,
+};
 
 /// What the consent form sent, as typed; kept on screen when it is refused.
 #[derive(Default, Clone)]
@@ -150,6 +155,159 @@ impl ConsentInput {
     }
 }
 
+/// What the legal-basis form sent, as typed.
+#[derive(Default, Clone)]
+pub struct LegalBasisInput {
+    pub kind: String,
+    pub reason: String,
+    pub orgs: Vec<i64>,
+    pub categories: Vec<String>,
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+impl LegalBasisInput {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = LegalBasisInput::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "lb_kind" => f.kind = v,
+                "lb_reason" => f.reason = v,
+                "lb_orgs" => f.orgs.extend(v.parse::<i64>().ok()),
+                "lb_categories" => f.categories.push(v),
+                "lb_from" => f.valid_from = v,
+                "lb_to" => f.valid_to = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    pub fn has_org(&self, id: &OrgId) -> bool {
+        self.orgs.contains(&id.0)
+    }
+
+    pub fn has_category(&self, c: &ShareCategory) -> bool {
+        self.categories.iter().any(|x| x == c.as_str())
+    }
+
+    fn check(
+        &self,
+        chrome: &Chrome,
+        errors: &mut FormErrors,
+        a: &CourseAccess,
+        known_orgs: &[OrgId],
+    ) -> Option<NewLegalBasis> {
+        let kind = LegalBasisKind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add(chrome, "lb_kind", "field-choose");
+        }
+        let mut day = |value: &str, field: &'static str| -> Option<Option<time::Date>> {
+            match value.trim() {
+                "" => Some(None),
+                v => parse_day(v)
+                    .map(Some)
+                    .map_err(|e| errors.add(chrome, field, e.message_key()))
+                    .ok(),
+            }
+        };
+        let from = day(&self.valid_from, "lb_from");
+        let to = day(&self.valid_to, "lb_to");
+        if matches!(from, Some(None)) {
+            errors.add(chrome, "lb_from", "field-required");
+        }
+        let orgs: Vec<OrgId> = self.orgs.iter().map(|o| OrgId(*o)).collect();
+        if orgs.iter().any(|o| !known_orgs.contains(o)) {
+            errors.add(chrome, "lb_orgs", "consent-error-unknown-org");
+        }
+        let (Some(kind), Some(Some(from)), Some(to)) = (kind, from, to) else {
+            return None;
+        };
+        let draft = LegalBasisDraft {
+            kind,
+            reason: self.reason.trim().to_owned(),
+            orgs: orgs.clone(),
+            categories: self
+                .categories
+                .iter()
+                .filter_map(|c| ShareCategory::parse(c))
+                .collect(),
+            valid_from: from,
+            valid_to: to,
+        };
+        for e in draft.check() {
+            let field = match e {
+                ConsentError::NoOrgs => "lb_orgs",
+                ConsentError::NoCategories => "lb_categories",
+                ConsentError::EndRequired | ConsentError::EndBeforeStart => "lb_to",
+                _ => "lb_reason",
+            };
+            errors.add(chrome, field, e.message_key());
+        }
+        let to = to?;
+        if !errors.is_empty() {
+            return None;
+        }
+        Some(NewLegalBasis {
+            citizen_id: a.citizen_id,
+            course_id: Some(a.course_id),
+            kind,
+            reason: draft.reason,
+            orgs,
+            categories: draft.categories,
+            valid_from_ms: crate::views::danish_day_start_ms(from),
+            valid_to_ms: crate::views::danish_day_start_ms(to.next_day().unwrap_or(to)),
+        })
+    }
+}
+
+/// One legal basis in plain words.
+pub fn legal_basis_row(chrome: &Chrome, b: &LegalBasis, now: i64) -> LegalBasisRow {
+    let orgs = b
+        .orgs
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let categories = b
+        .categories
+        .iter()
+        .map(|k| chrome.t(k.label_key()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let status = if b.ended_ms.is_some() {
+        "legal-basis-status-ended"
+    } else if b.valid_to_ms <= now {
+        "consent-status-expired"
+    } else if b.valid_from_ms > now {
+        "consent-status-future"
+    } else {
+        "consent-status-active"
+    };
+    LegalBasisRow {
+        id: b.id,
+        active: b.is_active(now),
+        endable: b.ended_ms.is_none() && b.valid_to_ms > now,
+        basis: chrome.t(b.kind.label_key()),
+        summary: chrome.tn(
+            "consent-summary",
+            &[("orgs", orgs), ("categories", categories)],
+        ),
+        reason: b.reason.clone(),
+        period: format!(
+            "{} – {}",
+            chrome.date(&b.valid_from_ms),
+            chrome.date(&(b.valid_to_ms - 1))
+        ),
+        recorded: format!(
+            "{}, {}",
+            b.recorded_by,
+            crate::views::local_time(b.recorded_ms)
+        ),
+        status: chrome.t(status),
+    }
+}
+
 /// A signed consent as uploaded: a PDF or a scan (JPEG, PNG), recognised by its content.
 fn document_type(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"%PDF-") {
@@ -244,11 +402,12 @@ async fn staff_page(
     a: &CourseAccess,
     flash: Option<String>,
     errors: FormErrors,
-    input: ConsentInput,
+    (input, lb_input): (ConsentInput, LegalBasisInput),
 ) -> Result<Response, AppError> {
     let course = state.store.course(ctx, a.course_id).await?;
     let now = state.clock.now_ms();
     let consents = state.store.consents(ctx, a.citizen_id).await?;
+    let bases = state.store.legal_bases(ctx, a.citizen_id).await?;
     let age = course.citizen_cpr.age_on(crate::views::danish_date(now));
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -276,6 +435,13 @@ async fn staff_page(
             .iter()
             .map(|c| consent_row(&chrome, c, now))
             .collect(),
+        bases: bases
+            .iter()
+            .map(|b| legal_basis_row(&chrome, b, now))
+            .collect(),
+        coordinates: a.membership.is_some_and(|(_, c)| c) && course.closed_ms.is_none(),
+        kinds: LegalBasisKind::ALL,
+        lb_input,
         orgs: state.store.organisations().await?,
         categories: ShareCategory::ALL,
         forms: &[ConsentForm::Written, ConsentForm::Oral],
@@ -299,7 +465,7 @@ pub async fn list(
     let ctx = access.authorize(&state, read_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
-    let input = ConsentInput::default();
+    let inputs = (ConsentInput::default(), LegalBasisInput::default());
     staff_page(
         &state,
         chrome,
@@ -307,7 +473,7 @@ pub async fn list(
         &a,
         flash,
         FormErrors::default(),
-        input,
+        inputs,
     )
     .await
 }
@@ -394,7 +560,8 @@ pub async fn record(
     }
     let new = input.check(&chrome, &mut errors, a.citizen_id, age, &known, document);
     let Some(mut new) = new.filter(|_| errors.is_empty()) else {
-        return staff_page(&state, chrome, &ctx, &a, None, errors, input).await;
+        let inputs = (input, LegalBasisInput::default());
+        return staff_page(&state, chrome, &ctx, &a, None, errors, inputs).await;
     };
     new.course_id = Some(a.course_id);
     state.store.record_consent(&ctx, new).await?;
@@ -470,6 +637,57 @@ pub async fn document(
     )
 }
 
+/// The coordinator records a legal basis for sharing without consent.
+pub async fn record_legal_basis(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let input = LegalBasisInput::from_pairs(form_pairs(&body));
+    let known: Vec<OrgId> = state
+        .store
+        .organisations()
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let mut errors = FormErrors::default();
+    let Some(new) = input.check(&chrome, &mut errors, &a, &known) else {
+        let inputs = (ConsentInput::default(), input);
+        return staff_page(&state, chrome, &ctx, &a, None, errors, inputs).await;
+    };
+    state.store.record_legal_basis(&ctx, new).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}/consents"),
+        "flash-legal-basis-recorded",
+    ))
+}
+
+/// The coordinator ends a legal basis before its end date.
+pub async fn end_legal_basis(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, basis)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = course_access(&state, &access, id).await?;
+    let ctx = access.authorize(&state, manage_permission(&a)).await?;
+    match state.store.end_legal_basis(&ctx, a.citizen_id, basis).await {
+        Ok(()) | Err(StoreError::Conflict(_)) => Ok(redirect_with_flash(
+            &state,
+            &format!("/courses/{id}/consents"),
+            "flash-legal-basis-ended",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct RequestForm {
     category: String,
@@ -539,11 +757,19 @@ async fn me_page(
         .iter()
         .map(|c| consent_row(&chrome, c, now))
         .collect();
+    let bases = state
+        .store
+        .legal_bases(&ctx, citizen)
+        .await?
+        .iter()
+        .map(|b| legal_basis_row(&chrome, b, now))
+        .collect();
     html(
         status,
         MeConsentsView {
             flash,
             rows,
+            bases,
             orgs,
             categories: ShareCategory::ALL,
             errors,

@@ -234,7 +234,7 @@ pub(super) fn read_permission(a: &CourseAccess) -> Permission {
     }
 }
 
-fn manage_permission(a: &CourseAccess) -> Permission {
+pub(super) fn manage_permission(a: &CourseAccess) -> Permission {
     Permission::ManageCourse {
         course: a.course_id,
         citizen: a.citizen_id,

@@ -115,6 +115,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/courses/{id}/consent-requests", post(consents::request))
         .route(
+            "/courses/{id}/legal-bases",
+            post(consents::record_legal_basis),
+        )
+        .route(
+            "/courses/{id}/legal-bases/{basis}/end",
+            post(consents::end_legal_basis),
+        )
+        .route(
             "/courses/{id}/consents/{consent}/withdraw",
             post(consents::withdraw),
         )

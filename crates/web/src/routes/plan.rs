@@ -42,15 +42,15 @@ pub(super) async fn sharing_of(
     let Some(org) = access.viewer.active_role().map(|r| r.org_id) else {
         return Ok(Sharing::NotShared);
     };
-    let granted = if a.membership.is_none() || a.holder_org == Some(org) {
-        Vec::new()
+    let grants = if a.membership.is_none() || a.holder_org == Some(org) {
+        bro_domain::consent::Grants::default()
     } else {
         state
             .store
-            .granted_categories(a.citizen_id, org, state.clock.now_ms())
+            .grants(a.citizen_id, org, state.clock.now_ms())
             .await?
     };
-    Ok(bro_authz::sharing(org, a.holder_org, category, &granted))
+    Ok(bro_authz::sharing(org, a.holder_org, category, &grants))
 }
 
 /// Writing in the plan: a team member whose organisation may see the plan.

@@ -105,6 +105,11 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| k.label_key().to_owned()),
     );
     keys.extend(
+        bro_domain::consent::LegalBasisKind::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_domain::consent::GivenBy::ALL
             .iter()
             .map(|k| k.label_key().to_owned()),

@@ -2,7 +2,7 @@
 
 use super::{Chrome, FormErrors};
 use crate::routes::collaborations::CollaborationForm;
-use crate::routes::consents::ConsentInput;
+use crate::routes::consents::{ConsentInput, LegalBasisInput};
 use crate::routes::courses::{CloseForm, MemberForm};
 use crate::routes::plan::{ConflictInfo, PlanForm};
 use askama::Template;
@@ -397,6 +397,20 @@ pub struct ConsentRow {
     pub document: Option<String>,
 }
 
+/// One legal basis in plain words.
+pub struct LegalBasisRow {
+    pub id: i64,
+    pub active: bool,
+    pub endable: bool,
+    /// The paragraph, e.g. "Psykiatriloven § 13 c".
+    pub basis: String,
+    pub summary: String,
+    pub reason: String,
+    pub period: String,
+    pub recorded: String,
+    pub status: String,
+}
+
 #[derive(Template)]
 #[template(path = "consents.html")]
 pub struct ConsentsView {
@@ -417,12 +431,22 @@ pub struct ConsentsView {
     pub givers: &'static [bro_domain::consent::GivenBy],
     pub errors: FormErrors,
     pub input: ConsentInput,
+    pub bases: Vec<LegalBasisRow>,
+    /// The viewer coordinates this open course: records and ends legal bases.
+    pub coordinates: bool,
+    pub kinds: &'static [bro_domain::consent::LegalBasisKind],
+    pub lb_input: LegalBasisInput,
 }
 
 impl ConsentsView {
     /// Where this course's consents (withdrawals, documents) live.
     pub fn consent_base(&self) -> String {
         format!("/courses/{}/consents", self.course_id)
+    }
+
+    /// Where this course's legal bases (ending one) live.
+    pub fn legal_basis_base(&self) -> String {
+        format!("/courses/{}/legal-bases", self.course_id)
     }
 }
 
@@ -432,6 +456,7 @@ pub struct MeConsentsView {
     pub chrome: Chrome,
     pub flash: Option<String>,
     pub rows: Vec<ConsentRow>,
+    pub bases: Vec<LegalBasisRow>,
     /// The organisations of the citizen's team, to give consent to.
     pub orgs: Vec<(bro_domain::OrgId, String)>,
     pub categories: &'static [bro_domain::ShareCategory],

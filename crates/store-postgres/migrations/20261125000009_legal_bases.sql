@@ -1,0 +1,26 @@
+-- Legal bases for sharing without consent (Psykiatriloven § 13 c, Sundhedsloven § 43 stk. 2,
+-- the Service Act), each with its reason, organisations, categories and an end date. Ended
+-- early by recording ended_ms; never deleted. The SQLite twin has the same version.
+
+CREATE TABLE legal_bases (
+    id BIGSERIAL PRIMARY KEY,
+    citizen_id BIGINT NOT NULL REFERENCES citizens(id),
+    course_id BIGINT REFERENCES courses(id),
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    valid_from_ms BIGINT NOT NULL,
+    valid_to_ms BIGINT NOT NULL,
+    recorded_by_user_id BIGINT NOT NULL REFERENCES users(id),
+    recorded_ms BIGINT NOT NULL,
+    ended_ms BIGINT,
+    ended_by_user_id BIGINT REFERENCES users(id)
+);
+CREATE INDEX legal_bases_citizen ON legal_bases(citizen_id);
+
+CREATE TABLE legal_basis_orgs (
+    legal_basis_id BIGINT NOT NULL REFERENCES legal_bases(id),
+    org_id BIGINT NOT NULL REFERENCES organisations(id),
+    PRIMARY KEY (legal_basis_id, org_id)
+);
+CREATE INDEX legal_basis_orgs_org ON legal_basis_orgs(org_id);
