@@ -20,6 +20,8 @@ pub struct Config {
     pub session_lifetime_hours: i64,
     /// Behind a reverse proxy that sets X-Forwarded-For.
     pub trust_forwarded_for: bool,
+    /// How long an emergency access lasts; at most 240 (4 hours).
+    pub emergency_access_minutes: i64,
 }
 
 fn no_secret<S: serde::Serializer>(_: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -36,6 +38,7 @@ impl Default for Config {
             idle_timeout_minutes: 30,
             session_lifetime_hours: 12,
             trust_forwarded_for: false,
+            emergency_access_minutes: 240,
         }
     }
 }
@@ -75,6 +78,12 @@ impl Config {
         if self.idle_timeout_minutes < 1 || self.session_lifetime_hours < 1 {
             return Err("session timeouts must be positive".into());
         }
+        if !(1..=bro_web::MAX_EMERGENCY_MINUTES).contains(&self.emergency_access_minutes) {
+            return Err(format!(
+                "emergency_access_minutes must be between 1 and {} (4 hours)",
+                bro_web::MAX_EMERGENCY_MINUTES
+            ));
+        }
         Ok(())
     }
 
@@ -90,6 +99,7 @@ impl Config {
             idle_timeout_ms: self.idle_timeout_minutes * 60_000,
             absolute_lifetime_ms: self.session_lifetime_hours * 3_600_000,
             trust_forwarded_for: self.trust_forwarded_for,
+            emergency_access_ms: self.emergency_access_minutes * 60_000,
             ..WebConfig::default()
         }
     }

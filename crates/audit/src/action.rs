@@ -103,6 +103,10 @@ actions! {
     LegalBasisRecorded => "legal_basis.record",
     LegalBasisRead => "legal_basis.read",
     LegalBasisEnded => "legal_basis.end",
+    EmergencyAccessStarted => "emergency.start",
+    EmergencyAccessRead => "emergency.read",
+    EmergencyReviewsRead => "emergency.review_list",
+    EmergencyAccessReviewed => "emergency.review",
     AccessDenied => "access.denied",
     AccessLogRead => "citizen.access_log_read",
 }

@@ -50,6 +50,8 @@ pub enum Permission {
         course: CourseId,
         citizen: CitizenId,
         member: bool,
+        /// The actor has an emergency access to this citizen in force.
+        emergency: bool,
     },
     /// Write in a course's plan: `member` says whether the actor is on its care team,
     /// `sharing` whether their organisation may see the plan.
@@ -66,7 +68,10 @@ pub enum Permission {
         member: bool,
         category: ShareCategory,
         sharing: Sharing,
+        emergency: bool,
     },
+    /// Break the glass: ask for emergency access to a citizen's course.
+    StartEmergency(CitizenId),
     /// Change a course (phase, team, closing): `coordinator` says whether the actor coordinates it.
     ManageCourse {
         course: CourseId,
@@ -86,6 +91,7 @@ impl Permission {
             | Permission::ListOwnCourses => None,
             Permission::ReadCitizenRecord(c)
             | Permission::OpenCourse(c)
+            | Permission::StartEmergency(c)
             | Permission::OwnPlan(c) => Some(c),
             Permission::ReadCourse { citizen, .. }
             | Permission::EditPlan { citizen, .. }
@@ -100,6 +106,7 @@ impl Permission {
             Permission::AdministerOrg(org) => format!("org:{}", org.0),
             Permission::ReadCitizenRecord(c)
             | Permission::OpenCourse(c)
+            | Permission::StartEmergency(c)
             | Permission::OwnPlan(c) => {
                 format!("citizen:{}", c.0)
             }
@@ -174,6 +181,8 @@ pub enum Purpose {
     CareTeamConsent,
     /// Work as a care-team member from another organisation, on a recorded legal basis.
     CareTeamLegalBasis(LegalBasisKind),
+    /// Emergency access by a professional outside the team, with a stated reason.
+    Emergency,
 }
 
 impl Purpose {
@@ -186,6 +195,7 @@ impl Purpose {
         Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c),
         Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43),
         Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven),
+        Purpose::Emergency,
     ];
 
     pub fn parse(code: &str) -> Option<Purpose> {
@@ -209,6 +219,7 @@ impl Purpose {
             Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => {
                 "purpose-care-team-service-act"
             }
+            Purpose::Emergency => "purpose-emergency",
         }
     }
 
@@ -222,6 +233,7 @@ impl Purpose {
             Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c) => "care-team-13c",
             Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43) => "care-team-43-2",
             Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => "care-team-service-act",
+            Purpose::Emergency => "emergency",
         }
     }
 }
@@ -286,6 +298,18 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
         Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        // Break the glass: outside the team, an emergency access in force opens reading.
+        Permission::ReadCourse {
+            member: false,
+            emergency: true,
+            ..
+        }
+        | Permission::ReadShared {
+            member: false,
+            emergency: true,
+            ..
+        } if with_citizens => Some(Purpose::Emergency),
+        Permission::StartEmergency(_) if with_citizens => Some(Purpose::Emergency),
         Permission::EditPlan {
             member: true,
             sharing,
@@ -389,6 +413,7 @@ mod tests {
             course,
             citizen,
             member,
+            emergency: false,
         };
         let manage = |coordinator| Permission::ManageCourse {
             course,
@@ -504,6 +529,7 @@ mod tests {
             member,
             category,
             sharing,
+            emergency: false,
         };
         let p13c = LegalBasisKind::Psykiatriloven13c;
         let grants = |consent: Vec<ShareCategory>, legal: Vec<ShareCategory>| Grants {
@@ -583,5 +609,49 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn emergency_access_opens_reading_only() {
+        let (course, citizen) = (CourseId(4), CitizenId(9));
+        let outsider = staff(Role::Professional, 3);
+        let read = |emergency| Permission::ReadCourse {
+            course,
+            citizen,
+            member: false,
+            emergency,
+        };
+        let shared = |emergency| Permission::ReadShared {
+            course,
+            citizen,
+            member: false,
+            category: ShareCategory::CrisisPlan,
+            sharing: Sharing::NotShared,
+            emergency,
+        };
+        assert_eq!(decide(&outsider, read(false)), None);
+        assert_eq!(decide(&outsider, read(true)), Some(Purpose::Emergency));
+        assert_eq!(decide(&outsider, shared(false)), None);
+        assert_eq!(decide(&outsider, shared(true)), Some(Purpose::Emergency));
+        let write = Permission::EditPlan {
+            course,
+            citizen,
+            member: false,
+            sharing: Sharing::NotShared,
+        };
+        assert_eq!(
+            decide(&outsider, write),
+            None,
+            "emergency access reads, never writes"
+        );
+        assert_eq!(
+            decide(&outsider, Permission::StartEmergency(citizen)),
+            Some(Purpose::Emergency)
+        );
+        assert_eq!(
+            decide(&staff(Role::Admin, 3), Permission::StartEmergency(citizen)),
+            None
+        );
+        assert_eq!(decide(&staff(Role::Admin, 3), read(true)), None);
     }
 }

@@ -899,7 +899,10 @@ impl AuditStore for Backend {
         // organisation is the acting unit's (0 = any).
         let rows = sqlx::query(
             "SELECT a.at_ms, a.action, a.outcome, a.purpose, a.actor_role, u.display_name, un.name AS unit_name, \
-             o.id AS org_id, o.name AS org_name FROM audit_log a \
+             o.id AS org_id, o.name AS org_name, \
+             (SELECT e.reason FROM emergency_accesses e WHERE a.purpose = 'emergency' AND e.citizen_id = a.subject_citizen_id \
+               AND e.user_id = a.actor_user_id AND e.started_ms <= a.at_ms AND e.ends_ms > a.at_ms ORDER BY e.id DESC LIMIT 1) AS emergency_reason \
+             FROM audit_log a \
              LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN units un ON un.id = a.actor_unit_id \
              LEFT JOIN organisations o ON o.id = un.org_id \
              WHERE a.subject_citizen_id = $1 AND a.at_ms >= $2 AND a.at_ms < $3 AND a.purpose <> 'own-data' \
@@ -928,6 +931,7 @@ impl AuditStore for Backend {
                     action: r.try_get("action").map_err(err)?,
                     outcome: Outcome::parse(&outcome).ok_or_else(|| corrupt("outcome"))?,
                     purpose: r.try_get("purpose").map_err(err)?,
+                    emergency_reason: r.try_get("emergency_reason").map_err(err)?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -1069,6 +1073,25 @@ impl CollaborationStore for Backend {
     }
 }
 
+const EMERGENCY_SELECT: &str = "SELECT e.id, e.course_id, e.reason, e.started_ms, e.ends_ms, e.reviewed_ms, e.review_comment, \
+     u.display_name AS user_name, o.name AS org_name, r.display_name AS reviewed_by FROM emergency_accesses e \
+     JOIN users u ON u.id = e.user_id JOIN organisations o ON o.id = e.org_id LEFT JOIN users r ON r.id = e.reviewed_by_user_id";
+
+fn emergency_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<EmergencyAccess> {
+    Ok(EmergencyAccess {
+        id: r.try_get("id").map_err(err)?,
+        course_id: CourseId(r.try_get("course_id").map_err(err)?),
+        user_name: r.try_get("user_name").map_err(err)?,
+        org_name: r.try_get("org_name").map_err(err)?,
+        reason: r.try_get("reason").map_err(err)?,
+        started_ms: r.try_get("started_ms").map_err(err)?,
+        ends_ms: r.try_get("ends_ms").map_err(err)?,
+        reviewed_ms: r.try_get("reviewed_ms").map_err(err)?,
+        reviewed_by: r.try_get("reviewed_by").map_err(err)?,
+        review_comment: r.try_get("review_comment").map_err(err)?,
+    })
+}
+
 /// A collaboration always names its own phases; the default scheme has no stored form.
 fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
     phases.to_json().ok_or_else(|| StoreError::Corrupt("a collaboration names its own phases".into()))
@@ -1078,7 +1101,7 @@ fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
 // Consents.
 
 use bro_domain::consent::{ConsentForm, GivenBy, Grants, LegalBasisKind};
-use bro_store::{Consent, ConsentDocument, ConsentStore, LegalBasis, NewConsent, NewLegalBasis};
+use bro_store::{Consent, ConsentDocument, ConsentStore, EmergencyAccess, LegalBasis, NewConsent, NewEmergencyAccess, NewLegalBasis};
 
 #[async_trait]
 impl ConsentStore for Backend {
@@ -1357,6 +1380,95 @@ impl ConsentStore for Backend {
         commit(tx).await
     }
 
+    async fn start_emergency_access(&self, audit: &AuditCtx, new: NewEmergencyAccess) -> StoreResult<i64> {
+        let user = audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("an emergency access has a person".into()))?;
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO emergency_accesses (citizen_id, course_id, user_id, org_id, reason, started_ms, ends_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.citizen_id.0)
+        .bind(new.course_id.0)
+        .bind(user.0)
+        .bind(new.org_id.0)
+        .bind(&new.reason)
+        .bind(audit.at_ms)
+        .bind(new.ends_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err("emergency"))?;
+        let event = AuditEvent::allowed(AuditAction::EmergencyAccessStarted).subject(new.citizen_id).object(format!("emergency:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn emergency_active(&self, citizen: CitizenId, user: UserId, now: i64) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM emergency_accesses WHERE citizen_id = $1 AND user_id = $2 AND started_ms <= $3 AND ends_ms > $3",
+        )
+        .bind(citizen.0)
+        .bind(user.0)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
+        Ok(n > 0)
+    }
+
+    async fn emergency_accesses_of(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<EmergencyAccess>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(&format!("{EMERGENCY_SELECT} WHERE e.citizen_id = $1 ORDER BY e.started_ms DESC, e.id DESC"))
+            .bind(citizen.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+        let out = rows.iter().map(emergency_from_row).collect::<StoreResult<Vec<_>>>()?;
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::EmergencyAccessRead).subject(citizen)).await?;
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn emergency_reviews(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<EmergencyAccess>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(&format!("{EMERGENCY_SELECT} WHERE e.org_id = $1 ORDER BY e.started_ms DESC, e.id DESC"))
+            .bind(org.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+        let out = rows.iter().map(emergency_from_row).collect::<StoreResult<Vec<_>>>()?;
+        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::EmergencyReviewsRead).object(format!("org:{}", org.0))).await?;
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn review_emergency_access(&self, audit: &AuditCtx, org: OrgId, id: i64, comment: String) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!("SELECT citizen_id, reviewed_ms FROM emergency_accesses WHERE id = $1 AND org_id = $2{ROW_LOCK}"))
+            .bind(id)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?
+            .ok_or(StoreError::NotFound)?;
+        let reviewed: Option<i64> = row.try_get("reviewed_ms").map_err(err)?;
+        if reviewed.is_some() {
+            return Err(StoreError::Conflict("reviewed"));
+        }
+        let citizen = CitizenId(row.try_get("citizen_id").map_err(err)?);
+        sqlx::query("UPDATE emergency_accesses SET reviewed_ms = $1, reviewed_by_user_id = $2, review_comment = $3 WHERE id = $4")
+            .bind(audit.at_ms)
+            .bind(audit.actor_user_id.map(|u| u.0))
+            .bind(comment)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::EmergencyAccessReviewed).subject(citizen).object(format!("emergency:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
     async fn consent_document(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<ConsentDocument> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -1582,6 +1694,7 @@ impl CourseStore for Backend {
             closed: closed.is_some(),
             membership: member.map(|m| (MemberId(m), coordinator.unwrap_or(false))),
             holder_org: row.try_get::<Option<i64>, _>("holder_org").map_err(err)?.map(OrgId),
+            emergency: false,
         })
     }
 

@@ -95,3 +95,27 @@ impl LegalBasis {
         self.ended_ms.is_none() && self.valid_from_ms <= now && now < self.valid_to_ms
     }
 }
+
+#[derive(Debug, Clone)]
+pub struct NewEmergencyAccess {
+    pub citizen_id: CitizenId,
+    pub course_id: CourseId,
+    pub org_id: OrgId,
+    pub reason: String,
+    pub ends_ms: Timestamp,
+}
+
+/// An emergency access, as the citizen and the privacy contact see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmergencyAccess {
+    pub id: i64,
+    pub course_id: CourseId,
+    pub user_name: String,
+    pub org_name: String,
+    pub reason: String,
+    pub started_ms: Timestamp,
+    pub ends_ms: Timestamp,
+    pub reviewed_ms: Option<Timestamp>,
+    pub reviewed_by: Option<String>,
+    pub review_comment: Option<String>,
+}

@@ -168,6 +168,9 @@ pub struct CourseAccess {
     pub membership: Option<(MemberId, bool)>,
     /// The organisation that holds the course: its coordinator's.
     pub holder_org: Option<OrgId>,
+    /// Outside the team, the asking user has an emergency access in force (set by the web
+    /// layer, which knows the time).
+    pub emergency: bool,
 }
 
 /// What a citizen search looks for.

@@ -323,6 +323,40 @@ pub trait ConsentStore {
         citizen: CitizenId,
         id: i64,
     ) -> StoreResult<()>;
+    /// Starts an emergency access for the acting user (who must be `audit.actor_user_id`).
+    async fn start_emergency_access(
+        &self,
+        audit: &AuditCtx,
+        new: NewEmergencyAccess,
+    ) -> StoreResult<i64>;
+    /// Whether `user` has an emergency access to `citizen` in force at `now`. For access
+    /// decisions only.
+    async fn emergency_active(
+        &self,
+        citizen: CitizenId,
+        user: UserId,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// The citizen's emergency accesses, newest first (audited: the citizen's own view).
+    async fn emergency_accesses_of(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<EmergencyAccess>>;
+    /// The emergency accesses made from `org`, newest first, for its privacy contact.
+    async fn emergency_reviews(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+    ) -> StoreResult<Vec<EmergencyAccess>>;
+    /// Marks one of `org`'s emergency accesses reviewed; `Conflict("reviewed")` when it is.
+    async fn review_emergency_access(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        id: i64,
+        comment: String,
+    ) -> StoreResult<()>;
     /// The signed document of a written consent.
     async fn consent_document(
         &self,

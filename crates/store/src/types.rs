@@ -282,4 +282,6 @@ pub struct AccessEntry {
     pub outcome: bro_audit::Outcome,
     /// Why access was granted (the audit record's purpose code).
     pub purpose: String,
+    /// For an emergency access: the reason its professional gave.
+    pub emergency_reason: Option<String>,
 }

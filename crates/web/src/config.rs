@@ -21,7 +21,12 @@ pub struct WebConfig {
     /// Bro runs behind a reverse proxy that sets `X-Forwarded-For`: rate limits use the
     /// address it reports. Off by default (the header could be forged without a proxy).
     pub trust_forwarded_for: bool,
+    /// How long an emergency access lasts (at most four hours).
+    pub emergency_access_ms: i64,
 }
+
+/// An emergency access lasts at most this long.
+pub const MAX_EMERGENCY_MINUTES: i64 = 240;
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -30,6 +35,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             hsts: true,
             idle_timeout_ms: 30 * 60 * 1000,
+            emergency_access_ms: MAX_EMERGENCY_MINUTES * 60_000,
             absolute_lifetime_ms: 12 * 60 * 60 * 1000,
             login_window_ms: 15 * 60 * 1000,
             max_failures_per_account: 5,

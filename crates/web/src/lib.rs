@@ -15,7 +15,7 @@ mod routes;
 mod session;
 mod views;
 
-pub use config::WebConfig;
+pub use config::{MAX_EMERGENCY_MINUTES, WebConfig};
 pub use error::AppError;
 
 use bro_domain::Clock;

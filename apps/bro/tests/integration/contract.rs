@@ -968,6 +968,99 @@ async fn grants_from_consents_and_legal_bases(db: &TestStore) {
     verify_all(s).await;
 }
 
+async fn emergency_accesses(db: &TestStore) {
+    use bro_store::{NewCourse, NewEmergencyAccess, NewMember};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let course = s
+        .open_course(
+            &ctx(f.holstebro.0),
+            NewCourse {
+                citizen_id: f.citizen,
+                target_groups: vec![],
+                legal_frames: vec![],
+                coordinator: NewMember {
+                    user_id: f.koord,
+                    org_id: f.holstebro,
+                    unit_id: f.holstebro_unit,
+                    role: bro_domain::CourseRole::Other,
+                    fixed: true,
+                    phone: "96 11 75 00".into(),
+                    mail: String::new(),
+                    hours: String::new(),
+                },
+                collaboration: None,
+            },
+        )
+        .await
+        .expect("course");
+    let prof = AuditCtx {
+        actor_user_id: Some(f.prof_r),
+        ..ctx(f.region.0)
+    };
+    let new = NewEmergencyAccess {
+        citizen_id: f.citizen,
+        course_id: course,
+        org_id: f.region,
+        reason: "Akut indlagt".into(),
+        ends_ms: 1_000 + 60_000,
+    };
+    let id = s.start_emergency_access(&prof, new).await.expect("start");
+    assert!(
+        s.emergency_active(f.citizen, f.prof_r, 1_000)
+            .await
+            .expect("active")
+    );
+    assert!(
+        !s.emergency_active(f.citizen, f.prof_r, 61_000)
+            .await
+            .expect("ended")
+    );
+    assert!(
+        !s.emergency_active(f.citizen, f.koord, 1_000)
+            .await
+            .expect("someone else")
+    );
+    let mine = s
+        .emergency_accesses_of(&ctx(0), f.citizen)
+        .await
+        .expect("citizen's");
+    assert_eq!(
+        (mine[0].user_name.as_str(), mine[0].org_name.as_str()),
+        ("Pia Fagperson", "Region Midtjylland")
+    );
+    let admin = AuditCtx {
+        actor_user_id: Some(f.admin_r),
+        ..ctx(f.region.0)
+    };
+    assert!(
+        s.emergency_reviews(&admin, f.holstebro)
+            .await
+            .expect("other org")
+            .is_empty()
+    );
+    assert!(matches!(
+        s.review_emergency_access(&admin, f.holstebro, id, "x".into())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    s.review_emergency_access(&admin, f.region, id, "Berettiget".into())
+        .await
+        .expect("review");
+    assert!(matches!(
+        s.review_emergency_access(&admin, f.region, id, "igen".into())
+            .await,
+        Err(StoreError::Conflict("reviewed"))
+    ));
+    let reviewed = s
+        .emergency_reviews(&admin, f.region)
+        .await
+        .expect("reviews");
+    assert_eq!(reviewed[0].review_comment.as_deref(), Some("Berettiget"));
+    assert_eq!(reviewed[0].reviewed_by.as_deref(), Some("Rasmus Admin"));
+    verify_all(s).await;
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1006,4 +1099,5 @@ contract!(
     a_citizens_access_log,
     consents_are_kept_and_withdrawn,
     grants_from_consents_and_legal_bases,
+    emergency_accesses,
 );

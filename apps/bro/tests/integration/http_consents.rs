@@ -459,3 +459,152 @@ async fn a_legal_basis_opens_the_plan_without_consent_until_it_ends() {
     assert!(withheld(&prof.get_text(&plan).await.1));
     app.stop().await;
 }
+
+/// Break the glass: a professional outside the team states a reason, reads the course for the
+/// configured time, everything is audited as emergency access, the citizen is told, and the
+/// professional's organisation reviews it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emergency_access_is_time_boxed_audited_told_and_reviewed() {
+    let app = TestApp::spawn(Backend::Sqlite, "emergency")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let setup = bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "test");
+    let new = bro_store::NewCourse {
+        citizen_id: f.citizen,
+        target_groups: vec![],
+        legal_frames: vec![],
+        coordinator: bro_store::NewMember {
+            user_id: f.koord,
+            org_id: f.holstebro,
+            unit_id: f.holstebro_unit,
+            role: bro_domain::CourseRole::SubstanceAbuseCounsellor,
+            fixed: true,
+            phone: "96 11 75 00".into(),
+            mail: String::new(),
+            hours: String::new(),
+        },
+        collaboration: None,
+    };
+    let id = app
+        .store()
+        .open_course(&setup, new)
+        .await
+        .expect("course")
+        .0;
+    let course = format!("/courses/{id}");
+    let prof = logged_in(&app, "prof-r").await;
+    assert_eq!(prof.get_text(&course).await.0, 404, "not on the team");
+
+    let emergency = format!("{course}/emergency");
+    let (status, html) = prof.get_text(&emergency).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("240 minutter") && !html.contains("Mads"),
+        "the form shows no personal data"
+    );
+    let r = prof.post(&emergency, &[("reason", "  ")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Feltet skal udfyldes")
+    );
+    let reason = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
+    let r = prof.post(&emergency, &[("reason", reason)]).await;
+    assert_eq!(location(&r), course);
+
+    let (status, html) = prof.get_text(&course).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Du ser forløbet med nødadgang") && html.contains("Mads Nørgaard"));
+    let (status, html) = prof.get_text(&format!("{course}/plan")).await;
+    assert_eq!(status, 200, "emergency access reads the plan");
+    assert!(
+        !html.contains("/plan/goals\" novalidate"),
+        "no editing forms"
+    );
+    let r = prof
+        .post(
+            &format!("{course}/plan/goals"),
+            &[
+                ("base_version", "0"),
+                ("owner", "team"),
+                ("text", "x"),
+                ("life_area", "housing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404, "emergency access never writes");
+    let records = app
+        .store()
+        .recent_audit(f.region.0, 10)
+        .await
+        .expect("audit");
+    assert!(
+        records
+            .iter()
+            .any(|r| r.fields.action == AuditAction::CourseRead.code()
+                && r.fields.purpose == "emergency")
+    );
+
+    // The citizen is told, and sees the reads with the reason.
+    let me = logged_in(&app, "citizen").await;
+    let (_, html) = me.get_text("/me").await;
+    assert!(html.contains("Nødadgang til dine oplysninger") && html.contains(reason));
+    let (_, log) = me.get_text("/me/access-log").await;
+    assert!(
+        log.contains(&format!("Nødadgang: {reason}")),
+        "the log names the reason"
+    );
+
+    // The access ends after the configured time.
+    app.clock.advance_ms(240 * 60_000);
+    let prof = logged_in(&app, "prof-r").await;
+    assert_eq!(prof.get_text(&course).await.0, 404);
+
+    // The region's privacy contact reviews it, with a comment.
+    let admin = logged_in(&app, "admin-r").await;
+    let (_, html) = admin.get_text("/admin/emergency-access").await;
+    assert!(
+        html.contains("Pia Fagperson") && html.contains(reason) && html.contains("Ikke gennemgået")
+    );
+    let review = {
+        let at = html.find("/review\"").expect("review form");
+        let start = html[..at].rfind('"').expect("action") + 1;
+        format!("{}/review", &html[start..at])
+    };
+    let r = admin.post(&review, &[("comment", "")]).await;
+    assert_eq!(location(&r), "/admin/emergency-access");
+    assert!(
+        admin
+            .get_text("/admin/emergency-access")
+            .await
+            .1
+            .contains("Ikke gennemgået")
+    );
+    let r = admin
+        .post(&review, &[("comment", "Berettiget: akut indlæggelse")])
+        .await;
+    assert_eq!(location(&r), "/admin/emergency-access");
+    let (_, html) = admin.get_text("/admin/emergency-access").await;
+    assert!(html.contains("Berettiget: akut indlæggelse") && !html.contains("Ikke gennemgået"));
+    // Holstebro's admin does not review the region's accesses.
+    let other = logged_in(&app, "admin-h").await;
+    assert!(
+        !other
+            .get_text("/admin/emergency-access")
+            .await
+            .1
+            .contains(reason)
+    );
+    assert_eq!(
+        other
+            .post(&review, &[("comment", "x")])
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    app.stop().await;
+}

@@ -126,7 +126,12 @@ fn row(chrome: &Chrome, e: &AccessEntry) -> AccessRow {
         who,
         place,
         what: action.map_or_else(|| e.action.clone(), |a| chrome.t(&a.label_key())),
-        why: chrome.t(Purpose::parse(&e.purpose).map_or("purpose-system", Purpose::label_key)),
+        why: match &e.emergency_reason {
+            Some(reason) => format!("{}: {reason}", chrome.t("purpose-emergency")),
+            None => {
+                chrome.t(Purpose::parse(&e.purpose).map_or("purpose-system", Purpose::label_key))
+            }
+        },
         kind: chrome.t(kind),
         denied: e.outcome == Outcome::Denied,
     }

@@ -220,10 +220,17 @@ pub(super) async fn course_access(
     access: &AuditedAccess,
     id: i64,
 ) -> Result<CourseAccess, AppError> {
-    Ok(state
+    let mut a = state
         .store
         .course_access(CourseId(id), access.viewer.user.id)
-        .await?)
+        .await?;
+    if a.membership.is_none() {
+        a.emergency = state
+            .store
+            .emergency_active(a.citizen_id, access.viewer.user.id, state.clock.now_ms())
+            .await?;
+    }
+    Ok(a)
 }
 
 pub(super) fn read_permission(a: &CourseAccess) -> Permission {
@@ -231,6 +238,7 @@ pub(super) fn read_permission(a: &CourseAccess) -> Permission {
         course: a.course_id,
         citizen: a.citizen_id,
         member: a.membership.is_some(),
+        emergency: a.emergency,
     }
 }
 
@@ -303,6 +311,7 @@ async fn render_course(
         .collect();
     let view = CourseView {
         flash,
+        emergency: a.emergency,
         timeline,
         coordinates,
         next_phases: course.phases.next_options(&course.phase),

@@ -127,6 +127,7 @@ async fn render_me(
         errors,
         goal_text,
         comments: Vec::new(),
+        emergencies: Vec::new(),
         chrome,
     };
     match viewer.actor {
@@ -135,6 +136,24 @@ async fn render_me(
                 .authorize(state, Permission::ReadCitizenRecord(citizen))
                 .await?;
             view.citizen = Some(state.store.citizen(&ctx, citizen).await?);
+            view.emergencies = state
+                .store
+                .emergency_accesses_of(&ctx, citizen)
+                .await?
+                .iter()
+                .map(|e| crate::views::pages::EmergencyReviewRow {
+                    id: e.id,
+                    course_id: e.course_id.0,
+                    who: format!("{}, {}", e.user_name, e.org_name),
+                    reason: e.reason.clone(),
+                    period: format!(
+                        "{} – {}",
+                        crate::views::local_time(e.started_ms),
+                        crate::views::local_time(e.ends_ms)
+                    ),
+                    review: None,
+                })
+                .collect();
             if let Some(course_id) = state.store.open_course_of(citizen).await? {
                 let ctx = access
                     .authorize(state, Permission::OwnPlan(citizen))

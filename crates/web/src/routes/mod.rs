@@ -8,6 +8,7 @@ mod admin;
 pub(crate) mod collaborations;
 pub(crate) mod consents;
 pub(crate) mod courses;
+mod emergency;
 mod errors;
 mod goals;
 mod health;
@@ -114,6 +115,15 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .route("/courses/{id}/consent-requests", post(consents::request))
+        .route(
+            "/courses/{id}/emergency",
+            get(emergency::form).post(emergency::start),
+        )
+        .route("/admin/emergency-access", get(emergency::reviews))
+        .route(
+            "/admin/emergency-access/{id}/review",
+            post(emergency::review),
+        )
         .route(
             "/courses/{id}/legal-bases",
             post(consents::record_legal_basis),

@@ -80,6 +80,7 @@ pub(super) async fn shared_permission(
         member: a.membership.is_some(),
         category,
         sharing: sharing_of(state, access, a, category).await?,
+        emergency: a.emergency,
     })
 }
 
@@ -249,7 +250,8 @@ async fn render(
         .as_deref()
         .and_then(|d| plan::parse_day(d).ok())
         .is_none_or(|d| d < today);
-    let editable = course.closed_ms.is_none();
+    // Emergency access reads; only the team writes.
+    let editable = course.closed_ms.is_none() && a.membership.is_some();
     let PageState {
         flash,
         form,
@@ -265,6 +267,7 @@ async fn render(
     };
     let view = PlanView {
         flash,
+        emergency: a.emergency,
         crisis_withheld,
         course,
         version,

@@ -115,6 +115,7 @@ impl Chrome {
                         item("/admin/units", "nav-units");
                         item("/admin/users", "nav-users");
                         item("/admin/collaborations", "nav-collaborations");
+                        item("/admin/emergency-access", "nav-emergency");
                     }
                 }
                 Actor::Citizen { .. } | Actor::Relative { .. } => item("/me", "nav-me"),

@@ -85,6 +85,8 @@ pub struct MeView {
     pub errors: FormErrors,
     pub goal_text: String,
     pub comments: Vec<PlanComment>,
+    /// Emergency accesses to the citizen's data, newest first.
+    pub emergencies: Vec<EmergencyReviewRow>,
 }
 
 #[derive(Template)]
@@ -221,6 +223,8 @@ pub struct TimelineRow {
 pub struct CourseView {
     pub chrome: Chrome,
     pub flash: Option<String>,
+    /// Seen through emergency access.
+    pub emergency: bool,
     pub course: Course,
     pub timeline: Vec<TimelineRow>,
     /// The viewer coordinates this (open) course: the management forms are shown.
@@ -241,6 +245,8 @@ pub struct CourseView {
 pub struct PlanView {
     pub chrome: Chrome,
     pub flash: Option<String>,
+    /// Seen through emergency access.
+    pub emergency: bool,
     /// The citizen has not shared the crisis plan with the viewer's organisation.
     pub crisis_withheld: bool,
     pub course: Course,
@@ -472,4 +478,34 @@ pub struct PlanWithheldView {
     pub course_id: i64,
     pub course_name: String,
     pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "emergency.html")]
+pub struct EmergencyView {
+    pub chrome: Chrome,
+    pub course_id: i64,
+    /// How long the access lasts.
+    pub minutes: i64,
+    pub errors: FormErrors,
+    pub reason: String,
+}
+
+/// One emergency access for its reviewer, or for the citizen.
+pub struct EmergencyReviewRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub who: String,
+    pub reason: String,
+    pub period: String,
+    /// Who reviewed it, when, and their comment.
+    pub review: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_emergency.html")]
+pub struct EmergencyReviewsView {
+    pub chrome: Chrome,
+    pub flash: Option<String>,
+    pub rows: Vec<EmergencyReviewRow>,
 }
