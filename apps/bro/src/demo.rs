@@ -551,25 +551,6 @@ async fn demo_course(
             .map_or("", |u| u.1);
         demo_plan(store, course, i, &ctx(at(2)), now, author).await?;
     }
-    if i == 0 {
-        // The demo citizen's mother, who also has a login (`paaroerende`).
-        let family = store
-            .course(&ctx(at(2)), course)
-            .await
-            .map_err(|e| e.to_string())?
-            .citizen_name;
-        let family = family.rsplit(' ').next().unwrap_or_default().to_owned();
-        let mother = NewNetworkMember {
-            name: format!("Inge {family}"),
-            relation: "Mor".to_owned(),
-            phone: "20 30 40 50".to_owned(),
-            may_see: vec![ShareCategory::Plan, ShareCategory::CrisisPlan],
-        };
-        store
-            .add_network_member(&ctx(at(2)), course, mother)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
     let codes = collaboration
         .map(|c| c.phases.clone())
         .unwrap_or_default()
@@ -892,6 +873,36 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
         .map_err(|e| e.to_string())?;
     store
         .link_relative(&platform, borger, relative_id, "Mor".to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
+    // The mother is in the citizen's network, with her login: she sees the plan and the
+    // crisis plan, as the citizen chose.
+    let course = store
+        .open_course_of(borger)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the demo citizen has a course")?;
+    let coordinator = staff
+        .iter()
+        .find(|s| s.username == "koordinator")
+        .ok_or("demo coordinator missing")?;
+    let ctx = AuditCtx {
+        tenant_id: coordinator.org.0,
+        at_ms: now,
+        actor_user_id: Some(coordinator.user),
+        actor_role: Some(coordinator.role.as_str().to_owned()),
+        actor_unit_id: Some(coordinator.unit),
+        purpose: "care-team",
+    };
+    let mother = NewNetworkMember {
+        name: format!("Inge {}", citizen.family_name),
+        relation: "Mor".to_owned(),
+        phone: "20 30 40 50".to_owned(),
+        may_see: vec![ShareCategory::Plan, ShareCategory::CrisisPlan],
+        user_id: Some(relative_id),
+    };
+    store
+        .add_network_member(&ctx, course, mother)
         .await
         .map_err(|e| e.to_string())?;
     store

@@ -72,6 +72,13 @@ pub enum Permission {
     },
     /// Break the glass: ask for emergency access to a citizen's course.
     StartEmergency(CitizenId),
+    /// A relative reads a category of the citizen's information: `shared` says whether the
+    /// citizen lets them (through their entry in the citizen's network).
+    RelativeShare {
+        citizen: CitizenId,
+        category: ShareCategory,
+        shared: bool,
+    },
     /// Change a course (phase, team, closing): `coordinator` says whether the actor coordinates it.
     ManageCourse {
         course: CourseId,
@@ -93,6 +100,7 @@ impl Permission {
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
             | Permission::OwnPlan(c) => Some(c),
+            Permission::RelativeShare { citizen, .. } => Some(citizen),
             Permission::ReadCourse { citizen, .. }
             | Permission::EditPlan { citizen, .. }
             | Permission::ReadShared { citizen, .. }
@@ -110,6 +118,9 @@ impl Permission {
             | Permission::OwnPlan(c) => {
                 format!("citizen:{}", c.0)
             }
+            Permission::RelativeShare {
+                citizen, category, ..
+            } => format!("citizen:{}:{}", citizen.0, category.as_str()),
             Permission::SearchCitizens => "citizen-search".to_owned(),
             Permission::ListOwnCourses => "my-courses".to_owned(),
             Permission::ReadCourse { course, .. }
@@ -183,6 +194,8 @@ pub enum Purpose {
     CareTeamLegalBasis(LegalBasisKind),
     /// Emergency access by a professional outside the team, with a stated reason.
     Emergency,
+    /// A relative, seeing what the citizen chose to share with them.
+    Relative,
 }
 
 impl Purpose {
@@ -196,6 +209,7 @@ impl Purpose {
         Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43),
         Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven),
         Purpose::Emergency,
+        Purpose::Relative,
     ];
 
     pub fn parse(code: &str) -> Option<Purpose> {
@@ -220,6 +234,7 @@ impl Purpose {
                 "purpose-care-team-service-act"
             }
             Purpose::Emergency => "purpose-emergency",
+            Purpose::Relative => "purpose-relative",
         }
     }
 
@@ -234,6 +249,7 @@ impl Purpose {
             Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43) => "care-team-43-2",
             Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => "care-team-service-act",
             Purpose::Emergency => "emergency",
+            Purpose::Relative => "relative",
         }
     }
 }
@@ -286,6 +302,9 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
                 Actor::Citizen { citizen, .. },
                 Permission::ReadCitizenRecord(id) | Permission::OwnPlan(id),
             ) if *citizen == id => Some(Purpose::OwnData),
+            (Actor::Relative { .. }, Permission::RelativeShare { shared: true, .. }) => {
+                Some(Purpose::Relative)
+            }
             _ => None,
         };
     };

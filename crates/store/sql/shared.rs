@@ -1726,7 +1726,7 @@ impl CourseStore for Backend {
         .await
         .map_err(err)?;
         let network_rows = sqlx::query(
-            "SELECT id, name, relation, phone, may_see FROM network_members WHERE citizen_id = $1 AND removed_ms IS NULL ORDER BY name, id",
+            "SELECT id, name, relation, phone, may_see, user_id FROM network_members WHERE citizen_id = $1 AND removed_ms IS NULL ORDER BY name, id",
         )
         .bind(citizen_id.0)
         .fetch_all(&mut *tx)
@@ -1742,6 +1742,7 @@ impl CourseStore for Backend {
                     relation: r.try_get("relation").map_err(err)?,
                     phone: r.try_get("phone").map_err(err)?,
                     may_see: decode_set(&may_see, ShareCategory::parse),
+                    has_login: r.try_get::<Option<i64>, _>("user_id").map_err(err)?.is_some(),
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -2028,8 +2029,21 @@ impl CourseStore for Backend {
     async fn add_network_member(&self, audit: &AuditCtx, course: CourseId, new: NewNetworkMember) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
+        if let Some(user) = new.user_id {
+            // Only a login linked to this citizen as a relative.
+            let linked: Option<i64> = sqlx::query_scalar("SELECT user_id FROM relatives WHERE citizen_id = $1 AND user_id = $2")
+                .bind(citizen.0)
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(err)?;
+            if linked.is_none() {
+                return Err(StoreError::NotFound);
+            }
+        }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO network_members (citizen_id, name, relation, phone, may_see, added_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO network_members (citizen_id, name, relation, phone, may_see, added_ms, user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(citizen.0)
         .bind(&new.name)
@@ -2037,6 +2051,7 @@ impl CourseStore for Backend {
         .bind(&new.phone)
         .bind(encode_set(&new.may_see, ShareCategory::as_str))
         .bind(audit.at_ms)
+        .bind(new.user_id.map(|u| u.0))
         .fetch_one(&mut *tx)
         .await
         .map_err(err)?;
@@ -2052,6 +2067,35 @@ impl CourseStore for Backend {
         .await?;
         commit(tx).await?;
         Ok(id)
+    }
+
+    async fn relative_accounts(&self, citizen: CitizenId) -> StoreResult<Vec<(UserId, String, String)>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.display_name, r.relation FROM relatives r JOIN users u ON u.id = r.user_id \
+             WHERE r.citizen_id = $1 ORDER BY u.display_name",
+        )
+        .bind(citizen.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| Ok((UserId(r.try_get("id").map_err(err)?), r.try_get("display_name").map_err(err)?, r.try_get("relation").map_err(err)?)))
+            .collect()
+    }
+
+    async fn shared_with_relative(&self, citizen: CitizenId, user: UserId) -> StoreResult<Vec<ShareCategory>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT may_see FROM network_members WHERE citizen_id = $1 AND user_id = $2 AND removed_ms IS NULL",
+        )
+        .bind(citizen.0)
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut shared: Vec<ShareCategory> = rows.iter().flat_map(|r| decode_set(r, ShareCategory::parse)).collect();
+        shared.sort();
+        shared.dedup();
+        Ok(shared)
     }
 
     async fn remove_network_member(&self, audit: &AuditCtx, course: CourseId, member: i64) -> StoreResult<()> {

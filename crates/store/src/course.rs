@@ -103,6 +103,8 @@ pub struct NetworkMember {
     pub relation: String,
     pub phone: String,
     pub may_see: Vec<bro_domain::ShareCategory>,
+    /// Their relative's login, when they have one.
+    pub has_login: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +113,8 @@ pub struct NewNetworkMember {
     pub relation: String,
     pub phone: String,
     pub may_see: Vec<bro_domain::ShareCategory>,
+    /// The person's relative login, which must be linked to the citizen.
+    pub user_id: Option<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

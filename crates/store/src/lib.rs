@@ -250,6 +250,18 @@ pub trait CourseStore {
         course: CourseId,
         member: i64,
     ) -> StoreResult<()>;
+    /// The relative logins linked to `citizen`: (user, name, relation).
+    async fn relative_accounts(
+        &self,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<(UserId, String, String)>>;
+    /// What `citizen` lets the relative `user` see (through their network entry). For access
+    /// decisions only.
+    async fn shared_with_relative(
+        &self,
+        citizen: CitizenId,
+        user: UserId,
+    ) -> StoreResult<Vec<bro_domain::ShareCategory>>;
     /// Citizens matching `query` (one audit record per citizen shown), at most `limit`.
     async fn search_citizens(
         &self,

@@ -1061,6 +1061,79 @@ async fn emergency_accesses(db: &TestStore) {
     verify_all(s).await;
 }
 
+async fn relatives_see_what_the_network_entry_allows(db: &TestStore) {
+    use bro_domain::ShareCategory::{CrisisPlan, Plan};
+    use bro_store::{NewCourse, NewMember, NewNetworkMember};
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let h = ctx(f.holstebro.0);
+    let course = s
+        .open_course(
+            &h,
+            NewCourse {
+                citizen_id: f.citizen,
+                target_groups: vec![],
+                legal_frames: vec![],
+                coordinator: NewMember {
+                    user_id: f.koord,
+                    org_id: f.holstebro,
+                    unit_id: f.holstebro_unit,
+                    role: bro_domain::CourseRole::Other,
+                    fixed: true,
+                    phone: "96 11 75 00".into(),
+                    mail: String::new(),
+                    hours: String::new(),
+                },
+                collaboration: None,
+            },
+        )
+        .await
+        .expect("course");
+    let accounts = s.relative_accounts(f.citizen).await.expect("accounts");
+    assert_eq!(
+        accounts,
+        [(f.relative, "Inge Nørgaard".to_owned(), "Mor".to_owned())]
+    );
+    let entry = |user| NewNetworkMember {
+        name: "Inge Nørgaard".into(),
+        relation: "Mor".into(),
+        phone: String::new(),
+        may_see: vec![CrisisPlan, Plan],
+        user_id: Some(user),
+    };
+    assert!(matches!(
+        s.add_network_member(&h, course, entry(f.koord)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        s.shared_with_relative(f.citizen, f.relative)
+            .await
+            .expect("none")
+            .is_empty()
+    );
+    let id = s
+        .add_network_member(&h, course, entry(f.relative))
+        .await
+        .expect("entry");
+    assert_eq!(
+        s.shared_with_relative(f.citizen, f.relative)
+            .await
+            .expect("shared"),
+        [Plan, CrisisPlan]
+    );
+    assert!(s.course(&h, course).await.expect("course").network[0].has_login);
+    s.remove_network_member(&h, course, id)
+        .await
+        .expect("remove");
+    assert!(
+        s.shared_with_relative(f.citizen, f.relative)
+            .await
+            .expect("none")
+            .is_empty()
+    );
+    verify_all(s).await;
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1100,4 +1173,5 @@ contract!(
     consents_are_kept_and_withdrawn,
     grants_from_consents_and_legal_bases,
     emergency_accesses,
+    relatives_see_what_the_network_entry_allows,
 );

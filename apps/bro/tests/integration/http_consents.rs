@@ -608,3 +608,97 @@ async fn emergency_access_is_time_boxed_audited_told_and_reviewed() {
     );
     app.stop().await;
 }
+
+/// A relative with a login sees exactly what the citizen lets them see through their entry in
+/// the citizen's network, and the citizen sees that they looked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_sees_what_the_citizen_shares_with_them() {
+    let app = TestApp::spawn(Backend::Sqlite, "relative")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    for (section, fields) in [
+        (
+            "goals",
+            vec![
+                ("owner", "team"),
+                ("text", "Stabil bolig"),
+                ("life_area", "housing"),
+            ],
+        ),
+        (
+            "crisis",
+            vec![("warning_signs", "Sover dårligt"), ("contacts", "Akutteam")],
+        ),
+    ] {
+        let (_, html) = koord.get_text(&plan).await;
+        let base = crate::http_plan::version_of(&html);
+        let mut form = fields.clone();
+        form.push(("base_version", &base));
+        assert_eq!(
+            koord
+                .post(&format!("{plan}/{section}"), &form)
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+    }
+    let rel = logged_in(&app, "rel").await;
+    let (_, html) = rel.get_text("/me").await;
+    assert!(
+        html.contains("har ikke delt oplysninger med dig endnu") && !html.contains("Stabil bolig")
+    );
+
+    let (_, html) = koord.get_text(&course).await;
+    assert!(
+        html.contains("Inge Nørgaard (Mor)"),
+        "the coordinator can connect her login"
+    );
+    let network = format!("{course}/network");
+    let relative = f.relative.0.to_string();
+    let stranger = f.koord.0.to_string();
+    fn entry(user: &str) -> Vec<(&'static str, &str)> {
+        vec![
+            ("network_name", "Inge Nørgaard"),
+            ("relation", "Mor"),
+            ("may_see", "plan"),
+            ("relative_user", user),
+        ]
+    }
+    let r = koord.post(&network, &entry(&stranger)).await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "only a login linked to the citizen as relative"
+    );
+    let r = koord.post(&network, &entry(&relative)).await;
+    assert_eq!(location(&r), course);
+
+    let (_, html) = rel.get_text("/me").await;
+    assert!(html.contains("Stabil bolig"), "the plan is shared with her");
+    assert!(!html.contains("Sover dårligt"), "the crisis plan is not");
+    let me = logged_in(&app, "citizen").await;
+    let (_, log) = me.get_text("/me/access-log").await;
+    assert!(
+        log.contains("Inge Nørgaard")
+            && log.contains("Pårørende, som du har givet lov til at se det")
+    );
+
+    // Taken out of the network: nothing shared any more.
+    let (_, html) = koord.get_text(&course).await;
+    let remove = {
+        let at = html
+            .find(&format!("{course}/network/"))
+            .expect("network entry");
+        let rest = &html[at..];
+        rest[..rest.find('"').expect("end of action")].to_owned()
+    };
+    assert!(remove.ends_with("/remove"), "{remove}");
+    assert_eq!(location(&koord.post(&remove, &[]).await), course);
+    assert!(!rel.get_text("/me").await.1.contains("Stabil bolig"));
+    app.stop().await;
+}

@@ -309,7 +309,13 @@ async fn render_course(
             }
         })
         .collect();
+    let relative_accounts = if coordinates {
+        state.store.relative_accounts(course.citizen_id).await?
+    } else {
+        Vec::new()
+    };
     let view = CourseView {
+        relative_accounts,
         flash,
         emergency: a.emergency,
         timeline,
@@ -710,11 +716,18 @@ pub async fn add_network(
         .filter_map(|(_, v)| ShareCategory::parse(v))
         .collect();
     if let (Some(name), true) = (name, errors.is_empty()) {
+        let user_id = match field("relative_user").as_str() {
+            "" => None,
+            v => Some(bro_domain::UserId(
+                v.parse().map_err(|_| AppError::NotFound)?,
+            )),
+        };
         let new = NewNetworkMember {
             name: name.into_string(),
             relation,
             phone,
             may_see,
+            user_id,
         };
         state
             .store

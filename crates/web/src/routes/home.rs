@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::forms::{Flash, local_path, redirect_with_flash};
 use crate::routes::plan::{ConflictInfo, PlanForm, Touches, save};
 use crate::session::{Authed, MaybeViewer};
-use crate::views::pages::{HomeView, MeGoalView, MeView, RoleRow};
+use crate::views::pages::{HomeView, MeGoalView, MeView, RelativeShare, RoleRow};
 use crate::views::plan_document::{self, PrintedPlan};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::{Actor, Permission};
 use bro_domain::plan::{self, GoalOwner, LifeArea, PlanContent, Section};
-use bro_domain::{Language, Role};
+use bro_domain::{Language, Role, ShareCategory};
 use bro_store::{SessionStage, StoreError};
 use serde::Deserialize;
 
@@ -128,6 +128,7 @@ async fn render_me(
         goal_text,
         comments: Vec::new(),
         emergencies: Vec::new(),
+        shared: Vec::new(),
         chrome,
     };
     match viewer.actor {
@@ -173,11 +174,53 @@ async fn render_me(
             }
         }
         Actor::Relative { user } => {
-            view.links = state.store.relatives_links(&access.own(), user).await?
+            view.links = state.store.relatives_links(&access.own(), user).await?;
+            for link in &view.links {
+                view.shared
+                    .push(shared_with(state, access, link, user).await?);
+            }
         }
         Actor::Staff { .. } => return Ok(Redirect::to("/home").into_response()),
     }
     Ok((status, Html(view.render()?)).into_response())
+}
+
+/// What a citizen lets their relative see, read (and audited) only when they let them.
+async fn shared_with(
+    state: &AppState,
+    access: &AuditedAccess,
+    link: &bro_store::RelativeLink,
+    user: bro_domain::UserId,
+) -> Result<RelativeShare, AppError> {
+    let categories = state
+        .store
+        .shared_with_relative(link.citizen_id, user)
+        .await?;
+    let mut share = RelativeShare::default();
+    let wanted = [ShareCategory::Plan, ShareCategory::CrisisPlan];
+    let Some(course) = state.store.open_course_of(link.citizen_id).await? else {
+        return Ok(share);
+    };
+    for category in wanted.into_iter().filter(|c| categories.contains(c)) {
+        let permission = Permission::RelativeShare {
+            citizen: link.citizen_id,
+            category,
+            shared: true,
+        };
+        let ctx = access.authorize(state, permission).await?;
+        let Some(plan) = state.store.plan(&ctx, course).await? else {
+            continue;
+        };
+        match category {
+            ShareCategory::CrisisPlan => share.crisis = Some(plan.content.crisis),
+            _ => {
+                share.goals = plan.content.goals;
+                share.interventions = plan.content.interventions;
+                share.plan = true;
+            }
+        }
+    }
+    Ok(share)
 }
 
 /// The citizen's open course, with the audit context for working on their own plan.

@@ -87,6 +87,24 @@ pub struct MeView {
     pub comments: Vec<PlanComment>,
     /// Emergency accesses to the citizen's data, newest first.
     pub emergencies: Vec<EmergencyReviewRow>,
+    /// For a relative: what each linked citizen shares with them, in the order of `links`.
+    pub shared: Vec<RelativeShare>,
+}
+
+impl MeView {
+    /// What the `i`th linked citizen shares with this relative.
+    pub fn share(&self, i: &usize) -> Option<&RelativeShare> {
+        self.shared.get(*i)
+    }
+}
+
+/// What a citizen shares with one relative: parts of the plan, the crisis plan.
+#[derive(Default)]
+pub struct RelativeShare {
+    pub plan: bool,
+    pub goals: Vec<bro_domain::plan::Goal>,
+    pub interventions: Vec<bro_domain::plan::Intervention>,
+    pub crisis: Option<bro_domain::plan::CrisisPlan>,
 }
 
 #[derive(Template)]
@@ -223,6 +241,8 @@ pub struct TimelineRow {
 pub struct CourseView {
     pub chrome: Chrome,
     pub flash: Option<String>,
+    /// Relative logins linked to the citizen, to connect to a network entry.
+    pub relative_accounts: Vec<(bro_domain::UserId, String, String)>,
     /// Seen through emergency access.
     pub emergency: bool,
     pub course: Course,
