@@ -698,3 +698,4 @@ network-login = Personens login i Bro (så personen kan se det delte)
 network-login-none = Intet login
 me-relative-goals = Målene i planen
 purpose-relative = Pårørende, som du har givet lov til at se det
+plan-review-not-shared = Planen er ikke delt med jer

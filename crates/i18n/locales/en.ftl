@@ -698,3 +698,4 @@ network-login = The person's login in Bro (so they can see what is shared)
 network-login-none = No login
 me-relative-goals = The goals of the plan
 purpose-relative = A relative you have let see it
+plan-review-not-shared = The plan is not shared with you

@@ -1616,6 +1616,18 @@ fn scheme_from(r: &<Db as sqlx::Database>::Row) -> StoreResult<PhaseScheme> {
 }
 
 /// A course's phase and the scheme it belongs to, checked against each other.
+/// Whether the plan of course `c` is shared with the organisation of team member `m` at time
+/// `$2`: its holder's own, or a consent or legal basis in force for the plan. The same rule as
+/// `bro_authz::sharing`, in SQL so lists are filtered in the query; the HTTP tests hold the
+/// two to each other.
+const PLAN_SHARED: &str = "(m.org_id = (SELECT h.org_id FROM care_team_members h WHERE h.course_id = c.id AND h.is_coordinator AND h.removed_ms IS NULL) \
+     OR EXISTS (SELECT 1 FROM consents k JOIN consent_orgs ko ON ko.consent_id = k.id WHERE k.citizen_id = c.citizen_id \
+       AND ko.org_id = m.org_id AND k.withdrawn_ms IS NULL AND k.valid_from_ms <= $2 AND (k.valid_to_ms IS NULL OR k.valid_to_ms > $2) \
+       AND (',' || k.categories || ',') LIKE '%,plan,%') \
+     OR EXISTS (SELECT 1 FROM legal_bases b JOIN legal_basis_orgs bo ON bo.legal_basis_id = b.id WHERE b.citizen_id = c.citizen_id \
+       AND bo.org_id = m.org_id AND b.ended_ms IS NULL AND b.valid_from_ms <= $2 AND b.valid_to_ms > $2 \
+       AND (',' || b.categories || ',') LIKE '%,plan,%'))";
+
 fn phase_from(r: &<Db as sqlx::Database>::Row, column: &str) -> StoreResult<(String, PhaseScheme)> {
     let scheme = scheme_from(r)?;
     let phase: String = r.try_get(column).map_err(err)?;
@@ -1791,15 +1803,18 @@ impl CourseStore for Backend {
 
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
         let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT c.id, c.citizen_id, c.phase, c.phases, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name, \
-             (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) AS review_date \
+             CASE WHEN {PLAN_SHARED} THEN \
+               (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) END AS review_date, \
+             {PLAN_SHARED} AS plan_shared \
              FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
              WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
                AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id) \
-             ORDER BY z.family_name, z.given_name, c.id",
-        )
+             ORDER BY z.family_name, z.given_name, c.id"
+        ))
         .bind(user.0)
+        .bind(audit.at_ms)
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
@@ -1818,7 +1833,9 @@ impl CourseStore for Backend {
                 my_role: CourseRole::parse(&role).ok_or_else(|| corrupt("course role"))?,
                 i_coordinate: r.try_get("is_coordinator").map_err(err)?,
                 opened_ms: r.try_get("opened_ms").map_err(err)?,
+                // What the plan says reaches only those it is shared with, here as on its page.
                 review_date: r.try_get("review_date").map_err(err)?,
+                plan_shared: r.try_get("plan_shared").map_err(err)?,
             };
             let event = AuditEvent::allowed(AuditAction::CourseListed)
                 .subject(summary.citizen_id)

@@ -158,8 +158,11 @@ pub struct CourseSummary {
     pub my_role: CourseRole,
     pub i_coordinate: bool,
     pub opened_ms: Timestamp,
-    /// The newest plan version's review date (`YYYY-MM-DD`), if a plan exists.
+    /// The newest plan version's review date (`YYYY-MM-DD`), if a plan exists and is shared
+    /// with the asking member's organisation.
     pub review_date: Option<String>,
+    /// The plan is shared with the asking member's organisation.
+    pub plan_shared: bool,
 }
 
 /// What access decisions about a course need to know; carries no personal data.

@@ -702,3 +702,62 @@ async fn a_relative_sees_what_the_citizen_shares_with_them() {
     assert!(!rel.get_text("/me").await.1.contains("Stabil bolig"));
     app.stop().await;
 }
+
+/// Lists say nothing of what one may not see: the overview shows the plan's review date only
+/// to organisations the plan is shared with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_shows_plan_facts_only_where_the_plan_is_shared() {
+    let app = TestApp::spawn(Backend::Sqlite, "overview_sharing")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    let (_, html) = koord.get_text(&plan).await;
+    let base = crate::http_plan::version_of(&html);
+    let r = koord
+        .post(
+            &format!("{plan}/review"),
+            &[("base_version", &base), ("review_date", "2027-03-01")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, mine) = koord.get_text("/courses").await;
+    assert!(
+        mine.contains("2027-03-01"),
+        "the holder sees its own plan's review date"
+    );
+    let prof = logged_in(&app, "prof-r").await;
+    let (_, theirs) = prof.get_text("/courses").await;
+    assert!(theirs.contains("Mads Nørgaard") && !theirs.contains("2027-03-01"));
+    assert!(theirs.contains("Planen er ikke delt med jer"));
+    let ctx = bro_store::AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
+    };
+    let consent = bro_store::NewConsent {
+        citizen_id: f.citizen,
+        course_id: None,
+        orgs: vec![f.region],
+        categories: vec![bro_domain::ShareCategory::Plan],
+        form: bro_domain::consent::ConsentForm::Oral,
+        given_by: bro_domain::consent::GivenBy::Citizen,
+        givers: vec![],
+        guardian_scope: String::new(),
+        witness: String::new(),
+        valid_from_ms: app.clock.now_ms(),
+        valid_to_ms: None,
+        document: None,
+    };
+    app.store()
+        .record_consent(&ctx, consent)
+        .await
+        .expect("consent");
+    let (_, theirs) = prof.get_text("/courses").await;
+    assert!(
+        theirs.contains("2027-03-01"),
+        "with consent, the same as on the plan page"
+    );
+    app.stop().await;
+}
