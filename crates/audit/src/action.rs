@@ -88,6 +88,7 @@ actions! {
     CourseFrameChanged => "course.frame_change",
     NetworkMemberAdded => "course.network_add",
     NetworkMemberRemoved => "course.network_remove",
+    NetworkShareChanged => "course.network_share_change",
     TeamMemberAdded => "course.member_add",
     TeamMemberRemoved => "course.member_remove",
     CoordinatorChanged => "course.coordinator_change",

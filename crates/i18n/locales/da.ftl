@@ -699,3 +699,7 @@ network-login-none = Intet login
 me-relative-goals = Målene i planen
 purpose-relative = Pårørende, som du har givet lov til at se det
 plan-review-not-shared = Planen er ikke delt med jer
+me-network = Dit netværk, og hvad de må se
+me-network-intro = Du bestemmer, hvad dine pårørende og andre i dit netværk må se. Har de et login i Bro, ser de det, du sætter kryds ved.
+me-network-save = Gem hvad personen må se
+flash-network-share-saved = Gemt. Det gælder fra nu.

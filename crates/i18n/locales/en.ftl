@@ -699,3 +699,7 @@ network-login-none = No login
 me-relative-goals = The goals of the plan
 purpose-relative = A relative you have let see it
 plan-review-not-shared = The plan is not shared with you
+me-network = Your network, and what they may see
+me-network-intro = You decide what your relatives and others in your network may see. If they have a login in Bro, they see what you tick.
+me-network-save = Save what the person may see
+flash-network-share-saved = Saved. This applies from now.

@@ -2086,6 +2086,23 @@ impl CourseStore for Backend {
         Ok(id)
     }
 
+    async fn set_network_share(&self, audit: &AuditCtx, citizen: CitizenId, member: i64, may_see: Vec<ShareCategory>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE network_members SET may_see = $1 WHERE id = $2 AND citizen_id = $3 AND removed_ms IS NULL")
+            .bind(encode_set(&may_see, ShareCategory::as_str))
+            .bind(member)
+            .bind(citizen.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::NetworkShareChanged).subject(citizen).object(format!("network:{member}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
     async fn relative_accounts(&self, citizen: CitizenId) -> StoreResult<Vec<(UserId, String, String)>> {
         let rows = sqlx::query(
             "SELECT u.id, u.display_name, r.relation FROM relatives r JOIN users u ON u.id = r.user_id \

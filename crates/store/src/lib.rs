@@ -250,6 +250,15 @@ pub trait CourseStore {
         course: CourseId,
         member: i64,
     ) -> StoreResult<()>;
+    /// The citizen decides what someone in their network may see. `NotFound` unless the entry
+    /// is in the citizen's network.
+    async fn set_network_share(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        member: i64,
+        may_see: Vec<bro_domain::ShareCategory>,
+    ) -> StoreResult<()>;
     /// The relative logins linked to `citizen`: (user, name, relation).
     async fn relative_accounts(
         &self,

@@ -688,6 +688,36 @@ async fn a_relative_sees_what_the_citizen_shares_with_them(backend: Backend) {
             && log.contains("Pårørende, som du har givet lov til at se det")
     );
 
+    // The citizen changes her mind: the crisis plan, not the plan.
+    let (_, html) = me.get_text("/me").await;
+    let share = {
+        let at = html
+            .find("action=\"/me/network/")
+            .expect("the citizen's network form")
+            + 8;
+        html[at..].split('"').next().expect("action").to_owned()
+    };
+    let r = me.post(&share, &[("may_see", "crisis_plan")]).await;
+    assert_eq!(location(&r), "/me");
+    let (_, html) = rel.get_text("/me").await;
+    assert!(html.contains("Sover dårligt") && !html.contains("Stabil bolig"));
+    assert_eq!(
+        me.post("/me/network/999999", &[("may_see", "plan")])
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        koord
+            .post(&share, &[("may_see", "plan")])
+            .await
+            .status()
+            .as_u16(),
+        404,
+        "the citizen's choice"
+    );
+
     // Taken out of the network: nothing shared any more.
     let (_, html) = koord.get_text(&course).await;
     let remove = {
@@ -699,7 +729,8 @@ async fn a_relative_sees_what_the_citizen_shares_with_them(backend: Backend) {
     };
     assert!(remove.ends_with("/remove"), "{remove}");
     assert_eq!(location(&koord.post(&remove, &[]).await), course);
-    assert!(!rel.get_text("/me").await.1.contains("Stabil bolig"));
+    let (_, html) = rel.get_text("/me").await;
+    assert!(!html.contains("Stabil bolig") && !html.contains("Sover dårligt"));
     app.stop().await;
 }
 

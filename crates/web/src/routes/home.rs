@@ -185,6 +185,35 @@ async fn render_me(
     Ok((status, Html(view.render()?)).into_response())
 }
 
+/// The citizen decides what someone in their network may see; it applies from the next request.
+pub async fn set_network_share(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(member): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let Actor::Citizen { citizen, .. } = access.viewer.actor else {
+        return Err(AppError::NotFound);
+    };
+    let ctx = access
+        .authorize(&state, Permission::OwnPlan(citizen))
+        .await?;
+    let may_see = crate::forms::form_pairs(&body)
+        .into_iter()
+        .filter(|(k, _)| k == "may_see")
+        .filter_map(|(_, v)| ShareCategory::parse(&v))
+        .collect();
+    state
+        .store
+        .set_network_share(&ctx, citizen, member, may_see)
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/me",
+        "flash-network-share-saved",
+    ))
+}
+
 /// What a citizen lets their relative see, read (and audited) only when they let them.
 async fn shared_with(
     state: &AppState,

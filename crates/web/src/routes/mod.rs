@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/me/agree", post(home::agree))
         .route("/me/comments", post(home::comment))
+        .route("/me/network/{member}", post(home::set_network_share))
         .route("/context", post(home::switch_context))
         .route("/language", post(home::language))
         .route("/account", get(account::page))
