@@ -1092,6 +1092,73 @@ fn emergency_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<EmergencyA
     })
 }
 
+/// How a consent or a legal basis is ended: table, columns, the conflict's name, the act.
+struct Ending {
+    table: &'static str,
+    ended: &'static str,
+    ended_by: &'static str,
+    conflict: &'static str,
+    action: AuditAction,
+    object: &'static str,
+}
+
+const CONSENT_END: Ending = Ending {
+    table: "consents",
+    ended: "withdrawn_ms",
+    ended_by: "withdrawn_by_user_id",
+    conflict: "withdrawn",
+    action: AuditAction::ConsentWithdrawn,
+    object: "consent",
+};
+
+const LEGAL_BASIS_END: Ending = Ending {
+    table: "legal_bases",
+    ended: "ended_ms",
+    ended_by: "ended_by_user_id",
+    conflict: "ended",
+    action: AuditAction::LegalBasisEnded,
+    object: "legal_basis",
+};
+
+/// Ends a consent or a legal basis of `citizen` now, once: `NotFound` unless it is theirs,
+/// `Conflict` when it was ended already. The row is otherwise never changed.
+async fn end_once(tx: &mut Tx, audit: &AuditCtx, e: Ending, citizen: CitizenId, id: i64) -> StoreResult<()> {
+    let Ending { table, ended, ended_by, conflict, action, object } = e;
+    let current: Option<Option<i64>> =
+        sqlx::query_scalar(&format!("SELECT {ended} FROM {table} WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"))
+            .bind(id)
+            .bind(citizen.0)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(err)?;
+    match current {
+        None => return Err(StoreError::NotFound),
+        Some(Some(_)) => return Err(StoreError::Conflict(conflict)),
+        Some(None) => {}
+    }
+    sqlx::query(&format!("UPDATE {table} SET {ended} = $1, {ended_by} = $2 WHERE id = $3"))
+        .bind(audit.at_ms)
+        .bind(audit.actor_user_id.map(|u| u.0))
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    let event = AuditEvent::allowed(action).subject(citizen).object(format!("{object}:{id}"));
+    append(tx, audit, &event).await
+}
+
+/// The organisations of the record `id` among `rows` of (`key`, id, name).
+fn orgs_of(rows: &[<Db as sqlx::Database>::Row], key: &str, id: i64) -> StoreResult<Vec<(OrgId, String)>> {
+    let mut out = Vec::new();
+    for o in rows {
+        let of: i64 = o.try_get(key).map_err(err)?;
+        if of == id {
+            out.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
+        }
+    }
+    Ok(out)
+}
+
 /// A collaboration always names its own phases; the default scheme has no stored form.
 fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
     phases.to_json().ok_or_else(|| StoreError::Corrupt("a collaboration names its own phases".into()))
@@ -1174,13 +1241,7 @@ impl ConsentStore for Backend {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.try_get("id").map_err(err)?;
-            let mut members = Vec::new();
-            for o in &orgs {
-                let of: i64 = o.try_get("consent_id").map_err(err)?;
-                if of == id {
-                    members.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
-                }
-            }
+            let members = orgs_of(&orgs, "consent_id", id)?;
             let categories: String = r.try_get("categories").map_err(err)?;
             let form: String = r.try_get("form").map_err(err)?;
             let given_by: String = r.try_get("given_by").map_err(err)?;
@@ -1212,27 +1273,7 @@ impl ConsentStore for Backend {
 
     async fn withdraw_consent(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let withdrawn: Option<Option<i64>> =
-            sqlx::query_scalar(&format!("SELECT withdrawn_ms FROM consents WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"))
-                .bind(id)
-                .bind(citizen.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(err)?;
-        match withdrawn {
-            None => return Err(StoreError::NotFound),
-            Some(Some(_)) => return Err(StoreError::Conflict("withdrawn")),
-            Some(None) => {}
-        }
-        sqlx::query("UPDATE consents SET withdrawn_ms = $1, withdrawn_by_user_id = $2 WHERE id = $3 AND withdrawn_ms IS NULL")
-            .bind(audit.at_ms)
-            .bind(audit.actor_user_id.map(|u| u.0))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        let event = AuditEvent::allowed(AuditAction::ConsentWithdrawn).subject(citizen).object(format!("consent:{id}"));
-        append(&mut tx, audit, &event).await?;
+        end_once(&mut tx, audit, CONSENT_END, citizen, id).await?;
         commit(tx).await
     }
 
@@ -1327,13 +1368,7 @@ impl ConsentStore for Backend {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.try_get("id").map_err(err)?;
-            let mut members = Vec::new();
-            for o in &orgs {
-                let of: i64 = o.try_get("legal_basis_id").map_err(err)?;
-                if of == id {
-                    members.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
-                }
-            }
+            let members = orgs_of(&orgs, "legal_basis_id", id)?;
             let kind: String = r.try_get("kind").map_err(err)?;
             let categories: String = r.try_get("categories").map_err(err)?;
             out.push(LegalBasis {
@@ -1356,27 +1391,7 @@ impl ConsentStore for Backend {
 
     async fn end_legal_basis(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let ended: Option<Option<i64>> =
-            sqlx::query_scalar(&format!("SELECT ended_ms FROM legal_bases WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"))
-                .bind(id)
-                .bind(citizen.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(err)?;
-        match ended {
-            None => return Err(StoreError::NotFound),
-            Some(Some(_)) => return Err(StoreError::Conflict("ended")),
-            Some(None) => {}
-        }
-        sqlx::query("UPDATE legal_bases SET ended_ms = $1, ended_by_user_id = $2 WHERE id = $3")
-            .bind(audit.at_ms)
-            .bind(audit.actor_user_id.map(|u| u.0))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        let event = AuditEvent::allowed(AuditAction::LegalBasisEnded).subject(citizen).object(format!("legal_basis:{id}"));
-        append(&mut tx, audit, &event).await?;
+        end_once(&mut tx, audit, LEGAL_BASIS_END, citizen, id).await?;
         commit(tx).await
     }
 

@@ -7,6 +7,33 @@ use bro_audit::{AuditAction, Outcome};
 use bro_domain::Clock;
 use bro_testkit::{Backend, TestApp, fixture, location};
 
+/// The holder's coordinator writes a shared goal ("Stabil bolig") and a crisis plan ("Sover
+/// dårligt"), so tests can see which of the two reaches whom.
+async fn write_goal_and_crisis_plan(koord: &bro_testkit::Browser, plan: &str) {
+    let sections: [(&str, &[(&str, &str)]); 2] = [
+        (
+            "goals",
+            &[
+                ("owner", "team"),
+                ("text", "Stabil bolig"),
+                ("life_area", "housing"),
+            ],
+        ),
+        (
+            "crisis",
+            &[("warning_signs", "Sover dårligt"), ("contacts", "Akutteam")],
+        ),
+    ];
+    for (section, fields) in sections {
+        let (_, html) = koord.get_text(plan).await;
+        let base = crate::http_plan::version_of(&html);
+        let mut form = fields.to_vec();
+        form.push(("base_version", &base));
+        let r = koord.post(&format!("{plan}/{section}"), &form).await;
+        assert_eq!(r.status().as_u16(), 303, "{section} saved");
+    }
+}
+
 const SIGNED: &[u8] = b"%PDF-1.4\n% signed consent, scanned\n%%EOF\n";
 
 async fn consents_are_recorded_shown_and_withdrawn(backend: Backend) {
@@ -202,33 +229,7 @@ async fn another_organisation_sees_the_plan_only_with_consent(backend: Backend) 
     let course = course(&app, &f).await;
     let plan = format!("{course}/plan");
     let koord = logged_in(&app, "koord").await;
-    for (section, fields) in [
-        (
-            "goals",
-            vec![
-                ("owner", "team"),
-                ("text", "Stabil bolig"),
-                ("life_area", "housing"),
-            ],
-        ),
-        (
-            "crisis",
-            vec![("warning_signs", "Sover dårligt"), ("contacts", "Akutteam")],
-        ),
-    ] {
-        let (_, html) = koord.get_text(&plan).await;
-        let base = crate::http_plan::version_of(&html);
-        let mut form = fields.clone();
-        form.push(("base_version", &base));
-        assert_eq!(
-            koord
-                .post(&format!("{plan}/{section}"), &form)
-                .await
-                .status()
-                .as_u16(),
-            303
-        );
-    }
+    write_goal_and_crisis_plan(&koord, &plan).await;
     let prof = logged_in(&app, "prof-r").await;
     let record = |categories: Vec<bro_domain::ShareCategory>, valid_to_ms: Option<i64>| {
         let app = &app;
@@ -620,33 +621,7 @@ async fn a_relative_sees_what_the_citizen_shares_with_them(backend: Backend) {
     let course = course(&app, &f).await;
     let plan = format!("{course}/plan");
     let koord = logged_in(&app, "koord").await;
-    for (section, fields) in [
-        (
-            "goals",
-            vec![
-                ("owner", "team"),
-                ("text", "Stabil bolig"),
-                ("life_area", "housing"),
-            ],
-        ),
-        (
-            "crisis",
-            vec![("warning_signs", "Sover dårligt"), ("contacts", "Akutteam")],
-        ),
-    ] {
-        let (_, html) = koord.get_text(&plan).await;
-        let base = crate::http_plan::version_of(&html);
-        let mut form = fields.clone();
-        form.push(("base_version", &base));
-        assert_eq!(
-            koord
-                .post(&format!("{plan}/{section}"), &form)
-                .await
-                .status()
-                .as_u16(),
-            303
-        );
-    }
+    write_goal_and_crisis_plan(&koord, &plan).await;
     let rel = logged_in(&app, "rel").await;
     let (_, html) = rel.get_text("/me").await;
     assert!(

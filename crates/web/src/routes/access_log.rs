@@ -3,6 +3,7 @@
 //! what, why and whether it was a read or a change. Filtered by period and organisation, and
 //! exported as CSV and PDF. The query string holds only dates and an organisation id.
 
+use super::home::own_citizen;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -13,10 +14,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_audit::{AuditAction, Outcome};
-use bro_authz::{Actor, Permission, Purpose};
+use bro_authz::Purpose;
 use bro_domain::{CitizenId, OrgId, Role, plan::parse_day};
 use bro_render::{Document, Item, Section, Table};
-use bro_store::{AccessEntry, AccessQuery, AuditCtx};
+use bro_store::{AccessEntry, AccessQuery};
 use serde::Deserialize;
 
 /// The page shows at most this many entries; exports take more.
@@ -70,17 +71,6 @@ impl Filter {
             limit,
         }
     }
-}
-
-/// The citizen asking, and the context their reading is audited in.
-async fn own(state: &AppState, access: &AuditedAccess) -> Result<(CitizenId, AuditCtx), AppError> {
-    let Actor::Citizen { citizen, .. } = access.viewer.actor else {
-        return Err(AppError::NotFound);
-    };
-    let ctx = access
-        .authorize(state, Permission::ReadCitizenRecord(citizen))
-        .await?;
-    Ok((citizen, ctx))
 }
 
 fn me_chrome(
@@ -144,7 +134,7 @@ pub async fn page(
     access: AuditedAccess,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let (citizen, ctx) = own(&state, &access).await?;
+    let (citizen, ctx) = own_citizen(&state, &access).await?;
     let chrome = me_chrome(&state, &headers, csrf, &access);
     let today = crate::views::danish_date(state.clock.now_ms());
     let mut errors = FormErrors::default();
@@ -193,7 +183,7 @@ async fn export_rows(
     chrome: &Chrome,
     q: &LogQuery,
 ) -> Result<Option<(Filter, Vec<AccessRow>, CitizenId)>, AppError> {
-    let (citizen, ctx) = own(state, access).await?;
+    let (citizen, ctx) = own_citizen(state, access).await?;
     let today = crate::views::danish_date(state.clock.now_ms());
     let mut errors = FormErrors::default();
     let filter = Filter::parse(q, today, chrome, &mut errors);

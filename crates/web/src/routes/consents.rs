@@ -4,6 +4,7 @@
 //! overwritten: the history shows every consent with its withdrawal.
 
 use super::courses::{course_access, manage_permission, read_permission};
+use super::home::own_citizen;
 use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
@@ -15,7 +16,6 @@ use crate::views::{Chrome, FormErrors, respond as html};
 use axum::extract::{Multipart, Path, RawForm, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bro_authz::{Actor, Permission};
 use bro_domain::consent::{
     ConsentDraft, ConsentError, ConsentForm, GivenBy, LegalBasisDraft, LegalBasisKind,
 };
@@ -718,16 +718,6 @@ pub async fn request(
 // ------------------------------------------------------------------------------------------
 // The citizen's own page.
 
-async fn own(state: &AppState, access: &AuditedAccess) -> Result<(CitizenId, AuditCtx), AppError> {
-    let Actor::Citizen { citizen, .. } = access.viewer.actor else {
-        return Err(AppError::NotFound);
-    };
-    let ctx = access
-        .authorize(state, Permission::ReadCitizenRecord(citizen))
-        .await?;
-    Ok((citizen, ctx))
-}
-
 async fn me_page(
     state: &AppState,
     chrome: Chrome,
@@ -736,7 +726,7 @@ async fn me_page(
     errors: FormErrors,
     input: ConsentInput,
 ) -> Result<Response, AppError> {
-    let (citizen, ctx) = own(state, access).await?;
+    let (citizen, ctx) = own_citizen(state, access).await?;
     let now = state.clock.now_ms();
     let consents = state.store.consents(&ctx, citizen).await?;
     // The citizen gives consent to the organisations of their team.
@@ -807,7 +797,7 @@ pub async fn give(
     access: AuditedAccess,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
-    let (citizen, ctx) = own(&state, &access).await?;
+    let (citizen, ctx) = own_citizen(&state, &access).await?;
     let chrome = chrome(&state, &headers, csrf, "/me", &access);
     let now = state.clock.now_ms();
     let today = crate::views::danish_date(now);
@@ -843,7 +833,7 @@ pub async fn withdraw_own(
     access: AuditedAccess,
     Path(consent): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (citizen, ctx) = own(&state, &access).await?;
+    let (citizen, ctx) = own_citizen(&state, &access).await?;
     withdrawn(
         &state,
         state.store.withdraw_consent(&ctx, citizen, consent).await,
@@ -856,6 +846,6 @@ pub async fn own_document(
     access: AuditedAccess,
     Path(consent): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (citizen, ctx) = own(&state, &access).await?;
+    let (citizen, ctx) = own_citizen(&state, &access).await?;
     document_response(state.store.consent_document(&ctx, citizen, consent).await?)
 }

@@ -252,6 +252,21 @@ async fn shared_with(
     Ok(share)
 }
 
+/// The citizen asking about their own data, and the context their reading is audited in;
+/// anyone else is answered "not found".
+pub(super) async fn own_citizen(
+    state: &AppState,
+    access: &AuditedAccess,
+) -> Result<(bro_domain::CitizenId, bro_store::AuditCtx), AppError> {
+    let Actor::Citizen { citizen, .. } = access.viewer.actor else {
+        return Err(AppError::NotFound);
+    };
+    let ctx = access
+        .authorize(state, Permission::ReadCitizenRecord(citizen))
+        .await?;
+    Ok((citizen, ctx))
+}
+
 /// The citizen's open course, with the audit context for working on their own plan.
 async fn own_course(
     state: &AppState,
