@@ -1147,6 +1147,20 @@ async fn end_once(tx: &mut Tx, audit: &AuditCtx, e: Ending, citizen: CitizenId, 
     append(tx, audit, &event).await
 }
 
+/// Records which organisations a consent or legal basis covers; an organisation that does not
+/// exist is `NotFound` (and the caller's transaction is dropped, so nothing is half-saved).
+async fn insert_orgs(tx: &mut Tx, table_and_columns: &'static str, id: i64, orgs: &[OrgId]) -> StoreResult<()> {
+    for org in orgs {
+        sqlx::query(&format!("INSERT INTO {table_and_columns} VALUES ($1, $2) ON CONFLICT DO NOTHING"))
+            .bind(id)
+            .bind(org.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err("organisation"))?;
+    }
+    Ok(())
+}
+
 /// The organisations of the record `id` among `rows` of (`key`, id, name).
 fn orgs_of(rows: &[<Db as sqlx::Database>::Row], key: &str, id: i64) -> StoreResult<Vec<(OrgId, String)>> {
     let mut out = Vec::new();
@@ -1203,14 +1217,7 @@ impl ConsentStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err("consent"))?;
-        for org in &new.orgs {
-            sqlx::query("INSERT INTO consent_orgs (consent_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err("consent"))?;
-        }
+        insert_orgs(&mut tx, "consent_orgs (consent_id, org_id)", id, &new.orgs).await?;
         let event = AuditEvent::allowed(AuditAction::ConsentRecorded).subject(new.citizen_id).object(format!("consent:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
@@ -1333,14 +1340,7 @@ impl ConsentStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err("legal_basis"))?;
-        for org in &new.orgs {
-            sqlx::query("INSERT INTO legal_basis_orgs (legal_basis_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err("legal_basis"))?;
-        }
+        insert_orgs(&mut tx, "legal_basis_orgs (legal_basis_id, org_id)", id, &new.orgs).await?;
         let event = AuditEvent::allowed(AuditAction::LegalBasisRecorded).subject(new.citizen_id).object(format!("legal_basis:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
