@@ -703,3 +703,7 @@ me-network = Dit netværk, og hvad de må se
 me-network-intro = Du bestemmer, hvad dine pårørende og andre i dit netværk må se. Har de et login i Bro, ser de det, du sætter kryds ved.
 me-network-save = Gem hvad personen må se
 flash-network-share-saved = Gemt. Det gælder fra nu.
+courses-consent-requests = { $count ->
+    [one] 1 anmodning om samtykke
+   *[other] { $count } anmodninger om samtykke
+}

@@ -703,3 +703,7 @@ me-network = Your network, and what they may see
 me-network-intro = You decide what your relatives and others in your network may see. If they have a login in Bro, they see what you tick.
 me-network-save = Save what the person may see
 flash-network-share-saved = Saved. This applies from now.
+courses-consent-requests = { $count ->
+    [one] 1 request for consent
+   *[other] { $count } requests for consent
+}

@@ -1822,7 +1822,9 @@ impl CourseStore for Backend {
             "SELECT c.id, c.citizen_id, c.phase, c.phases, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name, \
              CASE WHEN {PLAN_SHARED} THEN \
                (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) END AS review_date, \
-             {PLAN_SHARED} AS plan_shared \
+             {PLAN_SHARED} AS plan_shared, \
+             (SELECT COUNT(*) FROM course_events e WHERE e.course_id = c.id AND e.kind = 'consent_requested' \
+               AND e.at_ms > COALESCE((SELECT MAX(k.recorded_ms) FROM consents k WHERE k.citizen_id = c.citizen_id), 0)) AS consent_requests \
              FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
              WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
                AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id) \
@@ -1851,6 +1853,7 @@ impl CourseStore for Backend {
                 // What the plan says reaches only those it is shared with, here as on its page.
                 review_date: r.try_get("review_date").map_err(err)?,
                 plan_shared: r.try_get("plan_shared").map_err(err)?,
+                consent_requests: r.try_get("consent_requests").map_err(err)?,
             };
             let event = AuditEvent::allowed(AuditAction::CourseListed)
                 .subject(summary.citizen_id)

@@ -163,6 +163,9 @@ pub struct CourseSummary {
     pub review_date: Option<String>,
     /// The plan is shared with the asking member's organisation.
     pub plan_shared: bool,
+    /// Team members' requests for consent since the last consent was recorded: the
+    /// coordinator's open tasks.
+    pub consent_requests: i64,
 }
 
 /// What access decisions about a course need to know; carries no personal data.

@@ -313,6 +313,11 @@ async fn another_organisation_sees_the_plan_only_with_consent(backend: Backend) 
     assert_eq!(location(&r), course);
     let (_, html) = koord.get_text(&course).await;
     assert!(html.contains("Anmodning om samtykke: Planen") && html.contains("Pia Fagperson"));
+    let (_, overview) = koord.get_text("/courses").await;
+    assert!(
+        overview.contains("1 anmodning om samtykke"),
+        "a task on the coordinator's overview"
+    );
 
     // The wrong category does not open the plan.
     record(vec![Health], None).await;
@@ -320,6 +325,11 @@ async fn another_organisation_sees_the_plan_only_with_consent(backend: Backend) 
 
     // The plan, but not the crisis plan.
     let plan_only = record(vec![Plan], None).await;
+    let (_, overview) = koord.get_text("/courses").await;
+    assert!(
+        !overview.contains("anmodning om samtykke"),
+        "answered by a recorded consent"
+    );
     let (_, html) = prof.get_text(&plan).await;
     assert!(!withheld(&html) && html.contains("Stabil bolig"));
     assert!(
