@@ -806,5 +806,188 @@ on_both_backends!(
     a_legal_basis_opens_the_plan_without_consent_until_it_ends,
     emergency_access_is_time_boxed_audited_told_and_reviewed,
     a_relative_sees_what_the_citizen_shares_with_them,
-    the_overview_shows_plan_facts_only_where_the_plan_is_shared
+    the_overview_shows_plan_facts_only_where_the_plan_is_shared,
+    who_sees_the_plan_by_role_relationship_and_consent
 );
+
+/// Who sees the plan of a course the municipality holds, by role × relationship × consent:
+/// the holder's coordinator always; team members from other organisations (the region's
+/// professional, the GP) only with a consent covering their own organisation; a manager, an
+/// administrator, the citizen and a relative never through the team's page. Every refusal is
+/// in the audit chain.
+async fn who_sees_the_plan_by_role_relationship_and_consent(backend: Backend) {
+    use bro_domain::{AccountKind, Name, OrgKind, Role, UnitKind, Username};
+    let app = match TestApp::spawn(backend, "sharing_table").await {
+        Some(app) => app,
+        None => return, // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let plan = format!("{course}/plan");
+    let koord = logged_in(&app, "koord").await;
+    write_goal_and_crisis_plan(&koord, &plan).await;
+
+    // A GP practice on the team, and a manager in the holding municipality.
+    let s = app.store();
+    let platform = bro_store::AuditCtx::system(0, app.clock.now_ms(), "test");
+    let name = |n: &str| Name::parse(n).expect("name");
+    let gp_org = s
+        .create_organisation(
+            &platform,
+            bro_store::NewOrganisation {
+                name: name("Lægehuset Torvet"),
+                kind: OrgKind::GpPractice,
+                require_second_factor: false,
+            },
+        )
+        .await
+        .expect("gp org");
+    let gp_ctx = bro_store::AuditCtx::system(gp_org.0, app.clock.now_ms(), "test");
+    let gp_unit = s
+        .create_unit(
+            &gp_ctx,
+            bro_store::NewUnit {
+                org_id: gp_org,
+                name: name("Lægehuset Torvet"),
+                kind: UnitKind::GpPractice,
+            },
+        )
+        .await
+        .expect("gp unit");
+    let hash = bro_auth::password::hash_password(bro_testkit::FIXTURE_PASSWORD.into())
+        .await
+        .expect("hash");
+    let staff =
+        |org: bro_domain::OrgId, user: &str, display: &str, role: (bro_domain::UnitId, Role)| {
+            let hash = hash.clone();
+            let ctx = bro_store::AuditCtx::system(org.0, app.clock.now_ms(), "test");
+            let new = bro_store::NewUser {
+                org_id: Some(org),
+                username: Username::parse(user).expect("username"),
+                display_name: name(display),
+                password_hash: hash,
+                kind: AccountKind::Staff,
+                citizen_id: None,
+                initial_role: Some(role),
+            };
+            async move { s.create_user(&ctx, new).await.expect("user") }
+        };
+    let gp = staff(gp_org, "gp-t", "Gitte Læge", (gp_unit, Role::Professional)).await;
+    staff(
+        f.holstebro,
+        "leder-h",
+        "Lone Leder",
+        (f.holstebro_admin_unit, Role::Manager),
+    )
+    .await;
+    let holder = bro_store::AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
+    };
+    let course_id =
+        bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
+    let member = bro_store::NewMember {
+        user_id: gp,
+        org_id: gp_org,
+        unit_id: gp_unit,
+        role: bro_domain::CourseRole::Gp,
+        fixed: false,
+        phone: "97 42 11 22".into(),
+        mail: String::new(),
+        hours: String::new(),
+    };
+    s.add_member(&holder, course_id, member)
+        .await
+        .expect("gp on the team");
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Sees {
+        Plan,
+        Withheld,
+        NotFound,
+    }
+    let who = [
+        ("koord", f.holstebro),
+        ("prof-r", f.region),
+        ("gp-t", gp_org),
+        ("leder-h", f.holstebro),
+        ("admin-h", f.holstebro),
+        ("citizen", f.holstebro),
+        ("rel", f.holstebro),
+    ];
+    let table: [(&str, Sees, Sees); 7] = [
+        // (login, without consent, with the region's consent to the plan)
+        ("koord", Sees::Plan, Sees::Plan),
+        ("prof-r", Sees::Withheld, Sees::Plan),
+        ("gp-t", Sees::Withheld, Sees::Withheld),
+        ("leder-h", Sees::NotFound, Sees::NotFound),
+        ("admin-h", Sees::NotFound, Sees::NotFound),
+        ("citizen", Sees::NotFound, Sees::NotFound),
+        ("rel", Sees::NotFound, Sees::NotFound),
+    ];
+    let mut browsers = Vec::new();
+    for (login, _) in who {
+        browsers.push((login, logged_in(&app, login).await));
+    }
+    for consented in [false, true] {
+        if consented {
+            let consent = bro_store::NewConsent {
+                citizen_id: f.citizen,
+                course_id: None,
+                orgs: vec![f.region],
+                categories: vec![bro_domain::ShareCategory::Plan],
+                form: bro_domain::consent::ConsentForm::Oral,
+                given_by: bro_domain::consent::GivenBy::Citizen,
+                givers: vec![],
+                guardian_scope: String::new(),
+                witness: String::new(),
+                valid_from_ms: app.clock.now_ms(),
+                valid_to_ms: None,
+                document: None,
+            };
+            s.record_consent(&holder, consent).await.expect("consent");
+        }
+        for (login, without, with) in table {
+            let expected = if consented { with } else { without };
+            let b = &browsers
+                .iter()
+                .find(|(l, _)| *l == login)
+                .expect("browser")
+                .1;
+            let (status, html) = b.get_text(&plan).await;
+            let seen = match status {
+                404 => Sees::NotFound,
+                200 if html.contains("Planen er ikke delt med din organisation") => Sees::Withheld,
+                200 if html.contains("Stabil bolig") => Sees::Plan,
+                other => panic!("{login}: unexpected {other}"),
+            };
+            assert_eq!(seen, expected, "{login}, consent: {consented}");
+            let pdf = b.get(&format!("{plan}/pdf/team")).await.status().as_u16();
+            assert_eq!(
+                pdf == 200,
+                expected == Sees::Plan,
+                "{login}'s PDF, consent: {consented}"
+            );
+            if expected != Sees::Plan && login != "citizen" && login != "rel" {
+                // The refusal is on record in the viewer's organisation's chain.
+                let org = who.iter().find(|(l, _)| *l == login).expect("org").1;
+                let recent = s.recent_audit(org.0, 4).await.expect("audit");
+                assert!(
+                    recent
+                        .iter()
+                        .any(|r| r.fields.action == AuditAction::AccessDenied.code()
+                            && r.fields.subject_citizen_id == Some(f.citizen)),
+                    "{login}: the refusal is audited"
+                );
+            }
+        }
+        // The crisis plan is not part of this consent: only the holder sees it.
+        let prof = &browsers
+            .iter()
+            .find(|(l, _)| *l == "prof-r")
+            .expect("prof")
+            .1;
+        assert!(!prof.get_text(&plan).await.1.contains("Sover dårligt"));
+    }
+    app.stop().await;
+}
