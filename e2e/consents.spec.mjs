@@ -52,3 +52,43 @@ test("a consent is recorded by the team and withdrawn by the citizen", async ({ 
   ).toContainText("Trukket tilbage");
   await staff.close();
 });
+
+test("when the citizen withdraws, the professional's next request no longer shows the plan", async ({
+  browser,
+  baseURL,
+}) => {
+  const newPage = async () => (await browser.newContext({ baseURL, locale: "da-DK" })).newPage();
+  const citizen = await newPage();
+  await login(citizen, "borger");
+  const cpr = (await citizen.getByRole("row", { name: /CPR-nummer/ }).getByRole("cell").textContent()).trim();
+
+  // The region's professional is on the team and sees the plan through the citizen's consent.
+  const professional = await newPage();
+  await login(professional, "fagperson");
+  await professional.getByRole("link", { name: "Find borger" }).first().click();
+  await professional.getByLabel("Navn eller CPR-nummer").fill(cpr);
+  await professional.getByRole("button", { name: "Søg" }).click();
+  await professional.getByRole("table").getByRole("link", { name: /Åbn forløb/ }).click();
+  await professional.getByRole("link", { name: "Se den fælles plan" }).click();
+  await expect(professional.getByRole("heading", { level: 2, name: "Mål" })).toBeVisible();
+
+  // The citizen withdraws every consent that lets the region see the plan.
+  await citizen.getByRole("link", { name: "Se og træk mine samtykker tilbage" }).click();
+  const regional = () =>
+    citizen
+      .getByRole("listitem")
+      .filter({ hasText: "Region Midtjylland" })
+      .filter({ hasText: "Planen" })
+      .filter({ has: citizen.getByRole("button", { name: /Træk samtykket tilbage/ }) });
+  while ((await regional().count()) > 0) {
+    await regional().first().getByRole("button", { name: /Træk samtykket tilbage/ }).click();
+    await expect(citizen.getByRole("status").first()).toContainText("Samtykket er trukket tilbage.");
+  }
+  await citizen.close();
+
+  await professional.reload();
+  await expect(professional.getByText("Planen er ikke delt med din organisation")).toBeVisible();
+  await expect(professional.getByRole("heading", { level: 2, name: "Mål" })).toHaveCount(0);
+  await expectNoAxeViolations(professional);
+  await professional.close();
+});
