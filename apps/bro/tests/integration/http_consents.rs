@@ -810,12 +810,12 @@ on_both_backends!(
     who_sees_the_plan_by_role_relationship_and_consent
 );
 
-/// Who sees the plan of a course the municipality holds, by role × relationship × consent:
-/// the holder's coordinator always; team members from other organisations (the region's
-/// professional, the GP) only with a consent covering their own organisation; a manager, an
-/// administrator, the citizen and a relative never through the team's page. Every refusal is
-/// in the audit chain.
+/// Who sees the plan of a course Holstebro holds, row by row (role × relationship) and step by
+/// step through the consent states: none, the wrong category, a valid consent, withdrawn, a
+/// legal basis, an expired consent, an emergency access and its end. The plan page and its
+/// PDF agree, and every refusal of a member of staff is in their organisation's audit chain.
 async fn who_sees_the_plan_by_role_relationship_and_consent(backend: Backend) {
+    use bro_domain::ShareCategory::{Health, Plan};
     use bro_domain::{AccountKind, Name, OrgKind, Role, UnitKind, Username};
     let app = match TestApp::spawn(backend, "sharing_table").await {
         Some(app) => app,
@@ -826,79 +826,106 @@ async fn who_sees_the_plan_by_role_relationship_and_consent(backend: Backend) {
     let plan = format!("{course}/plan");
     let koord = logged_in(&app, "koord").await;
     write_goal_and_crisis_plan(&koord, &plan).await;
-
-    // A GP practice on the team, and a manager in the holding municipality.
     let s = app.store();
-    let platform = bro_store::AuditCtx::system(0, app.clock.now_ms(), "test");
-    let name = |n: &str| Name::parse(n).expect("name");
-    let gp_org = s
-        .create_organisation(
-            &platform,
-            bro_store::NewOrganisation {
-                name: name("Lægehuset Torvet"),
-                kind: OrgKind::GpPractice,
-                require_second_factor: false,
-            },
-        )
-        .await
-        .expect("gp org");
-    let gp_ctx = bro_store::AuditCtx::system(gp_org.0, app.clock.now_ms(), "test");
-    let gp_unit = s
-        .create_unit(
-            &gp_ctx,
-            bro_store::NewUnit {
-                org_id: gp_org,
-                name: name("Lægehuset Torvet"),
-                kind: UnitKind::GpPractice,
-            },
-        )
-        .await
-        .expect("gp unit");
-    let hash = bro_auth::password::hash_password(bro_testkit::FIXTURE_PASSWORD.into())
-        .await
-        .expect("hash");
-    let staff =
-        |org: bro_domain::OrgId, user: &str, display: &str, role: (bro_domain::UnitId, Role)| {
-            let hash = hash.clone();
-            let ctx = bro_store::AuditCtx::system(org.0, app.clock.now_ms(), "test");
-            let new = bro_store::NewUser {
-                org_id: Some(org),
-                username: Username::parse(user).expect("username"),
-                display_name: name(display),
-                password_hash: hash,
-                kind: AccountKind::Staff,
-                citizen_id: None,
-                initial_role: Some(role),
-            };
-            async move { s.create_user(&ctx, new).await.expect("user") }
-        };
-    let gp = staff(gp_org, "gp-t", "Gitte Læge", (gp_unit, Role::Professional)).await;
-    staff(
-        f.holstebro,
-        "leder-h",
-        "Lone Leder",
-        (f.holstebro_admin_unit, Role::Manager),
-    )
-    .await;
+    let course_id =
+        bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
     let holder = bro_store::AuditCtx {
         actor_user_id: Some(f.koord),
         ..bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
     };
-    let course_id =
-        bro_domain::CourseId(course.trim_start_matches("/courses/").parse().expect("id"));
-    let member = bro_store::NewMember {
-        user_id: gp,
-        org_id: gp_org,
-        unit_id: gp_unit,
-        role: bro_domain::CourseRole::Gp,
-        fixed: false,
-        phone: "97 42 11 22".into(),
-        mail: String::new(),
-        hours: String::new(),
-    };
-    s.add_member(&holder, course_id, member)
+
+    // More people: a GP and a professional from another municipality on the team, a
+    // professional outside it, and a manager in the holding municipality.
+    let hash = bro_auth::password::hash_password(bro_testkit::FIXTURE_PASSWORD.into())
         .await
-        .expect("gp on the team");
+        .expect("hash");
+    let name = |n: &str| Name::parse(n).expect("name");
+    let org_with_unit = |org_name: &'static str, kind: OrgKind, unit_kind: UnitKind| {
+        let platform = bro_store::AuditCtx::system(0, app.clock.now_ms(), "test");
+        async move {
+            let org = s
+                .create_organisation(
+                    &platform,
+                    bro_store::NewOrganisation {
+                        name: name(org_name),
+                        kind,
+                        require_second_factor: false,
+                    },
+                )
+                .await
+                .expect("org");
+            let ctx = bro_store::AuditCtx::system(org.0, platform.at_ms, "test");
+            let unit = s
+                .create_unit(
+                    &ctx,
+                    bro_store::NewUnit {
+                        org_id: org,
+                        name: name(org_name),
+                        kind: unit_kind,
+                    },
+                )
+                .await
+                .expect("unit");
+            (org, unit)
+        }
+    };
+    let staff = |org: bro_domain::OrgId, user: &str, role: (bro_domain::UnitId, Role)| {
+        let ctx = bro_store::AuditCtx::system(org.0, app.clock.now_ms(), "test");
+        let new = bro_store::NewUser {
+            org_id: Some(org),
+            username: Username::parse(user).expect("username"),
+            display_name: name(&format!("Bruger {user}")),
+            password_hash: hash.clone(),
+            kind: AccountKind::Staff,
+            citizen_id: None,
+            initial_role: Some(role),
+        };
+        async move { s.create_user(&ctx, new).await.expect("user") }
+    };
+    let (gp_org, gp_unit) = org_with_unit(
+        "Lægehuset Torvet",
+        OrgKind::GpPractice,
+        UnitKind::GpPractice,
+    )
+    .await;
+    let (rks, rks_unit) = org_with_unit(
+        "Ringkøbing-Skjern Kommune",
+        OrgKind::Municipality,
+        UnitKind::SocialPsychiatry,
+    )
+    .await;
+    let gp = staff(gp_org, "gp-t", (gp_unit, Role::Professional)).await;
+    let rks_prof = staff(rks, "prof-rks", (rks_unit, Role::Professional)).await;
+    staff(gp_org, "outsider", (gp_unit, Role::Professional)).await;
+    staff(
+        f.holstebro,
+        "leder-h",
+        (f.holstebro_admin_unit, Role::Manager),
+    )
+    .await;
+    for (user, org, unit, role) in [
+        (gp, gp_org, gp_unit, bro_domain::CourseRole::Gp),
+        (
+            rks_prof,
+            rks,
+            rks_unit,
+            bro_domain::CourseRole::SocialPsychiatryContact,
+        ),
+    ] {
+        let member = bro_store::NewMember {
+            user_id: user,
+            org_id: org,
+            unit_id: unit,
+            role,
+            fixed: false,
+            phone: "97 42 11 22".into(),
+            mail: String::new(),
+            hours: String::new(),
+        };
+        s.add_member(&holder, course_id, member)
+            .await
+            .expect("on the team");
+    }
 
     #[derive(Debug, Clone, Copy, PartialEq)]
     enum Sees {
@@ -906,88 +933,131 @@ async fn who_sees_the_plan_by_role_relationship_and_consent(backend: Backend) {
         Withheld,
         NotFound,
     }
-    let who = [
-        ("koord", f.holstebro),
-        ("prof-r", f.region),
-        ("gp-t", gp_org),
-        ("leder-h", f.holstebro),
-        ("admin-h", f.holstebro),
-        ("citizen", f.holstebro),
-        ("rel", f.holstebro),
+    use Sees::{NotFound as N, Plan as P, Withheld as W};
+    // The steps, in order, and what each login sees after it.
+    const STEPS: [&str; 8] = [
+        "none",
+        "wrong category",
+        "valid",
+        "withdrawn",
+        "legal basis",
+        "expired",
+        "emergency",
+        "emergency ended",
     ];
-    let table: [(&str, Sees, Sees); 7] = [
-        // (login, without consent, with the region's consent to the plan)
-        ("koord", Sees::Plan, Sees::Plan),
-        ("prof-r", Sees::Withheld, Sees::Plan),
-        ("gp-t", Sees::Withheld, Sees::Withheld),
-        ("leder-h", Sees::NotFound, Sees::NotFound),
-        ("admin-h", Sees::NotFound, Sees::NotFound),
-        ("citizen", Sees::NotFound, Sees::NotFound),
-        ("rel", Sees::NotFound, Sees::NotFound),
+    let rows: [(&str, bro_domain::OrgId, [Sees; 8]); 9] = [
+        ("koord", f.holstebro, [P, P, P, P, P, P, P, P]),
+        ("prof-r", f.region, [W, W, P, W, P, W, W, W]),
+        ("prof-rks", rks, [W, W, P, W, W, W, W, W]),
+        ("gp-t", gp_org, [W, W, P, W, W, W, W, W]),
+        ("outsider", gp_org, [N, N, N, N, N, N, P, N]),
+        ("leder-h", f.holstebro, [N; 8]),
+        ("admin-h", f.holstebro, [N; 8]),
+        ("citizen", f.holstebro, [N; 8]),
+        ("rel", f.holstebro, [N; 8]),
     ];
-    let mut browsers = Vec::new();
-    for (login, _) in who {
-        browsers.push((login, logged_in(&app, login).await));
-    }
-    for consented in [false, true] {
-        if consented {
-            let consent = bro_store::NewConsent {
-                citizen_id: f.citizen,
-                course_id: None,
-                orgs: vec![f.region],
-                categories: vec![bro_domain::ShareCategory::Plan],
-                form: bro_domain::consent::ConsentForm::Oral,
-                given_by: bro_domain::consent::GivenBy::Citizen,
-                givers: vec![],
-                guardian_scope: String::new(),
-                witness: String::new(),
-                valid_from_ms: app.clock.now_ms(),
-                valid_to_ms: None,
-                document: None,
-            };
-            s.record_consent(&holder, consent).await.expect("consent");
+    let consent = |orgs: Vec<bro_domain::OrgId>, categories, valid_to_ms| bro_store::NewConsent {
+        citizen_id: f.citizen,
+        course_id: None,
+        orgs,
+        categories,
+        form: bro_domain::consent::ConsentForm::Oral,
+        given_by: bro_domain::consent::GivenBy::Citizen,
+        givers: vec![],
+        guardian_scope: String::new(),
+        witness: String::new(),
+        valid_from_ms: app.clock.now_ms(),
+        valid_to_ms,
+        document: None,
+    };
+    let team_orgs = vec![f.region, rks, gp_org];
+    let mut valid = 0;
+    let mut basis = 0;
+    for (step, name) in STEPS.iter().enumerate() {
+        let holder = bro_store::AuditCtx {
+            at_ms: app.clock.now_ms(),
+            ..holder.clone()
+        };
+        match *name {
+            "wrong category" => {
+                s.record_consent(&holder, consent(team_orgs.clone(), vec![Health], None))
+                    .await
+                    .expect("consent");
+            }
+            "valid" => {
+                valid = s
+                    .record_consent(&holder, consent(team_orgs.clone(), vec![Plan], None))
+                    .await
+                    .expect("consent");
+            }
+            "withdrawn" => s
+                .withdraw_consent(&holder, f.citizen, valid)
+                .await
+                .expect("withdraw"),
+            "legal basis" => {
+                let new = bro_store::NewLegalBasis {
+                    citizen_id: f.citizen,
+                    course_id: Some(course_id),
+                    kind: bro_domain::consent::LegalBasisKind::Psykiatriloven13c,
+                    reason: "Koordinering for målgruppen".into(),
+                    orgs: vec![f.region],
+                    categories: vec![Plan],
+                    valid_from_ms: app.clock.now_ms(),
+                    valid_to_ms: app.clock.now_ms() + 3_600_000,
+                };
+                basis = s
+                    .record_legal_basis(&holder, new)
+                    .await
+                    .expect("legal basis");
+            }
+            "expired" => {
+                s.end_legal_basis(&holder, f.citizen, basis)
+                    .await
+                    .expect("end");
+                let ends = app.clock.now_ms() + 60_000;
+                s.record_consent(&holder, consent(team_orgs.clone(), vec![Plan], Some(ends)))
+                    .await
+                    .expect("consent");
+                app.clock.advance_ms(60_000);
+            }
+            "emergency" => {
+                let b = logged_in(&app, "outsider").await;
+                let r = b
+                    .post(
+                        &format!("{course}/emergency"),
+                        &[("reason", "Akut indlagt")],
+                    )
+                    .await;
+                assert_eq!(location(&r), course);
+            }
+            "emergency ended" => app.clock.advance_ms(240 * 60_000),
+            _ => {}
         }
-        for (login, without, with) in table {
-            let expected = if consented { with } else { without };
-            let b = &browsers
-                .iter()
-                .find(|(l, _)| *l == login)
-                .expect("browser")
-                .1;
+        for (login, org, expected) in rows {
+            // A fresh login each step: the clock moves past session timeouts.
+            let b = logged_in(&app, login).await;
+            let expected = expected[step];
             let (status, html) = b.get_text(&plan).await;
             let seen = match status {
-                404 => Sees::NotFound,
-                200 if html.contains("Planen er ikke delt med din organisation") => Sees::Withheld,
-                200 if html.contains("Stabil bolig") => Sees::Plan,
-                other => panic!("{login}: unexpected {other}"),
+                404 => N,
+                200 if html.contains("Planen er ikke delt med din organisation") => W,
+                200 if html.contains("Stabil bolig") => P,
+                other => panic!("{login} after {name}: unexpected {other}"),
             };
-            assert_eq!(seen, expected, "{login}, consent: {consented}");
+            assert_eq!(seen, expected, "{login} after {name}");
             let pdf = b.get(&format!("{plan}/pdf/team")).await.status().as_u16();
-            assert_eq!(
-                pdf == 200,
-                expected == Sees::Plan,
-                "{login}'s PDF, consent: {consented}"
-            );
-            if expected != Sees::Plan && login != "citizen" && login != "rel" {
-                // The refusal is on record in the viewer's organisation's chain.
-                let org = who.iter().find(|(l, _)| *l == login).expect("org").1;
+            assert_eq!(pdf == 200, expected == P, "{login}'s PDF after {name}");
+            if expected != P && !matches!(login, "citizen" | "rel") {
                 let recent = s.recent_audit(org.0, 4).await.expect("audit");
                 assert!(
                     recent
                         .iter()
                         .any(|r| r.fields.action == AuditAction::AccessDenied.code()
                             && r.fields.subject_citizen_id == Some(f.citizen)),
-                    "{login}: the refusal is audited"
+                    "{login} after {name}: the refusal is audited"
                 );
             }
         }
-        // The crisis plan is not part of this consent: only the holder sees it.
-        let prof = &browsers
-            .iter()
-            .find(|(l, _)| *l == "prof-r")
-            .expect("prof")
-            .1;
-        assert!(!prof.get_text(&plan).await.1.contains("Sover dårligt"));
     }
     app.stop().await;
 }
