@@ -17,14 +17,12 @@ use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use bro_authz::Permission;
-use bro_authz::Sharing;
-use bro_domain::CourseId;
-use bro_domain::ShareCategory;
+use bro_authz::{Permission, Sharing};
 use bro_domain::plan::{
     self, Authority, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea,
     PlanContent, PlanError, PlanKind, Section,
 };
+use bro_domain::{CourseId, ShareCategory};
 use bro_store::{AuditCtx, CourseAccess, PlanVersion, StoreError};
 use serde::Deserialize;
 
@@ -352,9 +350,6 @@ async fn withheld(
     Ok((StatusCode::OK, Html(view.render()?)).into_response())
 }
 
-/// Applies a change to the newest version and saves it. For sections that are replaced
-/// (crisis plan, review date) a newer change by someone else to the same section is a
-/// conflict; additions (goals, interventions) are applied on top of whatever is newest.
 /// What an edit touches, which decides when someone else's newer version is a conflict.
 #[derive(Clone, Copy)]
 pub(crate) enum Touches {
@@ -369,6 +364,9 @@ pub(crate) enum Touches {
     Goal(u32),
 }
 
+/// Applies a change to the newest version and saves it. For sections that are replaced
+/// (crisis plan, review date) a newer change by someone else to the same section is a
+/// conflict; additions (goals, interventions) are applied on top of whatever is newest.
 pub(crate) async fn save(
     state: &AppState,
     ctx: &AuditCtx,
@@ -421,7 +419,7 @@ pub(crate) async fn save(
     }
 }
 
-pub(crate) fn conflict_info(p: Option<&PlanVersion>) -> ConflictInfo {
+fn conflict_info(p: Option<&PlanVersion>) -> ConflictInfo {
     ConflictInfo {
         author: p.and_then(|p| p.author_name.clone()).unwrap_or_default(),
         time: p
