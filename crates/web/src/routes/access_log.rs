@@ -4,6 +4,7 @@
 //! exported as CSV and PDF. The query string holds only dates and an organisation id.
 
 use super::home::own_citizen;
+use super::viewer_chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -73,21 +74,6 @@ impl Filter {
     }
 }
 
-fn me_chrome(
-    state: &AppState,
-    headers: &HeaderMap,
-    csrf: String,
-    access: &AuditedAccess,
-) -> Chrome {
-    Chrome::new(
-        state,
-        crate::i18n::language(headers),
-        csrf,
-        "/me/access-log",
-        Some(&access.viewer),
-    )
-}
-
 /// One entry in plain words.
 fn row(chrome: &Chrome, e: &AccessEntry) -> AccessRow {
     let action = AuditAction::parse(&e.action);
@@ -135,7 +121,7 @@ pub async fn page(
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
     let (citizen, ctx) = own_citizen(&state, &access).await?;
-    let chrome = me_chrome(&state, &headers, csrf, &access);
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me/access-log", &access);
     let today = crate::views::danish_date(state.clock.now_ms());
     let mut errors = FormErrors::default();
     let filter = Filter::parse(&q, today, &chrome, &mut errors);
@@ -229,7 +215,7 @@ pub async fn csv(
     access: AuditedAccess,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let chrome = me_chrome(&state, &headers, String::new(), &access);
+    let chrome = viewer_chrome(&state, &headers, String::new(), "/me/access-log", &access);
     let Some((filter, rows, _)) = export_rows(&state, &access, &chrome, &q).await? else {
         return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
     };
@@ -258,7 +244,7 @@ pub async fn pdf(
     access: AuditedAccess,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let chrome = me_chrome(&state, &headers, String::new(), &access);
+    let chrome = viewer_chrome(&state, &headers, String::new(), "/me/access-log", &access);
     let Some((filter, rows, _)) = export_rows(&state, &access, &chrome, &q).await? else {
         return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
     };

@@ -3,7 +3,7 @@
 //! citizen, on their own page; the team adds notes to them but never changes their words.
 
 use super::courses::course_access;
-use super::plan::{PlanForm, Touches, edit_permission, save, shared_permission};
+use super::plan::{PlanForm, Touches, plan_sharing, save};
 use super::viewer_chrome as chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
@@ -82,8 +82,10 @@ pub async fn show(
     Path((id, goal)): Path<(i64, u32)>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
-    let ctx = access.authorize(&state, permission).await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access
+        .authorize(&state, sharing.read(&a, ShareCategory::Plan))
+        .await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
     let page = PageState {
@@ -103,9 +105,8 @@ pub async fn edit(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access
-        .authorize(&state, edit_permission(&state, &access, &a).await?)
-        .await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access.authorize(&state, sharing.edit(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
@@ -156,9 +157,8 @@ pub async fn note(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access
-        .authorize(&state, edit_permission(&state, &access, &a).await?)
-        .await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access.authorize(&state, sharing.edit(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
     if current_plan(&state, &ctx, &a).await?.goal(goal).is_none() {

@@ -1,5 +1,6 @@
 //! Landing pages: staff home, the citizen's and relative's own page, role and language switch.
 
+use super::viewer_chrome;
 use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
@@ -83,13 +84,7 @@ pub async fn me(
     flash: Flash,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    let chrome = Chrome::new(
-        &state,
-        crate::i18n::language(&headers),
-        csrf,
-        "/me",
-        Some(&access.viewer),
-    );
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
     let flash = flash.text(&chrome);
     render_me(
         &state,
@@ -295,13 +290,7 @@ pub async fn own_plan_pdf(
     let (ctx, course_id) = own_course(&state, &access).await?;
     let course = state.store.course(&ctx, course_id).await?;
     let plan = state.store.plan(&ctx, course_id).await?;
-    let chrome = Chrome::new(
-        &state,
-        crate::i18n::language(&headers),
-        String::new(),
-        "/me",
-        Some(&access.viewer),
-    );
+    let chrome = viewer_chrome(&state, &headers, String::new(), "/me", &access);
     let printed = PrintedPlan {
         course: &course,
         plan: plan.as_ref(),
@@ -330,13 +319,7 @@ pub async fn add_own_goal(
     Form(form): Form<OwnGoalForm>,
 ) -> Result<Response, AppError> {
     let (ctx, course) = own_course(&state, &access).await?;
-    let chrome = Chrome::new(
-        &state,
-        crate::i18n::language(&headers),
-        csrf,
-        "/me",
-        Some(&access.viewer),
-    );
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
     let mut errors = FormErrors::default();
     let text = plan::required_text(&form.text)
         .map_err(|e| errors.add(&chrome, "text", e.message_key()))
@@ -385,7 +368,7 @@ pub async fn own_goal(
     access: AuditedAccess,
     Path(goal): Path<u32>,
 ) -> Result<Response, AppError> {
-    let chrome = me_chrome(&state, &headers, csrf, &access);
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
     render_own_goal(
         &state,
         chrome,
@@ -447,7 +430,7 @@ pub async fn edit_own_goal(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let (ctx, course) = own_course(&state, &access).await?;
-    let chrome = me_chrome(&state, &headers, csrf, &access);
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
     let text = plan::required_text(&form.text)
@@ -488,21 +471,6 @@ pub async fn edit_own_goal(
     }
 }
 
-fn me_chrome(
-    state: &AppState,
-    headers: &HeaderMap,
-    csrf: String,
-    access: &AuditedAccess,
-) -> Chrome {
-    Chrome::new(
-        state,
-        crate::i18n::language(headers),
-        csrf,
-        "/me",
-        Some(&access.viewer),
-    )
-}
-
 #[derive(Deserialize)]
 pub struct CommentForm {
     #[serde(default)]
@@ -524,13 +492,7 @@ pub async fn comment(
             Ok(redirect_with_flash(&state, "/me", "flash-comment-saved"))
         }
         Err(e) => {
-            let chrome = Chrome::new(
-                &state,
-                crate::i18n::language(&headers),
-                csrf,
-                "/me",
-                Some(&access.viewer),
-            );
+            let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
             let mut errors = FormErrors::default();
             errors.add(&chrome, "comment", e.message_key());
             render_me(

@@ -29,16 +29,24 @@ use serde::Deserialize;
 /// A plan's review is at most six months ahead (KIP guideline; issue text).
 const MAX_REVIEW_DAYS: i64 = 183;
 
-/// How the viewer's organisation stands to `category` of this course's information: the facts
-/// for `authz`, loaded without reading the information itself.
-pub(super) async fn sharing_of(
+/// How the viewer's organisation stands to this course's plan and crisis plan: the facts for
+/// `authz`, from one load of what grants it access, without reading the information itself.
+#[derive(Clone, Copy)]
+pub(super) struct PlanSharing {
+    plan: Sharing,
+    crisis: Sharing,
+}
+
+pub(super) async fn plan_sharing(
     state: &AppState,
     access: &AuditedAccess,
     a: &CourseAccess,
-    category: ShareCategory,
-) -> Result<Sharing, AppError> {
+) -> Result<PlanSharing, AppError> {
     let Some(org) = access.viewer.active_role().map(|r| r.org_id) else {
-        return Ok(Sharing::NotShared);
+        return Ok(PlanSharing {
+            plan: Sharing::NotShared,
+            crisis: Sharing::NotShared,
+        });
     };
     let grants = if a.membership.is_none() || a.holder_org == Some(org) {
         bro_domain::consent::Grants::default()
@@ -48,38 +56,38 @@ pub(super) async fn sharing_of(
             .grants(a.citizen_id, org, state.clock.now_ms())
             .await?
     };
-    Ok(bro_authz::sharing(org, a.holder_org, category, &grants))
-}
-
-/// Writing in the plan: a team member whose organisation may see the plan.
-pub(super) async fn edit_permission(
-    state: &AppState,
-    access: &AuditedAccess,
-    a: &CourseAccess,
-) -> Result<Permission, AppError> {
-    Ok(Permission::EditPlan {
-        course: a.course_id,
-        citizen: a.citizen_id,
-        member: a.membership.is_some(),
-        sharing: sharing_of(state, access, a, ShareCategory::Plan).await?,
+    let of = |category| bro_authz::sharing(org, a.holder_org, category, &grants);
+    Ok(PlanSharing {
+        plan: of(ShareCategory::Plan),
+        crisis: of(ShareCategory::CrisisPlan),
     })
 }
 
-/// Reading one category of the course's information.
-pub(super) async fn shared_permission(
-    state: &AppState,
-    access: &AuditedAccess,
-    a: &CourseAccess,
-    category: ShareCategory,
-) -> Result<Permission, AppError> {
-    Ok(Permission::ReadShared {
-        course: a.course_id,
-        citizen: a.citizen_id,
-        member: a.membership.is_some(),
-        category,
-        sharing: sharing_of(state, access, a, category).await?,
-        emergency: a.emergency,
-    })
+impl PlanSharing {
+    /// Reading the plan or the crisis plan.
+    pub(super) fn read(self, a: &CourseAccess, category: ShareCategory) -> Permission {
+        Permission::ReadShared {
+            course: a.course_id,
+            citizen: a.citizen_id,
+            member: a.membership.is_some(),
+            category,
+            sharing: match category {
+                ShareCategory::CrisisPlan => self.crisis,
+                _ => self.plan,
+            },
+            emergency: a.emergency,
+        }
+    }
+
+    /// Writing in the plan: a team member whose organisation may see the plan.
+    pub(super) fn edit(self, a: &CourseAccess) -> Permission {
+        Permission::EditPlan {
+            course: a.course_id,
+            citizen: a.citizen_id,
+            member: a.membership.is_some(),
+            sharing: self.plan,
+        }
+    }
 }
 
 /// Whether the crisis plan is shared with the viewer; a refusal is recorded.
@@ -87,8 +95,9 @@ async fn crisis_shared(
     state: &AppState,
     access: &AuditedAccess,
     a: &CourseAccess,
+    sharing: PlanSharing,
 ) -> Result<bool, AppError> {
-    let permission = shared_permission(state, access, a, ShareCategory::CrisisPlan).await?;
+    let permission = sharing.read(a, ShareCategory::CrisisPlan);
     Ok(access.check(state, permission).await?.is_some())
 }
 
@@ -225,10 +234,11 @@ async fn render(
     ctx: &AuditCtx,
     access: &AuditedAccess,
     a: &CourseAccess,
+    sharing: PlanSharing,
     page: PageState,
 ) -> Result<Response, AppError> {
     let course = state.store.course(ctx, a.course_id).await?;
-    let crisis_withheld = !crisis_shared(state, access, a).await?;
+    let crisis_withheld = !crisis_shared(state, access, a, sharing).await?;
     let mut current = state.store.plan(ctx, a.course_id).await?;
     if crisis_withheld && let Some(p) = current.as_mut() {
         p.content.crisis = CrisisPlan::default();
@@ -312,8 +322,11 @@ pub async fn show(
     let team = access.authorize(&state, read_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
-    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
-    let Some(ctx) = access.check(&state, permission).await? else {
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let Some(ctx) = access
+        .check(&state, sharing.read(&a, ShareCategory::Plan))
+        .await?
+    else {
         return withheld(&state, chrome, &team, &a, flash).await;
     };
     render(
@@ -322,6 +335,7 @@ pub async fn show(
         &ctx,
         &access,
         &a,
+        sharing,
         PageState {
             flash,
             ..PageState::default()
@@ -442,13 +456,13 @@ pub async fn edit(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access
-        .authorize(&state, edit_permission(&state, &access, &a).await?)
-        .await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access.authorize(&state, sharing.edit(&a)).await?;
     let section = Section::parse(&section).ok_or(AppError::NotFound)?;
     if section == Section::Crisis {
-        let crisis = shared_permission(&state, &access, &a, ShareCategory::CrisisPlan).await?;
-        access.authorize(&state, crisis).await?;
+        access
+            .authorize(&state, sharing.read(&a, ShareCategory::CrisisPlan))
+            .await?;
     }
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let form = PlanForm::parse(&body);
@@ -681,7 +695,7 @@ pub async fn edit(
             status: Some(StatusCode::UNPROCESSABLE_ENTITY),
             ..PageState::default()
         };
-        return render(&state, chrome, &ctx, &access, &a, page).await;
+        return render(&state, chrome, &ctx, &access, &a, sharing, page).await;
     }
     let touches = match section {
         Section::Goals | Section::Interventions | Section::Authority => Touches::Addition,
@@ -710,7 +724,7 @@ pub async fn edit(
                 status: Some(StatusCode::CONFLICT),
                 ..PageState::default()
             };
-            render(&state, chrome, &ctx, &access, &a, page).await
+            render(&state, chrome, &ctx, &access, &a, sharing, page).await
         }
     }
 }
@@ -725,9 +739,8 @@ pub async fn update_intervention(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access
-        .authorize(&state, edit_permission(&state, &access, &a).await?)
-        .await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access.authorize(&state, sharing.edit(&a)).await?;
     let form = PlanForm::parse(&body);
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let mut errors = FormErrors::default();
@@ -754,7 +767,7 @@ pub async fn update_intervention(
             status: Some(StatusCode::UNPROCESSABLE_ENTITY),
             ..PageState::default()
         };
-        return render(&state, chrome, &ctx, &access, &a, page).await;
+        return render(&state, chrome, &ctx, &access, &a, sharing, page).await;
     };
     let change = move |p: &mut PlanContent| {
         let _ = p.update_intervention(intervention, status, next_step.clone());
@@ -783,7 +796,7 @@ pub async fn update_intervention(
                 status: Some(StatusCode::CONFLICT),
                 ..PageState::default()
             };
-            render(&state, chrome, &ctx, &access, &a, page).await
+            render(&state, chrome, &ctx, &access, &a, sharing, page).await
         }
     }
 }
@@ -804,9 +817,8 @@ pub async fn comment(
     axum::Form(form): axum::Form<CommentForm>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let ctx = access
-        .authorize(&state, edit_permission(&state, &access, &a).await?)
-        .await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access.authorize(&state, sharing.edit(&a)).await?;
     match plan::required_text(&form.comment) {
         Ok(text) => {
             state
@@ -833,7 +845,7 @@ pub async fn comment(
                 status: Some(StatusCode::UNPROCESSABLE_ENTITY),
                 ..PageState::default()
             };
-            render(&state, chrome, &ctx, &access, &a, page).await
+            render(&state, chrome, &ctx, &access, &a, sharing, page).await
         }
     }
 }
@@ -851,10 +863,12 @@ pub async fn pdf(
         "citizen" => true,
         _ => return Err(AppError::NotFound),
     };
-    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
-    let ctx = access.authorize(&state, permission).await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access
+        .authorize(&state, sharing.read(&a, ShareCategory::Plan))
+        .await?;
     let course = state.store.course(&ctx, a.course_id).await?;
-    let crisis_withheld = !crisis_shared(&state, &access, &a).await?;
+    let crisis_withheld = !crisis_shared(&state, &access, &a, sharing).await?;
     let mut plan = state.store.plan(&ctx, a.course_id).await?;
     if crisis_withheld && let Some(p) = plan.as_mut() {
         p.content.crisis = CrisisPlan::default();
@@ -890,9 +904,11 @@ pub async fn history(
     Query(cmp): Query<Compare>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
-    let permission = shared_permission(&state, &access, &a, ShareCategory::Plan).await?;
-    let ctx = access.authorize(&state, permission).await?;
-    let crisis_withheld = !crisis_shared(&state, &access, &a).await?;
+    let sharing = plan_sharing(&state, &access, &a).await?;
+    let ctx = access
+        .authorize(&state, sharing.read(&a, ShareCategory::Plan))
+        .await?;
+    let crisis_withheld = !crisis_shared(&state, &access, &a, sharing).await?;
     let mut versions = state.store.plan_history(&ctx, a.course_id).await?;
     if crisis_withheld {
         for v in &mut versions {
