@@ -1819,16 +1819,18 @@ impl CourseStore for Backend {
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query(&format!(
-            "SELECT c.id, c.citizen_id, c.phase, c.phases, c.opened_ms, m.course_role, m.is_coordinator, z.given_name, z.family_name, \
-             CASE WHEN {PLAN_SHARED} THEN \
-               (SELECT p.review_date FROM plan_versions p WHERE p.course_id = c.id ORDER BY p.version DESC LIMIT 1) END AS review_date, \
-             {PLAN_SHARED} AS plan_shared, \
-             (SELECT COUNT(*) FROM course_events e WHERE e.course_id = c.id AND e.kind = 'consent_requested' \
-               AND e.at_ms > COALESCE((SELECT MAX(k.recorded_ms) FROM consents k WHERE k.citizen_id = c.citizen_id), 0)) AS consent_requests \
-             FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
-             WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
-               AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id) \
-             ORDER BY z.family_name, z.given_name, c.id"
+            // The sharing rule is evaluated once per course; the review date is read only where
+            // the plan is shared.
+            "SELECT s.*, CASE WHEN s.plan_shared THEN \
+               (SELECT p.review_date FROM plan_versions p WHERE p.course_id = s.id ORDER BY p.version DESC LIMIT 1) END AS review_date \
+             FROM (SELECT c.id, c.citizen_id, c.phase, c.phases, c.opened_ms, m.course_role, m.is_coordinator, \
+               z.given_name, z.family_name, {PLAN_SHARED} AS plan_shared, \
+               (SELECT COUNT(*) FROM course_events e WHERE e.course_id = c.id AND e.kind = 'consent_requested' \
+                 AND e.at_ms > COALESCE((SELECT MAX(k.recorded_ms) FROM consents k WHERE k.citizen_id = c.citizen_id), 0)) AS consent_requests \
+               FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
+               WHERE m.user_id = $1 AND m.removed_ms IS NULL AND c.closed_ms IS NULL \
+                 AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = m.user_id AND ra.unit_id = m.unit_id)) s \
+             ORDER BY s.family_name, s.given_name, s.id"
         ))
         .bind(user.0)
         .bind(audit.at_ms)
