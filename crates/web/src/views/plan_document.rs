@@ -157,6 +157,15 @@ fn team(chrome: &Chrome, course: &Course) -> Section {
     }
 }
 
+/// Who carries an intervention: the organisation and the person, as far as they are named.
+fn responsible(i: &bro_domain::plan::Intervention) -> String {
+    [i.responsible_org.as_str(), i.responsible_person.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn period(start: &Option<String>, end: &Option<String>) -> String {
     match (start, end) {
         (None, None) => String::new(),
@@ -193,16 +202,12 @@ pub fn professional(chrome: &Chrome, p: &PrintedPlan) -> Document {
                 .map(|g| g.text.as_str())
                 .collect::<Vec<_>>()
                 .join("; ");
-            let responsible = [i.responsible_org.as_str(), i.responsible_person.as_str()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let who = responsible(i);
             Item {
                 heading: Some(i.title.clone()),
                 ..Item::default()
             }
-            .field(chrome.t("plan-responsible"), responsible)
+            .field(chrome.t("plan-responsible"), who)
             .field(chrome.t("pdf-legal-basis"), i.legal_basis.clone())
             .field(chrome.t("plan-frequency"), i.frequency.clone())
             .field(chrome.t("plan-period"), period(&i.start, &i.end))
@@ -275,11 +280,7 @@ pub fn citizen(chrome: &Chrome, p: &PrintedPlan) -> Document {
         .interventions
         .iter()
         .map(|i| {
-            let who = [i.responsible_org.as_str(), i.responsible_person.as_str()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let who = responsible(i);
             Item {
                 heading: Some(i.title.clone()),
                 ..Item::default()
