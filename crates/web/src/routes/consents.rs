@@ -26,11 +26,49 @@ use bro_store::{
     StoreError,
 };
 
+/// Who may see what, as ticked in a consent or legal-basis form.
+#[derive(Default, Clone)]
+pub struct Coverage {
+    orgs: Vec<i64>,
+    categories: Vec<String>,
+}
+
+impl Coverage {
+    pub fn has_org(&self, id: &OrgId) -> bool {
+        self.orgs.contains(&id.0)
+    }
+
+    pub fn has_category(&self, c: &ShareCategory) -> bool {
+        self.categories.iter().any(|x| x == c.as_str())
+    }
+
+    /// The ticked organisations; one that does not exist is refused by `field`.
+    fn orgs(
+        &self,
+        chrome: &Chrome,
+        errors: &mut FormErrors,
+        field: &'static str,
+        known: &[OrgId],
+    ) -> Vec<OrgId> {
+        let orgs: Vec<OrgId> = self.orgs.iter().map(|o| OrgId(*o)).collect();
+        if orgs.iter().any(|o| !known.contains(o)) {
+            errors.add(chrome, field, "consent-error-unknown-org");
+        }
+        orgs
+    }
+
+    fn categories(&self) -> Vec<ShareCategory> {
+        self.categories
+            .iter()
+            .filter_map(|c| ShareCategory::parse(c))
+            .collect()
+    }
+}
+
 /// What the consent form sent, as typed; kept on screen when it is refused.
 #[derive(Default, Clone)]
 pub struct ConsentInput {
-    pub orgs: Vec<i64>,
-    pub categories: Vec<String>,
+    pub coverage: Coverage,
     pub form: String,
     pub given_by: String,
     pub giver1: String,
@@ -46,8 +84,8 @@ impl ConsentInput {
         let mut f = ConsentInput::default();
         for (k, v) in pairs {
             match k.as_str() {
-                "orgs" => f.orgs.extend(v.parse::<i64>().ok()),
-                "categories" => f.categories.push(v),
+                "orgs" => f.coverage.orgs.extend(v.parse::<i64>().ok()),
+                "categories" => f.coverage.categories.push(v),
                 "form" => f.form = v,
                 "given_by" => f.given_by = v,
                 "giver1" => f.giver1 = v,
@@ -60,14 +98,6 @@ impl ConsentInput {
             }
         }
         f
-    }
-
-    pub fn has_org(&self, id: &OrgId) -> bool {
-        self.orgs.contains(&id.0)
-    }
-
-    pub fn has_category(&self, c: &ShareCategory) -> bool {
-        self.categories.iter().any(|x| x == c.as_str())
     }
 
     /// Checks the input for a citizen of `age`; on success, the consent to record.
@@ -103,15 +133,8 @@ impl ConsentInput {
                 .map_err(|e| errors.add(chrome, "valid_to", e.message_key()))
                 .ok(),
         };
-        let orgs: Vec<OrgId> = self.orgs.iter().map(|o| OrgId(*o)).collect();
-        if orgs.iter().any(|o| !known_orgs.contains(o)) {
-            errors.add(chrome, "orgs", "consent-error-unknown-org");
-        }
-        let categories: Vec<ShareCategory> = self
-            .categories
-            .iter()
-            .filter_map(|c| ShareCategory::parse(c))
-            .collect();
+        let orgs = self.coverage.orgs(chrome, errors, "orgs", known_orgs);
+        let categories = self.coverage.categories();
         let (Some(form), Some(given_by), Some(from), Some(to)) = (form, given_by, from, to) else {
             return None;
         };
@@ -160,8 +183,7 @@ impl ConsentInput {
 pub struct LegalBasisInput {
     pub kind: String,
     pub reason: String,
-    pub orgs: Vec<i64>,
-    pub categories: Vec<String>,
+    pub coverage: Coverage,
     pub valid_from: String,
     pub valid_to: String,
 }
@@ -173,22 +195,14 @@ impl LegalBasisInput {
             match k.as_str() {
                 "lb_kind" => f.kind = v,
                 "lb_reason" => f.reason = v,
-                "lb_orgs" => f.orgs.extend(v.parse::<i64>().ok()),
-                "lb_categories" => f.categories.push(v),
+                "lb_orgs" => f.coverage.orgs.extend(v.parse::<i64>().ok()),
+                "lb_categories" => f.coverage.categories.push(v),
                 "lb_from" => f.valid_from = v,
                 "lb_to" => f.valid_to = v,
                 _ => {}
             }
         }
         f
-    }
-
-    pub fn has_org(&self, id: &OrgId) -> bool {
-        self.orgs.contains(&id.0)
-    }
-
-    pub fn has_category(&self, c: &ShareCategory) -> bool {
-        self.categories.iter().any(|x| x == c.as_str())
     }
 
     fn check(
@@ -216,10 +230,7 @@ impl LegalBasisInput {
         if matches!(from, Some(None)) {
             errors.add(chrome, "lb_from", "field-required");
         }
-        let orgs: Vec<OrgId> = self.orgs.iter().map(|o| OrgId(*o)).collect();
-        if orgs.iter().any(|o| !known_orgs.contains(o)) {
-            errors.add(chrome, "lb_orgs", "consent-error-unknown-org");
-        }
+        let orgs = self.coverage.orgs(chrome, errors, "lb_orgs", known_orgs);
         let (Some(kind), Some(Some(from)), Some(to)) = (kind, from, to) else {
             return None;
         };
@@ -227,11 +238,7 @@ impl LegalBasisInput {
             kind,
             reason: self.reason.trim().to_owned(),
             orgs: orgs.clone(),
-            categories: self
-                .categories
-                .iter()
-                .filter_map(|c| ShareCategory::parse(c))
-                .collect(),
+            categories: self.coverage.categories(),
             valid_from: from,
             valid_to: to,
         };
