@@ -22,6 +22,13 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// How long an emergency access lasts; at most 240 (4 hours).
     pub emergency_access_minutes: i64,
+    /// Bro's public address, for links in e-mail notices and calendar feeds
+    /// (e.g. `https://bro.holstebro.dk`). Empty: taken from each request's Host.
+    pub public_url: String,
+    /// The SMTP server for e-mail notices (`[smtp]` in the file, `BRO_SMTP__HOST` etc.).
+    /// Without one, notices wait, visible on each case, until it is configured.
+    #[serde(default, skip_serializing)]
+    pub smtp: Option<bro_mail::SmtpConfig>,
 }
 
 fn no_secret<S: serde::Serializer>(_: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -39,6 +46,8 @@ impl Default for Config {
             session_lifetime_hours: 12,
             trust_forwarded_for: false,
             emergency_access_minutes: 240,
+            public_url: String::new(),
+            smtp: None,
         }
     }
 }
@@ -52,7 +61,7 @@ impl Config {
             }
             fig = fig.merge(Toml::file(f));
         }
-        fig.merge(Env::prefixed("BRO_"))
+        fig.merge(Env::prefixed("BRO_").split("__"))
             .extract()
             .map_err(|e| format!("invalid configuration: {e}"))
     }
@@ -100,6 +109,8 @@ impl Config {
             absolute_lifetime_ms: self.session_lifetime_hours * 3_600_000,
             trust_forwarded_for: self.trust_forwarded_for,
             emergency_access_ms: self.emergency_access_minutes * 60_000,
+            public_url: self.public_url.clone(),
+            smtp: self.smtp.clone(),
             ..WebConfig::default()
         }
     }

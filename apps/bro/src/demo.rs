@@ -25,6 +25,8 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod meetings;
+
 pub const DEMO_PASSWORD: &str = "bro-demo-2026";
 const SEEDED_KEY: &str = "demo_world";
 pub const CITIZENS: usize = 300;
@@ -905,11 +907,76 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
         .add_network_member(&ctx, course, mother)
         .await
         .map_err(|e| e.to_string())?;
+    seed_teams(store, &staff, &units, &fælles_team, course, now).await?;
     store
         .set_meta(SEEDED_KEY, "1")
         .await
         .map_err(|e| e.to_string())?;
     Ok(true)
+}
+
+/// The two Fælles Teams of the demo, with their year of meetings.
+async fn seed_teams(
+    store: &DynStore,
+    staff: &[DemoStaff],
+    units: &[(String, OrgId, String, UnitId)],
+    holstebro: &DemoCollaboration,
+    borger_course: bro_domain::CourseId,
+    now: i64,
+) -> Result<(), String> {
+    use bro_domain::meeting::TeamFunction as F;
+    let org = |name: &str| {
+        units
+            .iter()
+            .find(|(o, ..)| o == name)
+            .map(|(_, id, ..)| *id)
+            .ok_or_else(|| format!("demo organisation {name} missing"))
+    };
+    let rks = org("Ringkøbing-Skjern Kommune")?;
+    let rks_collaboration = store
+        .create_collaboration(
+            &AuditCtx::system(rks.0, now, "demo-setup"),
+            NewCollaboration {
+                name: "Fælles Team Ringkøbing-Skjern".to_owned(),
+                orgs: vec![rks, org("Region Midtjylland")?],
+                phases: holstebro.phases.clone(),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let h = meetings::TeamSpec {
+        name: "Fælles Team Holstebro",
+        place: "Rådhuset, Kirkestræde 11, Holstebro, mødelokale 3",
+        collaboration: holstebro.id,
+        leader: "moedeleder",
+        convener: "koordinator",
+        members: &[
+            ("koordinator", F::SubstanceTreatment, true),
+            ("fagperson", F::SubstancePsychiatry, true),
+            ("visitator", F::CaseAuthority, true),
+            ("funktionsleder", F::SocialPsychiatry, true),
+            ("moedeleder", F::SocialPsychiatry, true),
+        ],
+        weekday_shift: 1,
+        hour: 9,
+    };
+    let holstebro_team = meetings::seed_team(store, staff, h, now).await?;
+    meetings::seed_history(store, staff, holstebro_team, 6, Some(borger_course), now).await?;
+    let r = meetings::TeamSpec {
+        name: "Fælles Team Ringkøbing-Skjern",
+        place: "Rusmiddelcenter Ringkøbing-Skjern, Ringkøbing",
+        collaboration: rks_collaboration,
+        leader: "koordinator-rks",
+        convener: "koordinator-rks",
+        members: &[
+            ("koordinator-rks", F::SubstanceTreatment, true),
+            ("fagperson", F::SubstancePsychiatry, true),
+        ],
+        weekday_shift: 3,
+        hour: 13,
+    };
+    let rks_team = meetings::seed_team(store, staff, r, now).await?;
+    meetings::seed_history(store, staff, rks_team, 4, None, now).await
 }
 
 pub async fn run(listen: SocketAddr, data_dir: PathBuf) -> Result<(), String> {

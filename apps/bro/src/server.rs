@@ -29,6 +29,7 @@ pub async fn run(
     let login_window_ms = web.login_window_ms;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(store.clone(), clock.clone(), web)?;
+    bro_web::delivery::spawn_worker(state.clone(), std::time::Duration::from_secs(30));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

@@ -3,7 +3,7 @@
 //! consent and legal basis. Deny by default: anything not allowed here is refused.
 
 use bro_domain::consent::{Grants, LegalBasisKind};
-use bro_domain::{CitizenId, CourseId, OrgId, Role, ShareCategory, UnitId, UserId};
+use bro_domain::{CaseId, CitizenId, CourseId, OrgId, Role, ShareCategory, TeamId, UnitId, UserId};
 
 /// The role a staff member is working in right now: one role in one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +87,22 @@ pub enum Permission {
     },
     /// The citizen's own plan: read it, add own goals, agree.
     OwnPlan(CitizenId),
+    /// See a Fælles Team's set-up and meetings, and take part: `member` says whether the actor
+    /// is on the team (leader, convener, fixed or ad-hoc participant).
+    TeamWork { team: TeamId, member: bool },
+    /// Change a team's agenda, themes, participants and meetings: `manager` says whether the
+    /// actor leads or convenes it.
+    ManageTeam { team: TeamId, manager: bool },
+    /// Read or write a citizen's case at a team meeting: `member` on the team, `sharing` how the
+    /// actor's organisation stands to the citizen's minutes.
+    TeamCase {
+        case: CaseId,
+        citizen: CitizenId,
+        member: bool,
+        sharing: Sharing,
+    },
+    /// The citizen's own meetings, minutes and evaluations.
+    OwnMeetings(CitizenId),
 }
 
 impl Permission {
@@ -95,11 +111,15 @@ impl Permission {
         match self {
             Permission::AdministerOrg(_)
             | Permission::SearchCitizens
-            | Permission::ListOwnCourses => None,
+            | Permission::ListOwnCourses
+            | Permission::TeamWork { .. }
+            | Permission::ManageTeam { .. } => None,
             Permission::ReadCitizenRecord(c)
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
+            | Permission::OwnMeetings(c)
             | Permission::OwnPlan(c) => Some(c),
+            Permission::TeamCase { citizen, .. } => Some(citizen),
             Permission::RelativeShare { citizen, .. } => Some(citizen),
             Permission::ReadCourse { citizen, .. }
             | Permission::EditPlan { citizen, .. }
@@ -115,9 +135,14 @@ impl Permission {
             Permission::ReadCitizenRecord(c)
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
+            | Permission::OwnMeetings(c)
             | Permission::OwnPlan(c) => {
                 format!("citizen:{}", c.0)
             }
+            Permission::TeamWork { team, .. } | Permission::ManageTeam { team, .. } => {
+                format!("team:{}", team.0)
+            }
+            Permission::TeamCase { case, .. } => format!("case:{}", case.0),
             Permission::RelativeShare {
                 citizen, category, ..
             } => format!("citizen:{}:{}", citizen.0, category.as_str()),
@@ -300,7 +325,9 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         return match (actor, permission) {
             (
                 Actor::Citizen { citizen, .. },
-                Permission::ReadCitizenRecord(id) | Permission::OwnPlan(id),
+                Permission::ReadCitizenRecord(id)
+                | Permission::OwnPlan(id)
+                | Permission::OwnMeetings(id),
             ) if *citizen == id => Some(Purpose::OwnData),
             (Actor::Relative { .. }, Permission::RelativeShare { shared: true, .. }) => {
                 Some(Purpose::Relative)
@@ -338,6 +365,11 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
             member: true,
             sharing,
             ..
+        }
+        | Permission::TeamCase {
+            member: true,
+            sharing,
+            ..
         } if with_citizens => match sharing {
             Sharing::Holder => Some(Purpose::CareTeam),
             Sharing::Consent => Some(Purpose::CareTeamConsent),
@@ -347,6 +379,12 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::ManageCourse {
             coordinator: true, ..
         } if with_citizens => Some(Purpose::CareTeam),
+        Permission::TeamWork { member: true, .. }
+        | Permission::ManageTeam { manager: true, .. }
+            if with_citizens =>
+        {
+            Some(Purpose::CareTeam)
+        }
         _ => None,
     }
 }
@@ -672,5 +710,62 @@ mod tests {
             None
         );
         assert_eq!(decide(&staff(Role::Admin, 3), read(true)), None);
+    }
+
+    #[test]
+    fn team_cases_need_team_membership_and_sharing() {
+        let case = |member, sharing| Permission::TeamCase {
+            case: CaseId(1),
+            citizen: CitizenId(9),
+            member,
+            sharing,
+        };
+        let pro = staff(Role::Professional, 2);
+        assert_eq!(
+            decide(&pro, case(true, Sharing::Consent)),
+            Some(Purpose::CareTeamConsent)
+        );
+        assert_eq!(
+            decide(&pro, case(true, Sharing::Holder)),
+            Some(Purpose::CareTeam)
+        );
+        assert_eq!(decide(&pro, case(true, Sharing::NotShared)), None);
+        assert_eq!(decide(&pro, case(false, Sharing::Holder)), None);
+        assert_eq!(
+            decide(&staff(Role::Admin, 2), case(true, Sharing::Holder)),
+            None
+        );
+        let me = Actor::Citizen {
+            user: UserId(5),
+            citizen: CitizenId(9),
+        };
+        assert_eq!(
+            decide(&me, Permission::OwnMeetings(CitizenId(9))),
+            Some(Purpose::OwnData)
+        );
+        assert_eq!(decide(&me, Permission::OwnMeetings(CitizenId(8))), None);
+        assert_eq!(decide(&me, case(true, Sharing::Holder)), None);
+        let team = TeamId(3);
+        assert!(decide(&pro, Permission::TeamWork { team, member: true }).is_some());
+        assert_eq!(
+            decide(
+                &pro,
+                Permission::TeamWork {
+                    team,
+                    member: false
+                }
+            ),
+            None
+        );
+        assert_eq!(
+            decide(
+                &pro,
+                Permission::ManageTeam {
+                    team,
+                    manager: false
+                }
+            ),
+            None
+        );
     }
 }

@@ -23,5 +23,8 @@ id_type!(
     CitizenId,
     CourseId,
     MemberId,
-    CollaborationId
+    CollaborationId,
+    TeamId,
+    MeetingId,
+    CaseId
 );

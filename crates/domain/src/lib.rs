@@ -9,16 +9,22 @@ pub mod consent;
 pub mod course;
 pub mod cpr;
 pub mod ids;
+pub mod local_time;
+pub mod meeting;
 pub mod org;
 pub mod phases;
 pub mod plan;
+pub mod recurrence;
 pub mod role;
 pub mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use course::{CourseRole, LegalFrame, Phase, ShareCategory, TargetGroup};
 pub use cpr::{Cpr, CprError};
-pub use ids::{CitizenId, CollaborationId, CourseId, MemberId, OrgId, UnitId, UserId};
+pub use ids::{
+    CaseId, CitizenId, CollaborationId, CourseId, MeetingId, MemberId, OrgId, TeamId, UnitId,
+    UserId,
+};
 pub use org::{AccountKind, Language, OrgKind, UnitKind};
 pub use phases::{PhaseError, PhaseScheme, SchemeError};
 pub use role::Role;

@@ -64,3 +64,4 @@ impl PostgresStore {
 }
 
 include!("../../store/sql/shared.rs");
+include!("../../store/sql/meetings.rs");

@@ -67,3 +67,4 @@ impl SqliteStore {
 }
 
 include!("../../store/sql/shared.rs");
+include!("../../store/sql/meetings.rs");

@@ -46,6 +46,8 @@ impl TestApp {
         };
         let state = AppState::new(db.store.clone(), Arc::new(clock.clone()), config.clone())
             .expect("state");
+        // Deliveries are tried often, so a test sees a retry soon after moving the clock.
+        bro_web::delivery::spawn_worker(state.clone(), std::time::Duration::from_millis(100));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -6,9 +6,11 @@
 mod app;
 mod outage;
 mod pdf;
+mod python;
 mod store;
 
 pub use app::{Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
 pub use outage::OutageProxy;
 pub use pdf::pdf_text;
+pub use python::{SmtpSink, ical_parse, test_python};
 pub use store::{Backend, TestStore, postgres_address, postgres_url};

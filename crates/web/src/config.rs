@@ -23,6 +23,11 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// How long an emergency access lasts (at most four hours).
     pub emergency_access_ms: i64,
+    /// Bro's public address (`https://bro.example.dk`), for links in e-mails and calendar
+    /// feeds. Empty: taken from the request's Host.
+    pub public_url: String,
+    /// Where e-mail notices go out; `None`: not configured.
+    pub smtp: Option<bro_mail::SmtpConfig>,
 }
 
 /// An emergency access lasts at most this long.
@@ -41,6 +46,8 @@ impl Default for WebConfig {
             max_failures_per_account: 5,
             max_failures_per_address: 50,
             trust_forwarded_for: false,
+            public_url: String::new(),
+            smtp: None,
         }
     }
 }

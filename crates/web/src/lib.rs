@@ -5,10 +5,12 @@ mod assets;
 mod audited;
 mod config;
 mod csrf;
+pub mod delivery;
 mod error;
 mod forms;
 mod headers;
 mod i18n;
+mod live;
 mod pdf;
 mod request_id;
 mod routes;
@@ -30,17 +32,40 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// Followers of live minutes.
+    pub live: Arc<live::LiveHub>,
+    /// Sends e-mail notices; `None` when no SMTP server is configured (notices then wait,
+    /// visibly, until one is).
+    pub mailer: Option<bro_mail::Mailer>,
+    pub delivery_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     pub fn new(store: DynStore, clock: Arc<dyn Clock>, config: WebConfig) -> Result<Self, String> {
+        let mailer = match &config.smtp {
+            Some(smtp) => Some(bro_mail::Mailer::new(smtp).map_err(|e| e.to_string())?),
+            None => None,
+        };
         Ok(Self {
             store,
             clock,
             i18n: Arc::new(I18n::new()?),
             config: Arc::new(config),
+            live: Arc::default(),
+            mailer,
+            delivery_wake: Arc::default(),
         })
     }
+}
+
+/// Approves a case's minutes outside a request (the demo's year of meetings): freezes them
+/// and queues their delivery, as the meeting leader's approval does.
+pub async fn approve_minutes(
+    store: &DynStore,
+    ctx: &bro_store::AuditCtx,
+    case: bro_domain::CaseId,
+) -> Result<(), AppError> {
+    routes::cases::freeze(store, ctx, case).await
 }
 
 /// The whole application as an axum router.

@@ -5,6 +5,8 @@
 mod access_log;
 mod account;
 mod admin;
+mod calendar;
+pub(crate) mod cases;
 pub(crate) mod collaborations;
 pub(crate) mod consents;
 pub(crate) mod courses;
@@ -14,7 +16,11 @@ mod goals;
 mod health;
 mod home;
 mod login;
+mod meetings;
+mod my_meetings;
 pub(crate) mod plan;
+mod team_access;
+mod teams;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -73,6 +79,67 @@ pub fn router(state: AppState) -> Router {
         .route("/me/agree", post(home::agree))
         .route("/me/comments", post(home::comment))
         .route("/me/network/{member}", post(home::set_network_share))
+        .route("/me/meetings", get(my_meetings::list))
+        .route("/me/meetings/{case}", get(my_meetings::case))
+        .route(
+            "/me/meetings/{case}/evaluation",
+            post(my_meetings::evaluate),
+        )
+        .route(
+            "/me/meetings/{case}/minutes.pdf",
+            get(my_meetings::minutes_pdf),
+        )
+        .route("/teams", get(teams::list).post(teams::create))
+        .route("/teams/calendar", post(teams::create_own_feed))
+        .route(
+            "/teams/calendar/{feed}/revoke",
+            post(teams::revoke_own_feed),
+        )
+        .route("/teams/{team}", get(teams::page))
+        .route("/teams/{team}/agenda", post(teams::set_agenda))
+        .route("/teams/{team}/members", post(teams::add_member))
+        .route(
+            "/teams/{team}/members/{user}/remove",
+            post(teams::remove_member),
+        )
+        .route("/teams/{team}/series", post(teams::create_series))
+        .route("/teams/{team}/citizens", post(teams::add_citizen))
+        .route(
+            "/teams/{team}/citizens/{course}/remove",
+            post(teams::remove_citizen),
+        )
+        .route("/teams/{team}/calendar", post(teams::create_feed))
+        .route(
+            "/teams/{team}/calendar/{feed}/revoke",
+            post(teams::revoke_feed),
+        )
+        .route("/meetings/{meeting}", get(meetings::page))
+        .route("/meetings/{meeting}/calendar.ics", get(calendar::meeting))
+        .route("/meetings/{meeting}/cases", post(meetings::add_case))
+        .route("/meetings/{meeting}/attendance", post(meetings::attendance))
+        .route("/meetings/{meeting}/invite", post(meetings::invite))
+        .route("/meetings/{meeting}/move", post(meetings::move_meeting))
+        .route("/meetings/{meeting}/cancel", post(meetings::cancel))
+        .route("/meetings/{meeting}/details", post(meetings::details))
+        .route("/meetings/{meeting}/evaluation", post(meetings::evaluate))
+        .route("/cases/{case}", get(cases::page))
+        .route("/cases/{case}/fields/{field}", post(cases::save_field))
+        .route("/cases/{case}/attendance", post(cases::set_attendance))
+        .route("/cases/{case}/agreements", post(cases::add_agreement))
+        .route(
+            "/cases/{case}/agreements/{agreement}/done",
+            post(cases::complete_agreement),
+        )
+        .route("/cases/{case}/approve", post(cases::approve))
+        .route("/cases/{case}/evaluation", post(cases::note_evaluation))
+        .route(
+            "/cases/{case}/deliveries/{delivery}/retry",
+            post(cases::retry_delivery),
+        )
+        .route("/cases/{case}/live", get(cases::live))
+        .route("/cases/{case}/screen", get(cases::screen))
+        .route("/cases/{case}/minutes.pdf", get(cases::minutes_pdf))
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/context", post(home::switch_context))
         .route("/language", post(home::language))
         .route("/account", get(account::page))

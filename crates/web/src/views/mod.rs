@@ -1,6 +1,8 @@
 //! Page structs for the askama templates. Every page carries a [`Chrome`]: language, CSRF token,
 //! the viewer's name and role, and the navigation their role allows.
 
+pub mod meetings;
+pub mod minutes_document;
 pub mod pages;
 pub mod plan_document;
 
@@ -108,6 +110,7 @@ impl Chrome {
                         .is_some_and(|a| bro_authz::works_with_citizens(a.role))
                     {
                         item("/courses", "nav-courses");
+                        item("/teams", "nav-teams");
                         item("/citizens/search", "nav-search");
                     }
                     if v.actor.has_role(Role::Admin) {
@@ -115,10 +118,15 @@ impl Chrome {
                         item("/admin/units", "nav-units");
                         item("/admin/users", "nav-users");
                         item("/admin/collaborations", "nav-collaborations");
+                        item("/teams", "nav-teams");
                         item("/admin/emergency-access", "nav-emergency");
                     }
                 }
-                Actor::Citizen { .. } | Actor::Relative { .. } => item("/me", "nav-me"),
+                Actor::Citizen { .. } => {
+                    item("/me", "nav-me");
+                    item("/me/meetings", "nav-my-meetings");
+                }
+                Actor::Relative { .. } => item("/me", "nav-me"),
             }
             item("/account", "nav-account");
         }
@@ -241,34 +249,14 @@ pub fn local_date(ms: i64) -> String {
 }
 
 /// The moment a day begins in Danish time, in milliseconds since the epoch. Local midnight
-/// never falls in a summer-time switch (those happen at 01:00 UTC), so one offset fits.
+/// never falls in a summer-time switch (those happen at 01:00 UTC), so it always exists.
 pub fn danish_day_start_ms(day: time::Date) -> i64 {
-    let utc_midnight = day.midnight().assume_utc();
-    let probe = utc_midnight - time::Duration::hours(1);
-    let offset = if danish_summer_time(probe) { 2 } else { 1 };
-    (utc_midnight - time::Duration::hours(offset)).unix_timestamp() * 1000
+    bro_domain::local_time::from_local(day.midnight())
 }
 
-fn danish(ms: i64) -> time::OffsetDateTime {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let offset = if danish_summer_time(t) { 2 } else { 1 };
-    t + time::Duration::hours(offset)
-}
-
-/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-/// Sunday of October.
-fn danish_summer_time(t: time::OffsetDateTime) -> bool {
-    let last_sunday = |month: time::Month| {
-        let mut d = time::Date::from_calendar_date(t.year(), month, 31).unwrap_or(time::Date::MIN);
-        while d.weekday() != time::Weekday::Sunday {
-            d = d.previous_day().unwrap_or(d);
-        }
-        d.with_hms(1, 0, 0)
-            .map(|p| p.assume_utc())
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-    };
-    t >= last_sunday(time::Month::March) && t < last_sunday(time::Month::October)
+/// The Danish wall-clock time at `ms`; the summer-time rule lives in the domain.
+fn danish(ms: i64) -> time::PrimitiveDateTime {
+    bro_domain::local_time::to_local(ms)
 }
 
 #[cfg(test)]
