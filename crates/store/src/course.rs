@@ -71,6 +71,9 @@ pub struct Member {
 /// The kinds of timeline events, as stored.
 pub const COURSE_EVENT_KINDS: &[&str] = &[
     "opened",
+    "minutes_approved",
+    "agreement",
+    "agreement_done",
     "phase",
     "member_added",
     "member_removed",

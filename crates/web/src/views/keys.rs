@@ -98,6 +98,21 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| format!("event-{k}")),
     );
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
+    {
+        use bro_domain::meeting::{
+            Attendance, CaseField, DeliveryChannel, DeliveryStatus, TeamFunction,
+        };
+        keys.extend(Attendance::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(CaseField::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(
+            DeliveryChannel::ALL
+                .iter()
+                .map(|k| k.label_key().to_owned()),
+        );
+        keys.extend(DeliveryStatus::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(TeamFunction::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend((1..=12).map(|m| format!("month-{m}")));
+    }
     keys.extend(bro_audit::AuditAction::ALL.iter().map(|a| a.label_key()));
     keys.extend(
         bro_domain::consent::ConsentForm::ALL
