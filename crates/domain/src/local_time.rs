@@ -11,6 +11,15 @@ pub const ZONE: &str = "Europe/Copenhagen";
 
 const HOUR_MS: i64 = 3_600_000;
 
+/// A clock time typed as `HH:MM` (what `<input type="time">` sends).
+pub fn parse_clock(s: &str) -> Option<time::Time> {
+    time::Time::parse(
+        s.trim(),
+        time::macros::format_description!("[hour]:[minute]"),
+    )
+    .ok()
+}
+
 /// UTC offset in whole hours at an instant (1 or 2).
 pub fn offset_hours(ms: Timestamp) -> i64 {
     let t = utc(ms);

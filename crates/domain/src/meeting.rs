@@ -67,6 +67,11 @@ impl Score {
     pub const MIN: u8 = 1;
     pub const MAX: u8 = 5;
 
+    /// Every answer on the scale, lowest first (for forms and charts).
+    pub fn values() -> Vec<u8> {
+        (Self::MIN..=Self::MAX).collect()
+    }
+
     pub fn parse(s: &str) -> Option<Score> {
         s.trim().parse::<u8>().ok().and_then(Score::new)
     }

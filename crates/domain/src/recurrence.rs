@@ -131,11 +131,6 @@ impl Recurrence {
     }
 }
 
-/// Two half-open intervals [a0,a1) and [b0,b1) overlap. An empty interval overlaps nothing.
-pub fn overlaps(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
-    a.0 < a.1 && b.0 < b.1 && a.0 < b.1 && b.0 < a.1
-}
-
 fn weekday_code(day: Weekday) -> &'static str {
     match day {
         Weekday::Monday => "MO",
@@ -349,18 +344,5 @@ mod tests {
         let r = series(first, Date::MAX, 12);
         assert_eq!(r.occurrences(), Err(RecurrenceError::TooMany));
         Ok(())
-    }
-
-    #[test]
-    fn half_open_overlap() {
-        assert!(overlaps((0, 10), (5, 15)));
-        assert!(overlaps((5, 15), (0, 10)));
-        assert!(overlaps((0, 10), (2, 3)));
-        assert!(!overlaps((0, 10), (10, 20)), "touching ends do not overlap");
-        assert!(!overlaps((10, 20), (0, 10)));
-        assert!(
-            !overlaps((0, 10), (5, 5)),
-            "an empty interval overlaps nothing"
-        );
     }
 }

@@ -145,11 +145,11 @@ async fn check_no_overlap(tx: &mut Tx, team: TeamId, starts: i64, ends: i64, exc
     }
 }
 
+const CASE_REF_SELECT: &str = "SELECT c.id, c.meeting_id, m.team_id, c.course_id, c.citizen_id, c.approved_ms \
+     FROM meeting_cases c JOIN meetings m ON m.id = c.meeting_id WHERE c.id = $1";
+
 async fn case_ref_in(tx: &mut Tx, case: CaseId, lock: &str) -> StoreResult<CaseRef> {
-    let sql = format!(
-        "SELECT c.id, c.meeting_id, m.team_id, c.course_id, c.citizen_id, c.approved_ms FROM meeting_cases c \
-         JOIN meetings m ON m.id = c.meeting_id WHERE c.id = $1{lock}"
-    );
+    let sql = format!("{CASE_REF_SELECT}{lock}");
     let r = sqlx::query(&sql).bind(case.0).fetch_one(&mut **tx).await.map_err(err)?;
     case_ref_from_row(&r)
 }
@@ -177,6 +177,22 @@ async fn open_case(tx: &mut Tx, case: CaseId) -> StoreResult<CaseRef> {
 
 fn case_event(action: AuditAction, case: &CaseRef) -> AuditEvent {
     AuditEvent::allowed(action).subject(case.citizen_id).object(format!("case:{}", case.id.0))
+}
+
+/// Records a change of a team's set-up and commits it.
+async fn team_changed(mut tx: Tx, audit: &AuditCtx, team: TeamId) -> StoreResult<()> {
+    let event = AuditEvent::allowed(AuditAction::TeamChanged).object(format!("team:{}", team.0));
+    append(&mut tx, audit, &event).await?;
+    commit(tx).await
+}
+
+/// The address a citizen's notices go to: their active citizen login's e-mail, if any.
+/// `citizen` is the SQL expression of the citizen's id.
+fn citizen_email(citizen: &str) -> String {
+    format!(
+        "(SELECT u.email FROM users u WHERE u.citizen_id = {citizen} AND u.kind = 'citizen' AND u.active \
+         ORDER BY u.id LIMIT 1)"
+    )
 }
 
 async fn touch_meeting(tx: &mut Tx, audit: &AuditCtx, meeting: MeetingId) -> StoreResult<()> {
@@ -315,17 +331,13 @@ impl MeetingStore for Backend {
             return Err(StoreError::NotFound);
         }
         replace_themes(&mut tx, team, themes).await?;
-        let event = AuditEvent::allowed(AuditAction::TeamChanged).object(format!("team:{}", team.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
+        team_changed(tx, audit, team).await
     }
 
     async fn set_team_member(&self, audit: &AuditCtx, team: TeamId, member: NewTeamMember) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         upsert_member(&mut tx, team, member).await?;
-        let event = AuditEvent::allowed(AuditAction::TeamChanged).object(format!("team:{}", team.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
+        team_changed(tx, audit, team).await
     }
 
     async fn remove_team_member(&self, audit: &AuditCtx, team: TeamId, user: UserId) -> StoreResult<()> {
@@ -339,9 +351,7 @@ impl MeetingStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::TeamChanged).object(format!("team:{}", team.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
+        team_changed(tx, audit, team).await
     }
 
     async fn create_series(&self, audit: &AuditCtx, new: NewSeries) -> StoreResult<i64> {
@@ -634,10 +644,7 @@ impl MeetingStore for Backend {
     }
 
     async fn case_ref(&self, case: CaseId) -> StoreResult<CaseRef> {
-        let r = sqlx::query(
-            "SELECT c.id, c.meeting_id, m.team_id, c.course_id, c.citizen_id, c.approved_ms FROM meeting_cases c \
-             JOIN meetings m ON m.id = c.meeting_id WHERE c.id = $1",
-        )
+        let r = sqlx::query(CASE_REF_SELECT)
         .bind(case.0)
         .fetch_one(&self.pool)
         .await
@@ -801,9 +808,7 @@ impl MeetingStore for Backend {
             .map_err(db_err("minutes"))?;
         // The inbox is Bro itself: delivered in this transaction. The e-mail notice waits for
         // the delivery worker; without an address it is recorded as such, not silently skipped.
-        let email: Option<String> = sqlx::query_scalar(
-            "SELECT u.email FROM users u WHERE u.citizen_id = $1 AND u.kind = 'citizen' AND u.active ORDER BY u.id LIMIT 1",
-        )
+        let email: Option<String> = sqlx::query_scalar(&format!("SELECT {}", citizen_email("$1")))
         .bind(r.citizen_id.0)
         .fetch_optional(&mut *tx)
         .await
@@ -935,12 +940,13 @@ impl MeetingStore for Backend {
     }
 
     async fn due_deliveries(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<DueDelivery>> {
-        let rows = sqlx::query(
-            "SELECT d.id, d.case_id, d.attempts, \
-             (SELECT u.email FROM users u WHERE u.citizen_id = d.citizen_id AND u.kind = 'citizen' AND u.active ORDER BY u.id LIMIT 1) AS email \
-             FROM deliveries d WHERE d.channel = 'email' AND d.status IN ('pending', 'failed') AND d.next_attempt_ms <= $1 \
+        let sql = format!(
+            "SELECT d.id, d.case_id, d.attempts, {} AS email FROM deliveries d \
+             WHERE d.channel = 'email' AND d.status IN ('pending', 'failed') AND d.next_attempt_ms <= $1 \
              ORDER BY d.next_attempt_ms LIMIT $2",
-        )
+            citizen_email("d.citizen_id")
+        );
+        let rows = sqlx::query(&sql)
         .bind(now)
         .bind(limit)
         .fetch_all(&self.pool)

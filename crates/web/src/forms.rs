@@ -68,6 +68,14 @@ pub fn local_path(candidate: &str) -> &str {
     if ok { candidate } else { "/" }
 }
 
+/// The first value of `key` in a form, for a form with one field that matters.
+pub fn form_value(body: &[u8], key: &str) -> Option<String> {
+    form_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
 /// Decodes `application/x-www-form-urlencoded`.
 pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     fn decode(s: &str) -> String {

@@ -8,11 +8,11 @@ use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
-use crate::forms::{Flash, form_pairs, redirect_with_flash};
+use crate::forms::{Flash, form_pairs, form_value, redirect_with_flash};
 use crate::views::meetings::{
-    CaseLive, CasePage, CaseScreen, CaseSnapshot, FieldFragment, TemplateField, when,
+    CaseLive, CasePage, CaseScreen, CaseSnapshot, FieldFragment, TemplateField,
 };
-use crate::views::{Chrome, FormErrors, respond as html};
+use crate::views::{Chrome, FormErrors, respond as html, when};
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,7 +21,10 @@ use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Actor;
 use bro_domain::CaseId;
 use bro_domain::meeting::{Attendance, MAX_FIELD_CHARS, Score, is_template_field};
-use bro_store::{AuditCtx, CaseEvaluation, CaseRef, FieldSave, FieldValue, StoreError, Team};
+use bro_store::{
+    AuditCtx, CaseEvaluation, CaseRef, FieldSave, FieldValue, FrozenMinutes, Meeting, MeetingCase,
+    StoreError, Team,
+};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -40,8 +43,7 @@ pub(super) async fn snapshot(
     if r.approved
         && let Some(frozen) = store.minutes(ctx, r.id).await?
     {
-        return serde_json::from_str(&frozen.body)
-            .map_err(|_| AppError::Internal("frozen minutes unreadable".into()));
+        return parse_frozen(&frozen);
     }
     let case = store.case(ctx, r.id).await?;
     let meeting = store.meeting(r.meeting_id).await?;
@@ -49,18 +51,35 @@ pub(super) async fn snapshot(
         Some(f) => f,
         None => store.case_fields(ctx, r.id).await?,
     };
+    build(store, r, team, &case, &meeting, &fields).await
+}
+
+/// The snapshot of an open case from what the caller has read already.
+async fn build(
+    store: &bro_store::DynStore,
+    r: &CaseRef,
+    team: &Team,
+    case: &MeetingCase,
+    meeting: &Meeting,
+    fields: &[FieldValue],
+) -> Result<CaseSnapshot, AppError> {
     let participants = store.participants(r.meeting_id).await?;
     let agreements = store.agreements_of_case(r.id).await?;
     let follow_up = store.open_agreements(r.id).await?;
     Ok(CaseSnapshot::build(
         team,
-        &meeting,
-        &case,
+        meeting,
+        case,
         &participants,
-        &fields,
+        fields,
         agreements,
         follow_up,
     ))
+}
+
+fn parse_frozen(frozen: &FrozenMinutes) -> Result<CaseSnapshot, AppError> {
+    serde_json::from_str(&frozen.body)
+        .map_err(|_| AppError::Internal("frozen minutes unreadable".into()))
 }
 
 fn live_html(chrome: &Chrome, snap: &CaseSnapshot, approved: bool) -> Result<String, AppError> {
@@ -77,18 +96,16 @@ async fn publish(
     state: &AppState,
     chrome: &Chrome,
     ctx: &AuditCtx,
-    case: CaseId,
+    (r, team): (&CaseRef, &Team),
     fields: Option<Vec<FieldValue>>,
 ) -> Result<(), AppError> {
-    if state.live.followers(case) == 0 {
+    if state.live.followers(r.id) == 0 {
         return Ok(());
     }
-    let r = state.store.case_ref(case).await?;
-    let team = state.store.team(r.team_id).await?;
-    let snap = snapshot(&state.store, ctx, &r, &team, fields).await?;
+    let snap = snapshot(&state.store, ctx, r, team, fields).await?;
     state
         .live
-        .publish(case, live_html(chrome, &snap, r.approved)?);
+        .publish(r.id, live_html(chrome, &snap, r.approved)?);
     Ok(())
 }
 
@@ -130,7 +147,14 @@ async fn render(
     let case = state.store.case(&ctx, id).await?;
     let meeting = state.store.meeting(r.meeting_id).await?;
     let stored = state.store.case_fields(&ctx, id).await?;
-    let snap = snapshot(&state.store, &ctx, &r, &team, Some(stored.clone())).await?;
+    let frozen = match r.approved {
+        true => state.store.minutes(&ctx, id).await?,
+        false => None,
+    };
+    let snap = match frozen {
+        Some(f) => parse_frozen(&f)?,
+        None => build(&state.store, &r, &team, &case, &meeting, &stored).await?,
+    };
     let live = live_html(&chrome, &snap, r.approved)?;
     let fields = snap
         .fields
@@ -142,9 +166,7 @@ async fn render(
                 label: snap.label(&chrome, code, who),
                 body: body.clone(),
                 version: stored.map_or(0, |f| f.version),
-                updated: stored
-                    .map(|f| format!("{}, {}", f.updated_by, when(f.updated_ms)))
-                    .unwrap_or_default(),
+                updated: stored.map(saved_by).unwrap_or_default(),
             }
         })
         .collect();
@@ -170,6 +192,11 @@ async fn render(
     )
 }
 
+/// "Karen Kjær Jensen, 25.11.2026 10:03": who saved a field last, and when.
+fn saved_by(f: &FieldValue) -> String {
+    format!("{}, {}", f.updated_by, when(f.updated_ms))
+}
+
 fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some()
 }
@@ -185,7 +212,7 @@ pub async fn save_field(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
-    let (_, _, ctx) = case_access(&state, &access, case).await?;
+    let (r, team, ctx) = case_access(&state, &access, case).await?;
     if !is_template_field(&field) {
         return Err(AppError::NotFound);
     }
@@ -210,36 +237,21 @@ pub async fn save_field(
         .await
     {
         Err(StoreError::Conflict("approved")) if !is_htmx(&headers) => {
-            return Ok(redirect_with_flash(
-                &state,
-                &format!("/cases/{id}"),
-                "flash-minutes-approved-locked",
-            ));
+            return Ok(back(&state, id, "flash-minutes-approved-locked"));
         }
         other => other?,
     };
     match saved {
         FieldSave::Saved(fields) => {
             let mine = fields.iter().find(|f| f.field == field).cloned();
-            publish(&state, &chrome, &ctx, case, Some(fields)).await?;
+            publish(&state, &chrome, &ctx, (&r, &team), Some(fields)).await?;
             if !is_htmx(&headers) {
-                return Ok(redirect_with_flash(
-                    &state,
-                    &format!("/cases/{id}"),
-                    "flash-saved",
-                ));
+                return Ok(back(&state, id, "flash-saved"));
             }
             let fragment = FieldFragment {
                 chrome: &chrome,
-                field: TemplateField {
-                    code: field.clone(),
-                    label: String::new(),
-                    body: String::new(),
-                    version: mine.as_ref().map_or(0, |f| f.version),
-                    updated: mine
-                        .map(|f| format!("{}, {}", f.updated_by, when(f.updated_ms)))
-                        .unwrap_or_default(),
-                },
+                version: mine.as_ref().map_or(0, |f| f.version),
+                updated: mine.as_ref().map(saved_by).unwrap_or_default(),
                 conflict: None,
             };
             Ok(Html(fragment.render()?).into_response())
@@ -260,15 +272,10 @@ pub async fn save_field(
             }
             let fragment = FieldFragment {
                 chrome: &chrome,
-                field: TemplateField {
-                    code: field,
-                    label: String::new(),
-                    body: String::new(),
-                    // Still the writer's own base: autosave keeps refusing until they choose.
-                    version: version.max(0),
-                    updated: String::new(),
-                },
-                conflict: Some(theirs),
+                // Still the writer's own base: autosave keeps refusing until they choose.
+                version: version.max(0),
+                updated: String::new(),
+                conflict: Some(&theirs),
             };
             Ok((StatusCode::OK, Html(fragment.render()?)).into_response())
         }
@@ -284,23 +291,17 @@ pub async fn set_attendance(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
-    let (_, _, ctx) = case_access(&state, &access, case).await?;
-    let attendance = form_pairs(&body)
-        .into_iter()
-        .find(|(k, _)| k == "attendance")
-        .and_then(|(_, v)| Attendance::parse(&v))
+    let (r, team, ctx) = case_access(&state, &access, case).await?;
+    let attendance = form_value(&body, "attendance")
+        .and_then(|v| Attendance::parse(&v))
         .ok_or(AppError::Conflict("attendance"))?;
     state
         .store
         .set_citizen_attendance(&ctx, case, attendance)
         .await?;
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    publish(&state, &chrome, &ctx, case, None).await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/cases/{id}"),
-        "flash-saved",
-    ))
+    publish(&state, &chrome, &ctx, (&r, &team), None).await?;
+    Ok(back(&state, id, "flash-saved"))
 }
 
 pub async fn add_agreement(
@@ -312,7 +313,7 @@ pub async fn add_agreement(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
-    let (_, _, ctx) = case_access(&state, &access, case).await?;
+    let (r, team, ctx) = case_access(&state, &access, case).await?;
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
     let (mut what, mut who, mut due) = (String::new(), String::new(), String::new());
     for (k, v) in form_pairs(&body) {
@@ -331,12 +332,7 @@ pub async fn add_agreement(
         errors.add(&chrome, "who", "agreement-error-who");
     }
     let due = due.trim();
-    let due_ok = due.is_empty()
-        || time::Date::parse(
-            due,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .is_ok();
+    let due_ok = due.is_empty() || bro_domain::plan::parse_day(due).is_ok();
     if !due_ok {
         errors.add(&chrome, "due", "error-date");
     }
@@ -358,12 +354,8 @@ pub async fn add_agreement(
         .store
         .add_agreement(&ctx, case, what.trim(), who.trim(), due)
         .await?;
-    publish(&state, &chrome, &ctx, case, None).await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/cases/{id}"),
-        "flash-saved",
-    ))
+    publish(&state, &chrome, &ctx, (&r, &team), None).await?;
+    Ok(back(&state, id, "flash-saved"))
 }
 
 pub async fn complete_agreement(
@@ -374,18 +366,14 @@ pub async fn complete_agreement(
     Path((id, agreement)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
-    let (_, _, ctx) = case_access(&state, &access, case).await?;
+    let (r, team, ctx) = case_access(&state, &access, case).await?;
     state
         .store
         .complete_agreement(&ctx, case, agreement)
         .await?;
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    publish(&state, &chrome, &ctx, case, None).await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/cases/{id}"),
-        "flash-saved",
-    ))
+    publish(&state, &chrome, &ctx, (&r, &team), None).await?;
+    Ok(back(&state, id, "flash-saved"))
 }
 
 /// The meeting leader approves the minutes: they are frozen as they stand and delivered.
@@ -402,24 +390,20 @@ pub async fn approve(
         return Err(AppError::NotFound);
     }
     if r.approved {
-        return Ok(redirect_with_flash(
-            &state,
-            &format!("/cases/{id}"),
-            "flash-minutes-approved-locked",
-        ));
+        return Ok(back(&state, id, "flash-minutes-approved-locked"));
     }
     match freeze(&state.store, &ctx, case).await {
         Ok(()) | Err(AppError::Conflict("approved")) => {}
         Err(e) => return Err(e),
     }
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    publish(&state, &chrome, &ctx, case, None).await?;
+    let approved = CaseRef {
+        approved: true,
+        ..r
+    };
+    publish(&state, &chrome, &ctx, (&approved, &team), None).await?;
     crate::delivery::wake(&state);
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/cases/{id}"),
-        "flash-minutes-approved",
-    ))
+    Ok(back(&state, id, "flash-minutes-approved"))
 }
 
 /// Approves a case's minutes: freezes them as they stand now and queues their delivery.
@@ -457,11 +441,7 @@ pub async fn note_evaluation(
     match parse_evaluation(&chrome, &body, false) {
         Ok(e) => {
             state.store.record_case_evaluation(&ctx, case, &e).await?;
-            Ok(redirect_with_flash(
-                &state,
-                &format!("/cases/{id}"),
-                "flash-evaluation-saved",
-            ))
+            Ok(back(&state, id, "flash-evaluation-saved"))
         }
         Err(errors) => {
             render(
@@ -524,11 +504,7 @@ pub async fn retry_delivery(
     let (_, _, ctx) = case_access(&state, &access, case).await?;
     state.store.retry_delivery(&ctx, case, delivery).await?;
     crate::delivery::wake(&state);
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/cases/{id}"),
-        "flash-delivery-retry",
-    ))
+    Ok(back(&state, id, "flash-delivery-retry"))
 }
 
 /// The case's live stream: the whole template now, then again after every change.
@@ -611,8 +587,7 @@ pub(super) async fn minutes_document(
         .minutes(ctx, r.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let snap: CaseSnapshot = serde_json::from_str(&frozen.body)
-        .map_err(|_| AppError::Internal("frozen minutes unreadable".into()))?;
+    let snap = parse_frozen(&frozen)?;
     let doc = crate::views::minutes_document::minutes(
         chrome,
         team,
@@ -647,4 +622,9 @@ fn live_stream(
             }
         }
     })
+}
+
+/// Back to the page, with a message.
+fn back(state: &AppState, id: i64, key: &'static str) -> Response {
+    redirect_with_flash(state, &format!("/cases/{id}"), key)
 }

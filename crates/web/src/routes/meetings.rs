@@ -8,13 +8,15 @@ use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
-use crate::forms::{Flash, form_pairs, redirect_with_flash};
+use crate::forms::{Flash, form_pairs, form_value, redirect_with_flash};
 use crate::views::meetings::MeetingPage;
 use crate::views::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use bro_domain::local_time::parse_clock;
 use bro_domain::meeting::{Attendance, Score};
+use bro_domain::recurrence::MAX_MINUTES;
 use bro_domain::{CourseId, MeetingId, UserId};
 use bro_store::StoreError;
 
@@ -86,8 +88,8 @@ async fn render(
             flash,
             errors,
             move_date: local.date().to_string(),
-            move_start: crate::views::meetings::clock(meeting.starts_ms),
-            move_end: crate::views::meetings::clock(meeting.ends_ms),
+            move_start: crate::views::clock(meeting.starts_ms),
+            move_end: crate::views::clock(meeting.ends_ms),
             past,
             meeting,
             manager: view.manager,
@@ -132,10 +134,8 @@ pub async fn add_case(
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    let course = form_pairs(&body)
-        .into_iter()
-        .find(|(k, _)| k == "course")
-        .and_then(|(_, v)| v.parse::<i64>().ok())
+    let course = form_value(&body, "course")
+        .and_then(|v| v.parse::<i64>().ok())
         .map(CourseId);
     let listed = state.store.team_citizens(&view.ctx, view.team.id).await?;
     let Some(course) = course.filter(|c| listed.iter().any(|t| t.course_id == *c)) else {
@@ -151,7 +151,11 @@ pub async fn add_case(
         )
         .await;
     };
-    let uncovered = uncovered_orgs(&state, &view.team, course, access.viewer.user.id).await?;
+    let a = state
+        .store
+        .course_access(course, access.viewer.user.id)
+        .await?;
+    let uncovered = uncovered_orgs(&state, &view.team, &a).await?;
     if !uncovered.is_empty() {
         let message = chrome.t1("team-error-no-consent", "orgs", &uncovered.join(", "));
         return refuse(
@@ -224,10 +228,8 @@ pub async fn invite(
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = manage(&state, &access, &view).await?;
-    let user = form_pairs(&body)
-        .into_iter()
-        .find(|(k, _)| k == "user")
-        .and_then(|(_, v)| v.parse::<i64>().ok())
+    let user = form_value(&body, "user")
+        .and_then(|v| v.parse::<i64>().ok())
         .ok_or(AppError::NotFound)?;
     match state.store.invite(&ctx, meeting.id, UserId(user)).await {
         Ok(()) | Err(StoreError::Conflict("invited")) => Ok(back(&state, id, "flash-saved")),
@@ -256,16 +258,8 @@ pub async fn move_meeting(
             _ => {}
         }
     }
-    let day = time::Date::parse(
-        date.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok();
-    let hm = time::macros::format_description!("[hour]:[minute]");
-    let (from, to) = (
-        time::Time::parse(start.trim(), hm).ok(),
-        time::Time::parse(end.trim(), hm).ok(),
-    );
+    let day = bro_domain::plan::parse_day(&date).ok();
+    let (from, to) = (parse_clock(&start), parse_clock(&end));
     let (Some(day), Some(from), Some(to)) = (day, from, to) else {
         let message = chrome.t("meeting-error-when");
         return refuse(
@@ -281,7 +275,7 @@ pub async fn move_meeting(
     };
     let starts = bro_domain::local_time::from_local(day.with_time(from));
     let ends = bro_domain::local_time::from_local(day.with_time(to));
-    if ends <= starts || ends - starts > 12 * 60 * 60 * 1000 {
+    if ends <= starts || ends - starts > i64::from(MAX_MINUTES) * 60_000 {
         let message = chrome.t("meeting-error-when");
         return refuse(
             &state,

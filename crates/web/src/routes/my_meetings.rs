@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bro_authz::{Actor, Permission};
 use bro_domain::CaseId;
+use bro_store::CitizenCase;
 
 fn own_citizen(access: &AuditedAccess) -> Result<bro_domain::CitizenId, AppError> {
     match access.viewer.actor {
@@ -82,15 +83,19 @@ async fn render(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let citizen = own_citizen(access)?;
     let (r, ctx) = own_case(state, access, id).await?;
-    let case = state
-        .store
-        .citizen_cases(&ctx, citizen)
-        .await?
-        .into_iter()
-        .find(|c| c.case_id == id)
-        .ok_or(AppError::NotFound)?;
+    let meeting = state.store.meeting(r.meeting_id).await?;
+    let case = CitizenCase {
+        case_id: id,
+        meeting_id: meeting.id,
+        team_name: meeting.team_name,
+        starts_ms: meeting.starts_ms,
+        ends_ms: meeting.ends_ms,
+        place: meeting.place,
+        video_link: meeting.video_link,
+        cancelled: meeting.cancelled_ms.is_some(),
+        approved: r.approved,
+    };
     let team = state.store.team(r.team_id).await?;
     let snap = snapshot(&state.store, &ctx, &r, &team, None).await?;
     let live = CaseLive {

@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::error::AppError;
 use bro_authz::{Permission, Sharing, sharing};
-use bro_domain::{CaseId, CourseId, OrgId, ShareCategory, TeamId};
-use bro_store::{AuditCtx, CaseRef, Team};
+use bro_domain::{CaseId, OrgId, ShareCategory, TeamId};
+use bro_store::{AuditCtx, CaseRef, CourseAccess, Team};
 
 /// A team as the viewer stands to it.
 pub(super) struct TeamView {
@@ -50,14 +50,12 @@ pub(super) async fn manage(
         .await
 }
 
-/// How `org` stands to the minutes of the citizen of `course`.
+/// How `org` stands to the minutes of the course's citizen.
 async fn minutes_sharing(
     state: &AppState,
     org: OrgId,
-    course: CourseId,
-    user: bro_domain::UserId,
+    a: &CourseAccess,
 ) -> Result<Sharing, AppError> {
-    let a = state.store.course_access(course, user).await?;
     if a.holder_org == Some(org) {
         return Ok(Sharing::Holder);
     }
@@ -73,12 +71,11 @@ async fn minutes_sharing(
 pub(super) async fn uncovered_orgs(
     state: &AppState,
     team: &Team,
-    course: CourseId,
-    user: bro_domain::UserId,
+    a: &CourseAccess,
 ) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     for (org, name) in &team.orgs {
-        if minutes_sharing(state, *org, course, user).await? == Sharing::NotShared {
+        if minutes_sharing(state, *org, a).await? == Sharing::NotShared {
             out.push(name.clone());
         }
     }
@@ -97,7 +94,10 @@ pub(super) async fn case_access(
     let user = access.viewer.user.id;
     let member = team.is_member(user);
     let sharing = match access.viewer.active_role() {
-        Some(role) if member => minutes_sharing(state, role.org_id, r.course_id, user).await?,
+        Some(role) if member => {
+            let a = state.store.course_access(r.course_id, user).await?;
+            minutes_sharing(state, role.org_id, &a).await?
+        }
         _ => Sharing::NotShared,
     };
     let ctx = access

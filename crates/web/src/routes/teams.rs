@@ -7,14 +7,16 @@ use crate::AppState;
 use crate::audited::AuditedAccess;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
-use crate::forms::{Flash, form_pairs, redirect_with_flash};
+use crate::forms::{Flash, form_pairs, form_value, redirect_with_flash};
 use crate::views::meetings::{SeriesForm, TeamPage, TeamsView};
 use crate::views::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bro_authz::Permission;
+use bro_domain::local_time::parse_clock;
 use bro_domain::meeting::TeamFunction;
+use bro_domain::plan::parse_day;
 use bro_domain::recurrence::Recurrence;
 use bro_domain::{CollaborationId, CourseId, Name, Role, TeamId, UserId};
 use bro_store::{FeedOwner, NewSeries, NewTeam, NewTeamMember, StoreError};
@@ -165,11 +167,7 @@ pub async fn create(
         themes: Vec::new(),
     };
     match state.store.create_team(&ctx, new).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &state,
-            &format!("/teams/{id}"),
-            "flash-saved",
-        )),
+        Ok(id) => Ok(back(&state, id.0, "flash-saved")),
         Err(StoreError::Conflict(_)) => {
             let mut errors = FormErrors::default();
             errors.add(&chrome, "name", "team-error-name-taken");
@@ -335,11 +333,7 @@ pub async fn set_agenda(
         .store
         .set_team_agenda(&ctx, view.team.id, agenda.trim(), &themes)
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/teams/{id}"),
-        "flash-saved",
-    ))
+    Ok(back(&state, id, "flash-saved"))
 }
 
 pub async fn add_member(
@@ -377,11 +371,7 @@ pub async fn add_member(
         .store
         .set_team_member(&ctx, view.team.id, member)
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/teams/{id}"),
-        "flash-saved",
-    ))
+    Ok(back(&state, id, "flash-saved"))
 }
 
 pub async fn remove_member(
@@ -395,27 +385,7 @@ pub async fn remove_member(
         .store
         .remove_team_member(&ctx, view.team.id, UserId(user))
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/teams/{id}"),
-        "flash-saved",
-    ))
-}
-
-fn parse_date(s: &str) -> Option<time::Date> {
-    time::Date::parse(
-        s.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
-}
-
-fn parse_time(s: &str) -> Option<time::Time> {
-    time::Time::parse(
-        s.trim(),
-        time::macros::format_description!("[hour]:[minute]"),
-    )
-    .ok()
+    Ok(back(&state, id, "flash-saved"))
 }
 
 /// Makes a meeting series: every N weeks at a fixed local time, up to a last date.
@@ -448,11 +418,11 @@ pub async fn create_series(
     let title = Name::parse(&f.title)
         .map_err(|e| errors.add(&chrome, "title", e.message_key()))
         .ok();
-    let first = parse_date(&f.first_date);
+    let first = parse_day(&f.first_date).ok();
     if first.is_none() {
         errors.add(&chrome, "first_date", "error-date");
     }
-    let start = parse_time(&f.start);
+    let start = parse_clock(&f.start);
     if start.is_none() {
         errors.add(&chrome, "start", "error-time");
     }
@@ -464,7 +434,7 @@ pub async fn create_series(
     if every.is_none() {
         errors.add(&chrome, "every_weeks", "recurrence-interval");
     }
-    let until = parse_date(&f.until);
+    let until = parse_day(&f.until).ok();
     if until.is_none() {
         errors.add(&chrome, "until", "error-date");
     }
@@ -533,11 +503,7 @@ pub async fn create_series(
         meetings,
     };
     match state.store.create_series(&ctx, new).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &state,
-            &format!("/teams/{id}"),
-            "flash-series-created",
-        )),
+        Ok(_) => Ok(back(&state, id, "flash-series-created")),
         Err(StoreError::Conflict("overlap")) => {
             let mut errors = FormErrors::default();
             errors.add(&chrome, "first_date", "meeting-error-overlap");
@@ -582,10 +548,8 @@ pub async fn add_citizen(
 ) -> Result<Response, AppError> {
     let view = team_view(&state, &access, TeamId(id)).await?;
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    let course = form_pairs(&body)
-        .into_iter()
-        .find(|(k, _)| k == "course")
-        .and_then(|(_, v)| v.parse::<i64>().ok())
+    let course = form_value(&body, "course")
+        .and_then(|v| v.parse::<i64>().ok())
         .map(CourseId)
         .ok_or(AppError::NotFound)?;
     // Only a course the viewer works on may be listed.
@@ -596,7 +560,7 @@ pub async fn add_citizen(
     if a.membership.is_none() {
         return Err(AppError::NotFound);
     }
-    let uncovered = uncovered_orgs(&state, &view.team, course, access.viewer.user.id).await?;
+    let uncovered = uncovered_orgs(&state, &view.team, &a).await?;
     if !uncovered.is_empty() {
         let mut errors = FormErrors::default();
         errors.0.push((
@@ -623,11 +587,7 @@ pub async fn add_citizen(
         .add_team_citizen(&view.ctx, view.team.id, course)
         .await
     {
-        Ok(()) | Err(StoreError::Conflict("listed")) => Ok(redirect_with_flash(
-            &state,
-            &format!("/teams/{id}"),
-            "flash-saved",
-        )),
+        Ok(()) | Err(StoreError::Conflict("listed")) => Ok(back(&state, id, "flash-saved")),
         Err(e) => Err(e.into()),
     }
 }
@@ -642,11 +602,7 @@ pub async fn remove_citizen(
         .store
         .remove_team_citizen(&view.ctx, view.team.id, CourseId(course))
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/teams/{id}"),
-        "flash-saved",
-    ))
+    Ok(back(&state, id, "flash-saved"))
 }
 
 /// Makes a secret calendar address for the team's meetings; shown once.
@@ -680,11 +636,7 @@ pub async fn revoke_feed(
         .store
         .revoke_feed(&ctx, FeedOwner::Team(view.team.id), feed)
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/teams/{id}"),
-        "flash-calendar-revoked",
-    ))
+    Ok(back(&state, id, "flash-calendar-revoked"))
 }
 
 /// Makes a secret calendar address for the viewer's own meetings; shown once.
@@ -725,4 +677,9 @@ pub async fn revoke_own_feed(
         "/teams",
         "flash-calendar-revoked",
     ))
+}
+
+/// Back to the page, with a message.
+fn back(state: &AppState, id: i64, key: &'static str) -> Response {
+    redirect_with_flash(state, &format!("/teams/{id}"), key)
 }

@@ -1,9 +1,9 @@
 //! Pages of Fælles Team: teams, meetings, the citizen case template (filled live), the
 //! citizen's own meetings and minutes.
 
-use super::{Chrome, FormErrors};
+use super::{Chrome, FormErrors, when};
 use askama::Template;
-use bro_domain::meeting::{Attendance, CaseField, TeamFunction};
+use bro_domain::meeting::{Attendance, CaseField, Score, TeamFunction};
 use bro_domain::{CollaborationId, Timestamp};
 use bro_store::{
     Agreement, CalendarFeed, CaseEvaluation, CitizenCase, Delivery, EvaluationPoint, FieldValue,
@@ -11,25 +11,6 @@ use bro_store::{
     TargetCitizen, Team, TeamSummary,
 };
 use serde::{Deserialize, Serialize};
-
-/// "25.11.2026 10:00" in Danish time.
-pub fn when(ms: Timestamp) -> String {
-    let local = bro_domain::local_time::to_local(ms);
-    format!(
-        "{:02}.{:02}.{:04} {:02}:{:02}",
-        local.day(),
-        u8::from(local.month()),
-        local.year(),
-        local.hour(),
-        local.minute()
-    )
-}
-
-/// "10:00".
-pub fn clock(ms: Timestamp) -> String {
-    let local = bro_domain::local_time::to_local(ms);
-    format!("{:02}:{:02}", local.hour(), local.minute())
-}
 
 /// What the team page's forms hold after a refused save.
 #[derive(Default)]
@@ -64,10 +45,6 @@ impl TeamsView {
     pub fn next(&self, t: &TeamSummary) -> String {
         t.next_meeting_ms.map(when).unwrap_or_default()
     }
-
-    pub fn when(&self, ms: &i64) -> String {
-        when(*ms)
-    }
 }
 
 #[derive(Template)]
@@ -94,14 +71,6 @@ pub struct TeamPage {
 }
 
 impl TeamPage {
-    pub fn when(&self, ms: &i64) -> String {
-        when(*ms)
-    }
-
-    pub fn function_label(&self, f: &TeamFunction) -> String {
-        self.chrome.t(f.label_key())
-    }
-
     pub fn functions(&self) -> &'static [TeamFunction] {
         TeamFunction::ALL
     }
@@ -152,8 +121,7 @@ impl EvaluationChart {
                 .filter_map(|(i, p)| {
                     pick(p).map(|v| {
                         let x = 40.0 + (Self::WIDTH - 60.0) * i as f64 / n as f64;
-                        let y = 10.0 + (Self::HEIGHT - 40.0) * (5.0 - v) / 4.0;
-                        format!("{x:.1},{y:.1}")
+                        format!("{x:.1},{:.1}", Self::y_of(v))
                     })
                 })
                 .collect::<Vec<_>>()
@@ -167,15 +135,18 @@ impl EvaluationChart {
     }
 
     pub fn levels(&self) -> Vec<u8> {
-        (1..=5).collect()
+        Score::values()
+    }
+
+    /// The y position of a scale value: 5 at the top, 1 near the bottom.
+    fn y_of(v: f64) -> f64 {
+        let (min, max) = (f64::from(Score::MIN), f64::from(Score::MAX));
+        10.0 + (Self::HEIGHT - 40.0) * (max - v) / (max - min)
     }
 
     /// The y position of a scale value, for the grid lines.
     pub fn y(&self, v: &u8) -> String {
-        format!(
-            "{:.1}",
-            10.0 + (Self::HEIGHT - 40.0) * (5.0 - f64::from(*v)) / 4.0
-        )
+        format!("{:.1}", Self::y_of(f64::from(*v)))
     }
 }
 
@@ -202,24 +173,12 @@ pub struct MeetingPage {
 }
 
 impl MeetingPage {
-    pub fn when(&self, ms: &i64) -> String {
-        when(*ms)
-    }
-
-    pub fn clock(&self, ms: &i64) -> String {
-        clock(*ms)
-    }
-
-    pub fn attendance_label(&self, a: &Attendance) -> String {
-        self.chrome.t(a.label_key())
-    }
-
     pub fn attendances(&self) -> &'static [Attendance] {
         Attendance::ALL
     }
 
     pub fn scale(&self) -> Vec<u8> {
-        (1..=5).collect()
+        Score::values()
     }
 
     pub fn function_label(&self, f: &Option<TeamFunction>) -> String {
@@ -324,10 +283,6 @@ impl CaseLive<'_> {
         self.snap.label(self.chrome, code, who)
     }
 
-    pub fn attendance_label(&self, a: &Attendance) -> String {
-        self.chrome.t(a.label_key())
-    }
-
     pub fn lines(&self, text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
     }
@@ -358,16 +313,8 @@ impl CasePage {
         QUESTIONS
     }
 
-    pub fn attendance_label(&self, a: &Attendance) -> String {
-        self.chrome.t(a.label_key())
-    }
-
     pub fn attendances(&self) -> &'static [Attendance] {
         Attendance::ALL
-    }
-
-    pub fn when(&self, ms: &i64) -> String {
-        when(*ms)
     }
 
     pub fn conflict(&self, code: &str) -> Option<&FieldValue> {
@@ -395,7 +342,7 @@ impl CasePage {
     }
 
     pub fn scale(&self) -> Vec<u8> {
-        (1..=5).collect()
+        Score::values()
     }
 }
 
@@ -404,8 +351,11 @@ impl CasePage {
 #[template(path = "case_field.html")]
 pub struct FieldFragment<'a> {
     pub chrome: &'a Chrome,
-    pub field: TemplateField,
-    pub conflict: Option<FieldValue>,
+    /// The version the writer's next save starts from.
+    pub version: i64,
+    /// Who saved it last, and when; empty in a conflict.
+    pub updated: String,
+    pub conflict: Option<&'a FieldValue>,
 }
 
 #[derive(Template)]
@@ -426,10 +376,6 @@ pub struct MyMeetings {
 }
 
 impl MyMeetings {
-    pub fn when(&self, ms: &i64) -> String {
-        when(*ms)
-    }
-
     pub fn upcoming(&self) -> Vec<&CitizenCase> {
         self.cases
             .iter()
@@ -455,12 +401,8 @@ impl MyCase {
         QUESTIONS
     }
 
-    pub fn when(&self, ms: &i64) -> String {
-        when(*ms)
-    }
-
     pub fn scale(&self) -> Vec<u8> {
-        (1..=5).collect()
+        Score::values()
     }
 
     pub fn chosen(&self, which: &str, n: &u8) -> bool {

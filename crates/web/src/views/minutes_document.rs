@@ -1,7 +1,8 @@
 //! Approved minutes as a printable document (PDF/A), from the frozen snapshot.
 
 use super::Chrome;
-use super::meetings::{CaseSnapshot, when};
+use super::meetings::CaseSnapshot;
+use super::when;
 use bro_render::{Document, Item, Section};
 use bro_store::Team;
 

@@ -175,6 +175,16 @@ impl Chrome {
         local_date(*ms)
     }
 
+    /// A moment in Danish time, day and clock.
+    pub fn when(&self, ms: &i64) -> String {
+        when(*ms)
+    }
+
+    /// A clock time in Danish time.
+    pub fn clock(&self, ms: &i64) -> String {
+        clock(*ms)
+    }
+
     pub fn sprite(&self) -> String {
         format!("{}/vendor/dkfds/img/all-svg-icons.svg", self.static_base)
     }
@@ -225,6 +235,17 @@ pub fn local_time(ms: i64) -> String {
         local.hour(),
         local.minute()
     )
+}
+
+/// "25.11.2026 10:00" in Danish time.
+pub fn when(ms: i64) -> String {
+    format!("{} {}", local_date(ms), clock(ms))
+}
+
+/// "10:00".
+pub fn clock(ms: i64) -> String {
+    let local = danish(ms);
+    format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
 /// The day in Danish time as `YYYY-MM-DD`, comparable with stored dates.
