@@ -167,7 +167,9 @@ pub async fn create(
         themes: Vec::new(),
     };
     match state.store.create_team(&ctx, new).await {
-        Ok(id) => Ok(back(&state, id.0, "flash-saved")),
+        // The team's own page is for its members (it lists citizens); the administrator
+        // who set it up stays on the list.
+        Ok(_) => Ok(redirect_with_flash(&state, "/teams", "flash-saved")),
         Err(StoreError::Conflict(_)) => {
             let mut errors = FormErrors::default();
             errors.add(&chrome, "name", "team-error-name-taken");
