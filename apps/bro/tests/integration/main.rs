@@ -10,4 +10,5 @@ mod http_courses;
 mod http_login;
 mod http_plan;
 mod http_shell;
+mod meetings;
 mod pdf;
