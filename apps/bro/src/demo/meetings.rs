@@ -338,5 +338,19 @@ pub(super) async fn seed_history(
                 .map_err(e)?;
         }
     }
+    // The next meeting already has the first listed citizen on its agenda, so the live
+    // minutes can be tried at once: the leader writes, the citizen follows on /me/meetings.
+    let next = store
+        .meetings_of_team(team, now, now + 60 * DAY_MS)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .find(|m| m.title == "Fælles Team-møde" && m.cancelled_ms.is_none());
+    if let (Some(m), Some(course)) = (next, listed.first()) {
+        store
+            .add_case(&ctx_of(convener, now), m.id, *course)
+            .await
+            .map_err(e)?;
+    }
     Ok(())
 }
