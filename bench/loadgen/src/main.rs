@@ -2,6 +2,7 @@
 //! browser, then keeps `--concurrency` sessions busy for `--seconds` on one page kind and
 //! prints requests per second and latency percentiles.
 
+use bro_loadgen::{get_text, login, ms, percentile};
 use clap::Parser;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,49 +25,9 @@ struct Args {
     page: String,
 }
 
-async fn login(args: &Args) -> Result<reqwest::Client, String> {
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let page = client
-        .get(format!("{}/login", args.base))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let html = page.text().await.map_err(|e| e.to_string())?;
-    let marker = "name=\"csrf_token\" value=\"";
-    let at = html.find(marker).ok_or("no CSRF token on the login page")? + marker.len();
-    let token = html[at..].split('"').next().unwrap_or_default().to_owned();
-    let form = [
-        ("username", args.user.as_str()),
-        ("password", args.password.as_str()),
-        ("csrf_token", token.as_str()),
-    ];
-    let r = client
-        .post(format!("{}/login", args.base))
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if r.status().as_u16() != 303 {
-        return Err(format!("login failed with HTTP {}", r.status()));
-    }
-    Ok(client)
-}
-
 /// The course ids on the user's "my courses" page.
 async fn course_ids(client: &reqwest::Client, base: &str) -> Result<Vec<u64>, String> {
-    let html = client
-        .get(format!("{base}/courses"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+    let html = get_text(client, &format!("{base}/courses")).await?;
     let ids: Vec<u64> = html
         .split("href=\"/courses/")
         .skip(1)
@@ -78,25 +39,17 @@ async fn course_ids(client: &reqwest::Client, base: &str) -> Result<Vec<u64>, St
     Ok(ids)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
-    let first = login(&args).await?;
+    let first = login(&args.base, &args.user, &args.password).await?;
     let ids = Arc::new(course_ids(&first, &args.base).await?);
     let mut workers = Vec::new();
     for w in 0..args.concurrency {
         let args = args.clone();
         let ids = ids.clone();
         workers.push(tokio::spawn(async move {
-            let client = login(&args).await?;
+            let client = login(&args.base, &args.user, &args.password).await?;
             let deadline = Instant::now() + Duration::from_secs(args.seconds);
             let (mut latencies, mut errors, mut i) = (Vec::new(), 0u64, w);
             while Instant::now() < deadline {
@@ -128,7 +81,6 @@ async fn main() -> Result<(), String> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_unstable();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "page={} concurrency={} requests={} errors={} rps={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms max={:.1}ms",
         args.page,
