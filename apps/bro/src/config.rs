@@ -87,6 +87,16 @@ impl Config {
         if self.idle_timeout_minutes < 1 || self.session_lifetime_hours < 1 {
             return Err("session timeouts must be positive".into());
         }
+        let public_url = self.public_url.trim();
+        if self.smtp.is_some()
+            && !(public_url.starts_with("https://") || public_url.starts_with("http://"))
+        {
+            return Err(
+                "e-mail is on ([smtp]) but public_url (BRO_PUBLIC_URL) is not an http(s) address: \
+                 the notices link to it"
+                    .into(),
+            );
+        }
         if !(1..=bro_web::MAX_EMERGENCY_MINUTES).contains(&self.emergency_access_minutes) {
             return Err(format!(
                 "emergency_access_minutes must be between 1 and {} (4 hours)",
@@ -148,5 +158,26 @@ mod tests {
                 .contains("secure_cookies")
         );
         assert!(config(Some(&key), false, "127.0.0.1:8080").check().is_ok());
+    }
+
+    #[test]
+    fn e_mail_needs_the_public_address_its_links_point_to() {
+        let key = "k".repeat(40);
+        let smtp = bro_mail::SmtpConfig {
+            host: "smtp.example.dk".into(),
+            port: 587,
+            security: bro_mail::Security::StartTls,
+            username: None,
+            password: None,
+            from: "bro@example.dk".into(),
+            timeout_secs: 10,
+        };
+        let mut c = Config {
+            smtp: Some(smtp),
+            ..config(Some(&key), true, "0.0.0.0:8080")
+        };
+        assert!(c.check().expect_err("no address").contains("public_url"));
+        c.public_url = "https://bro.example.dk".into();
+        assert!(c.check().is_ok());
     }
 }

@@ -113,6 +113,12 @@ account-kind-relative = Pårørende
 
 ## Konto
 account-title = Min konto
+account-email = E-mail til beskeder
+account-email-intro = Bro sender en kort besked uden personlige oplysninger, når der er nyt til dig, fx et nyt referat fra Fælles Team. Referater fra før du skrev din adresse, finder du under Mine møder. Lad feltet være tomt for ikke at få beskeder.
+account-email-label = E-mailadresse
+account-email-save = Gem e-mailadresse
+flash-email-saved = E-mailadressen er gemt.
+flash-email-removed = E-mailadressen er slettet. Du får ikke længere beskeder på e-mail.
 account-name = Navn
 account-username = Brugernavn
 account-second-factor = Totrinsbekræftelse

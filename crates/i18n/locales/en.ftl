@@ -113,6 +113,12 @@ account-kind-relative = Relative
 
 ## Account
 account-title = My account
+account-email = E-mail for notices
+account-email-intro = Bro sends a short notice without personal data when there is something new for you, such as new minutes from a Fælles Team meeting. Minutes from before you entered your address are under My meetings. Leave the field empty to receive no notices.
+account-email-label = E-mail address
+account-email-save = Save e-mail address
+flash-email-saved = The e-mail address is saved.
+flash-email-removed = The e-mail address is removed. You will no longer receive notices by e-mail.
 account-name = Name
 account-username = Username
 account-second-factor = Two-step verification

@@ -68,6 +68,17 @@ pub fn local_path(candidate: &str) -> &str {
     if ok { candidate } else { "/" }
 }
 
+/// A plausible e-mail address: one `@`, a dotted domain, nothing that could break a header.
+pub fn valid_mail(m: &str) -> bool {
+    m.len() <= 200
+        && !m
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && m.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+}
+
 /// The first value of `key` in a form, for a form with one field that matters.
 pub fn form_value(body: &[u8], key: &str) -> Option<String> {
     form_pairs(body)
@@ -117,6 +128,16 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mail_addresses_are_checked() {
+        assert!(valid_mail("rusmiddel@holstebro.dk"));
+        assert!(!valid_mail("no-at-sign"));
+        assert!(!valid_mail("a@b"));
+        assert!(!valid_mail("a b@c.dk"));
+        assert!(!valid_mail("a@b.dk\r\nBcc: x@y.dk"));
+        assert!(!valid_mail("<a@b.dk>"));
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

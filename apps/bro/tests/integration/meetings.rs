@@ -544,14 +544,22 @@ async fn approved_minutes_are_frozen_delivered_and_evaluated(backend: Backend) {
         .record_consent(&koord_ctx(&f, now), minutes_consent(&f, now))
         .await
         .expect("consent");
-    app.store()
-        .set_email(
-            &AuditCtx::system(f.holstebro.0, now, "test"),
-            f.citizen_user,
-            Some("mads@example.dk"),
-        )
-        .await
-        .expect("email");
+    // The citizen gives the address for notices on their account page.
+    let citizen = logged_in(&app, "citizen").await;
+    let r = citizen
+        .post("/account/email", &[("email", "mads@example")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    assert!(
+        html.contains("Mailadressen er ikke gyldig") && html.contains("value=\"mads@example\"")
+    );
+    let r = citizen
+        .post("/account/email", &[("email", " mads@example.dk ")])
+        .await;
+    assert_eq!(location(&r), "/account");
+    let (_, html) = citizen.get_text("/account").await;
+    assert!(html.contains("E-mailadressen er gemt.") && html.contains("value=\"mads@example.dk\""));
     let koord = logged_in(&app, "koord").await;
     let r = plan_series(
         &koord,
@@ -674,7 +682,6 @@ async fn approved_minutes_are_frozen_delivered_and_evaluated(backend: Backend) {
     assert_eq!(again, frozen);
 
     // The citizen has them in the inbox at once, and as a PDF.
-    let citizen = logged_in(&app, "citizen").await;
     let (_, html) = citizen.get_text("/me/meetings").await;
     assert!(html.contains("Fælles Team Holstebro"), "{html}");
     let (status, html) = citizen.get_text(&format!("/me/meetings/{case}")).await;

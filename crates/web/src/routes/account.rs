@@ -1,15 +1,16 @@
-//! The user's own account: second factor enrolment, recovery codes.
+//! The user's own account: second factor enrolment, recovery codes, the address for e-mail
+//! notices.
 
 use crate::AppState;
 use crate::csrf::CsrfToken;
 use crate::error::AppError;
-use crate::forms::{Flash, redirect_with_flash};
+use crate::forms::{Flash, form_value, redirect_with_flash, valid_mail};
 use crate::session::{Authed, MaybeViewer, Viewer};
 use crate::views::pages::{AccountView, EnrolView};
 use crate::views::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use bro_auth::totp;
@@ -32,7 +33,18 @@ pub async fn page(
     );
     let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
     let flash = flash.text(&chrome);
-    render_account(chrome, flash, &viewer, recovery_left, None)
+    let email = state.store.email(viewer.user.id).await?.unwrap_or_default();
+    let form = EmailForm {
+        email,
+        errors: FormErrors::default(),
+    };
+    render_account(chrome, flash, &viewer, recovery_left, None, form)
+}
+
+/// The e-mail form as shown: the stored address, or what was typed with its error.
+struct EmailForm {
+    email: String,
+    errors: FormErrors,
 }
 
 fn render_account(
@@ -41,7 +53,13 @@ fn render_account(
     viewer: &Viewer,
     recovery_left: i64,
     new_codes: Option<Vec<String>>,
+    form: EmailForm,
 ) -> Result<Response, AppError> {
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let view = AccountView {
         flash,
         display_name: viewer.user.display_name.clone(),
@@ -49,9 +67,45 @@ fn render_account(
         totp_enabled: viewer.user.totp_enabled,
         recovery_left,
         new_codes,
+        email: form.email,
+        errors: form.errors,
         chrome,
     };
-    Ok(Html(view.render()?).into_response())
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+/// The address Bro's e-mail notices go to (for a citizen: new minutes). Empty removes it.
+pub async fn set_email(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    Authed(viewer): Authed,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let typed = form_value(&body, "email").unwrap_or_default();
+    let email = typed.trim();
+    if !email.is_empty() && !valid_mail(email) {
+        let chrome = chrome_for(&state, &headers, csrf, &viewer);
+        let mut errors = FormErrors::default();
+        errors.add(&chrome, "email", "member-mail-invalid");
+        let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
+        let form = EmailForm {
+            email: typed,
+            errors,
+        };
+        return render_account(chrome, None, &viewer, recovery_left, None, form);
+    }
+    let audit = viewer.audit(state.clock.now_ms(), "own-account");
+    let (stored, flash) = if email.is_empty() {
+        (None, "flash-email-removed")
+    } else {
+        (Some(email), "flash-email-saved")
+    };
+    state
+        .store
+        .set_email(&audit, viewer.user.id, stored)
+        .await?;
+    Ok(redirect_with_flash(&state, "/account", flash))
 }
 
 /// A viewer who may set up the second factor: fully logged in, or held at enrolment.
@@ -222,5 +276,9 @@ pub async fn renew_recovery_codes(
     );
     let flash = Some(chrome.t("flash-codes-renewed"));
     let left = i64::try_from(codes.len()).unwrap_or(0);
-    render_account(chrome, flash, &viewer, left, Some(codes))
+    let form = EmailForm {
+        email: state.store.email(viewer.user.id).await?.unwrap_or_default(),
+        errors: FormErrors::default(),
+    };
+    render_account(chrome, flash, &viewer, left, Some(codes), form)
 }

@@ -143,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .route("/context", post(home::switch_context))
         .route("/language", post(home::language))
         .route("/account", get(account::page))
+        .route("/account/email", post(account::set_email))
         .route(
             "/account/second-factor",
             get(account::enrol_form).post(account::enrol_submit),

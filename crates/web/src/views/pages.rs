@@ -117,6 +117,8 @@ pub struct AccountView {
     pub totp_enabled: bool,
     pub recovery_left: i64,
     pub new_codes: Option<Vec<String>>,
+    pub email: String,
+    pub errors: FormErrors,
 }
 
 pub struct AuditRow {
