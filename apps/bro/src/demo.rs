@@ -26,6 +26,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod meetings;
+pub mod scale;
 
 pub const DEMO_PASSWORD: &str = "bro-demo-2026";
 const SEEDED_KEY: &str = "demo_world";
@@ -979,15 +980,43 @@ async fn seed_teams(
     meetings::seed_history(store, staff, rks_team, 4, None, now).await
 }
 
-pub async fn run(listen: SocketAddr, data_dir: PathBuf) -> Result<(), String> {
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let url = format!("sqlite://{}", data_dir.join("bro.db").display());
+/// Where the demo keeps its world and how big it is.
+pub struct DemoOptions {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Another database instead of SQLite in `data_dir` (e.g. PostgreSQL for benchmarks).
+    pub database: Option<String>,
+    /// Grow the world to this many citizens (see [`scale`]).
+    pub scale: Option<usize>,
+    pub seed: u64,
+}
+
+pub async fn run(options: DemoOptions) -> Result<(), String> {
+    let DemoOptions {
+        listen,
+        data_dir,
+        database,
+        scale,
+        seed: world_seed,
+    } = options;
+    let (url, place) = match database {
+        Some(url) => (url, "the database given".to_owned()),
+        None => {
+            std::fs::create_dir_all(&data_dir)
+                .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+            let url = format!("sqlite://{}", data_dir.join("bro.db").display());
+            (url, data_dir.display().to_string())
+        }
+    };
     let store = crate::open::open(&url).await?;
     if seed(&store, &SystemClock).await? {
-        println!("Demo world created in {}", data_dir.display());
+        println!("Demo world created in {place}");
     } else {
-        println!("Reusing the demo world in {}", data_dir.display());
+        println!("Reusing the demo world in {place}");
+    }
+    if let Some(total) = scale {
+        scale::grow(&store, total, world_seed).await?;
+        println!("The world has {total} citizens (seed {world_seed})");
     }
     let web = bro_web::WebConfig {
         // A fresh key per start: demo sessions end when the demo restarts.

@@ -38,6 +38,15 @@ enum Command {
         /// Where the SQLite database lives; created when missing, reused when present.
         #[arg(long, default_value = "bro-data")]
         data_dir: PathBuf,
+        /// Use this database instead (sqlite://path or postgres://…).
+        #[arg(long)]
+        database: Option<String>,
+        /// Grow the world to N citizens in bulk (benchmarks); resumes an interrupted run.
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
+        /// Seed of the grown world: the same seed gives the same world.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
     /// Apply database migrations.
     Migrate {
@@ -89,9 +98,22 @@ async fn main() -> ExitCode {
             init_logging(true);
             server::serve(config).await
         }
-        Command::Demo { listen, data_dir } => {
+        Command::Demo {
+            listen,
+            data_dir,
+            database,
+            scale,
+            seed,
+        } => {
             init_logging(false);
-            demo::run(listen, data_dir).await
+            demo::run(demo::DemoOptions {
+                listen,
+                data_dir,
+                database,
+                scale,
+                seed,
+            })
+            .await
         }
         Command::Migrate { database } => open::open(&database).await.map(|_| {
             println!("migrations applied");

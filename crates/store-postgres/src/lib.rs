@@ -15,6 +15,9 @@ const HEAD_LOCK: &str = " FOR UPDATE";
 
 /// Locks the row a write transaction checks before it changes it (e.g. a course being closed).
 const ROW_LOCK: &str = " FOR UPDATE";
+/// After rows with explicit ids, the table's sequence continues after the largest.
+const RESET_SEQUENCE: Option<&str> =
+    Some("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -65,3 +68,4 @@ impl PostgresStore {
 
 include!("../../store/sql/shared.rs");
 include!("../../store/sql/meetings.rs");
+include!("../../store/sql/bulk.rs");

@@ -16,6 +16,8 @@ const HEAD_LOCK: &str = "";
 
 /// SQLite writers are serialised by BEGIN IMMEDIATE; rows need no lock of their own.
 const ROW_LOCK: &str = "";
+/// SQLite takes the next rowid after the largest; nothing to reset after explicit ids.
+const RESET_SEQUENCE: Option<&str> = None;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -68,3 +70,4 @@ impl SqliteStore {
 
 include!("../../store/sql/shared.rs");
 include!("../../store/sql/meetings.rs");
+include!("../../store/sql/bulk.rs");

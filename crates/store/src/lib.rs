@@ -5,12 +5,14 @@
 //! [`AuditCtx`]: the backend appends the audit record in the same transaction as the work, so
 //! the two commit together or not at all, and no caller can forget the record.
 
+mod bulk;
 mod consent;
 mod course;
 mod error;
 mod meeting;
 mod types;
 
+pub use bulk::*;
 pub use consent::*;
 pub use course::*;
 pub use error::{StoreError, StoreResult};
@@ -701,6 +703,7 @@ pub trait Store:
     + MeetingStore
     + AuditStore
     + MetaStore
+    + BulkStore
     + Send
     + Sync
 {
@@ -718,6 +721,7 @@ impl<T> Store for T where
         + PlanStore
         + MeetingStore
         + AuditStore
+        + BulkStore
         + MetaStore
         + Send
         + Sync

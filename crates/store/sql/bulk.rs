@@ -1,0 +1,212 @@
+// Bulk loading, shared by both backends; included after `shared.rs` (helpers `append`-like
+// chain logic, `commit`, `err`, `Tx`, `HEAD_LOCK`) and the backend's `RESET_SEQUENCE`.
+
+use bro_store::{BULK_TABLES, BulkChunk, BulkStore, Cell, FINGERPRINT_START, TableRows, WorldFacts, fingerprint};
+
+/// Bind parameters per statement: well under both backends' limits, and small enough that no
+/// statement is slow enough to be logged.
+const MAX_BINDS: usize = 4_000;
+
+fn known_table(table: &str) -> StoreResult<()> {
+    if BULK_TABLES.contains(&table) {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict("unknown table"))
+    }
+}
+
+async fn insert_rows(tx: &mut Tx, t: &TableRows) -> StoreResult<()> {
+    known_table(t.table)?;
+    let width = t.columns.len();
+    if width == 0 || t.rows.iter().any(|r| r.len() != width) {
+        return Err(StoreError::Conflict("row width"));
+    }
+    for rows in t.rows.chunks((MAX_BINDS / width).max(1)) {
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
+        let mut n = 0;
+        for (i, _) in rows.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for c in 0..width {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in rows {
+            for cell in row {
+                q = match cell {
+                    Cell::Int(v) => q.bind(*v),
+                    Cell::OptInt(v) => q.bind(*v),
+                    Cell::Text(v) => q.bind(v.as_str()),
+                    Cell::OptText(v) => q.bind(v.as_deref()),
+                    Cell::Bool(v) => q.bind(*v),
+                    Cell::Bytes(v) => q.bind(v.as_slice()),
+                };
+            }
+        }
+        q.execute(&mut **tx).await.map_err(db_err("bulk insert"))?;
+    }
+    if t.columns.first() == Some(&"id")
+        && let Some(reset) = RESET_SEQUENCE
+    {
+        sqlx::query(&reset.replace("{table}", t.table)).execute(&mut **tx).await.map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Appends records to their tenants' chains: one head read and one head update per tenant.
+async fn append_many(tx: &mut Tx, records: &[(i64, AuditFields)]) -> StoreResult<()> {
+    let mut tenants: Vec<i64> = records.iter().map(|(t, _)| *t).collect();
+    tenants.sort_unstable();
+    tenants.dedup();
+    let mut rows = TableRows::new("audit_log", &[
+        "tenant_id", "seq", "at_ms", "actor_user_id", "actor_role", "actor_unit_id", "action", "outcome",
+        "subject_citizen_id", "purpose", "object", "prev_hash", "hash",
+    ]);
+    let mut heads = Vec::with_capacity(tenants.len());
+    for tenant in tenants {
+        sqlx::query("INSERT INTO audit_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
+            .bind(tenant)
+            .bind(GENESIS.to_vec())
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+        let head_sql = format!("SELECT seq, hash FROM audit_head WHERE tenant_id = $1{HEAD_LOCK}");
+        let row = sqlx::query(&head_sql).bind(tenant).fetch_one(&mut **tx).await.map_err(err)?;
+        let mut seq: i64 = row.try_get("seq").map_err(err)?;
+        let mut prev: Vec<u8> = row.try_get("hash").map_err(err)?;
+        for (_, f) in records.iter().filter(|(t, _)| *t == tenant) {
+            seq += 1;
+            let hash = record_hash(tenant, seq, &prev, f).to_vec();
+            rows.push(vec![
+                tenant.into(),
+                seq.into(),
+                f.at_ms.into(),
+                f.actor_user_id.into(),
+                f.actor_role.clone().into(),
+                f.actor_unit_id.into(),
+                f.action.clone().into(),
+                f.outcome.as_str().into(),
+                f.subject_citizen_id.map(|c| c.0).into(),
+                f.purpose.clone().into(),
+                f.object.clone().into(),
+                Cell::Bytes(std::mem::replace(&mut prev, hash.clone())),
+                Cell::Bytes(hash),
+            ]);
+        }
+        heads.push((tenant, seq, prev));
+    }
+    insert_rows(tx, &rows).await?;
+    for (tenant, seq, hash) in heads {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE tenant_id = $3")
+            .bind(seq)
+            .bind(hash)
+            .bind(tenant)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl BulkStore for Backend {
+    async fn max_id(&self, table: &str) -> StoreResult<i64> {
+        known_table(table)?;
+        let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(max.unwrap_or(0))
+    }
+
+    async fn world_facts(&self) -> StoreResult<WorldFacts> {
+        let mut facts = WorldFacts::default();
+        for table in BULK_TABLES {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(err)?;
+            facts.rows.push((table, n));
+        }
+        facts.courses_without_one_coordinator = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM courses c WHERE (SELECT COUNT(*) FROM care_team_members m \
+             WHERE m.course_id = c.id AND m.is_coordinator AND m.removed_ms IS NULL) <> 1",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
+        facts.overlapping_courses = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM courses a JOIN courses b ON b.citizen_id = a.citizen_id AND b.id <> a.id \
+             AND b.opened_ms >= a.opened_ms AND (a.closed_ms IS NULL OR b.opened_ms <= a.closed_ms)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
+        facts.cprs = sqlx::query_scalar("SELECT cpr FROM citizens ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        let rows = sqlx::query("SELECT citizen_id, phase, opened_ms, closed_ms FROM courses ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        for r in &rows {
+            let citizen: i64 = r.try_get("citizen_id").map_err(err)?;
+            let phase: String = r.try_get("phase").map_err(err)?;
+            let opened: i64 = r.try_get("opened_ms").map_err(err)?;
+            let closed: Option<i64> = r.try_get("closed_ms").map_err(err)?;
+            facts.courses.push(format!("{citizen} {phase} {opened} {closed:?}"));
+        }
+        let contents: Vec<String> = sqlx::query_scalar("SELECT content FROM plan_versions ORDER BY course_id, version")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        facts.plan_fingerprint = contents.iter().fold(FINGERPRINT_START, |h, c| fingerprint(h, c));
+        let records = sqlx::query(
+            "SELECT tenant_id, seq, at_ms, actor_user_id, action, subject_citizen_id, purpose, object \
+             FROM audit_log ORDER BY tenant_id, seq",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut h = FINGERPRINT_START;
+        for r in &records {
+            let line = format!(
+                "{} {} {} {:?} {} {:?} {} {:?}",
+                r.try_get::<i64, _>("tenant_id").map_err(err)?,
+                r.try_get::<i64, _>("seq").map_err(err)?,
+                r.try_get::<i64, _>("at_ms").map_err(err)?,
+                r.try_get::<Option<i64>, _>("actor_user_id").map_err(err)?,
+                r.try_get::<String, _>("action").map_err(err)?,
+                r.try_get::<Option<i64>, _>("subject_citizen_id").map_err(err)?,
+                r.try_get::<String, _>("purpose").map_err(err)?,
+                r.try_get::<Option<String>, _>("object").map_err(err)?,
+            );
+            h = fingerprint(h, &line);
+        }
+        facts.audit_fingerprint = h;
+        Ok(facts)
+    }
+
+    async fn bulk_write(&self, chunk: BulkChunk) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for t in &chunk.tables {
+            insert_rows(&mut tx, t).await?;
+        }
+        append_many(&mut tx, &chunk.audit).await?;
+        let (key, value) = &chunk.done;
+        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        commit(tx).await
+    }
+}
