@@ -1,8 +1,9 @@
 //! A small load generator for Bro's real pages: logs in through the login form like a
-//! browser, then keeps `--concurrency` sessions busy for `--seconds` on one page kind and
-//! prints requests per second and latency percentiles.
+//! browser, then keeps `--concurrency` sessions busy for `--seconds` on one page kind (a course
+//! overview, a plan, "my courses", a citizen search by name or CPR number, a saved plan change,
+//! the citizen's access log) and prints requests per second and latency percentiles.
 
-use bro_loadgen::{get_text, login, ms, percentile};
+use bro_loadgen::{get_text, login, ms, percentile, value_after};
 use clap::Parser;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,9 +21,83 @@ struct Args {
     concurrency: usize,
     #[arg(long, default_value_t = 15)]
     seconds: u64,
-    /// overview | plan | courses
+    /// overview | plan | courses | search | save | access-log
     #[arg(long, default_value = "overview")]
     page: String,
+    /// What `search` looks for: a name or a CPR number.
+    #[arg(long, default_value = "Nielsen")]
+    query: String,
+}
+
+/// One timed request of the chosen kind; Ok(false) for a refused save (someone else saved the
+/// same plan first), which is counted apart from errors.
+async fn request(
+    client: &reqwest::Client,
+    args: &Args,
+    id: u64,
+    csrf: &str,
+) -> Result<(Duration, bool), String> {
+    let base = &args.base;
+    let get = |path: String| async move {
+        let start = Instant::now();
+        let r = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let ok = r.status().is_success();
+        let _ = r.bytes().await;
+        if !ok {
+            return Err(format!("GET {path}: not 2xx"));
+        }
+        Ok((start.elapsed(), true))
+    };
+    match args.page.as_str() {
+        "plan" => get(format!("/courses/{id}/plan")).await,
+        "courses" => get("/courses".to_owned()).await,
+        "access-log" => get("/me/access-log".to_owned()).await,
+        "search" => {
+            let start = Instant::now();
+            let r = client
+                .post(format!("{base}/citizens/search"))
+                .form(&[("q", args.query.as_str()), ("csrf_token", csrf)])
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let ok = r.status().is_success();
+            let _ = r.bytes().await;
+            if !ok {
+                return Err("search: not 2xx".into());
+            }
+            Ok((start.elapsed(), true))
+        }
+        "save" => {
+            // The plan as the coordinator sees it, then a new review date on its version.
+            let html = get_text(client, &format!("{base}/courses/{id}/plan")).await?;
+            let version = value_after(&html, "name=\"base_version\" value=\"")
+                .ok_or("no plan version on the plan page")?;
+            let day = format!("2027-0{}-15", 1 + id % 9);
+            let start = Instant::now();
+            let r = client
+                .post(format!("{base}/courses/{id}/plan/review"))
+                .form(&[
+                    ("base_version", version.as_str()),
+                    ("review_date", day.as_str()),
+                    ("csrf_token", csrf),
+                ])
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = r.status().as_u16();
+            let _ = r.bytes().await;
+            match status {
+                303 => Ok((start.elapsed(), true)),
+                409 => Ok((start.elapsed(), false)),
+                _ => Err(format!("save: HTTP {status}")),
+            }
+        }
+        _ => get(format!("/courses/{id}")).await,
+    }
 }
 
 /// The course ids on the user's "my courses" page.
@@ -43,50 +118,66 @@ async fn course_ids(client: &reqwest::Client, base: &str) -> Result<Vec<u64>, St
 async fn main() -> Result<(), String> {
     let args = Args::parse();
     let first = login(&args.base, &args.user, &args.password).await?;
-    let ids = Arc::new(course_ids(&first, &args.base).await?);
+    let ids = Arc::new(match args.page.as_str() {
+        "access-log" | "search" | "courses" => vec![0],
+        _ => course_ids(&first, &args.base).await?,
+    });
+    // Every session logs in first; then all start together, so the load is `concurrency` for
+    // the whole run.
+    let start_line = Arc::new(tokio::sync::Barrier::new(args.concurrency + 1));
     let mut workers = Vec::new();
     for w in 0..args.concurrency {
         let args = args.clone();
         let ids = ids.clone();
+        let start_line = start_line.clone();
         workers.push(tokio::spawn(async move {
-            let client = login(&args.base, &args.user, &args.password).await?;
+            let session = async {
+                let client = login(&args.base, &args.user, &args.password).await?;
+                let home = get_text(&client, &format!("{}/account", args.base)).await?;
+                let csrf = value_after(&home, "name=\"csrf_token\" value=\"").unwrap_or_default();
+                Ok::<_, String>((client, csrf))
+            }
+            .await;
+            start_line.wait().await;
+            let (client, csrf) = session?;
             let deadline = Instant::now() + Duration::from_secs(args.seconds);
-            let (mut latencies, mut errors, mut i) = (Vec::new(), 0u64, w);
+            let (mut latencies, mut errors, mut refused) = (Vec::new(), 0u64, 0u64);
+            let mut i = w;
             while Instant::now() < deadline {
-                let id = ids[i % ids.len()];
-                i += 7;
-                let url = match args.page.as_str() {
-                    "plan" => format!("{}/courses/{id}/plan", args.base),
-                    "courses" => format!("{}/courses", args.base),
-                    _ => format!("{}/courses/{id}", args.base),
+                // Saves keep to one course per session, so sessions do not refuse each other.
+                let id = if args.page == "save" {
+                    ids[w % ids.len()]
+                } else {
+                    i += 7;
+                    ids[i % ids.len()]
                 };
-                let start = Instant::now();
-                match client.get(&url).send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        latencies.push(start.elapsed());
-                    }
-                    _ => errors += 1,
+                match request(&client, &args, id, &csrf).await {
+                    Ok((took, true)) => latencies.push(took),
+                    Ok((_, false)) => refused += 1,
+                    Err(_) => errors += 1,
                 }
             }
-            Ok::<_, String>((latencies, errors))
+            Ok::<_, String>((latencies, errors, refused))
         }));
     }
+    start_line.wait().await;
     let started = Instant::now();
-    let (mut all, mut errors) = (Vec::new(), 0);
+    let (mut all, mut errors, mut refused) = (Vec::new(), 0, 0);
     for w in workers {
-        let (lat, err) = w.await.map_err(|e| e.to_string())??;
+        let (lat, err, refu) = w.await.map_err(|e| e.to_string())??;
         all.extend(lat);
         errors += err;
+        refused += refu;
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_unstable();
     println!(
-        "page={} concurrency={} requests={} errors={} rps={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms max={:.1}ms",
+        "page={} concurrency={} requests={} errors={} refused={} rps={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms max={:.1}ms",
         args.page,
         args.concurrency,
         all.len(),
         errors,
+        refused,
         all.len() as f64 / elapsed,
         ms(percentile(&all, 50.0)),
         ms(percentile(&all, 90.0)),

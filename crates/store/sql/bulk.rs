@@ -3,9 +3,7 @@
 
 use bro_store::{BULK_TABLES, BulkChunk, BulkStore, Cell, FINGERPRINT_START, TableRows, WorldFacts, fingerprint};
 
-/// Bind parameters per statement: well under both backends' limits, and small enough that no
-/// statement is slow enough to be logged.
-const MAX_BINDS: usize = 4_000;
+
 
 fn known_table(table: &str) -> StoreResult<()> {
     if BULK_TABLES.contains(&table) {
@@ -21,7 +19,7 @@ async fn insert_rows(tx: &mut Tx, t: &TableRows) -> StoreResult<()> {
     if width == 0 || t.rows.iter().any(|r| r.len() != width) {
         return Err(StoreError::Conflict("row width"));
     }
-    for rows in t.rows.chunks((MAX_BINDS / width).max(1)) {
+    for rows in t.rows.chunks((BULK_BINDS / width).max(1)) {
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
         let mut n = 0;
         for (i, _) in rows.iter().enumerate() {

@@ -49,6 +49,11 @@ fn corrupt(what: &str) -> StoreError {
 /// (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), so concurrent appends to one tenant
 /// serialise and the chain never forks.
 async fn append(tx: &mut Tx, ctx: &AuditCtx, event: &AuditEvent) -> StoreResult<()> {
+    // Benchmark builds only (see Cargo.toml): what would the pages cost without read records?
+    #[cfg(feature = "bench-no-read-audit")]
+    if event.action.is_read() {
+        return Ok(());
+    }
     sqlx::query("INSERT INTO audit_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
         .bind(ctx.tenant_id)
         .bind(GENESIS.to_vec())
@@ -1652,6 +1657,17 @@ fn phase_from(r: &<Db as sqlx::Database>::Row, column: &str) -> StoreResult<(Str
     Ok((phase, scheme))
 }
 
+fn staff_option_from(r: &<Db as sqlx::Database>::Row) -> StoreResult<StaffOption> {
+    Ok(StaffOption {
+        user_id: UserId(r.try_get("user_id").map_err(err)?),
+        name: r.try_get("display_name").map_err(err)?,
+        unit_id: UnitId(r.try_get("unit_id").map_err(err)?),
+        unit_name: r.try_get("unit_name").map_err(err)?,
+        org_id: OrgId(r.try_get("org_id").map_err(err)?),
+        org_name: r.try_get("org_name").map_err(err)?,
+    })
+}
+
 #[async_trait]
 impl CourseStore for Backend {
     async fn open_course(&self, audit: &AuditCtx, new: NewCourse) -> StoreResult<CourseId> {
@@ -2225,30 +2241,44 @@ impl CourseStore for Backend {
         Ok(hits)
     }
 
-    async fn staff_options(&self) -> StoreResult<Vec<StaffOption>> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
+    async fn staff_member(&self, user: UserId, unit: UnitId) -> StoreResult<Option<StaffOption>> {
+        let row = sqlx::query(
+            "SELECT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
              FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units un ON un.id = ra.unit_id \
              JOIN organisations o ON o.id = un.org_id \
-             WHERE u.active = $1 AND ra.role <> 'admin' AND ra.role <> 'manager' \
-             ORDER BY u.display_name, o.name, un.name",
+             WHERE ra.user_id = $1 AND ra.unit_id = $2 AND u.active = $3 AND ra.role <> 'admin' AND ra.role <> 'manager' LIMIT 1",
         )
+        .bind(user.0)
+        .bind(unit.0)
         .bind(true)
-        .fetch_all(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(StaffOption {
-                    user_id: UserId(r.try_get("user_id").map_err(err)?),
-                    name: r.try_get("display_name").map_err(err)?,
-                    unit_id: UnitId(r.try_get("unit_id").map_err(err)?),
-                    unit_name: r.try_get("unit_name").map_err(err)?,
-                    org_id: OrgId(r.try_get("org_id").map_err(err)?),
-                    org_name: r.try_get("org_name").map_err(err)?,
-                })
-            })
-            .collect()
+        row.as_ref().map(staff_option_from).transpose()
+    }
+
+    async fn staff_options(&self, orgs: &[OrgId]) -> StoreResult<Vec<StaffOption>> {
+        let mut orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..orgs.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT DISTINCT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
+             FROM units un JOIN role_assignments ra ON ra.unit_id = un.id JOIN users u ON u.id = ra.user_id \
+             JOIN organisations o ON o.id = un.org_id \
+             WHERE un.org_id IN ({}) AND u.active = $1 AND ra.role <> 'admin' AND ra.role <> 'manager' \
+             ORDER BY u.display_name, o.name, un.name",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(true);
+        for org in &orgs {
+            q = q.bind(*org);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(err)?;
+        rows.iter().map(staff_option_from).collect()
     }
 }
 

@@ -284,8 +284,11 @@ pub trait CourseStore {
         user: UserId,
         limit: i64,
     ) -> StoreResult<Vec<CitizenHit>>;
-    /// Active staff and their units in every organisation, for adding team members.
-    async fn staff_options(&self) -> StoreResult<Vec<StaffOption>>;
+    /// Active staff and their units in `orgs`, for adding team members. The caller names the
+    /// organisations around the task, so the list is as long as they are, not the country.
+    async fn staff_options(&self, orgs: &[OrgId]) -> StoreResult<Vec<StaffOption>>;
+    /// One active staff member in one of their units (not as admin or manager), if they are.
+    async fn staff_member(&self, user: UserId, unit: UnitId) -> StoreResult<Option<StaffOption>>;
 }
 
 /// Collaborations of organisations and the phases their courses follow. Holds no personal

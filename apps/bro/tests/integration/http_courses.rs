@@ -201,7 +201,17 @@ async fn the_team_has_exactly_one_coordinator_and_contact_routes() {
     let f = fixture(app.store(), false).await;
     let (b, course) = coordinator_opens_course(&app, f.citizen.0).await;
     let staff = format!("{}:{}", f.prof_r.0, f.region_unit.0);
-    // No way to reach the person: refused, and what was typed stays.
+    // The member list holds the coordinator's own organisation; the region's staff appear once
+    // the region is chosen (a national list would cost what the country holds).
+    let option = format!("<option value=\"{staff}\"");
+    let (_, html) = b.get_text(&course).await;
+    assert!(html.contains("Medarbejdere fra en anden organisation"));
+    assert!(!html.contains(&option), "the region is not around this course yet");
+    let (_, html) = b
+        .get_text(&format!("{course}?staff_org={}", f.region.0))
+        .await;
+    assert!(html.contains(&option) && html.contains("Pia Fagperson"));
+    // No way to reach the person: refused, what was typed stays, the person stays choosable.
     let r = b
         .post(
             &format!("{course}/members"),
@@ -219,6 +229,7 @@ async fn the_team_has_exactly_one_coordinator_and_contact_routes() {
     let html = r.text().await.expect("body");
     assert!(html.contains("Angiv telefon eller sikker mail"));
     assert!(html.contains("value=\"Om natten\""));
+    assert!(html.contains(&format!("{option} selected")));
     let r = b
         .post(
             &format!("{course}/members"),

@@ -11,14 +11,14 @@ use crate::forms::{Flash, redirect_with_flash, valid_mail};
 use crate::views::pages::{CitizenSearchView, CourseView, CoursesView, StaffChoice, TimelineRow};
 use crate::views::{Chrome, FormErrors, respond as html};
 use axum::Form;
-use axum::extract::{Path, RawForm, State};
+use axum::extract::{Path, Query, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bro_authz::Permission;
 use bro_domain::ShareCategory;
 use bro_domain::{
-    CitizenId, CollaborationId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, TargetGroup,
-    UnitKind,
+    CitizenId, CollaborationId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId,
+    TargetGroup, UnitId, UnitKind, UserId,
 };
 use bro_store::{
     AuditCtx, CitizenQuery, CourseAccess, NewCourse, NewMember, NewNetworkMember, StoreError,
@@ -253,6 +253,8 @@ pub(super) fn manage_permission(a: &CourseAccess) -> Permission {
 /// What the forms on the course page hold after a failed save, so nothing typed is lost.
 #[derive(Default)]
 pub struct CourseForms {
+    /// Another organisation whose staff the member list shows as well.
+    pub staff_org: Option<OrgId>,
     pub errors: FormErrors,
     pub member: MemberForm,
     pub close: CloseForm,
@@ -272,9 +274,11 @@ async fn render_course(
     let course = state.store.course(ctx, a.course_id).await?;
     let coordinates = a.membership.is_some_and(|(_, c)| c) && course.closed_ms.is_none();
     let staff = if coordinates {
+        let mut circle = staff_circle(state, &course, a, OrgId(ctx.tenant_id)).await?;
+        circle.extend(forms.staff_org);
         state
             .store
-            .staff_options()
+            .staff_options(&circle)
             .await?
             .into_iter()
             .filter(|s| !course.team.iter().any(|m| m.user_id == s.user_id))
@@ -282,6 +286,17 @@ async fn render_course(
                 value: format!("{}:{}", s.user_id.0, s.unit_id.0),
                 label: format!("{}, {} ({})", s.name, s.unit_name, s.org_name),
             })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let orgs = if coordinates {
+        state
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0, o.name))
             .collect()
     } else {
         Vec::new()
@@ -322,6 +337,8 @@ async fn render_course(
         coordinates,
         next_phases: course.phases.next_options(&course.phase),
         staff,
+        staff_org: forms.staff_org.map_or(0, |o| o.0),
+        orgs,
         roles: CourseRole::ALL,
         errors: forms.errors,
         member: forms.member,
@@ -341,21 +358,27 @@ pub async fn show(
     flash: Flash,
     access: AuditedAccess,
     Path(id): Path<i64>,
+    Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let a = course_access(&state, &access, id).await?;
     let ctx = access.authorize(&state, read_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let flash = flash.text(&chrome);
-    render_course(
-        &state,
-        chrome,
-        &ctx,
-        &a,
-        flash,
-        CourseForms::default(),
-        StatusCode::OK,
-    )
-    .await
+    let forms = CourseForms {
+        staff_org: query
+            .staff_org
+            .as_deref()
+            .and_then(|o| o.parse().ok())
+            .map(OrgId),
+        ..CourseForms::default()
+    };
+    render_course(&state, chrome, &ctx, &a, flash, forms, StatusCode::OK).await
+}
+
+/// `?staff_org=N`: show that organisation's staff in the member form too.
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    staff_org: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -507,6 +530,24 @@ fn valid_phone(p: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-'))
 }
 
+/// Whom a coordinator can add to a course's team: staff of their own organisation, of the
+/// organisations already on the team, and of the holder's partners in its collaborations.
+async fn staff_circle(
+    state: &AppState,
+    course: &bro_store::Course,
+    a: &CourseAccess,
+    own: OrgId,
+) -> Result<Vec<OrgId>, AppError> {
+    let mut orgs: Vec<OrgId> = course.team.iter().map(|m| m.org_id).collect();
+    orgs.push(own);
+    if let Some(holder) = a.holder_org {
+        for c in state.store.collaborations_of(holder).await? {
+            orgs.extend(c.orgs.iter().map(|(o, _)| *o));
+        }
+    }
+    Ok(orgs)
+}
+
 pub async fn add_member(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -519,10 +560,15 @@ pub async fn add_member(
     let ctx = access.authorize(&state, manage_permission(&a)).await?;
     let chrome = chrome(&state, &headers, csrf, "/courses", &access);
     let mut errors = FormErrors::default();
-    let options = state.store.staff_options().await?;
-    let chosen = options
-        .iter()
-        .find(|s| format!("{}:{}", s.user_id.0, s.unit_id.0) == form.staff);
+    // Anyone active in one of their units: the list on the page is a convenience, not a limit.
+    let chosen = match form.staff.split_once(':') {
+        Some((user, unit)) => match (user.parse(), unit.parse()) {
+            (Ok(user), Ok(unit)) => state.store.staff_member(UserId(user), UnitId(unit)).await?,
+            _ => None,
+        },
+        None => None,
+    };
+    let chosen = chosen.as_ref();
     if chosen.is_none() {
         errors.add(&chrome, "staff", "field-choose");
     }
@@ -575,6 +621,8 @@ pub async fn add_member(
         }
     }
     let forms = CourseForms {
+        // The chosen person stays in the list, whichever organisation they are from.
+        staff_org: chosen.map(|s| s.org_id),
         errors,
         member: form,
         ..CourseForms::default()

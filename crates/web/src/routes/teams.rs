@@ -18,7 +18,7 @@ use bro_domain::local_time::parse_clock;
 use bro_domain::meeting::TeamFunction;
 use bro_domain::plan::parse_day;
 use bro_domain::recurrence::Recurrence;
-use bro_domain::{CollaborationId, CourseId, Name, Role, TeamId, UserId};
+use bro_domain::{CollaborationId, CourseId, Name, OrgId, Role, TeamId, UserId};
 use bro_store::{FeedOwner, NewSeries, NewTeam, NewTeamMember, StoreError};
 
 const YEAR_MS: i64 = 366 * 24 * 60 * 60 * 1000;
@@ -61,17 +61,15 @@ async fn teams_page(
             access
                 .authorize(state, Permission::AdministerOrg(r.org_id))
                 .await?;
-            let collaborations = state
-                .store
-                .collaborations_of(r.org_id)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c.name))
+            let collaborations = state.store.collaborations_of(r.org_id).await?;
+            let partners: Vec<OrgId> = collaborations
+                .iter()
+                .flat_map(|c| c.orgs.iter().map(|(o, _)| *o))
                 .collect();
             (
                 state.store.teams_of_org(r.org_id, now).await?,
-                collaborations,
-                state.store.staff_options().await?,
+                collaborations.into_iter().map(|c| (c.id, c.name)).collect(),
+                state.store.staff_options(&partners).await?,
             )
         }
         Some(r) if bro_authz::works_with_citizens(r.role) => (
@@ -134,10 +132,15 @@ pub async fn create(
         .map_err(|e| errors.add(&chrome, "place", e.message_key()))
         .ok();
     let ours = state.store.collaborations_of(org).await?;
-    if !ours.iter().any(|c| c.id.0 == collaboration) {
+    let chosen = ours.iter().find(|c| c.id.0 == collaboration);
+    if chosen.is_none() {
         errors.add(&chrome, "collaboration", "team-error-collaboration");
     }
-    let staff = state.store.staff_options().await?;
+    // Leader and convener come from the organisations of the chosen collaboration.
+    let partners: Vec<OrgId> = chosen
+        .map(|c| c.orgs.iter().map(|(o, _)| *o).collect())
+        .unwrap_or_default();
+    let staff = state.store.staff_options(&partners).await?;
     if ![leader, convener]
         .iter()
         .all(|u| staff.iter().any(|s| s.user_id.0 == *u))
@@ -254,13 +257,8 @@ async fn render(
     let points = state.store.evaluation_points(team.id).await?;
     let feeds = state.store.feeds(FeedOwner::Team(team.id)).await?;
     let staff = if view.manager {
-        state
-            .store
-            .staff_options()
-            .await?
-            .into_iter()
-            .filter(|s| team.orgs.iter().any(|(o, _)| *o == s.org_id))
-            .collect()
+        let orgs: Vec<OrgId> = team.orgs.iter().map(|(o, _)| *o).collect();
+        state.store.staff_options(&orgs).await?
     } else {
         Vec::new()
     };
@@ -355,12 +353,13 @@ pub async fn add_member(
             _ => {}
         }
     }
+    let orgs: Vec<OrgId> = view.team.orgs.iter().map(|(o, _)| *o).collect();
     let known = state
         .store
-        .staff_options()
+        .staff_options(&orgs)
         .await?
         .into_iter()
-        .any(|s| s.user_id.0 == user && view.team.orgs.iter().any(|(o, _)| *o == s.org_id));
+        .any(|s| s.user_id.0 == user);
     let Some(function) = function.filter(|_| known) else {
         return Err(AppError::Conflict("member"));
     };

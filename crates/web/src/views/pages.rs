@@ -254,6 +254,9 @@ pub struct CourseView {
     /// Codes of the phases the course may move to.
     pub next_phases: Vec<String>,
     pub staff: Vec<StaffChoice>,
+    /// The other organisation whose staff are listed too (0: none), and all to choose from.
+    pub staff_org: i64,
+    pub orgs: Vec<(i64, String)>,
     pub roles: &'static [CourseRole],
     pub errors: FormErrors,
     pub member: MemberForm,
