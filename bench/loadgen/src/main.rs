@@ -76,7 +76,10 @@ async fn request(
             let html = get_text(client, &format!("{base}/courses/{id}/plan")).await?;
             let version = value_after(&html, "name=\"base_version\" value=\"")
                 .ok_or("no plan version on the plan page")?;
-            let day = format!("2027-0{}-15", 1 + id % 9);
+            // A review date within the next three months (the plan allows half a year).
+            let day = (time::OffsetDateTime::now_utc().date()
+                + time::Duration::days(30 + (id % 60) as i64))
+            .to_string();
             let start = Instant::now();
             let r = client
                 .post(format!("{base}/courses/{id}/plan/review"))
@@ -154,7 +157,13 @@ async fn main() -> Result<(), String> {
                 match request(&client, &args, id, &csrf).await {
                     Ok((took, true)) => latencies.push(took),
                     Ok((_, false)) => refused += 1,
-                    Err(_) => errors += 1,
+                    Err(e) => {
+                        // The first error of each session says what went wrong.
+                        if errors == 0 {
+                            eprintln!("{e}");
+                        }
+                        errors += 1;
+                    }
                 }
             }
             Ok::<_, String>((latencies, errors, refused))

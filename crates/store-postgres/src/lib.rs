@@ -18,6 +18,8 @@ const ROW_LOCK: &str = " FOR UPDATE";
 /// After rows with explicit ids, the table's sequence continues after the largest.
 /// Bind parameters per bulk INSERT: fewer round trips, well under PostgreSQL's 65,535.
 const BULK_BINDS: usize = 4_000;
+/// Name search: answered from the pg_trgm index (migration 14).
+const NAME_MATCH: &str = "z.search_name LIKE $2";
 const RESET_SEQUENCE: Option<&str> =
     Some("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
 

@@ -206,7 +206,10 @@ async fn the_team_has_exactly_one_coordinator_and_contact_routes() {
     let option = format!("<option value=\"{staff}\"");
     let (_, html) = b.get_text(&course).await;
     assert!(html.contains("Medarbejdere fra en anden organisation"));
-    assert!(!html.contains(&option), "the region is not around this course yet");
+    assert!(
+        !html.contains(&option),
+        "the region is not around this course yet"
+    );
     let (_, html) = b
         .get_text(&format!("{course}?staff_org={}", f.region.0))
         .await;
