@@ -21,7 +21,8 @@ const ROW_LOCK: &str = "";
 /// statement's, so the cost per row grows with the statement: small statements are fastest.
 const BULK_BINDS: usize = 240;
 /// Name search: answered from the FTS5 trigram index (migration 14).
-const NAME_MATCH: &str = "z.id IN (SELECT rowid FROM citizen_name_search WHERE search_name LIKE $2)";
+const NAME_MATCH: &str =
+    "z.id IN (SELECT rowid FROM citizen_name_search WHERE search_name LIKE $2)";
 const RESET_SEQUENCE: Option<&str> = None;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

@@ -1,5 +1,6 @@
-// Bulk loading, shared by both backends; included after `shared.rs` (helpers `append`-like
-// chain logic, `commit`, `err`, `Tx`, `HEAD_LOCK`) and the backend's `RESET_SEQUENCE`.
+// Bulk loading, shared by both backends; included after `shared.rs` (whose `commit`, `err`,
+// `db_err`, `Tx` and `HEAD_LOCK` it uses) with the backend's `BULK_BINDS` and `RESET_SEQUENCE`.
+// `append_many` is the batched twin of `shared.rs`'s `append`: the citizen search uses it too.
 
 use bro_store::{BULK_TABLES, BulkChunk, BulkStore, Cell, FINGERPRINT_START, TableRows, WorldFacts, fingerprint};
 
@@ -190,6 +191,11 @@ impl BulkStore for Backend {
         }
         facts.audit_fingerprint = h;
         Ok(facts)
+    }
+
+    async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await.map_err(err)?;
+        Ok(())
     }
 
     async fn bulk_write(&self, chunk: BulkChunk) -> StoreResult<()> {

@@ -134,6 +134,9 @@ pub trait BulkStore {
     async fn max_id(&self, table: &str) -> StoreResult<i64>;
     /// Writes the chunk in one transaction; nothing of it on error.
     async fn bulk_write(&self, chunk: BulkChunk) -> StoreResult<()>;
+    /// Refreshes the planner's statistics after a bulk load, so queries on the grown tables
+    /// get the plans their sizes call for.
+    async fn analyze(&self) -> StoreResult<()>;
     /// Counts, invariants and content of the whole database (for the generator's tests and
     /// report; reads every plan and audit record, so it takes a while on a large world).
     async fn world_facts(&self) -> StoreResult<WorldFacts>;

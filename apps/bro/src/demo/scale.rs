@@ -1046,6 +1046,9 @@ async fn grow_chunks(
         let _ = std::io::stderr().flush();
     }
     eprintln!();
+    if written > 0 {
+        store.analyze().await.map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 
