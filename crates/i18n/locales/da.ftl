@@ -245,6 +245,7 @@ search-label = Navn eller CPR-nummer
 search-submit = Søg
 search-results = Resultater
 search-none = Ingen borgere passer på søgningen.
+search-many = Mange borgere passer på søgningen; her er de første. Skriv mere af navnet, eller søg på CPR-nummeret.
 search-caption = Borgere, der passer på søgningen ({ $count })
 search-open-course = Åbn forløb
 search-course-other-team = Har forløb; du er ikke på teamet

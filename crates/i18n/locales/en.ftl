@@ -245,6 +245,7 @@ search-label = Name or CPR number
 search-submit = Search
 search-results = Results
 search-none = No citizens match the search.
+search-many = Many citizens match the search; these are the first. Type more of the name, or search by CPR number.
 search-caption = Citizens matching the search ({ $count })
 search-open-course = Open course
 search-course-other-team = Has a course; you are not on the team

@@ -911,7 +911,7 @@ impl AuditStore for Backend {
              LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN units un ON un.id = a.actor_unit_id \
              LEFT JOIN organisations o ON o.id = un.org_id \
              WHERE a.subject_citizen_id = $1 AND a.at_ms >= $2 AND a.at_ms < $3 AND a.purpose <> 'own-data' \
-             AND ($4 = 0 OR un.org_id = $4) ORDER BY a.at_ms DESC, a.tenant_id, a.seq DESC LIMIT $5",
+             AND ($4 = 0 OR un.org_id = $4) ORDER BY a.at_ms DESC, a.tenant_id DESC, a.seq DESC LIMIT $5",
         )
         .bind(citizen.0)
         .bind(query.from_ms)
@@ -947,8 +947,10 @@ impl AuditStore for Backend {
 
     async fn access_log_orgs(&self, citizen: CitizenId) -> StoreResult<Vec<(OrgId, String)>> {
         let rows = sqlx::query(
-            "SELECT DISTINCT o.id, o.name FROM audit_log a JOIN units un ON un.id = a.actor_unit_id \
-             JOIN organisations o ON o.id = un.org_id WHERE a.subject_citizen_id = $1 AND a.purpose <> 'own-data' ORDER BY o.name",
+            // The acting units come from the others-only index alone; organisations are few.
+            "SELECT o.id, o.name FROM organisations o WHERE o.id IN (SELECT un.org_id FROM units un WHERE un.id IN \
+             (SELECT DISTINCT a.actor_unit_id FROM audit_log a WHERE a.subject_citizen_id = $1 AND a.purpose <> 'own-data')) \
+             ORDER BY o.name",
         )
         .bind(citizen.0)
         .fetch_all(&self.pool)
@@ -2207,11 +2209,19 @@ impl CourseStore for Backend {
             }
             // The text is matched literally. No name holds LIKE's wildcards, so a text with one
             // matches nobody; without them the pattern needs no ESCAPE, and the backend's
-            // trigram index can answer it.
+            // trigram index can answer it. At most 1,000 matches are sorted (NAME_CANDIDATES), so a
+            // common name costs no more than a rare one (the page asks for more letters).
             CitizenQuery::Name(name) if name.contains(['%', '_', '\\']) => Ok(Vec::new()),
             CitizenQuery::Name(name) => {
                 let pattern = format!("%{}%", name.to_lowercase());
-                let sql = format!("{select} WHERE {NAME_MATCH} ORDER BY z.family_name, z.given_name, z.id LIMIT $3");
+                // The page's citizens first (sorted among the candidates), then their courses.
+                let sql = format!(
+                    "SELECT z.id, z.cpr, z.given_name, z.family_name, c.id AS course_id, m.id AS member_id FROM \
+                     (SELECT * FROM ({NAME_CANDIDATES}) k ORDER BY family_name, given_name, id LIMIT $3) z \
+                     LEFT JOIN courses c ON c.citizen_id = z.id AND c.closed_ms IS NULL \
+                     LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $1 AND m.removed_ms IS NULL \
+                     ORDER BY z.family_name, z.given_name, z.id"
+                );
                 sqlx::query(&sql).bind(user.0).bind(pattern).bind(limit).fetch_all(&mut *tx).await
             }
         }

@@ -96,6 +96,9 @@ fn parse_query(q: &str) -> Result<CitizenQuery, &'static str> {
     }
 }
 
+/// How many citizens a search shows; with as many, the page asks for a narrower search.
+pub const SEARCH_HITS: i64 = 50;
+
 /// Searches by POST, so neither names nor CPR numbers end up in URLs or access logs.
 pub async fn search(
     State(state): State<AppState>,
@@ -113,7 +116,7 @@ pub async fn search(
             Some(
                 state
                     .store
-                    .search_citizens(&ctx, &query, access.viewer.user.id, 50)
+                    .search_citizens(&ctx, &query, access.viewer.user.id, SEARCH_HITS)
                     .await?,
             ),
             StatusCode::OK,

@@ -227,6 +227,13 @@ pub struct CitizenSearchView {
     pub by_cpr: bool,
 }
 
+impl CitizenSearchView {
+    /// As many hits as a search shows: there may be more, so the page asks for more letters.
+    pub fn many(&self, hits: &[CitizenHit]) -> bool {
+        hits.len() as i64 >= crate::routes::courses::SEARCH_HITS
+    }
+}
+
 pub struct StaffChoice {
     pub value: String,
     pub label: String,
