@@ -49,53 +49,7 @@ fn corrupt(what: &str) -> StoreError {
 /// (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), so concurrent appends to one tenant
 /// serialise and the chain never forks.
 async fn append(tx: &mut Tx, ctx: &AuditCtx, event: &AuditEvent) -> StoreResult<()> {
-    // Benchmark builds only (see Cargo.toml): what would the pages cost without read records?
-    #[cfg(feature = "bench-no-read-audit")]
-    if event.action.is_read() {
-        return Ok(());
-    }
-    sqlx::query("INSERT INTO audit_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
-        .bind(ctx.tenant_id)
-        .bind(GENESIS.to_vec())
-        .execute(&mut **tx)
-        .await
-        .map_err(err)?;
-    let head_sql = format!("SELECT seq, hash FROM audit_head WHERE tenant_id = $1{HEAD_LOCK}");
-    let row = sqlx::query(&head_sql).bind(ctx.tenant_id).fetch_one(&mut **tx).await.map_err(err)?;
-    let prev_seq: i64 = row.try_get("seq").map_err(err)?;
-    let prev_hash: Vec<u8> = row.try_get("hash").map_err(err)?;
-    let seq = prev_seq + 1;
-    let fields = ctx.fields(event);
-    let hash = record_hash(ctx.tenant_id, seq, &prev_hash, &fields).to_vec();
-    sqlx::query(
-        "INSERT INTO audit_log (tenant_id, seq, at_ms, actor_user_id, actor_role, actor_unit_id, action, outcome, \
-         subject_citizen_id, purpose, object, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(ctx.tenant_id)
-    .bind(seq)
-    .bind(fields.at_ms)
-    .bind(fields.actor_user_id)
-    .bind(fields.actor_role)
-    .bind(fields.actor_unit_id)
-    .bind(fields.action)
-    .bind(fields.outcome.as_str())
-    .bind(fields.subject_citizen_id.map(|c| c.0))
-    .bind(fields.purpose)
-    .bind(fields.object)
-    .bind(prev_hash)
-    .bind(hash.clone())
-    .execute(&mut **tx)
-    .await
-    .map_err(err)?;
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE tenant_id = $3")
-        .bind(seq)
-        .bind(hash)
-        .bind(ctx.tenant_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(err)?;
-    Ok(())
+    append_many(tx, &[(ctx.tenant_id, ctx.fields(event))]).await
 }
 
 async fn commit(tx: Tx) -> StoreResult<()> {
