@@ -132,7 +132,7 @@ const MUNICIPALITIES: &[&str] = &[
     "Hedensted",
     "Odder",
     "Samsø",
-    "Norddjurs Vest",
+    "Hørsholm",
     "Kerteminde",
     "Nordfyn",
     "Langeland",
