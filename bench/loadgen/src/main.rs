@@ -27,6 +27,11 @@ struct Args {
     /// What `search` looks for: a name or a CPR number.
     #[arg(long, default_value = "Nielsen")]
     query: String,
+    /// Open loop: send this many requests per second in all, on a fixed schedule spread over
+    /// the sessions, whatever the answers take; latency counts from the scheduled moment, so a
+    /// server that falls behind shows it. 0 (the default): each session waits for its answer.
+    #[arg(long, default_value_t = 0)]
+    rate: u64,
 }
 
 /// One timed request of the chosen kind; Ok(false) for a refused save (someone else saved the
@@ -118,6 +123,40 @@ async fn course_ids(client: &reqwest::Client, base: &str) -> Result<Vec<u64>, St
     Ok(ids)
 }
 
+/// One session's share of an open-loop run: a request every `concurrency / rate` seconds,
+/// each sent on time whether or not the earlier ones were answered.
+async fn open_loop(
+    client: &reqwest::Client,
+    args: &Args,
+    ids: &[u64],
+    csrf: &str,
+    w: usize,
+) -> Result<(Vec<Duration>, u64, u64), String> {
+    let every = Duration::from_secs_f64(args.concurrency as f64 / args.rate as f64);
+    let first = Instant::now() + every.mul_f64(w as f64 / args.concurrency as f64);
+    let sends = (args.seconds as f64 / every.as_secs_f64()) as u32;
+    let mut pending = Vec::new();
+    for k in 0..sends {
+        let due = first + every * k;
+        tokio::time::sleep_until(due.into()).await;
+        let (client, args, csrf) = (client.clone(), args.clone(), csrf.to_owned());
+        let id = ids[(w + 7 * k as usize) % ids.len()];
+        pending.push(tokio::spawn(async move {
+            let answer = request(&client, &args, id, &csrf).await;
+            (answer, due.elapsed())
+        }));
+    }
+    let (mut latencies, mut errors, mut refused) = (Vec::new(), 0u64, 0u64);
+    for p in pending {
+        match p.await.map_err(|e| e.to_string())? {
+            (Ok((_, true)), since_due) => latencies.push(since_due),
+            (Ok((_, false)), _) => refused += 1,
+            (Err(_), _) => errors += 1,
+        }
+    }
+    Ok((latencies, errors, refused))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
@@ -144,6 +183,9 @@ async fn main() -> Result<(), String> {
             .await;
             start_line.wait().await;
             let (client, csrf) = session?;
+            if args.rate > 0 {
+                return open_loop(&client, &args, &ids, &csrf, w).await;
+            }
             let deadline = Instant::now() + Duration::from_secs(args.seconds);
             let (mut latencies, mut errors, mut refused) = (Vec::new(), 0u64, 0u64);
             let mut i = w;
@@ -182,9 +224,14 @@ async fn main() -> Result<(), String> {
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_unstable();
     println!(
-        "page={} concurrency={} requests={} errors={} refused={} rps={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms max={:.1}ms",
+        "page={} concurrency={} rate={} requests={} errors={} refused={} rps={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms max={:.1}ms",
         args.page,
         args.concurrency,
+        if args.rate > 0 {
+            args.rate.to_string()
+        } else {
+            "closed".to_owned()
+        },
         all.len(),
         errors,
         refused,
