@@ -2153,12 +2153,18 @@ impl CourseStore for Backend {
 
     async fn search_citizens(&self, audit: &AuditCtx, query: &CitizenQuery, user: UserId, limit: i64) -> StoreResult<Vec<CitizenHit>> {
         let mut tx = self.begin_write().await?;
-        let select = "SELECT z.id, z.cpr, z.given_name, z.family_name, c.id AS course_id, m.id AS member_id FROM citizens z \
-                      LEFT JOIN courses c ON c.citizen_id = z.id AND c.closed_ms IS NULL \
-                      LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $1 AND m.removed_ms IS NULL";
+        // The page's citizens first, then each one's open course and the viewer's place on its team.
+        let page_of = |citizens: &str| {
+            format!(
+                "SELECT z.id, z.cpr, z.given_name, z.family_name, c.id AS course_id, m.id AS member_id FROM ({citizens}) z \
+                 LEFT JOIN courses c ON c.citizen_id = z.id AND c.closed_ms IS NULL \
+                 LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $1 AND m.removed_ms IS NULL \
+                 ORDER BY z.family_name, z.given_name, z.id"
+            )
+        };
         let rows = match query {
             CitizenQuery::Cpr(cpr) => {
-                let sql = format!("{select} WHERE z.cpr = $2 ORDER BY z.id LIMIT $3");
+                let sql = page_of("SELECT id, cpr, given_name, family_name FROM citizens WHERE cpr = $2 LIMIT $3");
                 sqlx::query(&sql).bind(user.0).bind(cpr.compact()).bind(limit).fetch_all(&mut *tx).await
             }
             // The text is matched literally. No name holds LIKE's wildcards, so a text with one
@@ -2168,14 +2174,7 @@ impl CourseStore for Backend {
             CitizenQuery::Name(name) if name.contains(['%', '_', '\\']) => Ok(Vec::new()),
             CitizenQuery::Name(name) => {
                 let pattern = format!("%{}%", name.to_lowercase());
-                // The page's citizens first (sorted among the candidates), then their courses.
-                let sql = format!(
-                    "SELECT z.id, z.cpr, z.given_name, z.family_name, c.id AS course_id, m.id AS member_id FROM \
-                     (SELECT * FROM ({NAME_CANDIDATES}) k ORDER BY family_name, given_name, id LIMIT $3) z \
-                     LEFT JOIN courses c ON c.citizen_id = z.id AND c.closed_ms IS NULL \
-                     LEFT JOIN care_team_members m ON m.course_id = c.id AND m.user_id = $1 AND m.removed_ms IS NULL \
-                     ORDER BY z.family_name, z.given_name, z.id"
-                );
+                let sql = page_of(&format!("SELECT * FROM ({NAME_CANDIDATES}) k ORDER BY family_name, given_name, id LIMIT $3"));
                 sqlx::query(&sql).bind(user.0).bind(pattern).bind(limit).fetch_all(&mut *tx).await
             }
         }

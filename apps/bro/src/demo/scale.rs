@@ -257,10 +257,6 @@ impl Layout {
         }
     }
 
-    fn muni_name(m: usize) -> String {
-        format!("{} Kommune", MUNICIPALITIES[m])
-    }
-
     /// Organisations, units, staff and their roles: one chunk.
     fn staff_chunk(&self, password_hash: &str) -> BulkChunk {
         let mut orgs = TableRows::new(
@@ -320,9 +316,8 @@ impl Layout {
                 }
             };
         for (m, muni) in self.munis.iter().enumerate() {
-            let name = Self::muni_name(m);
-            org_row(muni.org, name.clone(), "municipality");
             let town = MUNICIPALITIES[m];
+            org_row(muni.org, format!("{town} Kommune"), "municipality");
             let first_unit = muni.coordinators[0].unit;
             for (k, (unit_name, kind)) in [
                 (
