@@ -11,6 +11,9 @@ use std::time::Duration;
 type Db = sqlx::Postgres;
 type Backend = PostgresStore;
 
+/// Writes serialise where they meet: on locked rows and the audit chain's head.
+const BEGIN_WRITE: &str = "BEGIN";
+
 const HEAD_LOCK: &str = " FOR UPDATE";
 
 /// Locks the row a write transaction checks before it changes it (e.g. a course being closed).
@@ -30,6 +33,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone, Debug)]
 pub struct PostgresStore {
     pool: PgPool,
+    audit_writer: AuditWriter,
 }
 
 impl PostgresStore {
@@ -47,7 +51,8 @@ impl PostgresStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { pool })
+        let audit_writer = AuditWriter::start(pool.clone());
+        Ok(Self { pool, audit_writer })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
@@ -58,7 +63,7 @@ impl PostgresStore {
     }
 
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
-        self.pool.begin().await.map_err(err)
+        self.pool.begin_with(BEGIN_WRITE).await.map_err(err)
     }
 
     /// Runs raw SQL: for tests that play the attacker and for creating test schemas.
@@ -75,3 +80,4 @@ impl PostgresStore {
 include!("../../store/sql/shared.rs");
 include!("../../store/sql/meetings.rs");
 include!("../../store/sql/bulk.rs");
+include!("../../store/sql/group_commit.rs");

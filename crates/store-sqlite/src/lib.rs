@@ -11,6 +11,9 @@ use std::time::Duration;
 type Db = sqlx::Sqlite;
 type Backend = SqliteStore;
 
+/// Takes SQLite's write lock up front, so a write never fails half-way for want of it.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// SQLite's write lock is taken by BEGIN IMMEDIATE; the head row needs no lock of its own.
 const HEAD_LOCK: &str = "";
 
@@ -31,6 +34,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    audit_writer: AuditWriter,
 }
 
 impl SqliteStore {
@@ -49,7 +53,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { pool })
+        let audit_writer = AuditWriter::start(pool.clone());
+        Ok(Self { pool, audit_writer })
     }
 
     /// Applies pending migrations.
@@ -61,7 +66,7 @@ impl SqliteStore {
     }
 
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(err)
+        self.pool.begin_with(BEGIN_WRITE).await.map_err(err)
     }
 
     /// Runs raw SQL: for tests that play the attacker (tampering with the audit log).
@@ -78,3 +83,4 @@ impl SqliteStore {
 include!("../../store/sql/shared.rs");
 include!("../../store/sql/meetings.rs");
 include!("../../store/sql/bulk.rs");
+include!("../../store/sql/group_commit.rs");

@@ -671,11 +671,10 @@ impl MeetingStore for Backend {
     }
 
     async fn case_fields(&self, audit: &AuditCtx, case: CaseId) -> StoreResult<Vec<FieldValue>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let r = case_ref_in(&mut tx, case, "").await?;
         let fields = fields_in(&mut tx, case).await?;
-        append(&mut tx, audit, &case_event(AuditAction::CaseRead, &r)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &case_event(AuditAction::CaseRead, &r)).await?;
         Ok(fields)
     }
 
@@ -847,7 +846,7 @@ impl MeetingStore for Backend {
     }
 
     async fn minutes(&self, audit: &AuditCtx, case: CaseId) -> StoreResult<Option<FrozenMinutes>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let r = case_ref_in(&mut tx, case, "").await?;
         let row = sqlx::query(
             "SELECT m.body, m.approved_ms, u.display_name FROM minutes m JOIN users u ON u.id = m.approved_by_user_id WHERE m.case_id = $1",
@@ -865,8 +864,7 @@ impl MeetingStore for Backend {
             approved_ms: row.try_get("approved_ms").map_err(err)?,
             approved_by: row.try_get("display_name").map_err(err)?,
         };
-        append(&mut tx, audit, &case_event(AuditAction::MinutesRead, &r)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &case_event(AuditAction::MinutesRead, &r)).await?;
         Ok(Some(frozen))
     }
 

@@ -14,7 +14,7 @@ use bro_domain::{
     AccountKind, CitizenId, Cpr, OrgId, OrgKind, Role, Timestamp, UnitId, UnitKind, UserId,
 };
 use bro_store::{
-    AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
+    AccessCursor, AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
     NewCitizen, NewCourse, NewOrganisation, NewSession, NewUnit, NewUser, OrgStore, Organisation, RelativeLink,
     RoleAssignment, Session, SessionStage, SessionStore, StoreError, StoreResult, Unit, User, UserStore,
 };
@@ -333,7 +333,7 @@ impl UserStore for Backend {
     }
 
     async fn user(&self, audit: &AuditCtx, org: Option<OrgId>, id: UserId) -> StoreResult<User> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND ($2 IS NULL OR u.org_id = $2)");
         let row = sqlx::query(&sql)
             .bind(id.0)
@@ -344,8 +344,7 @@ impl UserStore for Backend {
         let Some(row) = row else {
             // Not found in the caller's scope: recorded as a denied read, answered as absent.
             let event = AuditEvent::denied(AuditAction::UserRead).object(format!("user:{}", id.0));
-            append(&mut tx, audit, &event).await?;
-            commit(tx).await?;
+            self.finish_read(tx, audit, &event).await?;
             return Err(StoreError::NotFound);
         };
         let mut user = user_from_row(&row)?;
@@ -357,8 +356,7 @@ impl UserStore for Backend {
         user.roles = roles.iter().map(role_from_row).collect::<StoreResult<_>>()?;
         let mut event = AuditEvent::allowed(AuditAction::UserRead).object(format!("user:{}", id.0));
         event.subject = user.citizen_id;
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(user)
     }
 
@@ -377,7 +375,7 @@ impl UserStore for Backend {
     }
 
     async fn users_of_org(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<User>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.display_name, u.id");
         let rows = sqlx::query(&sql).bind(org.0).fetch_all(&mut *tx).await.map_err(err)?;
         let mut users = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
@@ -396,8 +394,7 @@ impl UserStore for Backend {
             }
         }
         let event = AuditEvent::allowed(AuditAction::UserListed).object(format!("org:{}", org.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(users)
     }
 
@@ -759,7 +756,7 @@ impl CitizenStore for Backend {
     }
 
     async fn citizen(&self, audit: &AuditCtx, id: CitizenId) -> StoreResult<Citizen> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let row = sqlx::query("SELECT id, cpr, given_name, family_name, address, postal_code, city FROM citizens WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
@@ -767,8 +764,7 @@ impl CitizenStore for Backend {
             .map_err(err)?;
         let row = row.ok_or(StoreError::NotFound)?;
         let citizen = citizen_from_row(&row)?;
-        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::CitizenRead).subject(id)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::CitizenRead).subject(id)).await?;
         Ok(citizen)
     }
 
@@ -793,7 +789,7 @@ impl CitizenStore for Backend {
     }
 
     async fn relatives_links(&self, audit: &AuditCtx, relative_user: UserId) -> StoreResult<Vec<RelativeLink>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT c.id, c.given_name, c.family_name, r.relation FROM relatives r \
              JOIN citizens c ON c.id = r.citizen_id WHERE r.user_id = $1 ORDER BY c.family_name, c.given_name",
@@ -803,14 +799,15 @@ impl CitizenStore for Backend {
         .await
         .map_err(err)?;
         let mut links = Vec::with_capacity(rows.len());
+        let mut records = Vec::with_capacity(rows.len());
         for r in &rows {
             let id = CitizenId(r.try_get("id").map_err(err)?);
             let given: String = r.try_get("given_name").map_err(err)?;
             let family: String = r.try_get("family_name").map_err(err)?;
             links.push(RelativeLink { citizen_id: id, citizen_name: format!("{given} {family}"), relation: r.try_get("relation").map_err(err)? });
-            append(&mut tx, audit, &AuditEvent::allowed(AuditAction::CitizenRead).subject(id)).await?;
+            records.push((audit.tenant_id, audit.fields(&AuditEvent::allowed(AuditAction::CitizenRead).subject(id))));
         }
-        commit(tx).await?;
+        self.finish_read_many(tx, records).await?;
         Ok(links)
     }
 }
@@ -818,9 +815,7 @@ impl CitizenStore for Backend {
 #[async_trait]
 impl AuditStore for Backend {
     async fn append_audit(&self, audit: &AuditCtx, event: AuditEvent) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
+        self.audit_writer.append(vec![(audit.tenant_id, audit.fields(&event))]).await
     }
 
     async fn audit_tenants(&self) -> StoreResult<Vec<i64>> {
@@ -853,11 +848,13 @@ impl AuditStore for Backend {
     }
 
     async fn citizen_access_log(&self, audit: &AuditCtx, citizen: CitizenId, query: AccessQuery) -> StoreResult<Vec<AccessEntry>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
+        // Without a cursor: from the newest (no entry is as late as the largest moment).
+        let before = query.before.unwrap_or(AccessCursor { at_ms: i64::MAX, tenant_id: 0, seq: 0 });
         // Own-data reads are the citizen's own; everything else anyone did is listed. The
         // organisation is the acting unit's (0 = any).
         let rows = sqlx::query(
-            "SELECT a.at_ms, a.action, a.outcome, a.purpose, a.actor_role, u.display_name, un.name AS unit_name, \
+            "SELECT a.at_ms, a.tenant_id, a.seq, a.action, a.outcome, a.purpose, a.actor_role, u.display_name, un.name AS unit_name, \
              o.id AS org_id, o.name AS org_name, \
              (SELECT e.reason FROM emergency_accesses e WHERE a.purpose = 'emergency' AND e.citizen_id = a.subject_citizen_id \
                AND e.user_id = a.actor_user_id AND e.started_ms <= a.at_ms AND e.ends_ms > a.at_ms ORDER BY e.id DESC LIMIT 1) AS emergency_reason \
@@ -865,13 +862,17 @@ impl AuditStore for Backend {
              LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN units un ON un.id = a.actor_unit_id \
              LEFT JOIN organisations o ON o.id = un.org_id \
              WHERE a.subject_citizen_id = $1 AND a.at_ms >= $2 AND a.at_ms < $3 AND a.purpose <> 'own-data' \
-             AND ($4 = 0 OR un.org_id = $4) ORDER BY a.at_ms DESC, a.tenant_id DESC, a.seq DESC LIMIT $5",
+             AND ($4 = 0 OR un.org_id = $4) AND (a.at_ms, a.tenant_id, a.seq) < ($6, $7, $8) \
+             ORDER BY a.at_ms DESC, a.tenant_id DESC, a.seq DESC LIMIT $5",
         )
         .bind(citizen.0)
         .bind(query.from_ms)
         .bind(query.to_ms)
         .bind(query.org.map_or(0, |o| o.0))
         .bind(query.limit)
+        .bind(before.at_ms)
+        .bind(before.tenant_id)
+        .bind(before.seq)
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
@@ -891,11 +892,15 @@ impl AuditStore for Backend {
                     outcome: Outcome::parse(&outcome).ok_or_else(|| corrupt("outcome"))?,
                     purpose: r.try_get("purpose").map_err(err)?,
                     emergency_reason: r.try_get("emergency_reason").map_err(err)?,
+                    cursor: AccessCursor {
+                        at_ms: r.try_get("at_ms").map_err(err)?,
+                        tenant_id: r.try_get("tenant_id").map_err(err)?,
+                        seq: r.try_get("seq").map_err(err)?,
+                    },
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::AccessLogRead).subject(citizen)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::AccessLogRead).subject(citizen)).await?;
         Ok(entries)
     }
 
@@ -1186,7 +1191,7 @@ impl ConsentStore for Backend {
     }
 
     async fn consents(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<Consent>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT c.id, c.citizen_id, c.categories, c.purpose, c.form, c.given_by, c.givers, c.guardian_scope, c.witness, \
              c.valid_from_ms, c.valid_to_ms, c.recorded_ms, c.document_name, c.withdrawn_ms, \
@@ -1234,8 +1239,7 @@ impl ConsentStore for Backend {
                 withdrawn_by: r.try_get("withdrawn_by").map_err(err)?,
             });
         }
-        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::ConsentRead).subject(citizen)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::ConsentRead).subject(citizen)).await?;
         Ok(out)
     }
 
@@ -1309,7 +1313,7 @@ impl ConsentStore for Backend {
     }
 
     async fn legal_bases(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<LegalBasis>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT b.*, u.display_name AS recorded_by FROM legal_bases b JOIN users u ON u.id = b.recorded_by_user_id \
              WHERE b.citizen_id = $1 ORDER BY b.recorded_ms DESC, b.id DESC",
@@ -1345,8 +1349,7 @@ impl ConsentStore for Backend {
                 ended_ms: r.try_get("ended_ms").map_err(err)?,
             });
         }
-        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::LegalBasisRead).subject(citizen)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::LegalBasisRead).subject(citizen)).await?;
         Ok(out)
     }
 
@@ -1393,28 +1396,26 @@ impl ConsentStore for Backend {
     }
 
     async fn emergency_accesses_of(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<EmergencyAccess>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(&format!("{EMERGENCY_SELECT} WHERE e.citizen_id = $1 ORDER BY e.started_ms DESC, e.id DESC"))
             .bind(citizen.0)
             .fetch_all(&mut *tx)
             .await
             .map_err(err)?;
         let out = rows.iter().map(emergency_from_row).collect::<StoreResult<Vec<_>>>()?;
-        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::EmergencyAccessRead).subject(citizen)).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::EmergencyAccessRead).subject(citizen)).await?;
         Ok(out)
     }
 
     async fn emergency_reviews(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<EmergencyAccess>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(&format!("{EMERGENCY_SELECT} WHERE e.org_id = $1 ORDER BY e.started_ms DESC, e.id DESC"))
             .bind(org.0)
             .fetch_all(&mut *tx)
             .await
             .map_err(err)?;
         let out = rows.iter().map(emergency_from_row).collect::<StoreResult<Vec<_>>>()?;
-        append(&mut tx, audit, &AuditEvent::allowed(AuditAction::EmergencyReviewsRead).object(format!("org:{}", org.0))).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::EmergencyReviewsRead).object(format!("org:{}", org.0))).await?;
         Ok(out)
     }
 
@@ -1446,7 +1447,7 @@ impl ConsentStore for Backend {
     }
 
     async fn consent_document(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<ConsentDocument> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let row = sqlx::query(
             "SELECT document_name, document_type, document FROM consents WHERE id = $1 AND citizen_id = $2 AND document IS NOT NULL",
         )
@@ -1462,8 +1463,7 @@ impl ConsentStore for Backend {
             bytes: row.try_get("document").map_err(err)?,
         };
         let event = AuditEvent::allowed(AuditAction::ConsentDocumentRead).subject(citizen).object(format!("consent:{id}"));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(document)
     }
 }
@@ -1698,7 +1698,7 @@ impl CourseStore for Backend {
     }
 
     async fn course(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Course> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let row = sqlx::query(
             "SELECT c.*, z.cpr, z.given_name, z.family_name, k.name AS collaboration_name FROM courses c \
              JOIN citizens z ON z.id = c.citizen_id LEFT JOIN collaborations k ON k.id = c.collaboration_id WHERE c.id = $1",
@@ -1783,13 +1783,12 @@ impl CourseStore for Backend {
             timeline,
         };
         let event = AuditEvent::allowed(AuditAction::CourseRead).subject(citizen_id).object(format!("course:{}", course.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(result)
     }
 
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(&format!(
             // The sharing rule is evaluated once per course; the review date is read only where
             // the plan is shared.
@@ -1810,6 +1809,7 @@ impl CourseStore for Backend {
         .await
         .map_err(err)?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut records = Vec::with_capacity(rows.len());
         for r in &rows {
             let (phase, phases) = phase_from(r, "phase")?;
             let role: String = r.try_get("course_role").map_err(err)?;
@@ -1832,10 +1832,10 @@ impl CourseStore for Backend {
             let event = AuditEvent::allowed(AuditAction::CourseListed)
                 .subject(summary.citizen_id)
                 .object(format!("course:{}", summary.id.0));
-            append(&mut tx, audit, &event).await?;
+            records.push((audit.tenant_id, audit.fields(&event)));
             out.push(summary);
         }
-        commit(tx).await?;
+        self.finish_read_many(tx, records).await?;
         Ok(out)
     }
 
@@ -2152,7 +2152,7 @@ impl CourseStore for Backend {
     }
 
     async fn search_citizens(&self, audit: &AuditCtx, query: &CitizenQuery, user: UserId, limit: i64) -> StoreResult<Vec<CitizenHit>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_read().await?;
         // The page's citizens first, then each one's open course and the viewer's place on its team.
         let page_of = |citizens: &str| {
             format!(
@@ -2202,8 +2202,7 @@ impl CourseStore for Backend {
             records.push((audit.tenant_id, audit.fields(&AuditEvent::allowed(AuditAction::CitizenSearched))));
         }
         // One record per citizen shown, appended to the chain in one step.
-        append_many(&mut tx, &records).await?;
-        commit(tx).await?;
+        self.finish_read_many(tx, records).await?;
         Ok(hits)
     }
 
@@ -2269,50 +2268,50 @@ fn plan_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<PlanVersion> {
     })
 }
 
-async fn audit_plan_read(tx: &mut Tx, audit: &AuditCtx, course: CourseId) -> StoreResult<()> {
+/// The record of reading `course`'s plan; an unknown course is not found.
+async fn plan_read_event(tx: &mut Tx, course: CourseId) -> StoreResult<AuditEvent> {
     let (citizen, _) = course_citizen(tx, course).await?;
-    let event = AuditEvent::allowed(AuditAction::PlanRead).subject(citizen).object(format!("course:{}", course.0));
-    append(tx, audit, &event).await
+    Ok(AuditEvent::allowed(AuditAction::PlanRead).subject(citizen).object(format!("course:{}", course.0)))
 }
 
 #[async_trait]
 impl PlanStore for Backend {
     async fn plan(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Option<PlanVersion>> {
-        let mut tx = self.begin_write().await?;
-        audit_plan_read(&mut tx, audit, course).await?;
+        let mut tx = self.begin_read().await?;
+        let event = plan_read_event(&mut tx, course).await?;
         let sql = format!(
             "SELECT {PLAN_COLUMNS} FROM plan_versions p LEFT JOIN users u ON u.id = p.author_user_id \
              WHERE p.course_id = $1 ORDER BY p.version DESC LIMIT 1"
         );
         let row = sqlx::query(&sql).bind(course.0).fetch_optional(&mut *tx).await.map_err(err)?;
         let plan = row.as_ref().map(plan_from_row).transpose()?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(plan)
     }
 
     async fn plan_version(&self, audit: &AuditCtx, course: CourseId, version: i64) -> StoreResult<PlanVersion> {
-        let mut tx = self.begin_write().await?;
-        audit_plan_read(&mut tx, audit, course).await?;
+        let mut tx = self.begin_read().await?;
+        let event = plan_read_event(&mut tx, course).await?;
         let sql = format!(
             "SELECT {PLAN_COLUMNS} FROM plan_versions p LEFT JOIN users u ON u.id = p.author_user_id \
              WHERE p.course_id = $1 AND p.version = $2"
         );
         let row = sqlx::query(&sql).bind(course.0).bind(version).fetch_optional(&mut *tx).await.map_err(err)?;
         let plan = plan_from_row(&row.ok_or(StoreError::NotFound)?)?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(plan)
     }
 
     async fn plan_history(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Vec<PlanVersion>> {
-        let mut tx = self.begin_write().await?;
-        audit_plan_read(&mut tx, audit, course).await?;
+        let mut tx = self.begin_read().await?;
+        let event = plan_read_event(&mut tx, course).await?;
         let sql = format!(
             "SELECT {PLAN_COLUMNS} FROM plan_versions p LEFT JOIN users u ON u.id = p.author_user_id \
              WHERE p.course_id = $1 ORDER BY p.version DESC"
         );
         let rows = sqlx::query(&sql).bind(course.0).fetch_all(&mut *tx).await.map_err(err)?;
         let plans = rows.iter().map(plan_from_row).collect::<StoreResult<Vec<_>>>()?;
-        commit(tx).await?;
+        self.finish_read(tx, audit, &event).await?;
         Ok(plans)
     }
 

@@ -442,7 +442,8 @@ pub trait PlanStore {
 /// The audit chain.
 #[async_trait]
 pub trait AuditStore {
-    /// Appends a record on its own: denials, logouts and other events without a write.
+    /// Appends a record on its own: denials, logouts and other events without a write. Records
+    /// waiting together are committed in one transaction; this returns once its own is durable.
     async fn append_audit(&self, audit: &AuditCtx, event: AuditEvent) -> StoreResult<()>;
     /// Tenants that have a chain.
     async fn audit_tenants(&self) -> StoreResult<Vec<i64>>;

@@ -264,7 +264,35 @@ pub struct AccessQuery {
     /// ... to this one (exclusive).
     pub to_ms: Timestamp,
     pub org: Option<OrgId>,
+    /// Only entries older than this one: the next page.
+    pub before: Option<AccessCursor>,
     pub limit: i64,
+}
+
+/// An entry's place in the access log's order (newest first): its time, then its place in the
+/// chains. Written in a page's address as `at-tenant-seq`; it names no person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessCursor {
+    pub at_ms: Timestamp,
+    pub tenant_id: i64,
+    pub seq: i64,
+}
+
+impl AccessCursor {
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+        Some(Self {
+            at_ms: parts.next()??,
+            tenant_id: parts.next()??,
+            seq: parts.next()??,
+        })
+    }
+}
+
+impl std::fmt::Display for AccessCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}-{}", self.at_ms, self.tenant_id, self.seq)
+    }
 }
 
 /// One access to a citizen's data, from the audit chain, as the citizen is shown it.
@@ -284,4 +312,6 @@ pub struct AccessEntry {
     pub purpose: String,
     /// For an emergency access: the reason its professional gave.
     pub emergency_reason: Option<String>,
+    /// Where the entry stands in the log, to continue after it.
+    pub cursor: AccessCursor,
 }

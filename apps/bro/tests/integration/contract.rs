@@ -378,6 +378,80 @@ async fn audit_chain_under_concurrency(db: &TestStore) {
     assert_eq!(s.audit_head(0).await.expect("head").expect("exists").0, 20);
 }
 
+/// Reads hand their records to the group committer: under concurrency every read has its
+/// record on an intact chain, and a read whose record cannot be written returns no data
+/// without failing the reads committed alongside it.
+async fn reads_are_answered_only_after_their_record_is_committed(db: &TestStore) {
+    let s = db.store.clone();
+    let f = fixture(&s, false).await;
+    let before = verify_all(&s).await;
+    let reads = |tenants: Vec<i64>| {
+        let tasks: Vec<_> = tenants
+            .into_iter()
+            .map(|tenant| {
+                let s = s.clone();
+                tokio::spawn(async move { (tenant, s.citizen(&ctx(tenant), f.citizen).await) })
+            })
+            .collect();
+        async move {
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.expect("join"));
+            }
+            out
+        }
+    };
+    for (_, read) in reads((0..60).map(|i| i % 3).collect()).await {
+        assert_eq!(read.expect("read").given_name, "Mads");
+    }
+    assert_eq!(
+        verify_all(&s).await,
+        before + 60,
+        "one record per read, no fork"
+    );
+    for tenant in 0..3 {
+        let records = s.audit_records(tenant, 0, 1_000).await.expect("records");
+        let citizen_reads = records
+            .iter()
+            .filter(|r| r.fields.action == AuditAction::CitizenRead.code())
+            .filter(|r| r.fields.subject_citizen_id == Some(f.citizen))
+            .count();
+        assert_eq!(citizen_reads, 20, "tenant {tenant}");
+    }
+
+    // Tenant 9's records can no longer be written; everyone else's still can.
+    let block = match db.backend {
+        bro_testkit::Backend::Sqlite => {
+            "CREATE TRIGGER audit_blocked BEFORE INSERT ON audit_log WHEN NEW.tenant_id = 9 \
+             BEGIN SELECT RAISE(ABORT, 'blocked'); END"
+        }
+        bro_testkit::Backend::Postgres => {
+            "CREATE FUNCTION audit_blocked() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF NEW.tenant_id = 9 THEN RAISE EXCEPTION 'blocked'; END IF; RETURN NEW; END; $$; \
+             CREATE TRIGGER audit_blocked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_blocked()"
+        }
+    };
+    db.raw_sql(block).await.expect("block tenant 9");
+    let before = verify_all(&s).await;
+    let mut served = 0;
+    for (tenant, read) in reads((0..40).map(|i| if i % 4 == 0 { 9 } else { 1 }).collect()).await {
+        if tenant == 9 {
+            assert!(read.is_err(), "no data without its record");
+        } else {
+            read.expect("a read beside the failing one");
+            served += 1;
+        }
+    }
+    assert_eq!(served, 30);
+    assert_eq!(verify_all(&s).await, before + 30);
+    assert!(
+        s.audit_head(9)
+            .await
+            .expect("head")
+            .is_none_or(|(seq, _)| seq == 0)
+    );
+}
+
 async fn audit_log_refuses_changes(db: &TestStore) {
     let s = &db.store;
     s.append_audit(&ctx(7), AuditEvent::allowed(AuditAction::Logout))
@@ -720,6 +794,7 @@ async fn a_citizens_access_log(db: &TestStore) {
         from_ms: 0,
         to_ms: 10_000,
         org: None,
+        before: None,
         limit: 10,
     };
     let log = s
@@ -763,12 +838,33 @@ async fn a_citizens_access_log(db: &TestStore) {
         1
     );
     let one = AccessQuery { limit: 1, ..all };
-    assert_eq!(
-        s.citizen_access_log(&own, f.citizen, one)
+    let first = s
+        .citizen_access_log(&own, f.citizen, one)
+        .await
+        .expect("log");
+    assert_eq!(first[0].at_ms, 3_000);
+    // The next page continues after the last entry shown, through the cursor's text form.
+    let cursor = bro_store::AccessCursor::parse(&first[0].cursor.to_string());
+    assert_eq!(cursor, Some(first[0].cursor));
+    let next = AccessQuery {
+        before: cursor,
+        ..one
+    };
+    let second = s
+        .citizen_access_log(&own, f.citizen, next)
+        .await
+        .expect("log");
+    assert_eq!(second[0].at_ms, 2_000);
+    assert_eq!(second[0].actor_name.as_deref(), Some("Pia Fagperson"));
+    let after_last = AccessQuery {
+        before: Some(second[0].cursor),
+        ..all
+    };
+    assert!(
+        s.citizen_access_log(&own, f.citizen, after_last)
             .await
-            .expect("log")[0]
-            .at_ms,
-        3_000
+            .expect("log")
+            .is_empty()
     );
     let orgs: Vec<_> = s
         .access_log_orgs(f.citizen)
@@ -1167,6 +1263,7 @@ contract!(
     citizens_and_relatives,
     audit_chain_under_concurrency,
     audit_log_refuses_changes,
+    reads_are_answered_only_after_their_record_is_committed,
     courses_and_care_teams,
     collaborations_and_their_phases,
     a_citizens_access_log,

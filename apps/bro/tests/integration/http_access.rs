@@ -91,3 +91,56 @@ async fn the_citizen_sees_who_looked_at_their_data_and_why() {
     assert_eq!(prof.get("/me/access-log.csv").await.status().as_u16(), 404);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_access_log_is_read_a_page_at_a_time() {
+    use bro_domain::Clock;
+    use bro_store::{AuditCtx, AuditEvent};
+    let app = TestApp::spawn(Backend::Sqlite, "access_log_pages")
+        .await
+        .expect("app");
+    let f = fixture(app.store(), false).await;
+    // 130 reads by the region's professional, one a minute; the newest is "read 129".
+    let start = app.clock.now_ms() - 200 * 60_000;
+    for i in 0..130 {
+        let ctx = AuditCtx {
+            tenant_id: f.region.0,
+            at_ms: start + i * 60_000,
+            actor_user_id: Some(f.prof_r),
+            actor_role: Some("professional".into()),
+            actor_unit_id: Some(f.region_unit),
+            purpose: "care-team",
+        };
+        let event = AuditEvent::allowed(AuditAction::CourseRead)
+            .subject(f.citizen)
+            .object(format!("read {i}"));
+        app.store().append_audit(&ctx, event).await.expect("read");
+    }
+    let me = logged_in(&app, "citizen").await;
+    let rows = |html: &str| {
+        html.split("<tbody>")
+            .nth(1)
+            .map_or(0, |body| body.matches("<tr>").count())
+    };
+    let pia = |html: &str| html.matches("<td>Pia Fagperson").count();
+    let (status, first) = me.get_text("/me/access-log").await;
+    assert_eq!(status, 200);
+    assert_eq!(rows(&first), 100, "one page");
+    assert!(!first.contains("Nyeste adgange"));
+    let older = first
+        .split("\">Ældre adgange</a>")
+        .next()
+        .and_then(|before| before.rsplit("href=\"/me/access-log?").next())
+        .expect("a link to older entries")
+        .replace("&#38;", "&");
+    let (status, second) = me.get_text(&format!("/me/access-log?{older}")).await;
+    assert_eq!(status, 200);
+    assert!(rows(&second) >= 30);
+    assert_eq!(pia(&first) + pia(&second), 130, "all of them, none twice");
+    assert!(second.contains("Nyeste adgange") && !second.contains("Ældre adgange"));
+    // A place that was tampered with starts from the newest again.
+    let (status, again) = me.get_text("/me/access-log?before=x-1-2").await;
+    assert_eq!(status, 200);
+    assert_eq!(rows(&again), 100);
+    app.stop().await;
+}

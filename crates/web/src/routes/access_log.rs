@@ -1,7 +1,8 @@
 //! "Who looked at my data": every access to the citizen's data by anyone else, straight from
 //! the audit chain (nothing is logged twice, and staff cannot hide an entry), with who, when,
 //! what, why and whether it was a read or a change. Filtered by period and organisation, and
-//! exported as CSV and PDF. The query string holds only dates and an organisation id.
+//! exported as CSV and PDF, a page of the newest first with a link to older ones. The query
+//! string holds only dates, an organisation id and the place to continue from.
 
 use super::home::own_citizen;
 use super::viewer_chrome;
@@ -18,11 +19,11 @@ use bro_audit::{AuditAction, Outcome};
 use bro_authz::Purpose;
 use bro_domain::{CitizenId, OrgId, Role, plan::parse_day};
 use bro_render::{Document, Item, Section, Table};
-use bro_store::{AccessEntry, AccessQuery};
+use bro_store::{AccessCursor, AccessEntry, AccessQuery};
 use serde::Deserialize;
 
-/// The page shows at most this many entries; exports take more.
-const PAGE_LIMIT: i64 = 500;
+/// A page shows this many entries, then links to the older ones; exports take more at once.
+const PAGE_SIZE: i64 = 100;
 const EXPORT_LIMIT: i64 = 20_000;
 /// Without a chosen period: the last year.
 const DEFAULT_DAYS: i64 = 365;
@@ -35,13 +36,17 @@ pub struct LogQuery {
     to: String,
     #[serde(default)]
     org: String,
+    #[serde(default)]
+    before: String,
 }
 
-/// A checked filter: the period's first and last day (Danish time) and the organisation.
+/// A checked filter: the period's first and last day (Danish time), the organisation, and
+/// for a later page the entry it continues after.
 struct Filter {
     from: time::Date,
     to: time::Date,
     org: Option<OrgId>,
+    before: Option<AccessCursor>,
 }
 
 impl Filter {
@@ -61,7 +66,14 @@ impl Filter {
             errors.add(chrome, "to", "access-error-period");
         }
         let org = q.org.parse().ok().filter(|id| *id > 0).map(OrgId);
-        Filter { from, to, org }
+        // A place that does not parse starts from the newest: it only ever came from a link.
+        let before = AccessCursor::parse(&q.before);
+        Filter {
+            from,
+            to,
+            org,
+            before,
+        }
     }
 
     fn query(&self, limit: i64) -> AccessQuery {
@@ -69,6 +81,7 @@ impl Filter {
             from_ms: crate::views::danish_day_start_ms(self.from),
             to_ms: crate::views::danish_day_start_ms(self.to.next_day().unwrap_or(self.to)),
             org: self.org,
+            before: self.before,
             limit,
         }
     }
@@ -125,18 +138,27 @@ pub async fn page(
     let today = crate::views::danish_date(state.clock.now_ms());
     let mut errors = FormErrors::default();
     let filter = Filter::parse(&q, today, &chrome, &mut errors);
-    let (entries, status) = if errors.is_empty() {
+    let (mut entries, status) = if errors.is_empty() {
+        // One more than a page tells whether older entries exist.
         let entries = state
             .store
-            .citizen_access_log(&ctx, citizen, filter.query(PAGE_LIMIT))
+            .citizen_access_log(&ctx, citizen, filter.query(PAGE_SIZE + 1))
             .await?;
         (entries, StatusCode::OK)
     } else {
         (Vec::new(), StatusCode::UNPROCESSABLE_ENTITY)
     };
+    let page_size = usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
+    let older = (entries.len() > page_size).then(|| {
+        entries.truncate(page_size);
+        entries
+            .last()
+            .map(|e| format!("{}&before={}", export_query(&filter), e.cursor))
+    });
     let rows: Vec<AccessRow> = entries.iter().map(|e| row(&chrome, e)).collect();
     let view = AccessLogView {
-        limited: rows.len() >= usize::try_from(PAGE_LIMIT).unwrap_or(usize::MAX),
+        older: older.flatten(),
+        newest: filter.before.map(|_| export_query(&filter)),
         rows,
         orgs: state.store.access_log_orgs(citizen).await?,
         from: if q.from.is_empty() {

@@ -408,8 +408,10 @@ pub struct AccessLogView {
     pub chrome: Chrome,
     pub errors: FormErrors,
     pub rows: Vec<AccessRow>,
-    /// The page stopped at its limit: older entries exist in the period.
-    pub limited: bool,
+    /// The query string of the next page, when older entries exist in the period.
+    pub older: Option<String>,
+    /// The query string of the first page, when this is a later one.
+    pub newest: Option<String>,
     pub orgs: Vec<(bro_domain::OrgId, String)>,
     pub from: String,
     pub to: String,

@@ -1,0 +1,96 @@
+// Group commit of audit records that stand on their own: every read's record, denials, logouts.
+//
+// A page that only reads used to be a write transaction of its own: the read, one record, the
+// tenant's chain head locked and a commit flushed to disk, one request after another. Now the
+// read runs without the write lock and hands its records to one writer task. The writer appends
+// everything that is waiting in one transaction, and each caller gets its answer only after that
+// commit, so no data leaves the store without its record on disk and no record is ever dropped.
+// Under load many reads share one flush and one head update per tenant; alone, a read waits for
+// no one. Writes that change data still append in their own transaction (`append`).
+//
+// Each including crate defines `BEGIN_WRITE`, the statement that opens a write transaction.
+
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many callers share one transaction (a search brings up to 50 records).
+const GROUP_MAX: usize = 128;
+/// Callers waiting beyond this wait to hand in their records: back-pressure, not loss.
+const QUEUE_DEPTH: usize = 4_096;
+
+struct Pending {
+    records: Vec<(i64, AuditFields)>,
+    done: oneshot::Sender<StoreResult<()>>,
+}
+
+/// The handle to the one task that appends standalone records; cloned with the store.
+#[derive(Clone, Debug)]
+struct AuditWriter {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl AuditWriter {
+    /// Starts the writer on the current Tokio runtime. It ends when the last store clone is gone.
+    fn start(pool: sqlx::Pool<Db>) -> Self {
+        let (queue, mut waiting) = mpsc::channel::<Pending>(QUEUE_DEPTH);
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(GROUP_MAX);
+            while waiting.recv_many(&mut group, GROUP_MAX).await > 0 {
+                commit_group(&pool, &mut group).await;
+            }
+        });
+        Self { queue }
+    }
+
+    /// Appends `records` and returns once they are committed.
+    async fn append(&self, records: Vec<(i64, AuditFields)>) -> StoreResult<()> {
+        let stopped = || StoreError::Unavailable("audit writer stopped".to_owned());
+        let (done, answer) = oneshot::channel();
+        self.queue.send(Pending { records, done }).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// Commits a group in one transaction. When that fails, each caller's records are tried in a
+/// transaction of their own, so one bad record fails only its own request.
+async fn commit_group(pool: &sqlx::Pool<Db>, group: &mut Vec<Pending>) {
+    let all: Vec<(i64, AuditFields)> = group.iter().flat_map(|p| p.records.iter().cloned()).collect();
+    if group.len() > 1 && append_committed(pool, &all).await.is_ok() {
+        for p in group.drain(..) {
+            // A caller that gave up (its request was dropped) needs no answer.
+            let _ = p.done.send(Ok(()));
+        }
+        return;
+    }
+    for p in group.drain(..) {
+        let result = append_committed(pool, &p.records).await;
+        let _ = p.done.send(result);
+    }
+}
+
+async fn append_committed(pool: &sqlx::Pool<Db>, records: &[(i64, AuditFields)]) -> StoreResult<()> {
+    let mut tx = pool.begin_with(BEGIN_WRITE).await.map_err(err)?;
+    append_many(&mut tx, records).await?;
+    commit(tx).await
+}
+
+impl Backend {
+    /// A transaction for reading: a consistent view without the write lock.
+    async fn begin_read(&self) -> StoreResult<Tx> {
+        self.pool.begin().await.map_err(err)
+    }
+
+    /// Ends a read and commits its audit record; the data may be returned only after this.
+    async fn finish_read(&self, tx: Tx, audit: &AuditCtx, event: &AuditEvent) -> StoreResult<()> {
+        self.finish_read_many(tx, vec![(audit.tenant_id, audit.fields(event))]).await
+    }
+
+    /// [`Backend::finish_read`] for a read that shows several citizens, one record each.
+    async fn finish_read_many(&self, tx: Tx, records: Vec<(i64, AuditFields)>) -> StoreResult<()> {
+        // The view is released first: no connection is held while the record waits its turn.
+        commit(tx).await?;
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.audit_writer.append(records).await
+    }
+}
