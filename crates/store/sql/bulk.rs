@@ -156,6 +156,20 @@ impl BulkStore for Backend {
         .fetch_one(&self.pool)
         .await
         .map_err(err)?;
+        facts.cases_outside_their_course = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM meeting_cases mc JOIN courses c ON c.id = mc.course_id JOIN meetings m ON m.id = mc.meeting_id \
+             WHERE m.starts_ms < c.opened_ms OR (c.closed_ms IS NOT NULL AND m.starts_ms > c.closed_ms) OR mc.citizen_id <> c.citizen_id",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
+        facts.approved_cases_without_minutes = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM meeting_cases mc WHERE mc.approved_ms IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM minutes m WHERE m.case_id = mc.id)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
         facts.cprs = sqlx::query_scalar("SELECT cpr FROM citizens ORDER BY id")
             .fetch_all(&self.pool)
             .await

@@ -2169,7 +2169,7 @@ impl CourseStore for Backend {
             }
             // The text is matched literally. No name holds LIKE's wildcards, so a text with one
             // matches nobody; without them the pattern needs no ESCAPE, and the backend's
-            // trigram index can answer it. At most 1,000 matches are sorted (NAME_CANDIDATES), so a
+            // trigram index can answer it. At most 200 matches are sorted (NAME_CANDIDATES), so a
             // common name costs no more than a rare one (the page asks for more letters).
             CitizenQuery::Name(name) if name.contains(['%', '_', '\\']) => Ok(Vec::new()),
             CitizenQuery::Name(name) => {

@@ -91,6 +91,10 @@ pub struct WorldFacts {
     pub courses_without_one_coordinator: i64,
     /// A citizen's later course opened before an earlier one was closed (or while it is open).
     pub overlapping_courses: i64,
+    /// Meeting cases whose meeting lies outside the course they are about.
+    pub cases_outside_their_course: i64,
+    /// Approved cases without frozen minutes.
+    pub approved_cases_without_minutes: i64,
     /// Every citizen's CPR number, in id order.
     pub cprs: Vec<String>,
     /// Every course as "citizen phase opened closed", in id order.
@@ -108,6 +112,14 @@ pub const BULK_TABLES: &[&str] = &[
     "units",
     "users",
     "role_assignments",
+    "collaborations",
+    "collaboration_orgs",
+    "teams",
+    "team_members",
+    "team_themes",
+    "meeting_series",
+    "meetings",
+    "meeting_participants",
     "citizens",
     "courses",
     "care_team_members",
@@ -115,6 +127,12 @@ pub const BULK_TABLES: &[&str] = &[
     "plan_versions",
     "consents",
     "consent_orgs",
+    "team_citizens",
+    "meeting_cases",
+    "case_fields",
+    "case_agreements",
+    "minutes",
+    "case_evaluations",
     "audit_log",
 ];
 

@@ -19,6 +19,8 @@ mod views;
 
 pub use config::{MAX_EMERGENCY_MINUTES, WebConfig};
 pub use error::AppError;
+/// The frozen minutes' format, for the scale generator that writes minutes in bulk.
+pub use views::meetings::CaseSnapshot;
 
 use bro_domain::Clock;
 use bro_i18n::I18n;

@@ -8,7 +8,7 @@ use bro_domain::recurrence::Recurrence;
 use bro_domain::{CollaborationId, ShareCategory, TeamId};
 use bro_store::{AuditCtx, CaseEvaluation, DynStore, FeedOwner, NewSeries, NewTeam, NewTeamMember};
 
-const THEMES: [&str; 12] = [
+pub(super) const THEMES: [&str; 12] = [
     "Årets plan og fælles mål",
     "Boligsociale indsatser",
     "Overgange fra indlæggelse til eget hjem",
@@ -23,7 +23,7 @@ const THEMES: [&str; 12] = [
     "Årets evaluering og læring",
 ];
 
-const AGENDA: &str = "Velkomst og præsentation af deltagerne\nOpfølgning på aftaler fra sidste møde\nDagens tema fra årshjulet\nBorgersager\nEvaluering: borger og aktører";
+pub(super) const AGENDA: &str = "Velkomst og præsentation af deltagerne\nOpfølgning på aftaler fra sidste møde\nDagens tema fra årshjulet\nBorgersager\nEvaluering: borger og aktører";
 
 pub(super) struct TeamSpec<'a> {
     pub name: &'a str,

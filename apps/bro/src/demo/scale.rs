@@ -6,7 +6,8 @@
 //! history: one to three courses (an earlier one closed, then a readmission), a care team across
 //! municipality, region and GP, a timeline, plan versions with goals, interventions and a crisis
 //! plan, usually an oral consent, and the audit records all of that produces, reads included,
-//! appended to each organisation's hash chain.
+//! appended to each organisation's hash chain. Each municipality's Fælles Team meets every four
+//! weeks, and citizens come on its agenda with minutes and evaluations (`scale::meetings`).
 //!
 //! Chunks of 1,000 citizens are written one transaction each, with a marker in `meta`, so an
 //! interrupted run resumes where it stopped and a finished one is not repeated. Every id and
@@ -23,6 +24,8 @@ use bro_store::{AuditCtx, AuditEvent, BulkChunk, DynStore, TableRows};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::io::Write;
+
+mod meetings;
 
 /// Citizens per transaction.
 pub const CHUNK: usize = 1000;
@@ -148,6 +151,8 @@ pub struct Layout {
     munis: Vec<Muni>,
     regions: Vec<Place>,
     gps: Vec<Place>,
+    /// One Fælles Team per municipality, in the same order.
+    teams: Vec<meetings::TeamLayout>,
 }
 
 /// The largest id of each table before the world grew; generated ids follow them.
@@ -162,6 +167,19 @@ struct Bases {
     member: i64,
     event: i64,
     consent: i64,
+    // Fælles Team; worlds from before they were generated lack them.
+    #[serde(default)]
+    collaboration: i64,
+    #[serde(default)]
+    team: i64,
+    #[serde(default)]
+    series: i64,
+    #[serde(default)]
+    meeting: i64,
+    #[serde(default)]
+    case: i64,
+    #[serde(default)]
+    agreement: i64,
 }
 
 /// A staff member as the care team row needs them.
@@ -192,7 +210,7 @@ fn pick<T>(items: &[T], i: usize) -> &T {
 }
 
 impl Layout {
-    fn new(citizens: usize, seed: u64, bases: Bases) -> Layout {
+    fn new(citizens: usize, seed: u64, bases: Bases) -> Result<Layout, String> {
         let munis_n = citizens.div_ceil(1000).clamp(1, MUNICIPALITIES.len());
         let gps_n = citizens.div_ceil(1500).max(1);
         let mut rng = StdRng::seed_from_u64(seed);
@@ -247,14 +265,36 @@ impl Layout {
                 .collect();
             gps.push(Place { org, staff });
         }
-        Layout {
+        let team_ids = meetings::TeamIds {
+            collaboration: bases.collaboration,
+            team: bases.team,
+            series: bases.series,
+            meeting: bases.meeting,
+        };
+        let teams = munis
+            .iter()
+            .enumerate()
+            .map(|(m, muni)| {
+                let leader = &muni.coordinators[0];
+                let convener = &muni.social[0];
+                let psychiatrist = &pick(&regions, m).staff[0];
+                meetings::team_layout(
+                    m,
+                    MUNICIPALITIES[m],
+                    (leader, convener, psychiatrist),
+                    &team_ids,
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Layout {
             citizens,
             seed,
             bases,
             munis,
             regions,
             gps,
-        }
+            teams,
+        })
     }
 
     /// Organisations, units, staff and their roles: one chunk.
@@ -364,8 +404,10 @@ impl Layout {
             ]);
             staff_rows(&gp.staff, &format!("g{g:04}-laege"), &mut audit);
         }
+        let mut tables = vec![orgs, units, users, roles];
+        tables.extend(meetings::team_tables(&self.teams, &mut audit));
         BulkChunk {
-            tables: vec![orgs, units, users, roles],
+            tables,
             audit,
             done: (STAFF_KEY.to_owned(), self.describe()),
         }
@@ -417,6 +459,7 @@ struct ChunkWriter<'a> {
     plans: TableRows,
     consents: TableRows,
     consent_orgs: TableRows,
+    cases: meetings::CaseRows,
     audit: Vec<(i64, AuditFields)>,
     ids: Bases,
 }
@@ -522,6 +565,7 @@ impl<'a> ChunkWriter<'a> {
                 ],
             ),
             consent_orgs: TableRows::new("consent_orgs", &["consent_id", "org_id"]),
+            cases: meetings::CaseRows::new(),
             audit: Vec::new(),
             // Each chunk owns a fixed id range per table, whatever the chunks before it hold.
             ids: Bases {
@@ -530,6 +574,8 @@ impl<'a> ChunkWriter<'a> {
                 member: b.member + k * per * MAX_COURSES * MAX_MEMBERS,
                 event: b.event + k * per * MAX_COURSES * MAX_EVENTS,
                 consent: b.consent + k * per,
+                case: b.case + k * per * MAX_COURSES * meetings::MAX_CASES,
+                agreement: b.agreement + k * per * MAX_COURSES * meetings::MAX_CASES,
                 ..b
             },
         }
@@ -637,7 +683,8 @@ impl<'a> ChunkWriter<'a> {
                     coordinator: false,
                 });
             }
-            self.course(citizen, i, opened, closed, &team, [region.org, gp.org])?;
+            let who = (citizen, format!("{given} {family}"));
+            self.course(who, i, opened, closed, &team, [region.org, gp.org])?;
             let Some(end) = closed else { break };
             // The next course: a readmission some weeks to two years after the discharge.
             opened = end + self.rng.gen_range(14 * DAY_MS..2 * YEAR_MS);
@@ -650,7 +697,7 @@ impl<'a> ChunkWriter<'a> {
 
     fn course(
         &mut self,
-        citizen: i64,
+        (citizen, citizen_name): (i64, String),
         i: usize,
         opened: i64,
         closed: Option<i64>,
@@ -761,9 +808,23 @@ impl<'a> ChunkWriter<'a> {
             );
         }
         self.plan(course, i, opened, span, lead, subject)?;
-        // Most citizens consented orally to share with the region and their GP.
+        // Most citizens consented orally to share with the region and their GP. The consent
+        // covers the minutes, so the course may come on the Fælles Team's agenda.
         if (closed.is_none() || self.rng.gen_bool(0.5)) && self.rng.gen_bool(0.85) {
             self.consent(citizen, opened, lead, shared_with);
+            let on_agenda = meetings::CourseOnAgenda {
+                course,
+                citizen,
+                citizen_name: &citizen_name,
+                opened,
+                closed,
+                coordinator: lead,
+            };
+            let mut ids = (self.ids.case, self.ids.agreement);
+            let team = &self.layout.teams[i % self.layout.teams.len()];
+            self.cases
+                .course(team, &on_agenda, &mut self.rng, &mut ids, &mut self.audit)?;
+            (self.ids.case, self.ids.agreement) = ids;
         }
         // Reads by the team over the course's life: about one a month, at most three years'.
         let months = (span / (30 * DAY_MS)).clamp(1, 36);
@@ -938,7 +999,10 @@ impl<'a> ChunkWriter<'a> {
                 self.plans,
                 self.consents,
                 self.consent_orgs,
-            ],
+            ]
+            .into_iter()
+            .chain(self.cases.tables())
+            .collect(),
             audit: self.audit,
             done: (chunk_key(k), "1".to_owned()),
         }
@@ -978,7 +1042,7 @@ async fn grow_chunks(
                 ));
             }
             let bases = serde_json::from_value(v["bases"].clone()).map_err(|e| e.to_string())?;
-            Layout::new(generated, seed, bases)
+            Layout::new(generated, seed, bases)?
         }
         None => {
             let max = |table: &'static str| {
@@ -995,8 +1059,14 @@ async fn grow_chunks(
                 member: max("care_team_members").await?,
                 event: max("course_events").await?,
                 consent: max("consents").await?,
+                collaboration: max("collaborations").await?,
+                team: max("teams").await?,
+                series: max("meeting_series").await?,
+                meeting: max("meetings").await?,
+                case: max("meeting_cases").await?,
+                agreement: max("case_agreements").await?,
             };
-            let layout = Layout::new(generated, seed, bases);
+            let layout = Layout::new(generated, seed, bases)?;
             let hash = bro_auth::password::hash_password(DEMO_PASSWORD.into())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -1108,6 +1178,13 @@ mod tests {
         // Every course has one coordinator; a readmission opens after the discharge.
         assert_eq!(facts.courses_without_one_coordinator, 0);
         assert_eq!(facts.overlapping_courses, 0);
+        // Fælles Team: cases only on meetings while their course is open; approved ones frozen.
+        let cases = rows(&facts, "meeting_cases");
+        assert!(cases > GENERATED as i64, "{cases}");
+        assert_eq!(facts.cases_outside_their_course, 0);
+        assert_eq!(facts.approved_cases_without_minutes, 0);
+        assert!(rows(&facts, "minutes") > cases / 2);
+        assert!(rows(&facts, "case_evaluations") > 0);
         let mut citizens: Vec<&str> = facts
             .courses
             .iter()
