@@ -12,7 +12,7 @@ fn known_table(table: &str) -> StoreResult<()> {
     }
 }
 
-async fn insert_rows(tx: &mut Tx, t: &TableRows) -> StoreResult<()> {
+async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> StoreResult<()> {
     known_table(t.table)?;
     let width = t.columns.len();
     if width == 0 || t.rows.iter().any(|r| r.len() != width) {
@@ -59,7 +59,7 @@ async fn insert_rows(tx: &mut Tx, t: &TableRows) -> StoreResult<()> {
 /// Appends records to their tenants' chains, in the caller's transaction: one head read and
 /// one head update per tenant, the records in as few INSERTs as the backend allows. Every
 /// audit record Bro writes goes through here (`append` is the one-record case).
-async fn append_many(tx: &mut Tx, records: &[(i64, AuditFields)]) -> StoreResult<()> {
+async fn append_many(tx: &mut sqlx::Transaction<'_, Db>, records: &[(i64, AuditFields)]) -> StoreResult<()> {
     // Benchmark builds only (see Cargo.toml): what would the pages cost without read records?
     #[cfg(feature = "bench-no-read-audit")]
     let kept: Vec<(i64, AuditFields)> = records

@@ -8,8 +8,15 @@
 // Under load many reads share one flush and one head update per tenant; alone, a read waits for
 // no one. Writes that change data still append in their own transaction (`append`).
 //
+// The writer keeps its connection while records keep coming: fetching one from the pool would
+// put every commit at the back of the queue of readers waiting for a connection, and the readers
+// in turn wait for that commit. It lets go when the queue is empty, so an idle store holds
+// nothing and the pool can close.
+//
 // Each including crate defines `BEGIN_WRITE`, the statement that opens a write transaction.
 
+use sqlx::Connection as _;
+use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, oneshot};
 
 /// At most this many callers share one transaction (a search brings up to 50 records).
@@ -34,8 +41,12 @@ impl AuditWriter {
         let (queue, mut waiting) = mpsc::channel::<Pending>(QUEUE_DEPTH);
         tokio::spawn(async move {
             let mut group = Vec::with_capacity(GROUP_MAX);
+            let mut held = None;
             while waiting.recv_many(&mut group, GROUP_MAX).await > 0 {
-                commit_group(&pool, &mut group).await;
+                commit_group(&pool, &mut held, &mut group).await;
+                if waiting.is_empty() {
+                    held = None;
+                }
             }
         });
         Self { queue }
@@ -57,9 +68,9 @@ impl AuditWriter {
 
 /// Commits a group in one transaction. When that fails, each caller's records are tried in a
 /// transaction of their own, so one bad record fails only its own request.
-async fn commit_group(pool: &sqlx::Pool<Db>, group: &mut Vec<Pending>) {
+async fn commit_group(pool: &sqlx::Pool<Db>, held: &mut Option<PoolConnection<Db>>, group: &mut Vec<Pending>) {
     let all: Vec<(i64, AuditFields)> = group.iter().flat_map(|p| p.records.iter().cloned()).collect();
-    if group.len() > 1 && append_committed(pool, &all).await.is_ok() {
+    if group.len() > 1 && append_committed(pool, held, &all).await.is_ok() {
         for p in group.drain(..) {
             // A caller that gave up (its request was dropped) needs no answer.
             let _ = p.done.send(Ok(()));
@@ -67,15 +78,32 @@ async fn commit_group(pool: &sqlx::Pool<Db>, group: &mut Vec<Pending>) {
         return;
     }
     for p in group.drain(..) {
-        let result = append_committed(pool, &p.records).await;
+        let result = append_committed(pool, held, &p.records).await;
         let _ = p.done.send(result);
     }
 }
 
-async fn append_committed(pool: &sqlx::Pool<Db>, records: &[(i64, AuditFields)]) -> StoreResult<()> {
-    let mut tx = pool.begin_with(BEGIN_WRITE).await.map_err(err)?;
-    append_many(&mut tx, records).await?;
-    commit(tx).await
+/// Appends and commits on the held connection, taking one from the pool when none is held. After
+/// an error the connection goes back to the pool (which checks it before lending it again).
+async fn append_committed(
+    pool: &sqlx::Pool<Db>,
+    held: &mut Option<PoolConnection<Db>>,
+    records: &[(i64, AuditFields)],
+) -> StoreResult<()> {
+    let conn = match held {
+        Some(conn) => conn,
+        None => held.insert(pool.acquire().await.map_err(err)?),
+    };
+    let result = async {
+        let mut tx = conn.begin_with(BEGIN_WRITE).await.map_err(err)?;
+        append_many(&mut tx, records).await?;
+        tx.commit().await.map_err(err)
+    }
+    .await;
+    if result.is_err() {
+        *held = None;
+    }
+    result
 }
 
 impl Backend {
