@@ -21,9 +21,6 @@ const ROW_LOCK: &str = " FOR UPDATE";
 
 /// Bind parameters per bulk INSERT: fewer round trips, well under PostgreSQL's 65,535.
 const BULK_BINDS: usize = 4_000;
-/// Name search candidates: from the pg_trgm index (migration 14), at most 200 (four pages).
-const NAME_CANDIDATES: &str =
-    "SELECT id, cpr, given_name, family_name FROM citizens WHERE search_name LIKE $2 LIMIT 200";
 /// After rows with explicit ids, the table's sequence continues after the largest.
 const RESET_SEQUENCE: Option<&str> =
     Some("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");

@@ -23,9 +23,6 @@ const ROW_LOCK: &str = "";
 /// Bind parameters per bulk INSERT. sqlx looks each parameter up by name among all of the
 /// statement's, so the cost per row grows with the statement: small statements are fastest.
 const BULK_BINDS: usize = 240;
-/// Name search candidates: from the FTS5 trigram index (migration 14), at most 200 (four pages).
-const NAME_CANDIDATES: &str = "SELECT id, cpr, given_name, family_name FROM citizens \
-     WHERE id IN (SELECT rowid FROM citizen_name_search WHERE search_name LIKE $2) LIMIT 200";
 /// SQLite takes the next rowid after the largest; nothing to reset after explicit ids.
 const RESET_SEQUENCE: Option<&str> = None;
 

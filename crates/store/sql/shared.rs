@@ -715,6 +715,11 @@ impl LoginThrottleStore for Backend {
     }
 }
 
+/// Name search sorts at most this many candidates (four pages).
+const NAME_CANDIDATES: i64 = 200;
+/// Words of a name search beyond this many are not used.
+const MAX_NAME_WORDS: usize = 4;
+
 async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreResult<CitizenId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO citizens (cpr, given_name, family_name, address, postal_code, city, created_ms, search_name) \
@@ -732,6 +737,17 @@ async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreRe
     .await
     .map_err(db_err("cpr"))?;
     let id = CitizenId(id);
+    // The words the name is searched by (migration 17).
+    for word in bro_store::name_words(&format!("{} {}", c.given_name.as_str(), c.family_name.as_str())) {
+        sqlx::query("INSERT INTO citizen_name_words (word, family_name, given_name, citizen_id) VALUES ($1, $2, $3, $4)")
+            .bind(word)
+            .bind(c.family_name.as_str())
+            .bind(c.given_name.as_str())
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+    }
     append(tx, audit, &AuditEvent::allowed(AuditAction::CitizenCreated).subject(id)).await?;
     Ok(id)
 }
@@ -2174,15 +2190,32 @@ impl CourseStore for Backend {
                 let sql = page_of("SELECT id, cpr, given_name, family_name FROM citizens WHERE cpr = $2 LIMIT $3");
                 sqlx::query(&sql).bind(user.0).bind(cpr.compact()).bind(limit).fetch_all(&mut *tx).await
             }
-            // The text is matched literally. No name holds LIKE's wildcards, so a text with one
-            // matches nobody; without them the pattern needs no ESCAPE, and the backend's
-            // trigram index can answer it. At most 200 matches are sorted (NAME_CANDIDATES), so a
-            // common name costs no more than a rare one (the page asks for more letters).
-            CitizenQuery::Name(name) if name.contains(['%', '_', '\\']) => Ok(Vec::new()),
+            // Every word of the text must begin a word of the name. The longest leads: a range of
+            // the word index (migration 17), read in word and page order and stopped after
+            // NAME_CANDIDATES, so a common name costs no more than a rare one (with a full page,
+            // the page asks for more letters). The other words are checked on those rows. No
+            // name holds LIKE's wildcards, so a text with one matches nobody.
+            CitizenQuery::Name(name) if name.contains(['%', '_', '\\']) || bro_store::name_words(name).is_empty() => Ok(Vec::new()),
             CitizenQuery::Name(name) => {
-                let pattern = format!("%{}%", name.to_lowercase());
-                let sql = page_of(&format!("SELECT * FROM ({NAME_CANDIDATES}) k ORDER BY family_name, given_name, id LIMIT $3"));
-                sqlx::query(&sql).bind(user.0).bind(pattern).bind(limit).fetch_all(&mut *tx).await
+                let mut words = bro_store::name_words(name);
+                words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+                words.truncate(MAX_NAME_WORDS);
+                let (lead, others) = words.split_first().map_or(("", &[][..]), |(l, o)| (l.as_str(), o));
+                let others_begin_words: String = (0..others.len())
+                    .map(|k| format!(" AND (' ' || REPLACE(c.search_name, '-', ' ')) LIKE ${}", k + 5))
+                    .collect();
+                let sql = page_of(&format!(
+                    "SELECT * FROM (SELECT id, cpr, given_name, family_name FROM citizens WHERE id IN \
+                       (SELECT w.citizen_id FROM citizen_name_words w JOIN citizens c ON c.id = w.citizen_id \
+                        WHERE w.word >= $2 AND w.word < $3{others_begin_words} \
+                        ORDER BY w.word, w.family_name, w.given_name, w.citizen_id LIMIT {NAME_CANDIDATES})) k \
+                     ORDER BY family_name, given_name, id LIMIT $4"
+                ));
+                let mut q = sqlx::query(&sql).bind(user.0).bind(lead).bind(format!("{lead}\u{10FFFF}")).bind(limit);
+                for word in others {
+                    q = q.bind(format!("% {word}%"));
+                }
+                q.fetch_all(&mut *tx).await
             }
         }
         .map_err(err)?;

@@ -121,6 +121,7 @@ pub const BULK_TABLES: &[&str] = &[
     "meetings",
     "meeting_participants",
     "citizens",
+    "citizen_name_words",
     "courses",
     "care_team_members",
     "course_events",

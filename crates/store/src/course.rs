@@ -190,8 +190,22 @@ pub struct CourseAccess {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CitizenQuery {
     Cpr(Cpr),
-    /// Part of a name, at least two characters.
+    /// The beginnings of words of a name ("niel", "mette niel"), at least two characters.
     Name(String),
+}
+
+/// The words a name is found by: lower case, split at spaces and hyphens, each once, in order.
+pub fn name_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in text
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-')
+    {
+        if !word.is_empty() && !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    words
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

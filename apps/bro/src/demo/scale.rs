@@ -453,6 +453,7 @@ struct ChunkWriter<'a> {
     layout: &'a Layout,
     rng: StdRng,
     citizens: TableRows,
+    name_words: TableRows,
     courses: TableRows,
     members: TableRows,
     events: TableRows,
@@ -494,6 +495,10 @@ impl<'a> ChunkWriter<'a> {
                     "created_ms",
                     "search_name",
                 ],
+            ),
+            name_words: TableRows::new(
+                "citizen_name_words",
+                &["word", "family_name", "given_name", "citizen_id"],
             ),
             courses: TableRows::new(
                 "courses",
@@ -632,6 +637,14 @@ impl<'a> ChunkWriter<'a> {
             first_opened.into(),
             format!("{given} {family}").to_lowercase().into(),
         ]);
+        for word in bro_store::name_words(&format!("{given} {family}")) {
+            self.name_words.push(vec![
+                word.into(),
+                (*family).into(),
+                (*given).into(),
+                citizen.into(),
+            ]);
+        }
         let coordinator = pick(&muni.coordinators, i / layout.munis.len());
         self.record(
             coordinator,
@@ -993,6 +1006,7 @@ impl<'a> ChunkWriter<'a> {
         BulkChunk {
             tables: vec![
                 self.citizens,
+                self.name_words,
                 self.courses,
                 self.members,
                 self.events,

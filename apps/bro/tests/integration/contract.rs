@@ -624,6 +624,20 @@ async fn courses_and_care_teams(db: &TestStore) {
         1,
         "Danish letters match without regard to case"
     );
+    // Every word of the text begins a word of the name, in any order; the middle of a word is
+    // not a beginning.
+    for (text, hits) in [
+        ("mads nør", 1),
+        ("NØR mads", 1),
+        ("rgaard", 0),
+        ("mads øster", 0),
+    ] {
+        let found = s
+            .search_citizens(&h, &CitizenQuery::Name(text.into()), f.koord, 10)
+            .await
+            .expect("search");
+        assert_eq!(found.len(), hits, "{text}");
+    }
 
     s.close_course(&h, course, "Flyttet".into(), "Struer Kommune".into())
         .await
