@@ -881,6 +881,11 @@ impl AuditStore for Backend {
              AND ($4 = 0 OR un.org_id = $4) AND (a.at_ms, a.tenant_id, a.seq) < ($6, $7, $8) \
              ORDER BY a.at_ms DESC, a.tenant_id DESC, a.seq DESC LIMIT $5",
         )
+        // Planned for each call's values: a plan cached for any citizen and period (PostgreSQL's
+        // generic plan) guesses one matching row, joins and sorts them all instead of reading the
+        // index newest first and stopping after a page (38 ms instead of 0.5 ms for a citizen
+        // with 17,000 records).
+        .persistent(false)
         .bind(citizen.0)
         .bind(query.from_ms)
         .bind(query.to_ms)
@@ -2211,7 +2216,14 @@ impl CourseStore for Backend {
                         ORDER BY w.word, w.family_name, w.given_name, w.citizen_id LIMIT {NAME_CANDIDATES})) k \
                      ORDER BY family_name, given_name, id LIMIT $4"
                 ));
-                let mut q = sqlx::query(&sql).bind(user.0).bind(lead).bind(format!("{lead}\u{10FFFF}")).bind(limit);
+                // Planned for each text (as the access log): a plan cached for any text guesses the
+                // range's size and may read it whole and sort it.
+                let mut q = sqlx::query(&sql)
+                    .persistent(false)
+                    .bind(user.0)
+                    .bind(lead)
+                    .bind(format!("{lead}\u{10FFFF}"))
+                    .bind(limit);
                 for word in others {
                     q = q.bind(format!("% {word}%"));
                 }
