@@ -868,23 +868,27 @@ impl AuditStore for Backend {
         // Without a cursor: from the newest (no entry is as late as the largest moment).
         let before = query.before.unwrap_or(AccessCursor { at_ms: i64::MAX, tenant_id: 0, seq: 0 });
         // Own-data reads are the citizen's own; everything else anyone did is listed. The
-        // organisation is the acting unit's (0 = any).
+        // organisation is the acting unit's (0 = any). The page of records is taken from the
+        // others-only index first, newest first, and only its rows are joined: a planner that
+        // expects a short log (the typical citizen has about 60 records) would otherwise join
+        // and sort the whole of a long one (60 ms for 17,000 records on PostgreSQL).
         let rows = sqlx::query(
             "SELECT a.at_ms, a.tenant_id, a.seq, a.action, a.outcome, a.purpose, a.actor_role, u.display_name, un.name AS unit_name, \
              o.id AS org_id, o.name AS org_name, \
              (SELECT e.reason FROM emergency_accesses e WHERE a.purpose = 'emergency' AND e.citizen_id = a.subject_citizen_id \
                AND e.user_id = a.actor_user_id AND e.started_ms <= a.at_ms AND e.ends_ms > a.at_ms ORDER BY e.id DESC LIMIT 1) AS emergency_reason \
-             FROM audit_log a \
+             FROM (SELECT r.at_ms, r.tenant_id, r.seq, r.action, r.outcome, r.purpose, r.actor_role, r.actor_user_id, r.actor_unit_id, \
+               r.subject_citizen_id FROM audit_log r \
+               WHERE r.subject_citizen_id = $1 AND r.at_ms >= $2 AND r.at_ms < $3 AND r.purpose <> 'own-data' \
+               AND ($4 = 0 OR r.actor_unit_id IN (SELECT x.id FROM units x WHERE x.org_id = $4)) \
+               AND (r.at_ms, r.tenant_id, r.seq) < ($6, $7, $8) \
+               ORDER BY r.at_ms DESC, r.tenant_id DESC, r.seq DESC LIMIT $5) a \
              LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN units un ON un.id = a.actor_unit_id \
              LEFT JOIN organisations o ON o.id = un.org_id \
-             WHERE a.subject_citizen_id = $1 AND a.at_ms >= $2 AND a.at_ms < $3 AND a.purpose <> 'own-data' \
-             AND ($4 = 0 OR un.org_id = $4) AND (a.at_ms, a.tenant_id, a.seq) < ($6, $7, $8) \
-             ORDER BY a.at_ms DESC, a.tenant_id DESC, a.seq DESC LIMIT $5",
+             ORDER BY a.at_ms DESC, a.tenant_id DESC, a.seq DESC",
         )
         // Planned for each call's values: a plan cached for any citizen and period (PostgreSQL's
-        // generic plan) guesses one matching row, joins and sorts them all instead of reading the
-        // index newest first and stopping after a page (38 ms instead of 0.5 ms for a citizen
-        // with 17,000 records).
+        // generic plan) guesses one matching row and may read the log whole.
         .persistent(false)
         .bind(citizen.0)
         .bind(query.from_ms)
