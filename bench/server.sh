@@ -3,6 +3,8 @@
 #
 #   start_demo BINARY LOG ARGS...   serves `BINARY demo ARGS...` on a free port, output to LOG;
 #                                   sets $base and $server (the pid); waits until it answers
+#   demo_on_fresh_data              builds the release binaries and serves the demo world
+#                                   from a new data directory (removed on exit)
 #   stop_server                     stops it (also on exit)
 #   server_memory                   the server's peak resident memory in MiB (VmHWM)
 #   machine_facts                   cores, memory, architecture
@@ -49,4 +51,11 @@ server_memory() {
 
 machine_facts() {
   echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+}
+
+demo_on_fresh_data() {
+  cargo build --release --locked -p bro -p bro-loadgen
+  fresh_data="$(mktemp -d)"
+  trap 'stop_server; rm -rf "$fresh_data"' EXIT
+  start_demo "$release/bro" /dev/null --data-dir "$fresh_data"
 }

@@ -60,15 +60,6 @@ async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> Store
 /// one head update per tenant, the records in as few INSERTs as the backend allows. Every
 /// audit record Bro writes goes through here (`append` is the one-record case).
 async fn append_many(tx: &mut sqlx::Transaction<'_, Db>, records: &[(i64, AuditFields)]) -> StoreResult<()> {
-    // Benchmark builds only (see Cargo.toml): what would the pages cost without read records?
-    #[cfg(feature = "bench-no-read-audit")]
-    let kept: Vec<(i64, AuditFields)> = records
-        .iter()
-        .filter(|(_, f)| !AuditAction::parse(&f.action).is_some_and(AuditAction::is_read))
-        .cloned()
-        .collect();
-    #[cfg(feature = "bench-no-read-audit")]
-    let records = kept.as_slice();
     let mut tenants: Vec<i64> = records.iter().map(|(t, _)| *t).collect();
     tenants.sort_unstable();
     tenants.dedup();

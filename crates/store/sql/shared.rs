@@ -738,16 +738,9 @@ async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreRe
     .map_err(db_err("cpr"))?;
     let id = CitizenId(id);
     // The words the name is searched by (migration 17).
-    for word in bro_store::name_words(&format!("{} {}", c.given_name.as_str(), c.family_name.as_str())) {
-        sqlx::query("INSERT INTO citizen_name_words (word, family_name, given_name, citizen_id) VALUES ($1, $2, $3, $4)")
-            .bind(word)
-            .bind(c.family_name.as_str())
-            .bind(c.given_name.as_str())
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(err)?;
-    }
+    let mut words = bro_store::name_word_rows();
+    bro_store::push_name_words(&mut words, id, c.given_name.as_str(), c.family_name.as_str());
+    insert_rows(tx, &words).await?;
     append(tx, audit, &AuditEvent::allowed(AuditAction::CitizenCreated).subject(id)).await?;
     Ok(id)
 }

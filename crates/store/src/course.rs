@@ -5,6 +5,8 @@ use bro_domain::{
     PhaseScheme, TargetGroup, Timestamp, UnitId, UserId,
 };
 
+use crate::TableRows;
+
 /// A member to add: a staff user, in one of their units, with a role in this course and a
 /// contact route ("who do I call, when").
 #[derive(Debug, Clone)]
@@ -206,6 +208,27 @@ pub fn name_words(text: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// The `citizen_name_words` rows of one citizen (migration 17), keyed as name search reads them:
+/// Bro writes them with each citizen, the scale generator in bulk.
+pub fn push_name_words(rows: &mut TableRows, citizen: CitizenId, given: &str, family: &str) {
+    for word in name_words(&format!("{given} {family}")) {
+        rows.push(vec![
+            word.into(),
+            family.into(),
+            given.into(),
+            citizen.0.into(),
+        ]);
+    }
+}
+
+/// An empty set of `citizen_name_words` rows, for [`push_name_words`].
+pub fn name_word_rows() -> TableRows {
+    TableRows::new(
+        "citizen_name_words",
+        &["word", "family_name", "given_name", "citizen_id"],
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -496,10 +496,7 @@ impl<'a> ChunkWriter<'a> {
                     "search_name",
                 ],
             ),
-            name_words: TableRows::new(
-                "citizen_name_words",
-                &["word", "family_name", "given_name", "citizen_id"],
-            ),
+            name_words: bro_store::name_word_rows(),
             courses: TableRows::new(
                 "courses",
                 &[
@@ -637,14 +634,7 @@ impl<'a> ChunkWriter<'a> {
             first_opened.into(),
             format!("{given} {family}").to_lowercase().into(),
         ]);
-        for word in bro_store::name_words(&format!("{given} {family}")) {
-            self.name_words.push(vec![
-                word.into(),
-                (*family).into(),
-                (*given).into(),
-                citizen.into(),
-            ]);
-        }
+        bro_store::push_name_words(&mut self.name_words, CitizenId(citizen), given, family);
         let coordinator = pick(&muni.coordinators, i / layout.munis.len());
         self.record(
             coordinator,

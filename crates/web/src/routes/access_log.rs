@@ -149,15 +149,17 @@ pub async fn page(
         (Vec::new(), StatusCode::UNPROCESSABLE_ENTITY)
     };
     let page_size = usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
-    let older = (entries.len() > page_size).then(|| {
+    let older = if entries.len() > page_size {
         entries.truncate(page_size);
         entries
             .last()
             .map(|e| format!("{}&before={}", export_query(&filter), e.cursor))
-    });
+    } else {
+        None
+    };
     let rows: Vec<AccessRow> = entries.iter().map(|e| row(&chrome, e)).collect();
     let view = AccessLogView {
-        older: older.flatten(),
+        older,
         newest: filter.before.map(|_| export_query(&filter)),
         rows,
         orgs: state.store.access_log_orgs(citizen).await?,
