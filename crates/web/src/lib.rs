@@ -1,26 +1,20 @@
-//! The web layer: routes, extractors and views. Handlers are thin: extract, ask `authz`,
-//! call the store, render. No SQL here.
+//! The web layer, one folder per capability under `features/`. What two features need lies
+//! below them: `access/` decides who may, `services/` does, `ui/` shows, `http/` carries the
+//! request. Handlers are thin: extract, get a scope from `access`, call the store, render.
+//! No SQL here.
 
-mod assets;
-mod audited;
+mod access;
 mod config;
-mod csrf;
-pub mod delivery;
-mod error;
-mod forms;
-mod headers;
-mod i18n;
-mod live;
-mod pdf;
-mod request_id;
-mod routes;
-mod session;
-mod views;
+mod features;
+mod http;
+mod services;
+mod ui;
 
 pub use config::{MAX_EMERGENCY_MINUTES, WebConfig};
-pub use error::AppError;
+pub use http::error::AppError;
+pub use services::delivery;
 /// The frozen minutes' format, for the scale generator that writes minutes in bulk.
-pub use views::meetings::CaseSnapshot;
+pub use services::minutes::CaseSnapshot;
 
 use bro_domain::Clock;
 use bro_i18n::I18n;
@@ -35,7 +29,7 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
     /// Followers of live minutes.
-    pub live: Arc<live::LiveHub>,
+    pub live: Arc<http::live::LiveHub>,
     /// Sends e-mail notices; `None` when no SMTP server is configured (notices then wait,
     /// visibly, until one is).
     pub mailer: Option<bro_mail::Mailer>,
@@ -67,12 +61,12 @@ pub async fn approve_minutes(
     ctx: &bro_store::AuditCtx,
     case: bro_domain::CaseId,
 ) -> Result<(), AppError> {
-    routes::cases::freeze(store, ctx, case).await
+    services::minutes::freeze(store, ctx, case).await
 }
 
 /// The whole application as an axum router.
 pub fn app(state: AppState) -> axum::Router {
-    routes::router(state)
+    features::router(state)
 }
 
 /// Serves the application on `listener` until `shutdown` completes.

@@ -1,0 +1,95 @@
+//! A course of care as the viewer stands to it: member of its care team, coordinator, or
+//! outside it with emergency access.
+
+use super::AuditedAccess;
+use crate::AppState;
+use crate::http::error::AppError;
+use bro_authz::Permission;
+use bro_domain::CourseId;
+use bro_store::{AuditCtx, CourseAccess};
+
+/// A course the viewer passed a check on, with the audit context to act in.
+pub(crate) struct CourseScope {
+    pub(crate) course: CourseAccess,
+    pub(crate) ctx: AuditCtx,
+}
+
+/// Facts about a course and the viewer's place in it. A course that does not exist and one
+/// the viewer may not see look the same.
+pub(super) async fn facts(
+    state: &AppState,
+    access: &AuditedAccess,
+    id: i64,
+) -> Result<CourseAccess, AppError> {
+    let mut a = state
+        .store
+        .course_access(CourseId(id), access.viewer.user.id)
+        .await?;
+    if a.membership.is_none() {
+        a.emergency = state
+            .store
+            .emergency_active(a.citizen_id, access.viewer.user.id, state.clock.now_ms())
+            .await?;
+    }
+    Ok(a)
+}
+
+pub(super) fn read_permission(a: &CourseAccess) -> Permission {
+    Permission::ReadCourse {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        member: a.membership.is_some(),
+        emergency: a.emergency,
+    }
+}
+
+fn manage_permission(a: &CourseAccess) -> Permission {
+    Permission::ManageCourse {
+        course: a.course_id,
+        citizen: a.citizen_id,
+        coordinator: a.membership.is_some_and(|(_, c)| c),
+    }
+}
+
+impl CourseScope {
+    /// Reading the course: its care team, or emergency access.
+    pub(crate) async fn read(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+    ) -> Result<Self, AppError> {
+        Self::checked(state, access, id, read_permission).await
+    }
+
+    /// Changing the course (phase, team, frame, legal bases): its coordinator.
+    pub(crate) async fn manage(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+    ) -> Result<Self, AppError> {
+        Self::checked(state, access, id, manage_permission).await
+    }
+
+    /// Starting emergency access to the course's citizen, from outside the care team.
+    pub(crate) async fn start_emergency(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+    ) -> Result<Self, AppError> {
+        Self::checked(state, access, id, |a| {
+            Permission::StartEmergency(a.citizen_id)
+        })
+        .await
+    }
+
+    async fn checked(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+        permission: impl FnOnce(&CourseAccess) -> Permission,
+    ) -> Result<Self, AppError> {
+        let course = facts(state, access, id).await?;
+        let ctx = access.authorize(state, permission(&course)).await?;
+        Ok(Self { course, ctx })
+    }
+}

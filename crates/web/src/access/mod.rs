@@ -1,0 +1,22 @@
+//! Who may do what: the only code that asks `authz`. A handler gets a scope only by passing the
+//! scope's check, and the scope carries the [`bro_store::AuditCtx`] that the store's
+//! personal-data functions demand, so no handler reaches personal data without having been
+//! allowed to. A refused check is written to the audit log and answered "not found".
+//!
+//! A new capability adds a `Permission` in `bro_authz` and a constructor here, nothing else.
+
+mod admin;
+mod audited;
+mod citizen;
+mod course;
+mod plan;
+mod staff;
+mod team;
+
+pub(crate) use admin::AdminScope;
+pub(crate) use audited::AuditedAccess;
+pub(crate) use citizen::CitizenScope;
+pub(crate) use course::CourseScope;
+pub(crate) use plan::{PlanPage, PlanScope};
+pub(crate) use staff::StaffScope;
+pub(crate) use team::{CaseScope, OwnCaseScope, TeamScope, uncovered_orgs};

@@ -1,0 +1,537 @@
+//! An organisation's administration: units, users, roles, second-factor policy. An admin works
+//! only in the organisation of their active admin role; everything else is "not found" and the
+//! attempt is in the audit log.
+
+use super::super::views::{
+    AdminOverviewView, AdminUnitsView, AdminUserNewView, AdminUserView, AdminUsersView, AuditRow,
+    UserRow,
+};
+use crate::AppState;
+use crate::access::{AdminScope, AuditedAccess};
+use crate::http::csrf::CsrfToken;
+use crate::http::error::AppError;
+use crate::http::forms::{Flash, redirect_with_flash};
+use crate::ui::viewer_chrome as chrome;
+use crate::ui::{Chrome, FormErrors, respond as html};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bro_domain::{AccountKind, Name, OrgId, Password, Role, UnitId, UnitKind, UserId, Username};
+use bro_store::{AuditCtx, NewUnit, NewUser, StoreError, Unit};
+use serde::Deserialize;
+
+pub async fn overview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org: org_id, ctx } = AdminScope::active(&state, &access).await?;
+    let org = state.store.organisation(org_id).await?;
+    let units = state.store.units(org_id).await?;
+    let users = state.store.users_of_org(&ctx, org_id).await?;
+    let audit = state.store.recent_audit(org_id.0, 20).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin", &access);
+    let audit = audit
+        .into_iter()
+        .map(|r| AuditRow {
+            seq: r.seq,
+            time: crate::ui::local_time(r.fields.at_ms),
+            action: r.fields.action,
+            outcome: chrome.t(&format!("outcome-{}", r.fields.outcome.as_str())),
+            object: r.fields.object.unwrap_or_default(),
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        AdminOverviewView {
+            flash: flash.text(&chrome),
+            org_name: org.name,
+            org_kind_key: org.kind.label_key(),
+            unit_count: units.len(),
+            user_count: users.len(),
+            require_second_factor: org.require_second_factor,
+            audit,
+            chrome,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    require_second_factor: String,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let required = form.require_second_factor == "true";
+    state
+        .store
+        .set_require_second_factor(&ctx, org, required)
+        .await?;
+    Ok(redirect_with_flash(&state, "/admin", "flash-saved"))
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn units_page(
+    state: &AppState,
+    chrome: Chrome,
+    flash: Option<String>,
+    org: OrgId,
+    errors: FormErrors,
+    form: UnitForm,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let org_name = state.store.organisation(org).await?.name;
+    let units = state.store.units(org).await?;
+    html(
+        status,
+        AdminUnitsView {
+            flash,
+            errors,
+            org_name,
+            units,
+            kinds: UnitKind::ALL,
+            unit_name: form.name,
+            kind: form.kind,
+            chrome,
+        },
+    )
+}
+
+pub async fn units(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org, .. } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/units", &access);
+    let flash = flash.text(&chrome);
+    units_page(
+        &state,
+        chrome,
+        flash,
+        org,
+        FormErrors::default(),
+        UnitForm::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create_unit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<UnitForm>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/units", &access);
+    let mut errors = FormErrors::default();
+    let name = Name::parse(&form.name)
+        .map_err(|e| errors.add(&chrome, "name", e.message_key()))
+        .ok();
+    let kind = UnitKind::parse(&form.kind);
+    if kind.is_none() {
+        errors.add(&chrome, "kind", "field-choose");
+    }
+    if let (Some(name), Some(kind)) = (name, kind) {
+        match state
+            .store
+            .create_unit(
+                &ctx,
+                NewUnit {
+                    org_id: org,
+                    name,
+                    kind,
+                },
+            )
+            .await
+        {
+            Ok(_) => {
+                return Ok(redirect_with_flash(
+                    &state,
+                    "/admin/units",
+                    "flash-unit-created",
+                ));
+            }
+            Err(StoreError::Conflict(_)) => errors.add(&chrome, "name", "admin-unit-name-taken"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    units_page(
+        &state,
+        chrome,
+        None,
+        org,
+        errors,
+        form,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let org_name = state.store.organisation(org).await?.name;
+    let users = state.store.users_of_org(&ctx, org).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    let users = users
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.0,
+            roles: u
+                .roles
+                .iter()
+                .map(|r| format!("{} ({})", chrome.t(r.role.label_key()), r.unit_name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            name: u.display_name,
+            username: u.username,
+            active: u.active,
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        AdminUsersView {
+            flash: flash.text(&chrome),
+            org_name,
+            users,
+            chrome,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewUserForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn new_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org, .. } = AdminScope::active(&state, &access).await?;
+    let units = state.store.units(org).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/users/new", &access);
+    html(
+        StatusCode::OK,
+        AdminUserNewView {
+            errors: FormErrors::default(),
+            display_name: String::new(),
+            username: String::new(),
+            units,
+            all_roles: Role::ALL,
+            unit: String::new(),
+            role: String::new(),
+            chrome,
+        },
+    )
+}
+
+/// Parses a unit of `units` and a role from a form, adding errors for what is missing.
+fn parse_role(
+    chrome: &Chrome,
+    errors: &mut FormErrors,
+    units: &[Unit],
+    unit: &str,
+    role: &str,
+) -> Option<(UnitId, Role)> {
+    let unit = units
+        .iter()
+        .find(|u| u.id.0.to_string() == unit)
+        .map(|u| u.id);
+    if unit.is_none() {
+        errors.add(chrome, "unit", "field-choose");
+    }
+    let role = Role::parse(role);
+    if role.is_none() {
+        errors.add(chrome, "role", "field-choose");
+    }
+    unit.zip(role)
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<NewUserForm>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let units = state.store.units(org).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/users/new", &access);
+    let mut errors = FormErrors::default();
+    let display_name = Name::parse(&form.display_name)
+        .map_err(|e| errors.add(&chrome, "display_name", e.message_key()))
+        .ok();
+    let username = Username::parse(&form.username)
+        .map_err(|e| errors.add(&chrome, "username", e.message_key()))
+        .ok();
+    let password = Password::parse(&form.password)
+        .map_err(|e| errors.add(&chrome, "password", e.message_key()))
+        .ok();
+    let role = parse_role(&chrome, &mut errors, &units, &form.unit, &form.role);
+    if let (Some(display_name), Some(username), Some(password), Some(role)) =
+        (display_name, username, password, role)
+    {
+        let password_hash = bro_auth::password::hash_password(password.expose().to_owned()).await?;
+        let new = NewUser {
+            org_id: Some(org),
+            username,
+            display_name,
+            password_hash,
+            kind: AccountKind::Staff,
+            citizen_id: None,
+            initial_role: Some(role),
+        };
+        match state.store.create_user(&ctx, new).await {
+            Ok(id) => {
+                return Ok(redirect_with_flash(
+                    &state,
+                    &format!("/admin/users/{}", id.0),
+                    "flash-user-created",
+                ));
+            }
+            Err(StoreError::Conflict(_)) => errors.add(&chrome, "username", "admin-username-taken"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        AdminUserNewView {
+            errors,
+            display_name: form.display_name,
+            username: form.username,
+            units,
+            all_roles: Role::ALL,
+            unit: form.unit,
+            role: form.role,
+            chrome,
+        },
+    )
+}
+
+struct UserPage {
+    flash: Option<String>,
+    errors: FormErrors,
+    password_errors: FormErrors,
+    unit: String,
+    role: String,
+    status: StatusCode,
+}
+
+async fn user_page(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &AuditCtx,
+    org: OrgId,
+    id: UserId,
+    p: UserPage,
+) -> Result<Response, AppError> {
+    let user = state.store.user(ctx, Some(org), id).await?;
+    let units = state.store.units(org).await?;
+    html(
+        p.status,
+        AdminUserView {
+            flash: p.flash,
+            errors: p.errors,
+            password_errors: p.password_errors,
+            user,
+            units,
+            all_roles: Role::ALL,
+            unit: p.unit,
+            role: p.role,
+            chrome,
+        },
+    )
+}
+
+pub async fn user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    let flash = flash.text(&chrome);
+    let page = UserPage {
+        flash,
+        errors: FormErrors::default(),
+        password_errors: FormErrors::default(),
+        unit: String::new(),
+        role: String::new(),
+        status: StatusCode::OK,
+    };
+    user_page(&state, chrome, &ctx, org, UserId(id), page).await
+}
+
+/// The target account, read within the admin's organisation: other organisations' accounts
+/// are not found (and the attempt is audited by the store).
+async fn own_org_user(
+    state: &AppState,
+    ctx: &AuditCtx,
+    org: OrgId,
+    id: i64,
+) -> Result<UserId, AppError> {
+    Ok(state.store.user(ctx, Some(org), UserId(id)).await?.id)
+}
+
+#[derive(Deserialize, Default)]
+pub struct RoleForm {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn grant_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let user = own_org_user(&state, &ctx, org, id).await?;
+    let units = state.store.units(org).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    let mut errors = FormErrors::default();
+    if let Some((unit, role)) = parse_role(&chrome, &mut errors, &units, &form.unit, &form.role) {
+        match state.store.grant_role(&ctx, user, unit, role).await {
+            Ok(_) => {
+                return Ok(redirect_with_flash(
+                    &state,
+                    &format!("/admin/users/{id}"),
+                    "flash-role-granted",
+                ));
+            }
+            Err(StoreError::Conflict(_)) => errors.add(&chrome, "role", "admin-role-held"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = UserPage {
+        flash: None,
+        errors,
+        password_errors: FormErrors::default(),
+        unit: form.unit,
+        role: form.role,
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    user_page(&state, chrome, &ctx, org, user, page).await
+}
+
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, assignment)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let user = own_org_user(&state, &ctx, org, id).await?;
+    // Only roles in this organisation's units: a user may also work for another organisation.
+    let held = state.store.roles(user).await?;
+    if !held.iter().any(|r| r.id == assignment && r.org_id == org) {
+        return Err(AppError::NotFound);
+    }
+    state.store.revoke_role(&ctx, user, assignment).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/admin/users/{id}"),
+        "flash-role-revoked",
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let user = own_org_user(&state, &ctx, org, id).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    match Password::parse(&form.password) {
+        Ok(p) => {
+            let hash = bro_auth::password::hash_password(p.expose().to_owned()).await?;
+            state.store.set_password(&ctx, user, hash).await?;
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/admin/users/{id}"),
+                "flash-password-reset",
+            ))
+        }
+        Err(e) => {
+            let mut password_errors = FormErrors::default();
+            password_errors.add(&chrome, "password", e.message_key());
+            let page = UserPage {
+                flash: None,
+                errors: FormErrors::default(),
+                password_errors,
+                unit: String::new(),
+                role: String::new(),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            user_page(&state, chrome, &ctx, org, user, page).await
+        }
+    }
+}
+
+pub async fn deactivate(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let user = own_org_user(&state, &ctx, org, id).await?;
+    state.store.deactivate_user(&ctx, user).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/admin/users/{id}"),
+        "flash-user-deactivated",
+    ))
+}

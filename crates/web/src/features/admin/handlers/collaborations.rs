@@ -1,0 +1,185 @@
+//! Collaborations of organisations (e.g. Holstebro municipality and the regional psychiatry)
+//! and the phases their courses move through. An organisation's admin starts a collaboration
+//! with partner organisations and names its phases; any member organisation's admin may change
+//! them later. Running courses keep the phases they were opened under.
+
+use super::super::forms::CollaborationForm;
+use super::super::views::CollaborationsView;
+use crate::AppState;
+use crate::access::AdminScope;
+use crate::access::AuditedAccess;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::AppError;
+use crate::http::forms::{Flash, redirect_with_flash};
+use crate::ui::viewer_chrome as chrome;
+use crate::ui::{Chrome, FormErrors, respond as html};
+use axum::extract::{Path, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bro_domain::{CollaborationId, Name, OrgId, PhaseScheme};
+use bro_store::{NewCollaboration, StoreError};
+
+async fn page(
+    state: &AppState,
+    chrome: Chrome,
+    org: OrgId,
+    flash: Option<String>,
+    errors: FormErrors,
+    form: CollaborationForm,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let collaborations = state.store.collaborations_of(org).await?;
+    let partners = state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .filter(|o| o.id != org)
+        .collect();
+    html(
+        status,
+        CollaborationsView {
+            flash,
+            errors,
+            collaborations,
+            partners,
+            form,
+            chrome,
+        },
+    )
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org, .. } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/collaborations", &access);
+    let flash = flash.text(&chrome);
+    let form = CollaborationForm::default();
+    page(
+        &state,
+        chrome,
+        org,
+        flash,
+        FormErrors::default(),
+        form,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/collaborations", &access);
+    let form = CollaborationForm::parse(&body);
+    let mut errors = FormErrors::default();
+    let name = Name::parse(&form.name)
+        .map_err(|e| errors.add(&chrome, "name", e.message_key()))
+        .ok();
+    let known: Vec<OrgId> = state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .filter(|id| *id != org)
+        .collect();
+    let partners: Vec<OrgId> = form.partners.iter().map(|p| OrgId(*p)).collect();
+    if partners.is_empty() || partners.iter().any(|p| !known.contains(p)) {
+        errors.add(&chrome, "partners", "collaboration-error-partners");
+    }
+    let phases = PhaseScheme::parse_lines(&form.phases)
+        .map_err(|e| errors.add(&chrome, "phases", e.message_key()))
+        .ok();
+    let (Some(name), Some(phases), true) = (name, phases, errors.is_empty()) else {
+        return page(
+            &state,
+            chrome,
+            org,
+            None,
+            errors,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let new = NewCollaboration {
+        name: name.into_string(),
+        orgs: std::iter::once(org).chain(partners).collect(),
+        phases,
+    };
+    match state.store.create_collaboration(&ctx, new).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            "/admin/collaborations",
+            "flash-saved",
+        )),
+        Err(StoreError::Conflict(_)) => {
+            errors.add(&chrome, "name", "collaboration-error-name-taken");
+            page(
+                &state,
+                chrome,
+                org,
+                None,
+                errors,
+                form,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Changes the phases new courses of a collaboration follow.
+pub async fn set_phases(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/collaborations", &access);
+    let mut form = CollaborationForm::parse(&body);
+    let id = CollaborationId(id);
+    match PhaseScheme::parse_lines(&form.phases) {
+        Ok(phases) => {
+            state
+                .store
+                .set_collaboration_phases(&ctx, id, org, phases)
+                .await?;
+            Ok(redirect_with_flash(
+                &state,
+                "/admin/collaborations",
+                "flash-saved",
+            ))
+        }
+        Err(e) => {
+            let mut errors = FormErrors::default();
+            errors.add(&chrome, "phases-edit", e.message_key());
+            form.editing = Some(id);
+            page(
+                &state,
+                chrome,
+                org,
+                None,
+                errors,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}

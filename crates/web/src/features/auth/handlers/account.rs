@@ -1,0 +1,284 @@
+//! The user's own account: second factor enrolment, recovery codes, the address for e-mail
+//! notices.
+
+use super::super::views::{AccountView, EnrolView};
+use crate::AppState;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::AppError;
+use crate::http::forms::{Flash, form_value, redirect_with_flash, valid_mail};
+use crate::http::session::{Authed, MaybeViewer, Viewer};
+use crate::ui::{Chrome, FormErrors};
+use askama::Template;
+use axum::Form;
+use axum::extract::{RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use bro_auth::totp;
+use bro_store::SessionStage;
+use serde::Deserialize;
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    Authed(viewer): Authed,
+) -> Result<Response, AppError> {
+    let chrome = Chrome::new(
+        &state,
+        crate::http::i18n::language(&headers),
+        csrf,
+        "/account",
+        Some(&viewer),
+    );
+    let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
+    let flash = flash.text(&chrome);
+    let email = state.store.email(viewer.user.id).await?.unwrap_or_default();
+    let form = EmailForm {
+        email,
+        errors: FormErrors::default(),
+    };
+    render_account(chrome, flash, &viewer, recovery_left, None, form)
+}
+
+/// The e-mail form as shown: the stored address, or what was typed with its error.
+struct EmailForm {
+    email: String,
+    errors: FormErrors,
+}
+
+fn render_account(
+    chrome: Chrome,
+    flash: Option<String>,
+    viewer: &Viewer,
+    recovery_left: i64,
+    new_codes: Option<Vec<String>>,
+    form: EmailForm,
+) -> Result<Response, AppError> {
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = AccountView {
+        flash,
+        display_name: viewer.user.display_name.clone(),
+        username: viewer.user.username.clone(),
+        totp_enabled: viewer.user.totp_enabled,
+        recovery_left,
+        new_codes,
+        email: form.email,
+        errors: form.errors,
+        chrome,
+    };
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+/// The address Bro's e-mail notices go to (for a citizen: new minutes). Empty removes it.
+pub async fn set_email(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    Authed(viewer): Authed,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let typed = form_value(&body, "email").unwrap_or_default();
+    let email = typed.trim();
+    if !email.is_empty() && !valid_mail(email) {
+        let chrome = chrome_for(&state, &headers, csrf, &viewer);
+        let mut errors = FormErrors::default();
+        errors.add(&chrome, "email", "member-mail-invalid");
+        let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
+        let form = EmailForm {
+            email: typed,
+            errors,
+        };
+        return render_account(chrome, None, &viewer, recovery_left, None, form);
+    }
+    let audit = viewer.audit(state.clock.now_ms(), "own-account");
+    let (stored, flash) = if email.is_empty() {
+        (None, "flash-email-removed")
+    } else {
+        (Some(email), "flash-email-saved")
+    };
+    state
+        .store
+        .set_email(&audit, viewer.user.id, stored)
+        .await?;
+    Ok(redirect_with_flash(&state, "/account", flash))
+}
+
+/// A viewer who may set up the second factor: fully logged in, or held at enrolment.
+fn enrolling(found: crate::http::session::SessionState) -> Result<Viewer, AppError> {
+    match found.viewer {
+        Some(v)
+            if matches!(v.stage(), SessionStage::Full | SessionStage::Enrolment)
+                && !v.user.totp_enabled =>
+        {
+            Ok(v)
+        }
+        Some(v) if v.stage() == SessionStage::Full => Err(AppError::NotFound),
+        _ => Err(AppError::LoginRequired),
+    }
+}
+
+fn enrol_page(
+    chrome: Chrome,
+    viewer: &Viewer,
+    secret: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let url = totp::provisioning_url(&secret, &viewer.user.username)?;
+    let view = EnrolView {
+        required: viewer.stage() == SessionStage::Enrolment,
+        qr_svg: totp::qr_svg(&url)?,
+        secret,
+        errors,
+        recovery_codes: None,
+        chrome,
+    };
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+fn chrome_for(state: &AppState, headers: &HeaderMap, csrf: String, viewer: &Viewer) -> Chrome {
+    let shown = (viewer.stage() == SessionStage::Full).then_some(viewer);
+    Chrome::new(
+        state,
+        crate::http::i18n::language(headers),
+        csrf,
+        "/account/second-factor",
+        shown,
+    )
+}
+
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    MaybeViewer(found): MaybeViewer,
+) -> Result<Response, AppError> {
+    let viewer = enrolling(found)?;
+    let chrome = chrome_for(&state, &headers, csrf, &viewer);
+    enrol_page(
+        chrome,
+        &viewer,
+        totp::new_secret(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct EnrolForm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    MaybeViewer(found): MaybeViewer,
+    Form(form): Form<EnrolForm>,
+) -> Result<Response, AppError> {
+    let viewer = enrolling(found)?;
+    let chrome = chrome_for(&state, &headers, csrf, &viewer);
+    let now = state.clock.now_ms();
+    // The secret travels in the form between the two steps; it is the user's own and only
+    // becomes active once a code made from it is shown.
+    let secret_ok = form.secret.len() >= 26
+        && form.secret.len() <= 64
+        && form.secret.bytes().all(|b| b.is_ascii_alphanumeric());
+    let secret = if secret_ok {
+        form.secret
+    } else {
+        totp::new_secret()
+    };
+    let step = if secret_ok {
+        totp::verify(&secret, &form.code, u64::try_from(now / 1000).unwrap_or(0))?
+    } else {
+        None
+    };
+    let Some(step) = step else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            &chrome,
+            "code",
+            if form.code.trim().is_empty() {
+                "totp-code-required"
+            } else {
+                "totp-code-wrong"
+            },
+        );
+        return enrol_page(
+            chrome,
+            &viewer,
+            secret,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let (codes, digests) = totp::new_recovery_codes();
+    let audit = viewer.audit(now, "own-account");
+    state
+        .store
+        .enable_totp(&audit, viewer.user.id, secret, digests)
+        .await?;
+    state.store.accept_totp_step(viewer.user.id, step).await?;
+    let cookie = if viewer.stage() == SessionStage::Enrolment {
+        crate::http::session::complete_login(&state, &audit, &viewer).await?
+    } else {
+        None
+    };
+    let view = EnrolView {
+        required: false,
+        qr_svg: String::new(),
+        secret: String::new(),
+        errors: FormErrors::default(),
+        recovery_codes: Some(codes),
+        chrome,
+    };
+    let mut res = Html(view.render()?).into_response();
+    if let Some(c) = cookie {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+pub async fn renew_recovery_codes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    Authed(viewer): Authed,
+) -> Result<Response, AppError> {
+    if !viewer.user.totp_enabled {
+        return Ok(redirect_with_flash(
+            &state,
+            "/account",
+            "flash-no-second-factor",
+        ));
+    }
+    let (codes, digests) = totp::new_recovery_codes();
+    let audit = viewer.audit(state.clock.now_ms(), "own-account");
+    state
+        .store
+        .replace_recovery_codes(&audit, viewer.user.id, digests)
+        .await?;
+    let chrome = Chrome::new(
+        &state,
+        crate::http::i18n::language(&headers),
+        csrf,
+        "/account",
+        Some(&viewer),
+    );
+    let flash = Some(chrome.t("flash-codes-renewed"));
+    let left = i64::try_from(codes.len()).unwrap_or(0);
+    let form = EmailForm {
+        email: state.store.email(viewer.user.id).await?.unwrap_or_default(),
+        errors: FormErrors::default(),
+    };
+    render_account(chrome, flash, &viewer, left, Some(codes), form)
+}

@@ -1,0 +1,45 @@
+//! Courses of care: the staff member's own courses, finding a citizen, opening a course, and
+//! the course page with its phase, care team, network, legal frame and timeline.
+
+mod handlers {
+    pub(super) mod courses;
+}
+mod forms;
+mod views;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/courses",
+            get(handlers::courses::mine).post(handlers::courses::open),
+        )
+        .route("/courses/{id}", get(handlers::courses::show))
+        .route("/courses/{id}/phase", post(handlers::courses::move_phase))
+        .route("/courses/{id}/close", post(handlers::courses::close))
+        .route("/courses/{id}/members", post(handlers::courses::add_member))
+        .route(
+            "/courses/{id}/members/{member}/remove",
+            post(handlers::courses::remove_member),
+        )
+        .route(
+            "/courses/{id}/members/{member}/coordinator",
+            post(handlers::courses::make_coordinator),
+        )
+        .route(
+            "/citizens/search",
+            get(handlers::courses::search_form).post(handlers::courses::search),
+        )
+        .route("/courses/{id}/frame", post(handlers::courses::set_frame))
+        .route(
+            "/courses/{id}/network",
+            post(handlers::courses::add_network),
+        )
+        .route(
+            "/courses/{id}/network/{member}/remove",
+            post(handlers::courses::remove_network),
+        )
+}

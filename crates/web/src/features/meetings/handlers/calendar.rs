@@ -1,0 +1,143 @@
+//! Calendar feeds: a secret, revocable address per user or team that calendar programs poll,
+//! and a single meeting as a download. A feed carries no personal data about citizens: only
+//! "Fælles Team møde", the time, the place and a link into Bro (which asks for a login).
+
+use crate::AppState;
+use crate::access::AuditedAccess;
+use crate::access::TeamScope;
+use crate::http::error::AppError;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use bro_domain::{MeetingId, Timestamp};
+use bro_render::{CalendarEvent, calendar};
+use bro_store::{AuditCtx, FeedOwner, Meeting};
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Bro's address as the browser reached it, for links in feeds and e-mails.
+pub(super) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if !state.config.public_url.is_empty() {
+        return state.config.public_url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+/// Makes a feed and returns its address. Only the token's keyed digest is stored, so the
+/// address is shown this once.
+pub(super) async fn new_feed(
+    state: &AppState,
+    ctx: &AuditCtx,
+    owner: FeedOwner,
+    headers: &HeaderMap,
+) -> Result<String, AppError> {
+    let token = bro_auth::token::random_token();
+    state
+        .store
+        .create_feed(ctx, owner, &state.config.session_digest(&token))
+        .await?;
+    Ok(format!(
+        "{}/calendar/{token}.ics",
+        public_base(state, headers)
+    ))
+}
+
+fn events(state: &AppState, base: &str, meetings: &[Meeting]) -> Vec<CalendarEvent> {
+    let summary = state.i18n.get(Default::default(), "calendar-summary");
+    let now = state.clock.now_ms();
+    meetings
+        .iter()
+        .map(|m| CalendarEvent {
+            uid: format!("meeting-{}@bro", m.id),
+            starts_ms: m.starts_ms,
+            ends_ms: m.ends_ms,
+            summary: summary.clone(),
+            location: m.place.clone(),
+            url: format!("{base}/meetings/{}", m.id),
+            description: format!("{} – {base}/meetings/{}", m.team_name, m.id),
+            cancelled: m.cancelled_ms.is_some(),
+            sequence: u32::try_from(m.sequence).unwrap_or(0),
+            stamp_ms: now,
+        })
+        .collect()
+}
+
+fn ics(body: String) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The feed behind a secret address (no session: calendar programs cannot log in). A revoked
+/// or unknown token is "not found".
+pub async fn feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    if token.is_empty() || token.len() > 128 {
+        return Err(AppError::NotFound);
+    }
+    let feed = state
+        .store
+        .feed_by_digest(&state.config.session_digest(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now: Timestamp = state.clock.now_ms();
+    let (from, to) = (now - 90 * DAY_MS, now + 400 * DAY_MS);
+    let (name, meetings) = match feed.owner {
+        FeedOwner::User(user) => (
+            state.i18n.get(Default::default(), "calendar-my-name"),
+            state.store.meetings_of_user(user, from, to).await?,
+        ),
+        FeedOwner::Team(team) => (
+            state.store.team(team).await?.name,
+            state.store.meetings_of_team(team, from, to).await?,
+        ),
+    };
+    let base = public_base(&state, &headers);
+    Ok(ics(calendar(&name, &events(&state, &base, &meetings))))
+}
+
+/// One meeting as an .ics download, for team members.
+pub async fn meeting(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let meeting = state.store.meeting(MeetingId(id)).await?;
+    let view = TeamScope::member(&state, &access, meeting.team_id).await?;
+    let base = public_base(&state, &headers);
+    let body = calendar(&view.team.name, &events(&state, &base, &[meeting]));
+    let mut res = ics(body);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"meeting-{id}.ics\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}

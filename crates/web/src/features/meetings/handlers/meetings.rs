@@ -1,0 +1,421 @@
+//! One Fælles Team meeting: agenda, cases, participants and attendance, moving and cancelling,
+//! and the actors' evaluation afterwards.
+
+use super::super::views::MeetingPage;
+use super::teams::valid_link;
+use crate::AppState;
+use crate::access::AuditedAccess;
+use crate::access::{TeamScope, uncovered_orgs};
+use crate::http::csrf::CsrfToken;
+use crate::http::error::AppError;
+use crate::http::forms::{Flash, form_pairs, form_value, redirect_with_flash};
+use crate::ui::viewer_chrome as chrome;
+use crate::ui::{Chrome, FormErrors, respond as html};
+use axum::extract::{Path, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bro_domain::local_time::parse_clock;
+use bro_domain::meeting::{Attendance, Score};
+use bro_domain::recurrence::MAX_MINUTES;
+use bro_domain::{CourseId, MeetingId, UserId};
+use bro_store::StoreError;
+
+async fn meeting_view(
+    state: &AppState,
+    access: &AuditedAccess,
+    id: i64,
+) -> Result<(bro_store::Meeting, TeamScope), AppError> {
+    let meeting = state.store.meeting(MeetingId(id)).await?;
+    let view = TeamScope::member(state, access, meeting.team_id).await?;
+    Ok((meeting, view))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let flash = flash.text(&chrome);
+    render(
+        &state,
+        chrome,
+        flash,
+        meeting,
+        view,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    flash: Option<String>,
+    meeting: bro_store::Meeting,
+    view: TeamScope,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let cases = state.store.cases(&view.ctx, meeting.id).await?;
+    let candidates = state
+        .store
+        .team_citizens(&view.ctx, view.team.id)
+        .await?
+        .into_iter()
+        .filter(|c| !cases.iter().any(|k| k.course_id == c.course_id))
+        .collect();
+    let participants = state.store.participants(meeting.id).await?;
+    let pool = view
+        .team
+        .members
+        .iter()
+        .filter(|m| !participants.iter().any(|p| p.user_id == m.user_id))
+        .map(|m| (m.user_id.0, format!("{} ({})", m.name, m.org_name)))
+        .collect();
+    let evaluations = state.store.meeting_evaluations(meeting.id).await?;
+    let local = bro_domain::local_time::to_local(meeting.starts_ms);
+    let past = meeting.ends_ms <= state.clock.now_ms();
+    html(
+        status,
+        MeetingPage {
+            chrome,
+            flash,
+            errors,
+            move_date: local.date().to_string(),
+            move_start: crate::ui::clock(meeting.starts_ms),
+            move_end: crate::ui::clock(meeting.ends_ms),
+            past,
+            meeting,
+            manager: view.manager,
+            team: view.team,
+            participants,
+            cases,
+            candidates,
+            pool,
+            evaluations,
+        },
+    )
+}
+
+/// Re-shows the meeting page with one refused field.
+async fn refuse(
+    state: &AppState,
+    chrome: Chrome,
+    meeting: bro_store::Meeting,
+    view: TeamScope,
+    field: &'static str,
+    message: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    errors.0.push((field, message));
+    render(state, chrome, None, meeting, view, errors, status).await
+}
+
+fn back(state: &AppState, id: i64, key: &'static str) -> Response {
+    redirect_with_flash(state, &format!("/meetings/{id}"), key)
+}
+
+/// Puts a citizen from the team's list on the agenda: only when the citizen's consent or a
+/// legal basis covers every organisation of the team.
+pub async fn add_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let course = form_value(&body, "course")
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(CourseId);
+    let listed = state.store.team_citizens(&view.ctx, view.team.id).await?;
+    let Some(course) = course.filter(|c| listed.iter().any(|t| t.course_id == *c)) else {
+        let message = chrome.t("meeting-error-not-listed");
+        return refuse(
+            &state,
+            chrome,
+            meeting,
+            view,
+            "course",
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let a = state
+        .store
+        .course_access(course, access.viewer.user.id)
+        .await?;
+    let uncovered = uncovered_orgs(&state, &view.team, &a).await?;
+    if !uncovered.is_empty() {
+        let message = chrome.t1("team-error-no-consent", "orgs", &uncovered.join(", "));
+        return refuse(
+            &state,
+            chrome,
+            meeting,
+            view,
+            "course",
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state.store.add_case(&view.ctx, meeting.id, course).await {
+        Ok(_) => Ok(back(&state, id, "flash-case-added")),
+        Err(StoreError::Conflict(what)) => {
+            let message = chrome.t(if what == "cancelled" {
+                "meeting-error-cancelled"
+            } else {
+                "meeting-error-case-taken"
+            });
+            refuse(
+                &state,
+                chrome,
+                meeting,
+                view,
+                "course",
+                message,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn attendance(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let ctx = view.manage(&state, &access).await?;
+    let participants = state.store.participants(meeting.id).await?;
+    for (k, v) in form_pairs(&body) {
+        let Some(user) = k.strip_prefix("att-").and_then(|u| u.parse::<i64>().ok()) else {
+            continue;
+        };
+        let attendance = Attendance::parse(&v).ok_or(AppError::Conflict("attendance"))?;
+        let changed = participants
+            .iter()
+            .any(|p| p.user_id.0 == user && p.attendance != attendance);
+        if changed {
+            state
+                .store
+                .set_attendance(&ctx, meeting.id, UserId(user), attendance)
+                .await?;
+        }
+    }
+    Ok(back(&state, id, "flash-saved"))
+}
+
+/// The convener adds someone from the team's pool to this meeting.
+pub async fn invite(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let ctx = view.manage(&state, &access).await?;
+    let user = form_value(&body, "user")
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or(AppError::NotFound)?;
+    match state.store.invite(&ctx, meeting.id, UserId(user)).await {
+        Ok(()) | Err(StoreError::Conflict("invited")) => Ok(back(&state, id, "flash-saved")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Moves this one meeting to another day or time; the series keeps its rhythm.
+pub async fn move_meeting(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let ctx = view.manage(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let (mut date, mut start, mut end) = (String::new(), String::new(), String::new());
+    for (k, v) in form_pairs(&body) {
+        match k.as_str() {
+            "date" => date = v,
+            "start" => start = v,
+            "end" => end = v,
+            _ => {}
+        }
+    }
+    let day = bro_domain::plan::parse_day(&date).ok();
+    let (from, to) = (parse_clock(&start), parse_clock(&end));
+    let (Some(day), Some(from), Some(to)) = (day, from, to) else {
+        let message = chrome.t("meeting-error-when");
+        return refuse(
+            &state,
+            chrome,
+            meeting,
+            view,
+            "date",
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let starts = bro_domain::local_time::from_local(day.with_time(from));
+    let ends = bro_domain::local_time::from_local(day.with_time(to));
+    if ends <= starts || ends - starts > i64::from(MAX_MINUTES) * 60_000 {
+        let message = chrome.t("meeting-error-when");
+        return refuse(
+            &state,
+            chrome,
+            meeting,
+            view,
+            "end",
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .store
+        .move_meeting(&ctx, meeting.id, starts, ends)
+        .await
+    {
+        Ok(()) => Ok(back(&state, id, "flash-meeting-moved")),
+        Err(StoreError::Conflict(what)) => {
+            let message = chrome.t(if what == "overlap" {
+                "meeting-error-overlap"
+            } else {
+                "meeting-error-cancelled"
+            });
+            refuse(
+                &state,
+                chrome,
+                meeting,
+                view,
+                "date",
+                message,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let ctx = view.manage(&state, &access).await?;
+    match state.store.cancel_meeting(&ctx, meeting.id).await {
+        Ok(()) | Err(StoreError::Conflict("cancelled")) => {
+            Ok(back(&state, id, "flash-meeting-cancelled"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn details(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let ctx = view.manage(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let (mut place, mut link) = (String::new(), String::new());
+    for (k, v) in form_pairs(&body) {
+        match k.as_str() {
+            "place" => place = v,
+            "video_link" => link = v,
+            _ => {}
+        }
+    }
+    if !valid_link(&link) {
+        let message = chrome.t("meeting-error-video-link");
+        return refuse(
+            &state,
+            chrome,
+            meeting,
+            view,
+            "video_link",
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let place = if place.trim().is_empty() {
+        meeting.place.clone()
+    } else {
+        place.trim().to_owned()
+    };
+    state
+        .store
+        .set_meeting_details(&ctx, meeting.id, &place, link.trim())
+        .await?;
+    Ok(back(&state, id, "flash-saved"))
+}
+
+/// An actor's evaluation of the meeting: how coherent the course became, effects, learning.
+pub async fn evaluate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (meeting, view) = meeting_view(&state, &access, id).await?;
+    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let (mut coherence, mut effects, mut learning) = (None, String::new(), String::new());
+    for (k, v) in form_pairs(&body) {
+        match k.as_str() {
+            "coherence" => coherence = Score::parse(&v),
+            "effects" => effects = v,
+            "learning" => learning = v,
+            _ => {}
+        }
+    }
+    let Some(coherence) = coherence else {
+        let message = chrome.t("evaluation-error-scale");
+        return refuse(
+            &state,
+            chrome,
+            meeting,
+            view,
+            "coherence",
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    state
+        .store
+        .record_meeting_evaluation(
+            &view.ctx,
+            meeting.id,
+            coherence,
+            effects.trim(),
+            learning.trim(),
+        )
+        .await?;
+    Ok(back(&state, id, "flash-evaluation-saved"))
+}

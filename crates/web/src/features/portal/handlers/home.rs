@@ -1,0 +1,494 @@
+//! Landing pages: staff home, the citizen's and relative's own page, role and language switch.
+
+use super::super::views::{HomeView, MeGoalView, MeView, RelativeShare, RoleRow};
+use crate::AppState;
+use crate::access::AuditedAccess;
+use crate::access::CitizenScope;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::AppError;
+use crate::http::forms::{Flash, redirect_with_flash};
+use crate::http::session::{Authed, MaybeViewer};
+use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
+use crate::ui::plan_document::{self, PrintedPlan};
+use crate::ui::viewer_chrome;
+use crate::ui::{Chrome, FormErrors};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use bro_authz::Actor;
+use bro_domain::plan::{self, GoalOwner, LifeArea, PlanContent, Section};
+use bro_domain::{Role, ShareCategory};
+use bro_store::{SessionStage, StoreError};
+use serde::Deserialize;
+
+/// `/`: where each kind of person starts.
+pub async fn root(MaybeViewer(found): MaybeViewer) -> Redirect {
+    match found.viewer {
+        Some(v) if v.stage() == SessionStage::Full => match v.actor {
+            Actor::Staff { .. } => Redirect::to("/home"),
+            Actor::Citizen { .. } | Actor::Relative { .. } => Redirect::to("/me"),
+        },
+        Some(v) if v.stage() == SessionStage::SecondFactor => Redirect::to("/login/second-factor"),
+        Some(_) => Redirect::to("/account/second-factor"),
+        None => Redirect::to("/login"),
+    }
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    Authed(viewer): Authed,
+) -> Result<Response, AppError> {
+    if !matches!(viewer.actor, Actor::Staff { .. }) {
+        return Ok(Redirect::to("/me").into_response());
+    }
+    let chrome = Chrome::new(
+        &state,
+        crate::http::i18n::language(&headers),
+        csrf,
+        "/home",
+        Some(&viewer),
+    );
+    let active = viewer.active_role().map(|a| a.assignment_id);
+    let roles = viewer
+        .user
+        .roles
+        .iter()
+        .map(|r| RoleRow {
+            role: chrome.t(r.role.label_key()),
+            unit: r.unit_name.clone(),
+            org: r.org_name.clone(),
+            active: Some(r.id) == active,
+        })
+        .collect();
+    let view = HomeView {
+        flash: flash.text(&chrome),
+        name: viewer.user.display_name.clone(),
+        roles,
+        is_admin: viewer.actor.has_role(Role::Admin),
+        chrome,
+    };
+    Ok(Html(view.render()?).into_response())
+}
+
+/// The citizen's own page (their record and their plan in plain words, read and audited as
+/// their own data) or the relative's page (whom they are related to; what is shared comes
+/// with consent).
+pub async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    let flash = flash.text(&chrome);
+    render_me(
+        &state,
+        chrome,
+        &access,
+        flash,
+        FormErrors::default(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_me(
+    state: &AppState,
+    chrome: Chrome,
+    access: &AuditedAccess,
+    flash: Option<String>,
+    errors: FormErrors,
+    goal_text: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let viewer = &access.viewer;
+    let mut view = MeView {
+        flash,
+        name: viewer.user.display_name.clone(),
+        citizen: None,
+        is_relative: matches!(viewer.actor, Actor::Relative { .. }),
+        links: Vec::new(),
+        course: None,
+        plan: None,
+        plan_version: 0,
+        agreed_version: None,
+        life_areas: LifeArea::ALL,
+        errors,
+        goal_text,
+        comments: Vec::new(),
+        emergencies: Vec::new(),
+        shared: Vec::new(),
+        chrome,
+    };
+    match viewer.actor {
+        Actor::Citizen { .. } => {
+            let CitizenScope { citizen, ctx } = CitizenScope::own(state, access).await?;
+            view.citizen = Some(state.store.citizen(&ctx, citizen).await?);
+            view.emergencies = state
+                .store
+                .emergency_accesses_of(&ctx, citizen)
+                .await?
+                .iter()
+                .map(|e| crate::ui::EmergencyReviewRow {
+                    id: e.id,
+                    course_id: e.course_id.0,
+                    who: format!("{}, {}", e.user_name, e.org_name),
+                    reason: e.reason.clone(),
+                    period: format!(
+                        "{} – {}",
+                        crate::ui::local_time(e.started_ms),
+                        crate::ui::local_time(e.ends_ms)
+                    ),
+                    review: None,
+                })
+                .collect();
+            if let Some(course_id) = state.store.open_course_of(citizen).await? {
+                let ctx = CitizenScope::own_plan(state, access).await?.ctx;
+                let course = state.store.course(&ctx, course_id).await?;
+                view.agreed_version = course
+                    .timeline
+                    .iter()
+                    .find(|e| e.kind == "citizen_agreed")
+                    .and_then(|e| e.detail.parse().ok());
+                if let Some(p) = state.store.plan(&ctx, course_id).await? {
+                    view.plan_version = p.version;
+                    view.plan = Some(p.content);
+                }
+                view.comments = state.store.plan_comments(course_id).await?;
+                view.course = Some(course);
+            }
+        }
+        Actor::Relative { user } => {
+            view.links = state.store.relatives_links(&access.own(), user).await?;
+            for link in &view.links {
+                view.shared
+                    .push(shared_with(state, access, link, user).await?);
+            }
+        }
+        Actor::Staff { .. } => return Ok(Redirect::to("/home").into_response()),
+    }
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+/// The citizen decides what someone in their network may see; it applies from the next request.
+pub async fn set_network_share(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(member): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let CitizenScope { citizen, ctx } = CitizenScope::own_plan(&state, &access).await?;
+    let may_see = crate::http::forms::form_pairs(&body)
+        .into_iter()
+        .filter(|(k, _)| k == "may_see")
+        .filter_map(|(_, v)| ShareCategory::parse(&v))
+        .collect();
+    state
+        .store
+        .set_network_share(&ctx, citizen, member, may_see)
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/me",
+        "flash-network-share-saved",
+    ))
+}
+
+/// What a citizen lets their relative see, read (and audited) only when they let them.
+async fn shared_with(
+    state: &AppState,
+    access: &AuditedAccess,
+    link: &bro_store::RelativeLink,
+    user: bro_domain::UserId,
+) -> Result<RelativeShare, AppError> {
+    let categories = state
+        .store
+        .shared_with_relative(link.citizen_id, user)
+        .await?;
+    let mut share = RelativeShare::default();
+    let wanted = [ShareCategory::Plan, ShareCategory::CrisisPlan];
+    let Some(course) = state.store.open_course_of(link.citizen_id).await? else {
+        return Ok(share);
+    };
+    for category in wanted.into_iter().filter(|c| categories.contains(c)) {
+        let ctx = CitizenScope::shared_with_relative(state, access, link.citizen_id, category)
+            .await?
+            .ctx;
+        let Some(plan) = state.store.plan(&ctx, course).await? else {
+            continue;
+        };
+        match category {
+            ShareCategory::CrisisPlan => share.crisis = Some(plan.content.crisis),
+            _ => {
+                share.goals = plan.content.goals;
+                share.interventions = plan.content.interventions;
+                share.plan = true;
+            }
+        }
+    }
+    Ok(share)
+}
+
+/// The citizen's open course, with the audit context for working on their own plan.
+async fn own_course(
+    state: &AppState,
+    access: &AuditedAccess,
+) -> Result<(bro_store::AuditCtx, bro_domain::CourseId), AppError> {
+    let CitizenScope { citizen, ctx } = CitizenScope::own_plan(state, access).await?;
+    let course = state
+        .store
+        .open_course_of(citizen)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((ctx, course))
+}
+
+/// The citizen's own plan as a PDF, in the plain version.
+pub async fn own_plan_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let (ctx, course_id) = own_course(&state, &access).await?;
+    let course = state.store.course(&ctx, course_id).await?;
+    let plan = state.store.plan(&ctx, course_id).await?;
+    let chrome = viewer_chrome(&state, &headers, String::new(), "/me", &access);
+    let printed = PrintedPlan {
+        course: &course,
+        plan: plan.as_ref(),
+        printed_ms: state.clock.now_ms(),
+        crisis_withheld: false,
+    };
+    let doc = plan_document::citizen(&chrome, &printed);
+    let name = format!("min-plan-v{}.pdf", plan.map_or(0, |p| p.version));
+    crate::ui::pdf::response(doc, &name).await
+}
+
+#[derive(Deserialize)]
+pub struct OwnGoalForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    life_area: String,
+}
+
+/// The citizen writes a goal in their own words; it is stored exactly as written.
+pub async fn add_own_goal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<OwnGoalForm>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    let mut errors = FormErrors::default();
+    let text = plan::required_text(&form.text)
+        .map_err(|e| errors.add(&chrome, "text", e.message_key()))
+        .ok();
+    // A citizen need not know the life areas: "daily life" when none is chosen.
+    let area = LifeArea::parse(&form.life_area).unwrap_or(LifeArea::DailyLife);
+    let Some(text) = text else {
+        return render_me(
+            &state,
+            chrome,
+            &access,
+            None,
+            errors,
+            form.text,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    // Adding never overwrites anyone: it goes on top of the newest version, retried once if
+    // someone saved in the same instant.
+    for _ in 0..2 {
+        let latest = state.store.plan(&ctx, course).await?;
+        let (version, mut content) = latest.map(|p| (p.version, p.content)).unwrap_or_default();
+        content.completed = false;
+        content.add_goal(GoalOwner::Citizen, text.clone(), area, None);
+        match state
+            .store
+            .save_plan(&ctx, course, version, Section::Goals, &content)
+            .await
+        {
+            Ok(_) => return Ok(redirect_with_flash(&state, "/me", "flash-plan-saved")),
+            Err(StoreError::Conflict("plan")) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Internal(
+        "plan kept changing while saving a citizen's goal".into(),
+    ))
+}
+
+/// The citizen's own goal, to reword it.
+pub async fn own_goal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(goal): Path<u32>,
+) -> Result<Response, AppError> {
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    render_own_goal(
+        &state,
+        chrome,
+        &access,
+        goal,
+        None,
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+async fn render_own_goal(
+    state: &AppState,
+    chrome: Chrome,
+    access: &AuditedAccess,
+    goal: u32,
+    typed: Option<PlanForm>,
+    errors: FormErrors,
+    conflict: Option<ConflictInfo>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(state, access).await?;
+    let plan = state.store.plan(&ctx, course).await?;
+    let version = plan.as_ref().map_or(0, |p| p.version);
+    let goal = plan
+        .and_then(|p| p.content.goal(goal).cloned())
+        .filter(|g| g.owner == GoalOwner::Citizen)
+        .ok_or(AppError::NotFound)?;
+    let status = match (&conflict, errors.is_empty()) {
+        (Some(_), _) => StatusCode::CONFLICT,
+        (None, false) => StatusCode::UNPROCESSABLE_ENTITY,
+        (None, true) => StatusCode::OK,
+    };
+    let form = typed.unwrap_or_else(|| PlanForm {
+        text: goal.text.clone(),
+        life_area: goal.life_area.as_str().to_owned(),
+        ..PlanForm::default()
+    });
+    let view = MeGoalView {
+        version,
+        goal,
+        life_areas: LifeArea::ALL,
+        errors,
+        conflict,
+        form,
+        chrome,
+    };
+    Ok((status, Html(view.render()?)).into_response())
+}
+
+/// The citizen rewords their own goal. Stored exactly as written; if the goal changed since
+/// the page was opened (on another device), nothing is overwritten and the typed text stays.
+pub async fn edit_own_goal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(goal): Path<u32>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    let form = PlanForm::parse(&body);
+    let mut errors = FormErrors::default();
+    let text = plan::required_text(&form.text)
+        .map_err(|e| errors.add(&chrome, "text", e.message_key()))
+        .ok();
+    let area = LifeArea::parse(&form.life_area).unwrap_or(LifeArea::DailyLife);
+    let Some(text) = text else {
+        return render_own_goal(&state, chrome, &access, goal, Some(form), errors, None).await;
+    };
+    let change = move |p: &mut PlanContent| {
+        let target = p.goal(goal).and_then(|g| g.target_date.clone());
+        let _ = p.edit_goal(goal, GoalOwner::Citizen, text.clone(), area, target);
+    };
+    match save(
+        &state,
+        &ctx,
+        course,
+        form.base_version,
+        Section::Goals,
+        Touches::Goal(goal),
+        change,
+    )
+    .await?
+    {
+        Ok(_) => Ok(redirect_with_flash(&state, "/me", "flash-plan-saved")),
+        Err(conflict) => {
+            render_own_goal(
+                &state,
+                chrome,
+                &access,
+                goal,
+                Some(form),
+                errors,
+                Some(conflict),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// The citizen comments on their plan, in their own words.
+pub async fn comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    match plan::required_text(&form.comment) {
+        Ok(text) => {
+            state.store.comment_plan(&ctx, course, true, text).await?;
+            Ok(redirect_with_flash(&state, "/me", "flash-comment-saved"))
+        }
+        Err(e) => {
+            let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+            let mut errors = FormErrors::default();
+            errors.add(&chrome, "comment", e.message_key());
+            render_me(
+                &state,
+                chrome,
+                &access,
+                None,
+                errors,
+                String::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AgreeForm {
+    version: i64,
+}
+
+pub async fn agree(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Form(form): Form<AgreeForm>,
+) -> Result<Response, AppError> {
+    let (ctx, course) = own_course(&state, &access).await?;
+    state.store.agree_plan(&ctx, course, form.version).await?;
+    Ok(redirect_with_flash(&state, "/me", "flash-plan-agreed"))
+}

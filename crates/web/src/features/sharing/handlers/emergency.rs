@@ -1,0 +1,174 @@
+//! Emergency access ("break the glass"): a professional outside the care team states why and
+//! reads the course for a limited time (at most four hours). Everything they see is audited as
+//! emergency access; the citizen sees it afterwards on their own page, and the professional's
+//! organisation's privacy contact (its administrator) reviews each one with a comment.
+
+use super::super::views::{EmergencyReviewsView, EmergencyView};
+use crate::AppState;
+use crate::access::AdminScope;
+use crate::access::AuditedAccess;
+use crate::access::CourseScope;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::AppError;
+use crate::http::forms::{Flash, redirect_with_flash};
+use crate::ui::EmergencyReviewRow;
+use crate::ui::viewer_chrome as chrome;
+use crate::ui::{FormErrors, respond as html};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bro_domain::plan;
+use bro_store::{EmergencyAccess, NewEmergencyAccess, StoreError};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct EmergencyForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    CourseScope::start_emergency(&state, &access, id).await?;
+    let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let view = EmergencyView {
+        course_id: id,
+        minutes: state.config.emergency_access_ms / 60_000,
+        errors: FormErrors::default(),
+        reason: String::new(),
+        chrome,
+    };
+    html(StatusCode::OK, view)
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<EmergencyForm>,
+) -> Result<Response, AppError> {
+    let CourseScope { course: a, ctx } = CourseScope::start_emergency(&state, &access, id).await?;
+    let org = access
+        .viewer
+        .active_role()
+        .map(|r| r.org_id)
+        .ok_or(AppError::NotFound)?;
+    let reason = match plan::required_text(&form.reason) {
+        Ok(r) => r,
+        Err(e) => {
+            let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+            let mut errors = FormErrors::default();
+            errors.add(&chrome, "reason", e.message_key());
+            let view = EmergencyView {
+                course_id: id,
+                minutes: state.config.emergency_access_ms / 60_000,
+                errors,
+                reason: form.reason,
+                chrome,
+            };
+            return html(StatusCode::UNPROCESSABLE_ENTITY, view);
+        }
+    };
+    let new = NewEmergencyAccess {
+        citizen_id: a.citizen_id,
+        course_id: a.course_id,
+        org_id: org,
+        reason,
+        ends_ms: state.clock.now_ms() + state.config.emergency_access_ms,
+    };
+    state.store.start_emergency_access(&ctx, new).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/courses/{id}"),
+        "flash-emergency-started",
+    ))
+}
+
+/// One emergency access as its reviewer sees it.
+fn review_row(e: &EmergencyAccess) -> EmergencyReviewRow {
+    EmergencyReviewRow {
+        id: e.id,
+        course_id: e.course_id.0,
+        who: e.user_name.clone(),
+        reason: e.reason.clone(),
+        period: format!(
+            "{} – {}",
+            crate::ui::local_time(e.started_ms),
+            crate::ui::local_time(e.ends_ms)
+        ),
+        review: e.reviewed_ms.map(|at| {
+            format!(
+                "{}, {}: {}",
+                e.reviewed_by.clone().unwrap_or_default(),
+                crate::ui::local_time(at),
+                e.review_comment.clone().unwrap_or_default()
+            )
+        }),
+    }
+}
+
+pub async fn reviews(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfToken(csrf): CsrfToken,
+    flash: Flash,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let chrome = chrome(&state, &headers, csrf, "/admin/emergency-access", &access);
+    let rows = state
+        .store
+        .emergency_reviews(&ctx, org)
+        .await?
+        .iter()
+        .map(review_row)
+        .collect();
+    let view = EmergencyReviewsView {
+        flash: flash.text(&chrome),
+        rows,
+        chrome,
+    };
+    html(StatusCode::OK, view)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewForm {
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let Ok(comment) = plan::required_text(&form.comment) else {
+        return Ok(redirect_with_flash(
+            &state,
+            "/admin/emergency-access",
+            "flash-emergency-comment-required",
+        ));
+    };
+    match state
+        .store
+        .review_emergency_access(&ctx, org, id, comment)
+        .await
+    {
+        Ok(()) | Err(StoreError::Conflict(_)) => Ok(redirect_with_flash(
+            &state,
+            "/admin/emergency-access",
+            "flash-emergency-reviewed",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

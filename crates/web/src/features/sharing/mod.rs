@@ -1,0 +1,66 @@
+//! What is shared across organisations: the citizen's consents, legal bases other than
+//! consent, requests for consent, and emergency access with its review.
+
+mod handlers {
+    pub(super) mod consents;
+    pub(super) mod emergency;
+}
+mod forms;
+mod views;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/me/consents",
+            get(handlers::consents::mine).post(handlers::consents::give),
+        )
+        .route(
+            "/me/consents/{consent}/withdraw",
+            post(handlers::consents::withdraw_own),
+        )
+        .route(
+            "/me/consents/{consent}/document",
+            get(handlers::consents::own_document),
+        )
+        .route(
+            "/courses/{id}/consents",
+            get(handlers::consents::list)
+                .post(handlers::consents::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::http::csrf::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route(
+            "/courses/{id}/consent-requests",
+            post(handlers::consents::request),
+        )
+        .route(
+            "/courses/{id}/emergency",
+            get(handlers::emergency::form).post(handlers::emergency::start),
+        )
+        .route("/admin/emergency-access", get(handlers::emergency::reviews))
+        .route(
+            "/admin/emergency-access/{id}/review",
+            post(handlers::emergency::review),
+        )
+        .route(
+            "/courses/{id}/legal-bases",
+            post(handlers::consents::record_legal_basis),
+        )
+        .route(
+            "/courses/{id}/legal-bases/{basis}/end",
+            post(handlers::consents::end_legal_basis),
+        )
+        .route(
+            "/courses/{id}/consents/{consent}/withdraw",
+            post(handlers::consents::withdraw),
+        )
+        .route(
+            "/courses/{id}/consents/{consent}/document",
+            get(handlers::consents::document),
+        )
+}

@@ -1,0 +1,5 @@
+//! Operations more than one feature needs, with no HTTP or HTML in them.
+
+pub mod delivery;
+pub(crate) mod minutes;
+pub(crate) mod plan_edit;

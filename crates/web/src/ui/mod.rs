@@ -1,0 +1,336 @@
+//! What every page shows: the [`Chrome`] (language, CSRF token, the viewer's name and role,
+//! the navigation their role allows), times in Danish time, form errors, and the printable
+//! documents more than one feature hands out.
+
+pub(crate) mod minutes_document;
+pub(crate) mod pdf;
+pub(crate) mod plan_document;
+
+
+use crate::AppState;
+use crate::http::session::Viewer;
+use bro_authz::Actor;
+use bro_domain::{Language, Role};
+use bro_i18n::I18n;
+use std::sync::Arc;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// One of the viewer's roles, for the role switcher.
+pub struct RoleOption {
+    pub id: i64,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct ChromeUser {
+    pub name: String,
+    /// "Koordinator, Rusmiddelcenter Holstebro" or "Borger".
+    pub context: String,
+    pub roles: Vec<RoleOption>,
+}
+
+pub struct Chrome {
+    pub lang: Language,
+    pub i18n: Arc<I18n>,
+    pub csrf: String,
+    pub static_base: String,
+    pub path: String,
+    pub user: Option<ChromeUser>,
+    pub nav: Vec<NavItem>,
+}
+
+impl Chrome {
+    pub fn new(
+        state: &AppState,
+        lang: Language,
+        csrf: String,
+        path: &str,
+        viewer: Option<&Viewer>,
+    ) -> Self {
+        let i18n = state.i18n.clone();
+        let t = |k: &str| i18n.get(lang, k);
+        let mut nav = Vec::new();
+        let mut user = None;
+        if let Some(v) = viewer {
+            let role_label = |r: &bro_store::RoleAssignment| {
+                format!(
+                    "{}, {} ({})",
+                    t(r.role.label_key()),
+                    r.unit_name,
+                    r.org_name
+                )
+            };
+            let context = match (&v.actor, v.active_role()) {
+                (Actor::Staff { .. }, Some(a)) => v
+                    .user
+                    .roles
+                    .iter()
+                    .find(|r| r.id == a.assignment_id)
+                    .map(role_label)
+                    .unwrap_or_default(),
+                (Actor::Staff { .. }, None) => t("context-no-role"),
+                (Actor::Citizen { .. }, _) => t("account-kind-citizen"),
+                (Actor::Relative { .. }, _) => t("account-kind-relative"),
+            };
+            let roles = v
+                .user
+                .roles
+                .iter()
+                .map(|r| RoleOption {
+                    id: r.id,
+                    label: role_label(r),
+                    selected: v.active_role().is_some_and(|a| a.assignment_id == r.id),
+                })
+                .collect();
+            user = Some(ChromeUser {
+                name: v.user.display_name.clone(),
+                context,
+                roles,
+            });
+            let mut item = |href: &'static str, key: &str| {
+                let current =
+                    path == href || (href != "/" && path.starts_with(&format!("{href}/")));
+                nav.push(NavItem {
+                    href,
+                    label: t(key),
+                    current,
+                });
+            };
+            match &v.actor {
+                Actor::Staff { .. } => {
+                    item("/home", "nav-home");
+                    if v.active_role()
+                        .is_some_and(|a| bro_authz::works_with_citizens(a.role))
+                    {
+                        item("/courses", "nav-courses");
+                        item("/teams", "nav-teams");
+                        item("/citizens/search", "nav-search");
+                    }
+                    if v.actor.has_role(Role::Admin) {
+                        item("/admin", "nav-admin");
+                        item("/admin/units", "nav-units");
+                        item("/admin/users", "nav-users");
+                        item("/admin/collaborations", "nav-collaborations");
+                        item("/teams", "nav-teams");
+                        item("/admin/emergency-access", "nav-emergency");
+                    }
+                }
+                Actor::Citizen { .. } => {
+                    item("/me", "nav-me");
+                    item("/me/meetings", "nav-my-meetings");
+                }
+                Actor::Relative { .. } => item("/me", "nav-me"),
+            }
+            item("/account", "nav-account");
+        }
+        Self {
+            lang,
+            i18n,
+            csrf,
+            static_base: format!("/static/{}", crate::http::assets::ASSET_VERSION),
+            path: path.to_owned(),
+            user,
+            nav,
+        }
+    }
+
+    /// The text of a Fluent key in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.get(self.lang, key)
+    }
+
+    /// The text of a Fluent key with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.i18n
+            .get_with(self.lang, key, &[(name, value.to_owned())])
+    }
+
+    /// The text of a Fluent key with several arguments.
+    pub fn tn(&self, key: &str, args: &[(&str, String)]) -> String {
+        self.i18n.get_with(self.lang, key, args)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
+    pub fn is_english(&self) -> bool {
+        self.lang == Language::En
+    }
+
+    /// A course phase's name: its collaboration's own, or the default's in this language.
+    pub fn phase(&self, scheme: &bro_domain::PhaseScheme, code: &str) -> String {
+        scheme.label(code, |k| self.t(k))
+    }
+
+    /// A day in Danish time.
+    pub fn date(&self, ms: &i64) -> String {
+        local_date(*ms)
+    }
+
+    /// A moment in Danish time, day and clock.
+    pub fn when(&self, ms: &i64) -> String {
+        when(*ms)
+    }
+
+    /// A clock time in Danish time.
+    pub fn clock(&self, ms: &i64) -> String {
+        clock(*ms)
+    }
+
+    pub fn sprite(&self) -> String {
+        format!("{}/vendor/dkfds/img/all-svg-icons.svg", self.static_base)
+    }
+}
+
+/// A rendered page with its status.
+pub fn respond(
+    status: axum::http::StatusCode,
+    page: impl askama::Template,
+) -> Result<axum::response::Response, crate::http::error::AppError> {
+    use axum::response::IntoResponse;
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+/// Validation messages of a form, keyed by field name, already translated.
+#[derive(Default)]
+pub struct FormErrors(pub Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn add(&mut self, chrome: &Chrome, field: &'static str, key: &str) {
+        self.0.push((field, chrome.t(key)));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
+        self.0.iter()
+    }
+}
+
+/// A moment shown in Danish time (`2026-11-25 14:03`); stored in UTC.
+pub fn local_time(ms: i64) -> String {
+    let local = danish(ms);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        local.month() as u8,
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// "25.11.2026 10:00" in Danish time.
+pub fn when(ms: i64) -> String {
+    format!("{} {}", local_date(ms), clock(ms))
+}
+
+/// "10:00".
+pub fn clock(ms: i64) -> String {
+    let local = danish(ms);
+    format!("{:02}:{:02}", local.hour(), local.minute())
+}
+
+/// The day in Danish time as `YYYY-MM-DD`, comparable with stored dates.
+pub fn local_day(ms: i64) -> String {
+    danish_date(ms).to_string()
+}
+
+/// The calendar day in Denmark at `ms`.
+pub fn danish_date(ms: i64) -> time::Date {
+    danish(ms).date()
+}
+
+/// A day shown in Danish time (`25.11.2026`).
+pub fn local_date(ms: i64) -> String {
+    let local = danish(ms);
+    format!(
+        "{:02}.{:02}.{:04}",
+        local.day(),
+        local.month() as u8,
+        local.year()
+    )
+}
+
+/// The moment a day begins in Danish time, in milliseconds since the epoch. Local midnight
+/// never falls in a summer-time switch (those happen at 01:00 UTC), so it always exists.
+pub fn danish_day_start_ms(day: time::Date) -> i64 {
+    bro_domain::local_time::from_local(day.midnight())
+}
+
+/// The Danish wall-clock time at `ms`; the summer-time rule lives in the domain.
+fn danish(ms: i64) -> time::PrimitiveDateTime {
+    bro_domain::local_time::to_local(ms)
+}
+
+/// The page chrome for a logged-in viewer of a route.
+pub fn viewer_chrome(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    csrf: String,
+    path: &str,
+    access: &crate::access::AuditedAccess,
+) -> Chrome {
+    Chrome::new(
+        state,
+        crate::http::i18n::language(headers),
+        csrf,
+        path,
+        Some(&access.viewer),
+    )
+}
+
+/// One emergency access for its reviewer, or for the citizen.
+pub struct EmergencyReviewRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub who: String,
+    pub reason: String,
+    pub period: String,
+    /// Who reviewed it, when, and their comment.
+    pub review: Option<String>,
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn danish_time_follows_summer_time() {
+        // 2026-03-29 00:59 UTC is winter time (01:59), 01:00 UTC is summer time (03:00).
+        assert_eq!(local_time(1_774_745_940_000), "2026-03-29 01:59");
+        assert_eq!(local_time(1_774_746_000_000), "2026-03-29 03:00");
+        // 2026-10-25 00:59 UTC is summer time (02:59); 01:00 UTC back to winter (02:00).
+        assert_eq!(local_time(1_792_889_940_000), "2026-10-25 02:59");
+        assert_eq!(local_time(1_792_890_000_000), "2026-10-25 02:00");
+        assert_eq!(local_date(1_792_890_000_000), "25.10.2026");
+        // Days begin at local midnight: 23:00 UTC in winter, 22:00 UTC in summer.
+        let day = |y, m, d| time::Date::from_calendar_date(y, m, d).expect("date");
+        for (d, expected) in [
+            (day(2026, time::Month::March, 29), "2026-03-29 00:00"),
+            (day(2026, time::Month::March, 30), "2026-03-30 00:00"),
+            (day(2026, time::Month::October, 25), "2026-10-25 00:00"),
+            (day(2026, time::Month::October, 26), "2026-10-26 00:00"),
+        ] {
+            assert_eq!(local_time(danish_day_start_ms(d)), expected);
+        }
+    }
+}
+
+#[cfg(test)]
+mod keys;
