@@ -72,7 +72,7 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "ui/error.html")]
 pub struct ErrorView {
     pub chrome: Chrome,
     pub title_key: &'static str,

@@ -11,5 +11,6 @@ pub(crate) mod headers;
 pub(crate) mod health;
 pub(crate) mod i18n;
 pub(crate) mod live;
+pub(crate) mod page;
 pub(crate) mod request_id;
 pub(crate) mod session;

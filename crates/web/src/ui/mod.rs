@@ -6,7 +6,6 @@ pub(crate) mod minutes_document;
 pub(crate) mod pdf;
 pub(crate) mod plan_document;
 
-
 use crate::AppState;
 use crate::http::session::Viewer;
 use bro_authz::Actor;
@@ -276,23 +275,6 @@ pub fn danish_day_start_ms(day: time::Date) -> i64 {
 /// The Danish wall-clock time at `ms`; the summer-time rule lives in the domain.
 fn danish(ms: i64) -> time::PrimitiveDateTime {
     bro_domain::local_time::to_local(ms)
-}
-
-/// The page chrome for a logged-in viewer of a route.
-pub fn viewer_chrome(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    csrf: String,
-    path: &str,
-    access: &crate::access::AuditedAccess,
-) -> Chrome {
-    Chrome::new(
-        state,
-        crate::http::i18n::language(headers),
-        csrf,
-        path,
-        Some(&access.viewer),
-    )
 }
 
 /// One emergency access for its reviewer, or for the citizen.

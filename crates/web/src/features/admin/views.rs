@@ -15,7 +15,7 @@ pub struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_overview.html")]
+#[template(path = "admin/overview.html")]
 pub struct AdminOverviewView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -28,7 +28,7 @@ pub struct AdminOverviewView {
 }
 
 #[derive(Template)]
-#[template(path = "admin_units.html")]
+#[template(path = "admin/units.html")]
 pub struct AdminUnitsView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -49,7 +49,7 @@ pub struct UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_users.html")]
+#[template(path = "admin/users.html")]
 pub struct AdminUsersView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -58,7 +58,7 @@ pub struct AdminUsersView {
 }
 
 #[derive(Template)]
-#[template(path = "admin_user_new.html")]
+#[template(path = "admin/user_new.html")]
 pub struct AdminUserNewView {
     pub chrome: Chrome,
     pub errors: FormErrors,
@@ -71,7 +71,7 @@ pub struct AdminUserNewView {
 }
 
 #[derive(Template)]
-#[template(path = "admin_user.html")]
+#[template(path = "admin/user.html")]
 pub struct AdminUserView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -85,7 +85,7 @@ pub struct AdminUserView {
 }
 
 #[derive(Template)]
-#[template(path = "admin_collaborations.html")]
+#[template(path = "admin/collaborations.html")]
 pub struct CollaborationsView {
     pub chrome: Chrome,
     pub flash: Option<String>,

@@ -29,7 +29,7 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route("/context", post(handlers::context::switch_context))
         .route("/language", post(handlers::context::language))
-        .route("/account", get(handlers::account::page))
+        .route("/account", get(handlers::account::show))
         .route("/account/email", post(handlers::account::set_email))
         .route(
             "/account/second-factor",

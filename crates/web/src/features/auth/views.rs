@@ -4,7 +4,7 @@ use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "auth/login.html")]
 pub struct LoginView {
     pub chrome: Chrome,
     pub errors: FormErrors,
@@ -14,14 +14,14 @@ pub struct LoginView {
 }
 
 #[derive(Template)]
-#[template(path = "second_factor.html")]
+#[template(path = "auth/second_factor.html")]
 pub struct SecondFactorView {
     pub chrome: Chrome,
     pub errors: FormErrors,
 }
 
 #[derive(Template)]
-#[template(path = "enrol.html")]
+#[template(path = "auth/enrol.html")]
 pub struct EnrolView {
     pub chrome: Chrome,
     pub errors: FormErrors,
@@ -32,7 +32,7 @@ pub struct EnrolView {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "auth/account.html")]
 pub struct AccountView {
     pub chrome: Chrome,
     pub flash: Option<String>,

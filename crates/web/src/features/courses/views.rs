@@ -7,7 +7,7 @@ use bro_domain::CourseRole;
 use bro_store::{CitizenHit, Collaboration, Course, CourseSummary};
 
 #[derive(Template)]
-#[template(path = "courses.html")]
+#[template(path = "courses/courses.html")]
 pub struct CoursesView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -17,7 +17,7 @@ pub struct CoursesView {
 }
 
 #[derive(Template)]
-#[template(path = "citizen_search.html")]
+#[template(path = "courses/citizen_search.html")]
 pub struct CitizenSearchView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -53,7 +53,7 @@ pub struct TimelineRow {
 }
 
 #[derive(Template)]
-#[template(path = "course.html")]
+#[template(path = "courses/course.html")]
 pub struct CourseView {
     pub chrome: Chrome,
     pub flash: Option<String>,

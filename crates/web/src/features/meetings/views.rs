@@ -14,7 +14,7 @@ use bro_store::{
 };
 
 #[derive(Template)]
-#[template(path = "teams.html")]
+#[template(path = "meetings/teams.html")]
 pub struct TeamsView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -36,7 +36,7 @@ impl TeamsView {
 }
 
 #[derive(Template)]
-#[template(path = "team.html")]
+#[template(path = "meetings/team.html")]
 pub struct TeamPage {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -139,7 +139,7 @@ impl EvaluationChart {
 }
 
 #[derive(Template)]
-#[template(path = "meeting.html")]
+#[template(path = "meetings/meeting.html")]
 pub struct MeetingPage {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -191,7 +191,7 @@ pub struct TemplateField {
 
 /// The live part of a case: rendered once per change and pushed to every follower.
 #[derive(Template)]
-#[template(path = "case_live.html")]
+#[template(path = "meetings/_case_live.html")]
 pub struct CaseLive<'a> {
     pub chrome: &'a Chrome,
     pub snap: &'a CaseSnapshot,
@@ -209,7 +209,7 @@ impl CaseLive<'_> {
 }
 
 #[derive(Template)]
-#[template(path = "case.html")]
+#[template(path = "meetings/case.html")]
 pub struct CasePage {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -268,7 +268,7 @@ impl CasePage {
 
 /// The answer to an htmx save of one field: the field again, with its new version.
 #[derive(Template)]
-#[template(path = "case_field.html")]
+#[template(path = "meetings/_case_field.html")]
 pub struct FieldFragment<'a> {
     pub chrome: &'a Chrome,
     /// The version the writer's next save starts from.
@@ -279,7 +279,7 @@ pub struct FieldFragment<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "case_screen.html")]
+#[template(path = "meetings/case_screen.html")]
 pub struct CaseScreen {
     pub chrome: Chrome,
     pub live: String,
@@ -287,7 +287,7 @@ pub struct CaseScreen {
 }
 
 #[derive(Template)]
-#[template(path = "my_meetings.html")]
+#[template(path = "meetings/my_meetings.html")]
 pub struct MyMeetings {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -305,7 +305,7 @@ impl MyMeetings {
 }
 
 #[derive(Template)]
-#[template(path = "my_case.html")]
+#[template(path = "meetings/my_case.html")]
 pub struct MyCase {
     pub chrome: Chrome,
     pub flash: Option<String>,

@@ -7,7 +7,7 @@ use bro_domain::plan::{Goal, InterventionStatus, LifeArea, PlanContent, PlanKind
 use bro_store::{Course, PlanComment};
 
 #[derive(Template)]
-#[template(path = "plan.html")]
+#[template(path = "plan/plan.html")]
 pub struct PlanView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -50,7 +50,7 @@ pub struct DiffRow {
 }
 
 #[derive(Template)]
-#[template(path = "plan_history.html")]
+#[template(path = "plan/plan_history.html")]
 pub struct PlanHistoryView {
     pub chrome: Chrome,
     pub course_id: i64,
@@ -62,7 +62,7 @@ pub struct PlanHistoryView {
 }
 
 #[derive(Template)]
-#[template(path = "goal.html")]
+#[template(path = "plan/goal.html")]
 pub struct GoalView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -82,7 +82,7 @@ pub struct GoalView {
 }
 
 #[derive(Template)]
-#[template(path = "plan_withheld.html")]
+#[template(path = "plan/plan_withheld.html")]
 pub struct PlanWithheldView {
     pub chrome: Chrome,
     pub flash: Option<String>,

@@ -14,7 +14,7 @@ pub struct RoleRow {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "portal/home.html")]
 pub struct HomeView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -24,7 +24,7 @@ pub struct HomeView {
 }
 
 #[derive(Template)]
-#[template(path = "me.html")]
+#[template(path = "portal/me.html")]
 pub struct MeView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -64,7 +64,7 @@ pub struct RelativeShare {
 }
 
 #[derive(Template)]
-#[template(path = "me_goal.html")]
+#[template(path = "portal/me_goal.html")]
 pub struct MeGoalView {
     pub chrome: Chrome,
     pub version: i64,
@@ -88,7 +88,7 @@ pub struct AccessRow {
 }
 
 #[derive(Template)]
-#[template(path = "access_log.html")]
+#[template(path = "portal/access_log.html")]
 pub struct AccessLogView {
     pub chrome: Chrome,
     pub errors: FormErrors,

@@ -36,7 +36,7 @@ pub struct LegalBasisRow {
 }
 
 #[derive(Template)]
-#[template(path = "consents.html")]
+#[template(path = "sharing/consents.html")]
 pub struct ConsentsView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -75,7 +75,7 @@ impl ConsentsView {
 }
 
 #[derive(Template)]
-#[template(path = "me_consents.html")]
+#[template(path = "sharing/me_consents.html")]
 pub struct MeConsentsView {
     pub chrome: Chrome,
     pub flash: Option<String>,
@@ -89,7 +89,7 @@ pub struct MeConsentsView {
 }
 
 #[derive(Template)]
-#[template(path = "emergency.html")]
+#[template(path = "sharing/emergency.html")]
 pub struct EmergencyView {
     pub chrome: Chrome,
     pub course_id: i64,
@@ -100,7 +100,7 @@ pub struct EmergencyView {
 }
 
 #[derive(Template)]
-#[template(path = "admin_emergency.html")]
+#[template(path = "sharing/emergency_reviews.html")]
 pub struct EmergencyReviewsView {
     pub chrome: Chrome,
     pub flash: Option<String>,

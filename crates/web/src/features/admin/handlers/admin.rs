@@ -8,14 +8,13 @@ use super::super::views::{
 };
 use crate::AppState;
 use crate::access::{AdminScope, AuditedAccess};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
-use crate::ui::viewer_chrome as chrome;
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::{AccountKind, Name, OrgId, Password, Role, UnitId, UnitKind, UserId, Username};
 use bro_store::{AuditCtx, NewUnit, NewUser, StoreError, Unit};
@@ -23,9 +22,7 @@ use serde::Deserialize;
 
 pub async fn overview(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org: org_id, ctx } = AdminScope::active(&state, &access).await?;
@@ -33,7 +30,7 @@ pub async fn overview(
     let units = state.store.units(org_id).await?;
     let users = state.store.users_of_org(&ctx, org_id).await?;
     let audit = state.store.recent_audit(org_id.0, 20).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin");
     let audit = audit
         .into_iter()
         .map(|r| AuditRow {
@@ -47,7 +44,7 @@ pub async fn overview(
     html(
         StatusCode::OK,
         AdminOverviewView {
-            flash: flash.text(&chrome),
+            flash: page.flash(&chrome),
             org_name: org.name,
             org_kind_key: org.kind.label_key(),
             unit_count: units.len(),
@@ -114,14 +111,12 @@ async fn units_page(
 
 pub async fn units(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org, .. } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/units", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/units");
+    let flash = page.flash(&chrome);
     units_page(
         &state,
         chrome,
@@ -136,13 +131,12 @@ pub async fn units(
 
 pub async fn create_unit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Form(form): Form<UnitForm>,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/units", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/units");
     let mut errors = FormErrors::default();
     let name = Name::parse(&form.name)
         .map_err(|e| errors.add(&chrome, "name", e.message_key()))
@@ -189,15 +183,13 @@ pub async fn create_unit(
 
 pub async fn users(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let org_name = state.store.organisation(org).await?.name;
     let users = state.store.users_of_org(&ctx, org).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/users");
     let users = users
         .into_iter()
         .map(|u| UserRow {
@@ -216,7 +208,7 @@ pub async fn users(
     html(
         StatusCode::OK,
         AdminUsersView {
-            flash: flash.text(&chrome),
+            flash: page.flash(&chrome),
             org_name,
             users,
             chrome,
@@ -240,13 +232,12 @@ pub struct NewUserForm {
 
 pub async fn new_user(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org, .. } = AdminScope::active(&state, &access).await?;
     let units = state.store.units(org).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/users/new", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/users/new");
     html(
         StatusCode::OK,
         AdminUserNewView {
@@ -286,14 +277,13 @@ fn parse_role(
 
 pub async fn create_user(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Form(form): Form<NewUserForm>,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let units = state.store.units(org).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/users/new", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/users/new");
     let mut errors = FormErrors::default();
     let display_name = Name::parse(&form.display_name)
         .map_err(|e| errors.add(&chrome, "display_name", e.message_key()))
@@ -382,15 +372,13 @@ async fn user_page(
 
 pub async fn user(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/users");
+    let flash = page.flash(&chrome);
     let page = UserPage {
         flash,
         errors: FormErrors::default(),
@@ -423,8 +411,7 @@ pub struct RoleForm {
 
 pub async fn grant_role(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
@@ -432,7 +419,7 @@ pub async fn grant_role(
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let user = own_org_user(&state, &ctx, org, id).await?;
     let units = state.store.units(org).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/users");
     let mut errors = FormErrors::default();
     if let Some((unit, role)) = parse_role(&chrome, &mut errors, &units, &form.unit, &form.role) {
         match state.store.grant_role(&ctx, user, unit, role).await {
@@ -486,15 +473,14 @@ pub struct PasswordForm {
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let user = own_org_user(&state, &ctx, org, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/users", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/users");
     match Password::parse(&form.password) {
         Ok(p) => {
             let hash = bro_auth::password::hash_password(p.expose().to_owned()).await?;

@@ -8,18 +8,17 @@ use super::super::views::CollaborationsView;
 use crate::AppState;
 use crate::access::AdminScope;
 use crate::access::AuditedAccess;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
-use crate::ui::viewer_chrome as chrome;
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::{CollaborationId, Name, OrgId, PhaseScheme};
 use bro_store::{NewCollaboration, StoreError};
 
-async fn page(
+async fn render(
     state: &AppState,
     chrome: Chrome,
     org: OrgId,
@@ -51,16 +50,14 @@ async fn page(
 
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org, .. } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/collaborations", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/collaborations");
+    let flash = page.flash(&chrome);
     let form = CollaborationForm::default();
-    page(
+    render(
         &state,
         chrome,
         org,
@@ -74,13 +71,12 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/collaborations", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/collaborations");
     let form = CollaborationForm::parse(&body);
     let mut errors = FormErrors::default();
     let name = Name::parse(&form.name)
@@ -102,7 +98,7 @@ pub async fn create(
         .map_err(|e| errors.add(&chrome, "phases", e.message_key()))
         .ok();
     let (Some(name), Some(phases), true) = (name, phases, errors.is_empty()) else {
-        return page(
+        return render(
             &state,
             chrome,
             org,
@@ -126,7 +122,7 @@ pub async fn create(
         )),
         Err(StoreError::Conflict(_)) => {
             errors.add(&chrome, "name", "collaboration-error-name-taken");
-            page(
+            render(
                 &state,
                 chrome,
                 org,
@@ -144,14 +140,13 @@ pub async fn create(
 /// Changes the phases new courses of a collaboration follow.
 pub async fn set_phases(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/collaborations", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/collaborations");
     let mut form = CollaborationForm::parse(&body);
     let id = CollaborationId(id);
     match PhaseScheme::parse_lines(&form.phases) {
@@ -170,7 +165,7 @@ pub async fn set_phases(
             let mut errors = FormErrors::default();
             errors.add(&chrome, "phases-edit", e.message_key());
             form.editing = Some(id);
-            page(
+            render(
                 &state,
                 chrome,
                 org,

@@ -3,36 +3,28 @@
 
 use super::super::views::{AccountView, EnrolView};
 use crate::AppState;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, form_value, redirect_with_flash, valid_mail};
+use crate::http::forms::{form_value, redirect_with_flash, valid_mail};
+use crate::http::page::Page;
 use crate::http::session::{Authed, MaybeViewer, Viewer};
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
 use axum::extract::{RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use bro_auth::totp;
 use bro_store::SessionStage;
 use serde::Deserialize;
 
-pub async fn page(
+pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     Authed(viewer): Authed,
 ) -> Result<Response, AppError> {
-    let chrome = Chrome::new(
-        &state,
-        crate::http::i18n::language(&headers),
-        csrf,
-        "/account",
-        Some(&viewer),
-    );
+    let chrome = page.chrome(&state, &viewer, "/account");
     let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
-    let flash = flash.text(&chrome);
+    let flash = page.flash(&chrome);
     let email = state.store.email(viewer.user.id).await?.unwrap_or_default();
     let form = EmailForm {
         email,
@@ -77,15 +69,14 @@ fn render_account(
 /// The address Bro's e-mail notices go to (for a citizen: new minutes). Empty removes it.
 pub async fn set_email(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     Authed(viewer): Authed,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let typed = form_value(&body, "email").unwrap_or_default();
     let email = typed.trim();
     if !email.is_empty() && !valid_mail(email) {
-        let chrome = chrome_for(&state, &headers, csrf, &viewer);
+        let chrome = chrome_for(&state, &page, &viewer);
         let mut errors = FormErrors::default();
         errors.add(&chrome, "email", "member-mail-invalid");
         let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
@@ -141,25 +132,19 @@ fn enrol_page(
     Ok((status, Html(view.render()?)).into_response())
 }
 
-fn chrome_for(state: &AppState, headers: &HeaderMap, csrf: String, viewer: &Viewer) -> Chrome {
+/// The chrome of the enrolment pages: no navigation while the login waits for enrolment.
+fn chrome_for(state: &AppState, page: &Page, viewer: &Viewer) -> Chrome {
     let shown = (viewer.stage() == SessionStage::Full).then_some(viewer);
-    Chrome::new(
-        state,
-        crate::http::i18n::language(headers),
-        csrf,
-        "/account/second-factor",
-        shown,
-    )
+    page.chrome_for(state, shown, "/account/second-factor")
 }
 
 pub async fn enrol_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     MaybeViewer(found): MaybeViewer,
 ) -> Result<Response, AppError> {
     let viewer = enrolling(found)?;
-    let chrome = chrome_for(&state, &headers, csrf, &viewer);
+    let chrome = chrome_for(&state, &page, &viewer);
     enrol_page(
         chrome,
         &viewer,
@@ -179,13 +164,12 @@ pub struct EnrolForm {
 
 pub async fn enrol_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     MaybeViewer(found): MaybeViewer,
     Form(form): Form<EnrolForm>,
 ) -> Result<Response, AppError> {
     let viewer = enrolling(found)?;
-    let chrome = chrome_for(&state, &headers, csrf, &viewer);
+    let chrome = chrome_for(&state, &page, &viewer);
     let now = state.clock.now_ms();
     // The secret travels in the form between the two steps; it is the user's own and only
     // becomes active once a code made from it is shown.
@@ -250,8 +234,7 @@ pub async fn enrol_submit(
 
 pub async fn renew_recovery_codes(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     Authed(viewer): Authed,
 ) -> Result<Response, AppError> {
     if !viewer.user.totp_enabled {
@@ -267,13 +250,7 @@ pub async fn renew_recovery_codes(
         .store
         .replace_recovery_codes(&audit, viewer.user.id, digests)
         .await?;
-    let chrome = Chrome::new(
-        &state,
-        crate::http::i18n::language(&headers),
-        csrf,
-        "/account",
-        Some(&viewer),
-    );
+    let chrome = page.chrome(&state, &viewer, "/account");
     let flash = Some(chrome.t("flash-codes-renewed"));
     let left = i64::try_from(codes.len()).unwrap_or(0);
     let form = EmailForm {

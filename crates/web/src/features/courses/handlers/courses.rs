@@ -9,14 +9,13 @@ use super::super::forms::{
 use super::super::views::{CitizenSearchView, CourseView, CoursesView, StaffChoice, TimelineRow};
 use crate::AppState;
 use crate::access::{AuditedAccess, CourseScope, StaffScope};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash, valid_mail};
-use crate::ui::viewer_chrome as chrome;
+use crate::http::forms::{redirect_with_flash, valid_mail};
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, Query, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::ShareCategory;
 use bro_domain::{
@@ -29,19 +28,17 @@ use bro_store::{
 
 pub async fn mine(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let StaffScope { ctx } = StaffScope::own_courses(&state, &access).await?;
     let courses = state.store.my_courses(&ctx, access.viewer.user.id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let today = crate::ui::local_day(state.clock.now_ms());
     html(
         StatusCode::OK,
         CoursesView {
-            flash: flash.text(&chrome),
+            flash: page.flash(&chrome),
             courses,
             today,
             chrome,
@@ -51,16 +48,14 @@ pub async fn mine(
 
 pub async fn search_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     StaffScope::search(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
     let by_cpr = false;
     let view = CitizenSearchView {
-        flash: flash.text(&chrome),
+        flash: page.flash(&chrome),
         errors: FormErrors::default(),
         q: String::new(),
         hits: None,
@@ -76,13 +71,12 @@ pub async fn search_form(
 /// Searches by POST, so neither names nor CPR numbers end up in URLs or access logs.
 pub async fn search(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Form(form): Form<SearchForm>,
 ) -> Result<Response, AppError> {
     let StaffScope { ctx } = StaffScope::search(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
     let mut errors = FormErrors::default();
     let by_cpr = matches!(parse_query(&form.q), Ok(CitizenQuery::Cpr(_)));
     let (hits, status) = match parse_query(&form.q) {
@@ -283,16 +277,14 @@ async fn render_course(
 
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
+    let flash = page.flash(&chrome);
     let forms = CourseForms {
         staff_org: query
             .staff_org
@@ -306,14 +298,13 @@ pub async fn show(
 
 pub async fn move_phase(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Form(form): Form<PhaseForm>,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut forms = CourseForms::default();
     // The course's own phases decide which moves exist.
     let phases = state.store.course(&ctx, a.course_id).await?.phases;
@@ -350,14 +341,13 @@ pub async fn move_phase(
 
 pub async fn close(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Form(form): Form<CloseForm>,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     let reason = required_text(&chrome, &mut errors, "reason", &form.reason);
     let next_step = required_text(&chrome, &mut errors, "next_step", &form.next_step);
@@ -415,14 +405,13 @@ async fn staff_circle(
 
 pub async fn add_member(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Form(form): Form<MemberForm>,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     // Anyone active in one of their units: the list on the page is a convenience, not a limit.
     let chosen = match form.staff.split_once(':') {
@@ -578,14 +567,13 @@ pub async fn set_frame(
 /// Records someone the citizen names (relative, friend, neighbour) and what they may see.
 pub async fn add_network(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let pairs = crate::http::forms::form_pairs(&body);
     let field = |name: &str| {
         pairs

@@ -6,11 +6,10 @@ use super::super::views::{CaseLive, CasePage, CaseScreen, FieldFragment, Templat
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CaseScope, OwnCaseScope};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, form_pairs, form_value, redirect_with_flash};
+use crate::http::forms::{form_pairs, form_value, redirect_with_flash};
+use crate::http::page::Page;
 use crate::services::minutes::{CaseSnapshot, build, parse_frozen, snapshot};
-use crate::ui::viewer_chrome as chrome;
 use crate::ui::{Chrome, FormErrors, respond as html, when};
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
@@ -57,14 +56,12 @@ async fn publish(
 
 pub async fn page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
+    let flash = page.flash(&chrome);
     render(
         &state,
         &access,
@@ -152,7 +149,7 @@ fn is_htmx(headers: &HeaderMap) -> bool {
 pub async fn save_field(
     State(state): State<AppState>,
     headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path((id, field)): Path<(i64, String)>,
     RawForm(body): RawForm,
@@ -162,7 +159,7 @@ pub async fn save_field(
     if !is_template_field(&field) {
         return Err(AppError::NotFound);
     }
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let (mut text, mut version, mut overwrite) = (String::new(), 0, None);
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
@@ -230,8 +227,7 @@ pub async fn save_field(
 
 pub async fn set_attendance(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
@@ -245,22 +241,21 @@ pub async fn set_attendance(
         .store
         .set_citizen_attendance(&ctx, case, attendance)
         .await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     publish(&state, &chrome, &ctx, (&r, &team), None).await?;
     Ok(back(&state, id, "flash-saved"))
 }
 
 pub async fn add_agreement(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
     let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let (mut what, mut who, mut due) = (String::new(), String::new(), String::new());
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
@@ -306,8 +301,7 @@ pub async fn add_agreement(
 
 pub async fn complete_agreement(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path((id, agreement)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
@@ -317,7 +311,7 @@ pub async fn complete_agreement(
         .store
         .complete_agreement(&ctx, case, agreement)
         .await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     publish(&state, &chrome, &ctx, (&r, &team), None).await?;
     Ok(back(&state, id, "flash-saved"))
 }
@@ -325,8 +319,7 @@ pub async fn complete_agreement(
 /// The meeting leader approves the minutes: they are frozen as they stand and delivered.
 pub async fn approve(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
@@ -342,7 +335,7 @@ pub async fn approve(
         Ok(()) | Err(AppError::Conflict("approved")) => {}
         Err(e) => return Err(e),
     }
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let approved = CaseRef {
         approved: true,
         ..r
@@ -355,8 +348,7 @@ pub async fn approve(
 /// The leader notes the citizen's answers when the citizen answers in the room.
 pub async fn note_evaluation(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
@@ -366,7 +358,7 @@ pub async fn note_evaluation(
     if team.leader.0 != access.viewer.user.id {
         return Err(AppError::NotFound);
     }
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     match parse_evaluation(&chrome, &body, false) {
         Ok(e) => {
             state.store.record_case_evaluation(&ctx, case, &e).await?;
@@ -439,8 +431,7 @@ pub async fn retry_delivery(
 /// The case's live stream: the whole template now, then again after every change.
 pub async fn live(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
@@ -456,7 +447,7 @@ pub async fn live(
         }
     };
     let team = state.store.team(r.team_id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/me/meetings", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me/meetings");
     // Subscribe before reading, so no change between the two is lost.
     let updates = state.live.subscribe(case);
     let first = live_html(
@@ -473,14 +464,13 @@ pub async fn live(
 /// The meeting-room screen: the live case in large text, for the wall.
 pub async fn screen(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
     let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let snap = snapshot(&state.store, &ctx, &r, &team, None).await?;
     let live = live_html(&chrome, &snap, r.approved)?;
     html(
@@ -496,14 +486,13 @@ pub async fn screen(
 /// The approved minutes as a PDF, for the team.
 pub async fn minutes_pdf(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
     let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     minutes_document(&state, &chrome, &ctx, &r, &team).await
 }
 

@@ -6,13 +6,12 @@ use super::teams::valid_link;
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{TeamScope, uncovered_orgs};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, form_pairs, form_value, redirect_with_flash};
-use crate::ui::viewer_chrome as chrome;
+use crate::http::forms::{form_pairs, form_value, redirect_with_flash};
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::local_time::parse_clock;
 use bro_domain::meeting::{Attendance, Score};
@@ -32,15 +31,13 @@ async fn meeting_view(
 
 pub async fn page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
+    let flash = page.flash(&chrome);
     render(
         &state,
         chrome,
@@ -126,14 +123,13 @@ fn back(state: &AppState, id: i64, key: &'static str) -> Response {
 /// legal basis covers every organisation of the team.
 pub async fn add_case(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let course = form_value(&body, "course")
         .and_then(|v| v.parse::<i64>().ok())
         .map(CourseId);
@@ -240,15 +236,14 @@ pub async fn invite(
 /// Moves this one meeting to another day or time; the series keeps its rhythm.
 pub async fn move_meeting(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let (mut date, mut start, mut end) = (String::new(), String::new(), String::new());
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
@@ -332,15 +327,14 @@ pub async fn cancel(
 
 pub async fn details(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let (mut place, mut link) = (String::new(), String::new());
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
@@ -377,14 +371,13 @@ pub async fn details(
 /// An actor's evaluation of the meeting: how coherent the course became, effects, learning.
 pub async fn evaluate(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let (mut coherence, mut effects, mut learning) = (None, String::new(), String::new());
     for (k, v) in form_pairs(&body) {
         match k.as_str() {

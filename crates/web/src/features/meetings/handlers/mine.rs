@@ -6,29 +6,26 @@ use super::cases::{minutes_document, parse_evaluation};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CitizenScope, OwnCaseScope};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::services::minutes::snapshot;
-use crate::ui::viewer_chrome as chrome;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::CaseId;
 use bro_store::CitizenCase;
 
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let CitizenScope { citizen, ctx } = CitizenScope::own_meetings(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/me/meetings", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/me/meetings");
+    let flash = page.flash(&chrome);
     let cases = state.store.citizen_cases(&ctx, citizen).await?;
     let inbox = state.store.citizen_minutes(&ctx, citizen).await?;
     html(
@@ -44,14 +41,12 @@ pub async fn list(
 
 pub async fn case(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let chrome = chrome(&state, &headers, csrf, "/me/meetings", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/me/meetings");
+    let flash = page.flash(&chrome);
     render(
         &state,
         &access,
@@ -112,15 +107,14 @@ async fn render(
 /// The citizen's own answer: how involved they felt, whether the course feels like theirs.
 pub async fn evaluate(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
     let OwnCaseScope { ctx, .. } = OwnCaseScope::of(&state, &access, case).await?;
-    let chrome = chrome(&state, &headers, csrf, "/me/meetings", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me/meetings");
     match parse_evaluation(&chrome, &body, true) {
         Ok(e) => {
             state.store.record_case_evaluation(&ctx, case, &e).await?;
@@ -147,13 +141,12 @@ pub async fn evaluate(
 
 pub async fn minutes_pdf(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let OwnCaseScope { case: r, ctx } = OwnCaseScope::of(&state, &access, CaseId(id)).await?;
     let team = state.store.team(r.team_id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/me/meetings", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me/meetings");
     minutes_document(&state, &chrome, &ctx, &r, &team).await
 }

@@ -6,10 +6,9 @@ use super::super::views::{TeamPage, TeamsView};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{AdminScope, TeamScope, uncovered_orgs};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, form_pairs, form_value, redirect_with_flash};
-use crate::ui::viewer_chrome as chrome;
+use crate::http::forms::{form_pairs, form_value, redirect_with_flash};
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -25,13 +24,11 @@ const YEAR_MS: i64 = 366 * 24 * 60 * 60 * 1000;
 
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
+    let flash = page.flash(&chrome);
     teams_page(
         &state,
         &access,
@@ -102,13 +99,12 @@ async fn teams_page(
 /// An administrator makes a team in one of their organisation's collaborations.
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let mut name = String::new();
     let mut place = String::new();
     let (mut collaboration, mut leader, mut convener) = (0, 0, 0);
@@ -200,15 +196,13 @@ struct Refused {
 
 pub async fn page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
+    let flash = page.flash(&chrome);
     render(
         &state,
         &access,
@@ -287,15 +281,14 @@ async fn render(
 
 pub async fn set_agenda(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let view = TeamScope::member(&state, &access, TeamId(id)).await?;
     let ctx = view.manage(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let mut agenda = String::new();
     let mut themes = Vec::new();
     for (k, v) in form_pairs(&body) {
@@ -390,15 +383,14 @@ pub async fn remove_member(
 /// Makes a meeting series: every N weeks at a fixed local time, up to a last date.
 pub async fn create_series(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let view = TeamScope::member(&state, &access, TeamId(id)).await?;
     let ctx = view.manage(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let mut f = SeriesForm::default();
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
@@ -539,14 +531,13 @@ pub(super) fn valid_link(link: &str) -> bool {
 /// only when the citizen's consent or a legal basis covers every organisation of the team.
 pub async fn add_citizen(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let course = form_value(&body, "course")
         .and_then(|v| v.parse::<i64>().ok())
         .map(CourseId)
@@ -608,7 +599,7 @@ pub async fn remove_citizen(
 pub async fn create_feed(
     State(state): State<AppState>,
     headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
@@ -616,7 +607,7 @@ pub async fn create_feed(
     let ctx = view.manage(&state, &access).await?;
     let url =
         super::calendar::new_feed(&state, &ctx, FeedOwner::Team(view.team.id), &headers).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     let refused = Refused {
         new_feed_url: Some(url),
         ..Refused::default()
@@ -642,13 +633,13 @@ pub async fn revoke_feed(
 pub async fn create_own_feed(
     State(state): State<AppState>,
     headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let ctx = access.own();
     let owner = FeedOwner::User(access.viewer.user.id);
     let url = super::calendar::new_feed(&state, &ctx, owner, &headers).await?;
-    let chrome = chrome(&state, &headers, csrf, "/teams", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/teams");
     teams_page(
         &state,
         &access,

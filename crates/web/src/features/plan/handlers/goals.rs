@@ -6,15 +6,14 @@ use super::super::views::GoalView;
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::PlanScope;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
 use crate::ui::FormErrors;
-use crate::ui::viewer_chrome as chrome;
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use bro_domain::plan::{self, GoalNote, GoalOwner, LifeArea, PlanContent, Section};
 use bro_store::{AuditCtx, CourseAccess};
@@ -74,15 +73,13 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path((id, goal)): Path<(i64, u32)>,
 ) -> Result<Response, AppError> {
     let PlanScope { course: a, ctx, .. } = PlanScope::read(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
+    let flash = page.flash(&chrome);
     let page = PageState {
         flash,
         ..PageState::default()
@@ -93,14 +90,13 @@ pub async fn show(
 /// Rewords one of the team's shared goals.
 pub async fn edit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path((id, goal)): Path<(i64, u32)>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let PlanScope { course: a, ctx, .. } = PlanScope::edit(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
     let text = plan::required_text(&form.text)
@@ -143,14 +139,13 @@ pub async fn edit(
 /// Adds a progress note to a goal: never a conflict, it goes on top of the newest version.
 pub async fn note(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path((id, goal)): Path<(i64, u32)>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let PlanScope { course: a, ctx, .. } = PlanScope::edit(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let form = PlanForm::parse(&body);
     if current_plan(&state, &ctx, &a).await?.goal(goal).is_none() {
         return Err(AppError::NotFound);

@@ -7,16 +7,15 @@ use super::super::views::{DiffRow, PlanHistoryView, PlanView, PlanWithheldView, 
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CourseScope, PlanPage, PlanScope};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
 use crate::ui::plan_document::{self, PrintedPlan};
-use crate::ui::viewer_chrome as chrome;
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use bro_domain::plan::{
     self, Authority, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea,
@@ -120,16 +119,14 @@ fn crisis_as_form(c: &CrisisPlan, content: &PlanContent) -> PlanForm {
 
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let page = PlanScope::page(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
-    let flash = flash.text(&chrome);
-    let scope = match page {
+    let shown = PlanScope::page(&state, &access, id).await?;
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
+    let flash = page.flash(&chrome);
+    let scope = match shown {
         PlanPage::Shared(scope) => scope,
         PlanPage::Withheld(team) => return withheld(&state, chrome, &team, flash).await,
     };
@@ -172,8 +169,7 @@ fn add_error(chrome: &Chrome, errors: &mut FormErrors, field: &'static str, e: P
 /// One handler for every section's form: validate, apply, save, or show what went wrong.
 pub async fn edit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path((id, section)): Path<(i64, String)>,
     RawForm(body): RawForm,
@@ -184,7 +180,7 @@ pub async fn edit(
         scope.require_crisis(&state, &access).await?;
     }
     let (a, ctx) = (&scope.course, &scope.ctx);
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
     let now_day = crate::ui::danish_date(state.clock.now_ms());
@@ -452,8 +448,7 @@ pub async fn edit(
 /// Moves one intervention along (status and next step).
 pub async fn update_intervention(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path((id, intervention)): Path<(i64, u32)>,
     RawForm(body): RawForm,
@@ -461,7 +456,7 @@ pub async fn update_intervention(
     let scope = PlanScope::edit(&state, &access, id).await?;
     let (a, ctx) = (&scope.course, &scope.ctx);
     let form = PlanForm::parse(&body);
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     let status = InterventionStatus::parse(&form.status);
     if status.is_none() {
@@ -529,8 +524,7 @@ pub struct CommentForm {
 /// A team member's comment on the plan.
 pub async fn comment(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<CommentForm>,
@@ -550,7 +544,7 @@ pub async fn comment(
             ))
         }
         Err(e) => {
-            let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+            let chrome = page.chrome(&state, &access.viewer, "/courses");
             let mut errors = FormErrors::default();
             add_error(&chrome, &mut errors, "comment", e);
             let form = PlanForm {
@@ -571,7 +565,7 @@ pub async fn comment(
 /// The plan as a PDF: the team's full version, or the citizen's plain version to hand over.
 pub async fn pdf(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    page: Page,
     access: AuditedAccess,
     Path((id, version)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
@@ -588,7 +582,7 @@ pub async fn pdf(
     if crisis_withheld && let Some(p) = plan.as_mut() {
         p.content.crisis = CrisisPlan::default();
     }
-    let chrome = chrome(&state, &headers, String::new(), "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let printed = PrintedPlan {
         course: &course,
         plan: plan.as_ref(),
@@ -612,8 +606,7 @@ pub struct Compare {
 
 pub async fn history(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Query(cmp): Query<Compare>,
@@ -627,7 +620,7 @@ pub async fn history(
             v.content.crisis = CrisisPlan::default();
         }
     }
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let newest = versions.first().map_or(0, |v| v.version);
     let to = cmp.b.unwrap_or(newest);
     let from = cmp.a.unwrap_or(to - 1);

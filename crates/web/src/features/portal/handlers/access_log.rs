@@ -8,12 +8,11 @@ use super::super::views::{AccessLogView, AccessRow};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::CitizenScope;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::ui::viewer_chrome;
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_audit::{AuditAction, Outcome};
 use bro_authz::Purpose;
@@ -128,13 +127,12 @@ fn row(chrome: &Chrome, e: &AccessEntry) -> AccessRow {
 
 pub async fn page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
     let CitizenScope { citizen, ctx } = CitizenScope::own(&state, &access).await?;
-    let chrome = viewer_chrome(&state, &headers, csrf, "/me/access-log", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me/access-log");
     let today = crate::ui::danish_date(state.clock.now_ms());
     let mut errors = FormErrors::default();
     let filter = Filter::parse(&q, today, &chrome, &mut errors);
@@ -235,11 +233,11 @@ fn cells(r: &AccessRow) -> Vec<String> {
 
 pub async fn csv(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    page: Page,
     access: AuditedAccess,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let chrome = viewer_chrome(&state, &headers, String::new(), "/me/access-log", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me/access-log");
     let Some((filter, rows, _)) = export_rows(&state, &access, &chrome, &q).await? else {
         return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
     };
@@ -264,11 +262,11 @@ pub async fn csv(
 
 pub async fn pdf(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    page: Page,
     access: AuditedAccess,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let chrome = viewer_chrome(&state, &headers, String::new(), "/me/access-log", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me/access-log");
     let Some((filter, rows, _)) = export_rows(&state, &access, &chrome, &q).await? else {
         return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
     };

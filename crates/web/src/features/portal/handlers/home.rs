@@ -4,13 +4,12 @@ use super::super::views::{HomeView, MeGoalView, MeView, RelativeShare, RoleRow};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::CitizenScope;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::http::session::{Authed, MaybeViewer};
 use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
 use crate::ui::plan_document::{self, PrintedPlan};
-use crate::ui::viewer_chrome;
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
@@ -38,21 +37,14 @@ pub async fn root(MaybeViewer(found): MaybeViewer) -> Redirect {
 
 pub async fn home(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    _headers: HeaderMap,
+    page: Page,
     Authed(viewer): Authed,
 ) -> Result<Response, AppError> {
     if !matches!(viewer.actor, Actor::Staff { .. }) {
         return Ok(Redirect::to("/me").into_response());
     }
-    let chrome = Chrome::new(
-        &state,
-        crate::http::i18n::language(&headers),
-        csrf,
-        "/home",
-        Some(&viewer),
-    );
+    let chrome = page.chrome(&state, &viewer, "/home");
     let active = viewer.active_role().map(|a| a.assignment_id);
     let roles = viewer
         .user
@@ -66,7 +58,7 @@ pub async fn home(
         })
         .collect();
     let view = HomeView {
-        flash: flash.text(&chrome),
+        flash: page.flash(&chrome),
         name: viewer.user.display_name.clone(),
         roles,
         is_admin: viewer.actor.has_role(Role::Admin),
@@ -80,13 +72,11 @@ pub async fn home(
 /// with consent).
 pub async fn me(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
+    let flash = page.flash(&chrome);
     render_me(
         &state,
         chrome,
@@ -253,13 +243,13 @@ async fn own_course(
 /// The citizen's own plan as a PDF, in the plain version.
 pub async fn own_plan_pdf(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let (ctx, course_id) = own_course(&state, &access).await?;
     let course = state.store.course(&ctx, course_id).await?;
     let plan = state.store.plan(&ctx, course_id).await?;
-    let chrome = viewer_chrome(&state, &headers, String::new(), "/me", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
     let printed = PrintedPlan {
         course: &course,
         plan: plan.as_ref(),
@@ -282,13 +272,12 @@ pub struct OwnGoalForm {
 /// The citizen writes a goal in their own words; it is stored exactly as written.
 pub async fn add_own_goal(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Form(form): Form<OwnGoalForm>,
 ) -> Result<Response, AppError> {
     let (ctx, course) = own_course(&state, &access).await?;
-    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
     let mut errors = FormErrors::default();
     let text = plan::required_text(&form.text)
         .map_err(|e| errors.add(&chrome, "text", e.message_key()))
@@ -332,12 +321,11 @@ pub async fn add_own_goal(
 /// The citizen's own goal, to reword it.
 pub async fn own_goal(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(goal): Path<u32>,
 ) -> Result<Response, AppError> {
-    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
     render_own_goal(
         &state,
         chrome,
@@ -392,14 +380,13 @@ async fn render_own_goal(
 /// the page was opened (on another device), nothing is overwritten and the typed text stays.
 pub async fn edit_own_goal(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(goal): Path<u32>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let (ctx, course) = own_course(&state, &access).await?;
-    let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
     let text = plan::required_text(&form.text)
@@ -449,8 +436,7 @@ pub struct CommentForm {
 /// The citizen comments on their plan, in their own words.
 pub async fn comment(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Form(form): Form<CommentForm>,
 ) -> Result<Response, AppError> {
@@ -461,7 +447,7 @@ pub async fn comment(
             Ok(redirect_with_flash(&state, "/me", "flash-comment-saved"))
         }
         Err(e) => {
-            let chrome = viewer_chrome(&state, &headers, csrf, "/me", &access);
+            let chrome = page.chrome(&state, &access.viewer, "/me");
             let mut errors = FormErrors::default();
             errors.add(&chrome, "comment", e.message_key());
             render_me(

@@ -8,13 +8,12 @@ use super::super::views::{ConsentRow, ConsentsView, LegalBasisRow, MeConsentsVie
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CitizenScope, CourseScope};
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, form_pairs, redirect_with_flash};
-use crate::ui::viewer_chrome as chrome;
+use crate::http::forms::{form_pairs, redirect_with_flash};
+use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Multipart, Path, RawForm, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_domain::consent::{ConsentForm, GivenBy, LegalBasisKind};
 use bro_domain::{OrgId, ShareCategory};
@@ -214,15 +213,13 @@ async fn staff_page(
 
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
+    let flash = page.flash(&chrome);
     let inputs = (ConsentInput::default(), LegalBasisInput::default());
     staff_page(
         &state,
@@ -290,14 +287,13 @@ async fn read_multipart(
 /// A team member records a consent the citizen gave (in writing or orally).
 pub async fn record(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     let (input, document) = read_multipart(multipart, &chrome, &mut errors).await?;
     let course = state.store.course(&ctx, a.course_id).await?;
@@ -395,14 +391,13 @@ pub async fn document(
 /// The coordinator records a legal basis for sharing without consent.
 pub async fn record_legal_basis(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/courses", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/courses");
     let input = LegalBasisInput::from_pairs(form_pairs(&body));
     let known: Vec<OrgId> = state
         .store
@@ -518,13 +513,11 @@ async fn me_page(
 
 pub async fn mine(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    let chrome = chrome(&state, &headers, csrf, "/me", &access);
-    let flash = flash.text(&chrome);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
+    let flash = page.flash(&chrome);
     me_page(
         &state,
         chrome,
@@ -539,13 +532,12 @@ pub async fn mine(
 /// The citizen gives a consent in Bro: digital, by themselves, from today.
 pub async fn give(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let CitizenScope { citizen, ctx } = CitizenScope::own(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/me", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/me");
     let now = state.clock.now_ms();
     let today = crate::ui::danish_date(now);
     let mut input = ConsentInput::from_pairs(form_pairs(&body));

@@ -8,15 +8,14 @@ use crate::AppState;
 use crate::access::AdminScope;
 use crate::access::AuditedAccess;
 use crate::access::CourseScope;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
-use crate::http::forms::{Flash, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
+use crate::http::page::Page;
 use crate::ui::EmergencyReviewRow;
-use crate::ui::viewer_chrome as chrome;
 use crate::ui::{FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::plan;
 use bro_store::{EmergencyAccess, NewEmergencyAccess, StoreError};
@@ -30,13 +29,12 @@ pub struct EmergencyForm {
 
 pub async fn form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     CourseScope::start_emergency(&state, &access, id).await?;
-    let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
     let view = EmergencyView {
         course_id: id,
         minutes: state.config.emergency_access_ms / 60_000,
@@ -49,8 +47,7 @@ pub async fn form(
 
 pub async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     access: AuditedAccess,
     Path(id): Path<i64>,
     Form(form): Form<EmergencyForm>,
@@ -64,7 +61,7 @@ pub async fn start(
     let reason = match plan::required_text(&form.reason) {
         Ok(r) => r,
         Err(e) => {
-            let chrome = chrome(&state, &headers, csrf, "/citizens/search", &access);
+            let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
             let mut errors = FormErrors::default();
             errors.add(&chrome, "reason", e.message_key());
             let view = EmergencyView {
@@ -117,13 +114,11 @@ fn review_row(e: &EmergencyAccess) -> EmergencyReviewRow {
 
 pub async fn reviews(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
-    flash: Flash,
+    page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let chrome = chrome(&state, &headers, csrf, "/admin/emergency-access", &access);
+    let chrome = page.chrome(&state, &access.viewer, "/admin/emergency-access");
     let rows = state
         .store
         .emergency_reviews(&ctx, org)
@@ -132,7 +127,7 @@ pub async fn reviews(
         .map(review_row)
         .collect();
     let view = EmergencyReviewsView {
-        flash: flash.text(&chrome),
+        flash: page.flash(&chrome),
         rows,
         chrome,
     };
