@@ -1,4 +1,4 @@
-//! `bro demo`: the demo world of PRODUCT.md §6 on embedded SQLite, created once, then reused.
+//! `bro demo`: the demo world described in the README on embedded SQLite, created once, then reused.
 //! All people are synthetic; CPR numbers are replacement numbers (day of month + 60), so no
 //! real person's number appears.
 

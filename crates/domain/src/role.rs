@@ -1,4 +1,4 @@
-//! The roles of PRODUCT.md §2. A user holds roles per unit.
+//! The roles of docs/product.md. A user holds roles per unit.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Security headers on every response (DESIGN.md §3): a CSP without `unsafe-inline`, no
+//! Security headers on every response: a CSP without `unsafe-inline`, no
 //! sniffing, no framing, same-origin referrers, and HSTS when reached over TLS.
 
 use axum::http::{HeaderName, HeaderValue, header};
