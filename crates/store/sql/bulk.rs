@@ -8,7 +8,7 @@ fn known_table(table: &str) -> StoreResult<()> {
     if BULK_TABLES.contains(&table) {
         Ok(())
     } else {
-        Err(StoreError::Conflict("unknown table"))
+        Err(StoreError::Conflict(Conflict::UnknownTable))
     }
 }
 
@@ -16,7 +16,7 @@ async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> Store
     known_table(t.table)?;
     let width = t.columns.len();
     if width == 0 || t.rows.iter().any(|r| r.len() != width) {
-        return Err(StoreError::Conflict("row width"));
+        return Err(StoreError::Conflict(Conflict::RowWidth));
     }
     for rows in t.rows.chunks((BULK_BINDS / width).max(1)) {
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
@@ -46,7 +46,7 @@ async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> Store
                 };
             }
         }
-        q.execute(&mut **tx).await.map_err(db_err("bulk insert"))?;
+        q.execute(&mut **tx).await.map_err(db_err(Conflict::BulkInsert))?;
     }
     if t.columns.first() == Some(&"id")
         && let Some(reset) = RESET_SEQUENCE

@@ -140,7 +140,7 @@ async fn check_no_overlap(tx: &mut Tx, team: TeamId, starts: i64, ends: i64, exc
     .await
     .map_err(err)?;
     match clash {
-        Some(_) => Err(StoreError::Conflict("overlap")),
+        Some(_) => Err(StoreError::Conflict(Conflict::Overlap)),
         None => Ok(()),
     }
 }
@@ -170,7 +170,7 @@ fn case_ref_from_row(r: &DbRow) -> StoreResult<CaseRef> {
 async fn open_case(tx: &mut Tx, case: CaseId) -> StoreResult<CaseRef> {
     let r = case_ref_in(tx, case, ROW_LOCK).await?;
     if r.approved {
-        return Err(StoreError::Conflict("approved"));
+        return Err(StoreError::Conflict(Conflict::Approved));
     }
     Ok(r)
 }
@@ -223,7 +223,7 @@ impl MeetingStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("team"))?;
+        .map_err(db_err(Conflict::Team))?;
         for m in &new.members {
             upsert_member(&mut tx, TeamId(id), *m).await?;
         }
@@ -370,7 +370,7 @@ impl MeetingStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("series"))?;
+        .map_err(db_err(Conflict::Series))?;
         for (date, starts, ends, theme) in &new.meetings {
             check_no_overlap(&mut tx, new.team, *starts, *ends, None).await?;
             let meeting: i64 = sqlx::query_scalar(
@@ -388,7 +388,7 @@ impl MeetingStore for Backend {
             .bind(theme)
             .fetch_one(&mut *tx)
             .await
-            .map_err(db_err("meeting"))?;
+            .map_err(db_err(Conflict::Meeting))?;
             sqlx::query(
                 "INSERT INTO meeting_participants (meeting_id, user_id, attendance) \
                  SELECT CAST($1 AS BIGINT), user_id, 'invited' FROM team_members WHERE team_id = $2 AND fixed \
@@ -434,7 +434,7 @@ impl MeetingStore for Backend {
         let r = sqlx::query(&sql).bind(meeting.0).fetch_one(&mut *tx).await.map_err(err)?;
         let cancelled: Option<i64> = r.try_get("cancelled_ms").map_err(err)?;
         if cancelled.is_some() {
-            return Err(StoreError::Conflict("cancelled"));
+            return Err(StoreError::Conflict(Conflict::Cancelled));
         }
         let team = TeamId(r.try_get("team_id").map_err(err)?);
         check_no_overlap(&mut tx, team, starts_ms, ends_ms, Some(meeting)).await?;
@@ -460,7 +460,7 @@ impl MeetingStore for Backend {
         .await
         .map_err(err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("cancelled"));
+            return Err(StoreError::Conflict(Conflict::Cancelled));
         }
         touch_meeting(&mut tx, audit, meeting).await?;
         commit(tx).await
@@ -520,7 +520,7 @@ impl MeetingStore for Backend {
         .await
         .map_err(err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("invited"));
+            return Err(StoreError::Conflict(Conflict::Invited));
         }
         sqlx::query("UPDATE meetings SET sequence = sequence + 1 WHERE id = $1")
             .bind(meeting.0)
@@ -588,9 +588,9 @@ impl MeetingStore for Backend {
         .bind(by.0)
         .execute(&mut *tx)
         .await
-        .map_err(db_err("team citizen"))?;
+        .map_err(db_err(Conflict::TeamCitizen))?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("listed"));
+            return Err(StoreError::Conflict(Conflict::Listed));
         }
         let event = AuditEvent::allowed(AuditAction::TeamCitizenAdded).subject(citizen).object(format!("team:{}", team.0));
         append(&mut tx, audit, &event).await?;
@@ -624,7 +624,7 @@ impl MeetingStore for Backend {
             .await
             .map_err(err)?;
         if cancelled.is_some() {
-            return Err(StoreError::Conflict("cancelled"));
+            return Err(StoreError::Conflict(Conflict::Cancelled));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meeting_cases (meeting_id, course_id, citizen_id, position, added_ms) \
@@ -636,7 +636,7 @@ impl MeetingStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("case"))?;
+        .map_err(db_err(Conflict::Case))?;
         let event = AuditEvent::allowed(AuditAction::CaseAdded).subject(citizen).object(format!("case:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
@@ -804,7 +804,7 @@ impl MeetingStore for Backend {
             .bind(by.0)
             .execute(&mut *tx)
             .await
-            .map_err(db_err("minutes"))?;
+            .map_err(db_err(Conflict::Minutes))?;
         // The inbox is Bro itself: delivered in this transaction. The e-mail notice waits for
         // the delivery worker; without an address it is recorded as such, not silently skipped.
         let email: Option<String> = sqlx::query_scalar(&format!("SELECT {}", citizen_email("$1")))
@@ -1060,7 +1060,7 @@ impl MeetingStore for Backend {
         .bind(audit.at_ms)
         .execute(&mut *tx)
         .await
-        .map_err(db_err("evaluation"))?;
+        .map_err(db_err(Conflict::Evaluation))?;
         let event = AuditEvent::allowed(AuditAction::EvaluationRecorded).object(format!("meeting:{}", meeting.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
@@ -1136,7 +1136,7 @@ impl MeetingStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("feed"))?;
+        .map_err(db_err(Conflict::Feed))?;
         let event = AuditEvent::allowed(AuditAction::CalendarFeedCreated).object(format!("calendar:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
@@ -1230,7 +1230,7 @@ async fn upsert_member(tx: &mut Tx, team: TeamId, m: NewTeamMember) -> StoreResu
     .bind(m.fixed)
     .execute(&mut **tx)
     .await
-    .map_err(db_err("team member"))?;
+    .map_err(db_err(Conflict::TeamMember))?;
     Ok(())
 }
 
@@ -1247,7 +1247,7 @@ async fn replace_themes(tx: &mut Tx, team: TeamId, themes: &[(u8, String)]) -> S
             .bind(theme)
             .execute(&mut **tx)
             .await
-            .map_err(db_err("theme"))?;
+            .map_err(db_err(Conflict::Theme))?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use bro_domain::{
     AccountKind, CitizenId, Cpr, OrgId, OrgKind, Role, Timestamp, UnitId, UnitKind, UserId,
 };
 use bro_store::{
-    AccessCursor, AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Credentials, LoginThrottleStore, MetaStore,
+    AccessCursor, AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, Citizen, CitizenStore, Conflict, Credentials, LoginThrottleStore, MetaStore,
     NewCitizen, NewCourse, NewOrganisation, NewSession, NewUnit, NewUser, OrgStore, Organisation, RelativeLink,
     RoleAssignment, Session, SessionStage, SessionStore, StoreError, StoreResult, Unit, User, UserStore,
 };
@@ -23,7 +23,7 @@ use sqlx::Row;
 type Tx = sqlx::Transaction<'static, Db>;
 
 /// Maps a sqlx error; `unique` names the field a uniqueness violation is about.
-fn db_err(unique: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+fn db_err(unique: Conflict) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(unique),
@@ -38,7 +38,7 @@ fn db_err(unique: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
 }
 
 fn err(e: sqlx::Error) -> StoreError {
-    db_err("unknown")(e)
+    db_err(Conflict::Unknown)(e)
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -192,7 +192,7 @@ async fn insert_recovery_codes(tx: &mut Tx, user: UserId, hashes: Vec<String>) -
             .bind(h)
             .execute(&mut **tx)
             .await
-            .map_err(db_err("recovery_code"))?;
+            .map_err(db_err(Conflict::RecoveryCode))?;
     }
     Ok(())
 }
@@ -210,7 +210,7 @@ impl OrgStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("name"))?;
+        .map_err(db_err(Conflict::Name))?;
         // The organisation's first record opens its own chain.
         let ctx = AuditCtx { tenant_id: id, ..audit.clone() };
         append(&mut tx, &ctx, &AuditEvent::allowed(AuditAction::OrganisationCreated).object(format!("org:{id}"))).await?;
@@ -271,7 +271,7 @@ impl OrgStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("name"))?;
+        .map_err(db_err(Conflict::Name))?;
         append(&mut tx, audit, &AuditEvent::allowed(AuditAction::UnitCreated).object(format!("unit:{id}"))).await?;
         commit(tx).await?;
         Ok(UnitId(id))
@@ -313,7 +313,7 @@ impl UserStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("username"))?;
+        .map_err(db_err(Conflict::Username))?;
         let mut event = AuditEvent::allowed(AuditAction::UserCreated).object(format!("user:{id}"));
         event.subject = new.citizen_id;
         append(&mut tx, audit, &event).await?;
@@ -324,7 +324,7 @@ impl UserStore for Backend {
                 .bind(role.as_str())
                 .execute(&mut *tx)
                 .await
-                .map_err(db_err("role"))?;
+                .map_err(db_err(Conflict::Role))?;
             let event = AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{id}"));
             append(&mut tx, audit, &event).await?;
         }
@@ -438,7 +438,7 @@ impl UserStore for Backend {
             .bind(role.as_str())
             .fetch_one(&mut *tx)
             .await
-            .map_err(db_err("role"))?;
+            .map_err(db_err(Conflict::Role))?;
         let event = AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
@@ -512,7 +512,7 @@ impl UserStore for Backend {
             .await
             .map_err(err)?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict("second_factor"));
+            return Err(StoreError::Conflict(Conflict::SecondFactor));
         }
         insert_recovery_codes(&mut tx, user, recovery_hashes).await?;
         let event = AuditEvent::allowed(AuditAction::SecondFactorEnrolled).object(format!("user:{}", user.0));
@@ -583,7 +583,7 @@ impl SessionStore for Backend {
         .bind(s.active_role)
         .execute(&mut *tx)
         .await
-        .map_err(db_err("session"))?;
+        .map_err(db_err(Conflict::Session))?;
         let event = AuditEvent::allowed(AuditAction::LoginSucceeded).object(format!("user:{}", s.user_id.0));
         // The password step of a two-step login is recorded when the second step completes.
         if s.stage == SessionStage::Full {
@@ -735,7 +735,7 @@ async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreRe
     .bind(format!("{} {}", c.given_name.as_str(), c.family_name.as_str()).to_lowercase())
     .fetch_one(&mut **tx)
     .await
-    .map_err(db_err("cpr"))?;
+    .map_err(db_err(Conflict::Cpr))?;
     let id = CitizenId(id);
     // The words the name is searched by (migration 17).
     let mut words = bro_store::name_word_rows();
@@ -789,7 +789,7 @@ impl CitizenStore for Backend {
             .bind(relation)
             .execute(&mut *tx)
             .await
-            .map_err(db_err("relative"))?;
+            .map_err(db_err(Conflict::Relative))?;
         let event = AuditEvent::allowed(AuditAction::RelativeLinked)
             .subject(citizen)
             .object(format!("user:{}", relative_user.0));
@@ -997,14 +997,14 @@ impl CollaborationStore for Backend {
             .bind(audit.at_ms)
             .fetch_one(&mut *tx)
             .await
-            .map_err(db_err("collaboration"))?;
+            .map_err(db_err(Conflict::Collaboration))?;
         for org in &new.orgs {
             sqlx::query("INSERT INTO collaboration_orgs (collaboration_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
                 .bind(org.0)
                 .execute(&mut *tx)
                 .await
-                .map_err(db_err("collaboration"))?;
+                .map_err(db_err(Conflict::Collaboration))?;
         }
         let event = AuditEvent::allowed(AuditAction::CollaborationCreated).object(format!("collaboration:{id}"));
         append(&mut tx, audit, &event).await?;
@@ -1088,7 +1088,7 @@ struct Ending {
     table: &'static str,
     ended: &'static str,
     ended_by: &'static str,
-    conflict: &'static str,
+    conflict: Conflict,
     action: AuditAction,
     object: &'static str,
 }
@@ -1097,7 +1097,7 @@ const CONSENT_END: Ending = Ending {
     table: "consents",
     ended: "withdrawn_ms",
     ended_by: "withdrawn_by_user_id",
-    conflict: "withdrawn",
+    conflict: Conflict::Withdrawn,
     action: AuditAction::ConsentWithdrawn,
     object: "consent",
 };
@@ -1106,7 +1106,7 @@ const LEGAL_BASIS_END: Ending = Ending {
     table: "legal_bases",
     ended: "ended_ms",
     ended_by: "ended_by_user_id",
-    conflict: "ended",
+    conflict: Conflict::Ended,
     action: AuditAction::LegalBasisEnded,
     object: "legal_basis",
 };
@@ -1147,7 +1147,7 @@ async fn insert_orgs(tx: &mut Tx, table_and_columns: &'static str, id: i64, orgs
             .bind(org.0)
             .execute(&mut **tx)
             .await
-            .map_err(db_err("organisation"))?;
+            .map_err(db_err(Conflict::Organisation))?;
     }
     Ok(())
 }
@@ -1207,7 +1207,7 @@ impl ConsentStore for Backend {
         .bind(bytes)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("consent"))?;
+        .map_err(db_err(Conflict::Consent))?;
         insert_orgs(&mut tx, "consent_orgs (consent_id, org_id)", id, &new.orgs).await?;
         let event = AuditEvent::allowed(AuditAction::ConsentRecorded).subject(new.citizen_id).object(format!("consent:{id}"));
         append(&mut tx, audit, &event).await?;
@@ -1329,7 +1329,7 @@ impl ConsentStore for Backend {
         .bind(audit.at_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("legal_basis"))?;
+        .map_err(db_err(Conflict::LegalBasis))?;
         insert_orgs(&mut tx, "legal_basis_orgs (legal_basis_id, org_id)", id, &new.orgs).await?;
         let event = AuditEvent::allowed(AuditAction::LegalBasisRecorded).subject(new.citizen_id).object(format!("legal_basis:{id}"));
         append(&mut tx, audit, &event).await?;
@@ -1400,7 +1400,7 @@ impl ConsentStore for Backend {
         .bind(new.ends_ms)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("emergency"))?;
+        .map_err(db_err(Conflict::Emergency))?;
         let event = AuditEvent::allowed(AuditAction::EmergencyAccessStarted).subject(new.citizen_id).object(format!("emergency:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
@@ -1455,7 +1455,7 @@ impl ConsentStore for Backend {
             .ok_or(StoreError::NotFound)?;
         let reviewed: Option<i64> = row.try_get("reviewed_ms").map_err(err)?;
         if reviewed.is_some() {
-            return Err(StoreError::Conflict("reviewed"));
+            return Err(StoreError::Conflict(Conflict::Reviewed));
         }
         let citizen = CitizenId(row.try_get("citizen_id").map_err(err)?);
         sqlx::query("UPDATE emergency_accesses SET reviewed_ms = $1, reviewed_by_user_id = $2, review_comment = $3 WHERE id = $4")
@@ -1542,10 +1542,10 @@ async fn lock_course(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, b
     course_row(tx, course, ROW_LOCK).await
 }
 
-/// Locks a course that must still be open; `Conflict("closed")` when it is closed.
+/// Locks a course that must still be open; `Conflict::Closed` when it is closed.
 async fn lock_open_course(tx: &mut Tx, course: CourseId) -> StoreResult<CitizenId> {
     match lock_course(tx, course).await? {
-        (_, true) => Err(StoreError::Conflict("closed")),
+        (_, true) => Err(StoreError::Conflict(Conflict::Closed)),
         (citizen, false) => Ok(citizen),
     }
 }
@@ -1581,7 +1581,7 @@ async fn insert_member(tx: &mut Tx, audit: &AuditCtx, course: CourseId, m: &NewM
     .bind(audit.at_ms)
     .fetch_one(&mut **tx)
     .await
-    .map_err(db_err("member"))?;
+    .map_err(db_err(Conflict::Member))?;
     let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
         .bind(m.user_id.0)
         .fetch_one(&mut **tx)
@@ -1684,7 +1684,7 @@ impl CourseStore for Backend {
         .bind(phases)
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_err("open_course"))?;
+        .map_err(db_err(Conflict::OpenCourse))?;
         let course = CourseId(id);
         course_event(&mut tx, audit, course, "opened", &first).await?;
         insert_member(&mut tx, audit, course, &new.coordinator, true).await?;
@@ -1875,7 +1875,7 @@ impl CourseStore for Backend {
             .await
             .map_err(err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("phase"));
+            return Err(StoreError::Conflict(Conflict::Phase));
         }
         record_change(
             &mut tx,
@@ -1905,7 +1905,7 @@ impl CourseStore for Backend {
         .await
         .map_err(err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("closed"));
+            return Err(StoreError::Conflict(Conflict::Closed));
         }
         record_change(
             &mut tx,
@@ -1944,7 +1944,7 @@ impl CourseStore for Backend {
         .map_err(err)?
         .ok_or(StoreError::NotFound)?;
         if row.try_get::<bool, _>("is_coordinator").map_err(err)? {
-            return Err(StoreError::Conflict("coordinator"));
+            return Err(StoreError::Conflict(Conflict::Coordinator));
         }
         let name: String = row.try_get("display_name").map_err(err)?;
         let done = sqlx::query(
@@ -1957,7 +1957,7 @@ impl CourseStore for Backend {
         .await
         .map_err(err)?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict("coordinator"));
+            return Err(StoreError::Conflict(Conflict::Coordinator));
         }
         record_change(
             &mut tx,
@@ -2380,7 +2380,7 @@ impl PlanStore for Backend {
             .await
             .map_err(err)?;
         if latest.unwrap_or(0) != expected {
-            return Err(StoreError::Conflict("plan"));
+            return Err(StoreError::Conflict(Conflict::Plan));
         }
         let version = expected + 1;
         // The primary key also refuses a second writer of the same version number.
@@ -2397,7 +2397,7 @@ impl PlanStore for Backend {
         .bind(content.to_json())
         .execute(&mut *tx)
         .await
-        .map_err(db_err("plan"))?;
+        .map_err(db_err(Conflict::Plan))?;
         record_change(
             &mut tx,
             audit,

@@ -15,7 +15,7 @@ mod types;
 pub use bulk::*;
 pub use consent::*;
 pub use course::*;
-pub use error::{StoreError, StoreResult};
+pub use error::{Conflict, StoreError, StoreResult};
 pub use meeting::*;
 pub use types::*;
 
@@ -53,7 +53,7 @@ pub trait OrgStore {
 /// Accounts of staff, citizens and relatives; their roles and second factor.
 #[async_trait]
 pub trait UserStore {
-    /// Fails with `Conflict("username")` when the name is taken.
+    /// Fails with `Conflict::Username` when the name is taken.
     async fn create_user(&self, audit: &AuditCtx, new: NewUser) -> StoreResult<UserId>;
     /// Reads one account; with `org` given, only an account of that organisation is found.
     async fn user(&self, audit: &AuditCtx, org: Option<OrgId>, id: UserId) -> StoreResult<User>;
@@ -66,7 +66,7 @@ pub trait UserStore {
     /// What login needs; `None` for an unknown name (the caller must not reveal that).
     async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>>;
     async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleAssignment>>;
-    /// Grants a role in a unit; `Conflict("role")` if held already.
+    /// Grants a role in a unit; `Conflict::Role` if held already.
     async fn grant_role(
         &self,
         audit: &AuditCtx,
@@ -153,7 +153,7 @@ pub trait LoginThrottleStore {
 /// Citizens and their relatives.
 #[async_trait]
 pub trait CitizenStore {
-    /// `Conflict("cpr")` when a citizen with this CPR number exists.
+    /// `Conflict::Cpr` when a citizen with this CPR number exists.
     async fn create_citizen(&self, audit: &AuditCtx, new: NewCitizen) -> StoreResult<CitizenId>;
     /// Creates many citizens in one transaction (demo and imports).
     async fn create_citizens(
@@ -182,7 +182,7 @@ pub trait CitizenStore {
 /// the citizen as subject; every change writes a timeline event and an audit record with it.
 #[async_trait]
 pub trait CourseStore {
-    /// Opens a course with its first coordinator; `Conflict("open_course")` when the citizen
+    /// Opens a course with its first coordinator; `Conflict::OpenCourse` when the citizen
     /// has an open course already.
     async fn open_course(&self, audit: &AuditCtx, new: NewCourse) -> StoreResult<CourseId>;
     /// Facts for access decisions: whose course, closed or not, and `user`'s membership.
@@ -190,7 +190,7 @@ pub trait CourseStore {
     async fn course(&self, audit: &AuditCtx, course: CourseId) -> StoreResult<Course>;
     /// The open courses `user` is on the team of (one audit record per citizen shown).
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>>;
-    /// Moves the phase; `Conflict("phase")` when the course is no longer in `from`.
+    /// Moves the phase; `Conflict::Phase` when the course is no longer in `from`.
     async fn move_phase(
         &self,
         audit: &AuditCtx,
@@ -205,14 +205,14 @@ pub trait CourseStore {
         reason: String,
         next_step: String,
     ) -> StoreResult<()>;
-    /// `Conflict("member")` when the user is on the team already.
+    /// `Conflict::Member` when the user is on the team already.
     async fn add_member(
         &self,
         audit: &AuditCtx,
         course: CourseId,
         new: NewMember,
     ) -> StoreResult<MemberId>;
-    /// `Conflict("coordinator")` for the coordinator: hand the role over first.
+    /// `Conflict::Coordinator` for the coordinator: hand the role over first.
     async fn remove_member(
         &self,
         audit: &AuditCtx,
@@ -295,7 +295,7 @@ pub trait CourseStore {
 /// data; changes are audited.
 #[async_trait]
 pub trait CollaborationStore {
-    /// `Conflict("collaboration")` when the name is taken.
+    /// `Conflict::Collaboration` when the name is taken.
     async fn create_collaboration(
         &self,
         audit: &AuditCtx,
@@ -321,7 +321,7 @@ pub trait ConsentStore {
     async fn record_consent(&self, audit: &AuditCtx, new: NewConsent) -> StoreResult<i64>;
     /// Every consent of the citizen, newest first, withdrawn and expired ones included.
     async fn consents(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<Consent>>;
-    /// Ends a consent now. `NotFound` unless it is the citizen's; `Conflict("withdrawn")` when
+    /// Ends a consent now. `NotFound` unless it is the citizen's; `Conflict::Withdrawn` when
     /// it was withdrawn already.
     async fn withdraw_consent(
         &self,
@@ -345,7 +345,7 @@ pub trait ConsentStore {
         audit: &AuditCtx,
         citizen: CitizenId,
     ) -> StoreResult<Vec<LegalBasis>>;
-    /// Ends a legal basis now; `Conflict("ended")` when it was ended already.
+    /// Ends a legal basis now; `Conflict::Ended` when it was ended already.
     async fn end_legal_basis(
         &self,
         audit: &AuditCtx,
@@ -378,7 +378,7 @@ pub trait ConsentStore {
         audit: &AuditCtx,
         org: OrgId,
     ) -> StoreResult<Vec<EmergencyAccess>>;
-    /// Marks one of `org`'s emergency accesses reviewed; `Conflict("reviewed")` when it is.
+    /// Marks one of `org`'s emergency accesses reviewed; `Conflict::Reviewed` when it is.
     async fn review_emergency_access(
         &self,
         audit: &AuditCtx,
@@ -412,7 +412,7 @@ pub trait PlanStore {
         audit: &AuditCtx,
         course: CourseId,
     ) -> StoreResult<Vec<PlanVersion>>;
-    /// Saves a new version on top of `expected` (0 before the first); `Conflict("plan")` when
+    /// Saves a new version on top of `expected` (0 before the first); `Conflict::Plan` when
     /// someone saved another version meanwhile. Returns the new version number.
     async fn save_plan(
         &self,
@@ -512,7 +512,7 @@ pub trait MeetingStore {
     ) -> StoreResult<()>;
 
     /// Writes out a series' meetings, inviting the fixed members. Refused with
-    /// `Conflict("overlap")` when one would overlap a meeting of the team.
+    /// `Conflict::Overlap` when one would overlap a meeting of the team.
     async fn create_series(&self, audit: &AuditCtx, new: NewSeries) -> StoreResult<i64>;
     async fn meetings_of_team(
         &self,
@@ -528,8 +528,8 @@ pub trait MeetingStore {
         to_ms: Timestamp,
     ) -> StoreResult<Vec<Meeting>>;
     async fn meeting(&self, id: MeetingId) -> StoreResult<Meeting>;
-    /// Moves one meeting; its series is untouched. `Conflict("overlap")` as for a series,
-    /// `Conflict("cancelled")` for a cancelled meeting.
+    /// Moves one meeting; its series is untouched. `Conflict::Overlap` as for a series,
+    /// `Conflict::Cancelled` for a cancelled meeting.
     async fn move_meeting(
         &self,
         audit: &AuditCtx,
@@ -587,7 +587,7 @@ pub trait MeetingStore {
     /// The template as filled so far; written to the audit log as a read of the case.
     async fn case_fields(&self, audit: &AuditCtx, case: CaseId) -> StoreResult<Vec<FieldValue>>;
     /// Writes one field if nobody changed it since `base_version` (0: never written).
-    /// `Conflict("approved")` once the minutes are approved.
+    /// `Conflict::Approved` once the minutes are approved.
     async fn save_case_field(
         &self,
         audit: &AuditCtx,

@@ -22,8 +22,8 @@ use bro_authz::Actor;
 use bro_domain::CaseId;
 use bro_domain::meeting::{Attendance, MAX_FIELD_CHARS, Score, is_template_field};
 use bro_store::{
-    AuditCtx, CaseEvaluation, CaseRef, FieldSave, FieldValue, FrozenMinutes, Meeting, MeetingCase,
-    StoreError, Team,
+    AuditCtx, CaseEvaluation, CaseRef, Conflict, FieldSave, FieldValue, FrozenMinutes, Meeting,
+    MeetingCase, StoreError, Team,
 };
 use std::convert::Infallible;
 use std::time::Duration;
@@ -227,7 +227,7 @@ pub async fn save_field(
         }
     }
     if text.chars().count() > MAX_FIELD_CHARS {
-        return Err(AppError::Conflict("too long"));
+        return Err(AppError::Conflict(Conflict::TooLong));
     }
     // "Replace with my text" after a conflict: the writer has seen the other text.
     let base = overwrite.unwrap_or(version);
@@ -236,7 +236,7 @@ pub async fn save_field(
         .save_case_field(&ctx, case, &field, &text, base)
         .await
     {
-        Err(StoreError::Conflict("approved")) if !is_htmx(&headers) => {
+        Err(StoreError::Conflict(Conflict::Approved)) if !is_htmx(&headers) => {
             return Ok(back(&state, id, "flash-minutes-approved-locked"));
         }
         other => other?,
@@ -294,7 +294,7 @@ pub async fn set_attendance(
     let (r, team, ctx) = case_access(&state, &access, case).await?;
     let attendance = form_value(&body, "attendance")
         .and_then(|v| Attendance::parse(&v))
-        .ok_or(AppError::Conflict("attendance"))?;
+        .ok_or(AppError::Conflict(Conflict::Attendance))?;
     state
         .store
         .set_citizen_attendance(&ctx, case, attendance)
@@ -393,7 +393,7 @@ pub async fn approve(
         return Ok(back(&state, id, "flash-minutes-approved-locked"));
     }
     match freeze(&state.store, &ctx, case).await {
-        Ok(()) | Err(AppError::Conflict("approved")) => {}
+        Ok(()) | Err(AppError::Conflict(Conflict::Approved)) => {}
         Err(e) => return Err(e),
     }
     let chrome = chrome(&state, &headers, csrf, "/teams", &access);
@@ -414,7 +414,7 @@ pub async fn freeze(
 ) -> Result<(), AppError> {
     let r = store.case_ref(case).await?;
     if r.approved {
-        return Err(AppError::Conflict("approved"));
+        return Err(AppError::Conflict(Conflict::Approved));
     }
     let team = store.team(r.team_id).await?;
     let snap = snapshot(store, ctx, &r, &team, None).await?;

@@ -22,8 +22,8 @@ use bro_domain::consent::{
 use bro_domain::plan::parse_day;
 use bro_domain::{CitizenId, OrgId, ShareCategory};
 use bro_store::{
-    AuditCtx, Consent, ConsentDocument, CourseAccess, LegalBasis, NewConsent, NewLegalBasis,
-    StoreError,
+    AuditCtx, Conflict, Consent, ConsentDocument, CourseAccess, LegalBasis, NewConsent,
+    NewLegalBasis, StoreError,
 };
 
 /// Who may see what, as ticked in a consent or legal-basis form.
@@ -496,7 +496,7 @@ async fn read_multipart(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| AppError::Conflict("form"))?
+        .map_err(|_| AppError::Conflict(Conflict::Form))?
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "document" {
@@ -504,7 +504,7 @@ async fn read_multipart(
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::Conflict("form"))?;
+                .map_err(|_| AppError::Conflict(Conflict::Form))?;
             if bytes.is_empty() {
                 continue;
             }
@@ -529,7 +529,10 @@ async fn read_multipart(
                 None => errors.add(chrome, "document", "consent-error-document-type"),
             }
         } else {
-            let value = field.text().await.map_err(|_| AppError::Conflict("form"))?;
+            let value = field
+                .text()
+                .await
+                .map_err(|_| AppError::Conflict(Conflict::Form))?;
             pairs.push((name, value));
         }
     }

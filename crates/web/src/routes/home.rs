@@ -19,7 +19,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::{Actor, Permission};
 use bro_domain::plan::{self, GoalOwner, LifeArea, PlanContent, Section};
 use bro_domain::{Language, Role, ShareCategory};
-use bro_store::{SessionStage, StoreError};
+use bro_store::{Conflict, SessionStage, StoreError};
 use serde::Deserialize;
 
 /// `/`: where each kind of person starts.
@@ -351,7 +351,7 @@ pub async fn add_own_goal(
             .await
         {
             Ok(_) => return Ok(redirect_with_flash(&state, "/me", "flash-plan-saved")),
-            Err(StoreError::Conflict("plan")) => continue,
+            Err(StoreError::Conflict(Conflict::Plan)) => continue,
             Err(e) => return Err(e.into()),
         }
     }

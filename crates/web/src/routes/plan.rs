@@ -23,7 +23,7 @@ use bro_domain::plan::{
     PlanContent, PlanError, PlanKind, Section,
 };
 use bro_domain::{CourseId, ShareCategory};
-use bro_store::{AuditCtx, CourseAccess, PlanVersion, StoreError};
+use bro_store::{AuditCtx, Conflict, CourseAccess, PlanVersion, StoreError};
 use serde::Deserialize;
 
 /// A plan's review is at most six months ahead (KIP guideline; issue text).
@@ -425,7 +425,7 @@ pub(crate) async fn save(
     {
         Ok(v) => Ok(Ok(v)),
         // Someone saved between our read and our write: say so rather than guess.
-        Err(StoreError::Conflict("plan")) => {
+        Err(StoreError::Conflict(Conflict::Plan)) => {
             let newest = state.store.plan(ctx, course).await?;
             Ok(Err(conflict_info(newest.as_ref())))
         }
