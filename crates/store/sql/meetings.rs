@@ -5,7 +5,7 @@ use bro_domain::meeting::{Attendance, DeliveryChannel, DeliveryStatus, Score, Te
 use bro_domain::{CaseId, MeetingId, TeamId};
 use bro_store::{
     Agreement, CalendarFeed, CaseEvaluation, CaseRef, CitizenCase, Delivery, DueDelivery, EvaluationPoint, FeedOwner,
-    FieldSave, FieldValue, FrozenMinutes, Meeting, MeetingCase, MeetingEvaluation, MeetingStore, MinutesSummary,
+    FieldSave, FieldValue, FrozenMinutes, Meeting, MeetingCase, MeetingEvaluation, MeetingStore, MinutesSummary, CaseStore, DeliveryStore, FeedStore, TeamStore,
     NewSeries, NewTeam, NewTeamMember, Participant, TargetCitizen, Team, TeamMember, TeamSummary,
 };
 
@@ -207,7 +207,7 @@ async fn fields_in(tx: &mut Tx, case: CaseId) -> StoreResult<Vec<FieldValue>> {
 }
 
 #[async_trait]
-impl MeetingStore for Backend {
+impl TeamStore for Backend {
     async fn create_team(&self, audit: &AuditCtx, new: NewTeam) -> StoreResult<TeamId> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
@@ -354,6 +354,75 @@ impl MeetingStore for Backend {
         team_changed(tx, audit, team).await
     }
 
+    async fn team_citizens(&self, audit: &AuditCtx, team: TeamId) -> StoreResult<Vec<TargetCitizen>> {
+        let rows = sqlx::query(
+            "SELECT tc.course_id, c.citizen_id, ci.given_name || ' ' || ci.family_name AS name, tc.added_ms FROM team_citizens tc JOIN courses c ON c.id = tc.course_id \
+             JOIN citizens ci ON ci.id = c.citizen_id WHERE tc.team_id = $1 AND tc.removed_ms IS NULL AND c.closed_ms IS NULL \
+             ORDER BY ci.family_name, ci.given_name",
+        )
+        .bind(team.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::new();
+        for r in &rows {
+            out.push(TargetCitizen {
+                course_id: CourseId(r.try_get("course_id").map_err(err)?),
+                citizen_id: CitizenId(r.try_get("citizen_id").map_err(err)?),
+                citizen_name: r.try_get("name").map_err(err)?,
+                added_ms: r.try_get("added_ms").map_err(err)?,
+            });
+        }
+        let event = AuditEvent::allowed(AuditAction::TeamCitizensRead).object(format!("team:{}", team.0));
+        self.append_audit(audit, event).await?;
+        Ok(out)
+    }
+
+    async fn add_team_citizen(&self, audit: &AuditCtx, team: TeamId, course: CourseId) -> StoreResult<()> {
+        let by = actor(audit)?;
+        let mut tx = self.begin_write().await?;
+        let citizen = lock_open_course(&mut tx, course).await?;
+        let done = sqlx::query(
+            "INSERT INTO team_citizens (team_id, course_id, added_ms, added_by_user_id) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (team_id, course_id) DO UPDATE SET removed_ms = NULL, added_ms = $3, added_by_user_id = $4 \
+             WHERE team_citizens.removed_ms IS NOT NULL",
+        )
+        .bind(team.0)
+        .bind(course.0)
+        .bind(audit.at_ms)
+        .bind(by.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err(Conflict::TeamCitizen))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(Conflict::Listed));
+        }
+        let event = AuditEvent::allowed(AuditAction::TeamCitizenAdded).subject(citizen).object(format!("team:{}", team.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn remove_team_citizen(&self, audit: &AuditCtx, team: TeamId, course: CourseId) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = course_citizen(&mut tx, course).await?;
+        let done = sqlx::query("UPDATE team_citizens SET removed_ms = $1 WHERE team_id = $2 AND course_id = $3 AND removed_ms IS NULL")
+            .bind(audit.at_ms)
+            .bind(team.0)
+            .bind(course.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::TeamCitizenRemoved).subject(citizen).object(format!("team:{}", team.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+}
+
+#[async_trait]
+impl MeetingStore for Backend {
     async fn create_series(&self, audit: &AuditCtx, new: NewSeries) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
@@ -549,11 +618,58 @@ impl MeetingStore for Backend {
         commit(tx).await
     }
 
-    async fn team_citizens(&self, audit: &AuditCtx, team: TeamId) -> StoreResult<Vec<TargetCitizen>> {
+    async fn record_meeting_evaluation(&self, audit: &AuditCtx, meeting: MeetingId, coherence: Score, effects: &str, learning: &str) -> StoreResult<()> {
+        let by = actor(audit)?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO meeting_evaluations (meeting_id, user_id, coherence, effects, learning, recorded_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, user_id) DO UPDATE SET coherence = $3, effects = $4, \
+             learning = $5, recorded_ms = $6",
+        )
+        .bind(meeting.0)
+        .bind(by.0)
+        .bind(i64::from(coherence.get()))
+        .bind(effects)
+        .bind(learning)
+        .bind(audit.at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err(Conflict::Evaluation))?;
+        let event = AuditEvent::allowed(AuditAction::EvaluationRecorded).object(format!("meeting:{}", meeting.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn meeting_evaluations(&self, meeting: MeetingId) -> StoreResult<Vec<MeetingEvaluation>> {
         let rows = sqlx::query(
-            "SELECT tc.course_id, c.citizen_id, ci.given_name || ' ' || ci.family_name AS name, tc.added_ms FROM team_citizens tc JOIN courses c ON c.id = tc.course_id \
-             JOIN citizens ci ON ci.id = c.citizen_id WHERE tc.team_id = $1 AND tc.removed_ms IS NULL AND c.closed_ms IS NULL \
-             ORDER BY ci.family_name, ci.given_name",
+            "SELECT u.display_name, e.coherence, e.effects, e.learning FROM meeting_evaluations e JOIN users u ON u.id = e.user_id \
+             WHERE e.meeting_id = $1 ORDER BY u.display_name",
+        )
+        .bind(meeting.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MeetingEvaluation {
+                    user_name: r.try_get("display_name").map_err(err)?,
+                    coherence: score(r, "coherence")?,
+                    effects: r.try_get("effects").map_err(err)?,
+                    learning: r.try_get("learning").map_err(err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn evaluation_points(&self, team: TeamId) -> StoreResult<Vec<EvaluationPoint>> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.starts_ms, \
+             (SELECT AVG(CAST(e.involvement AS REAL)) FROM case_evaluations e JOIN meeting_cases c ON c.id = e.case_id WHERE c.meeting_id = m.id) AS involvement, \
+             (SELECT AVG(CAST(e.ownership AS REAL)) FROM case_evaluations e JOIN meeting_cases c ON c.id = e.case_id WHERE c.meeting_id = m.id) AS ownership, \
+             (SELECT COUNT(*) FROM case_evaluations e JOIN meeting_cases c ON c.id = e.case_id WHERE c.meeting_id = m.id) AS citizen_answers, \
+             (SELECT AVG(CAST(e.coherence AS REAL)) FROM meeting_evaluations e WHERE e.meeting_id = m.id) AS coherence, \
+             (SELECT COUNT(*) FROM meeting_evaluations e WHERE e.meeting_id = m.id) AS actor_answers \
+             FROM meetings m WHERE m.team_id = $1 AND m.cancelled_ms IS NULL ORDER BY m.starts_ms",
         )
         .bind(team.0)
         .fetch_all(&self.pool)
@@ -561,60 +677,27 @@ impl MeetingStore for Backend {
         .map_err(err)?;
         let mut out = Vec::new();
         for r in &rows {
-            out.push(TargetCitizen {
-                course_id: CourseId(r.try_get("course_id").map_err(err)?),
-                citizen_id: CitizenId(r.try_get("citizen_id").map_err(err)?),
-                citizen_name: r.try_get("name").map_err(err)?,
-                added_ms: r.try_get("added_ms").map_err(err)?,
+            let citizen_answers: i64 = r.try_get("citizen_answers").map_err(err)?;
+            let actor_answers: i64 = r.try_get("actor_answers").map_err(err)?;
+            if citizen_answers == 0 && actor_answers == 0 {
+                continue;
+            }
+            out.push(EvaluationPoint {
+                meeting_id: MeetingId(r.try_get("id").map_err(err)?),
+                starts_ms: r.try_get("starts_ms").map_err(err)?,
+                involvement: average(r, "involvement")?,
+                ownership: average(r, "ownership")?,
+                coherence: average(r, "coherence")?,
+                citizen_answers,
+                actor_answers,
             });
         }
-        let event = AuditEvent::allowed(AuditAction::TeamCitizensRead).object(format!("team:{}", team.0));
-        self.append_audit(audit, event).await?;
         Ok(out)
     }
+}
 
-    async fn add_team_citizen(&self, audit: &AuditCtx, team: TeamId, course: CourseId) -> StoreResult<()> {
-        let by = actor(audit)?;
-        let mut tx = self.begin_write().await?;
-        let citizen = lock_open_course(&mut tx, course).await?;
-        let done = sqlx::query(
-            "INSERT INTO team_citizens (team_id, course_id, added_ms, added_by_user_id) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (team_id, course_id) DO UPDATE SET removed_ms = NULL, added_ms = $3, added_by_user_id = $4 \
-             WHERE team_citizens.removed_ms IS NOT NULL",
-        )
-        .bind(team.0)
-        .bind(course.0)
-        .bind(audit.at_ms)
-        .bind(by.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err(Conflict::TeamCitizen))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(Conflict::Listed));
-        }
-        let event = AuditEvent::allowed(AuditAction::TeamCitizenAdded).subject(citizen).object(format!("team:{}", team.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
-    }
-
-    async fn remove_team_citizen(&self, audit: &AuditCtx, team: TeamId, course: CourseId) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let (citizen, _) = course_citizen(&mut tx, course).await?;
-        let done = sqlx::query("UPDATE team_citizens SET removed_ms = $1 WHERE team_id = $2 AND course_id = $3 AND removed_ms IS NULL")
-            .bind(audit.at_ms)
-            .bind(team.0)
-            .bind(course.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let event = AuditEvent::allowed(AuditAction::TeamCitizenRemoved).subject(citizen).object(format!("team:{}", team.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
-    }
-
+#[async_trait]
+impl CaseStore for Backend {
     async fn add_case(&self, audit: &AuditCtx, meeting: MeetingId, course: CourseId) -> StoreResult<CaseId> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
@@ -925,6 +1008,49 @@ impl MeetingStore for Backend {
         Ok(out)
     }
 
+    async fn record_case_evaluation(&self, audit: &AuditCtx, case: CaseId, e: &CaseEvaluation) -> StoreResult<()> {
+        let by = actor(audit)?;
+        let mut tx = self.begin_write().await?;
+        let r = case_ref_in(&mut tx, case, ROW_LOCK).await?;
+        sqlx::query(
+            "INSERT INTO case_evaluations (case_id, involvement, ownership, comment, by_citizen, recorded_ms, recorded_by_user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO UPDATE SET involvement = $2, ownership = $3, \
+             comment = $4, by_citizen = $5, recorded_ms = $6, recorded_by_user_id = $7",
+        )
+        .bind(case.0)
+        .bind(i64::from(e.involvement.get()))
+        .bind(i64::from(e.ownership.get()))
+        .bind(&e.comment)
+        .bind(e.by_citizen)
+        .bind(audit.at_ms)
+        .bind(by.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        append(&mut tx, audit, &case_event(AuditAction::EvaluationRecorded, &r)).await?;
+        commit(tx).await
+    }
+
+    async fn case_evaluation(&self, case: CaseId) -> StoreResult<Option<CaseEvaluation>> {
+        let row = sqlx::query("SELECT involvement, ownership, comment, by_citizen FROM case_evaluations WHERE case_id = $1")
+            .bind(case.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)?;
+        row.map(|r| {
+            Ok(CaseEvaluation {
+                involvement: score(&r, "involvement")?,
+                ownership: score(&r, "ownership")?,
+                comment: r.try_get("comment").map_err(err)?,
+                by_citizen: r.try_get("by_citizen").map_err(err)?,
+            })
+        })
+        .transpose()
+    }
+}
+
+#[async_trait]
+impl DeliveryStore for Backend {
     async fn deliveries(&self, case: CaseId) -> StoreResult<Vec<Delivery>> {
         let rows = sqlx::query(
             "SELECT id, case_id, channel, status, attempts, next_attempt_ms, last_error, sent_ms FROM deliveries \
@@ -1004,123 +1130,34 @@ impl MeetingStore for Backend {
         commit(tx).await
     }
 
-    async fn record_case_evaluation(&self, audit: &AuditCtx, case: CaseId, e: &CaseEvaluation) -> StoreResult<()> {
-        let by = actor(audit)?;
+    async fn set_email(&self, audit: &AuditCtx, user: UserId, email: Option<&str>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let r = case_ref_in(&mut tx, case, ROW_LOCK).await?;
-        sqlx::query(
-            "INSERT INTO case_evaluations (case_id, involvement, ownership, comment, by_citizen, recorded_ms, recorded_by_user_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO UPDATE SET involvement = $2, ownership = $3, \
-             comment = $4, by_citizen = $5, recorded_ms = $6, recorded_by_user_id = $7",
-        )
-        .bind(case.0)
-        .bind(i64::from(e.involvement.get()))
-        .bind(i64::from(e.ownership.get()))
-        .bind(&e.comment)
-        .bind(e.by_citizen)
-        .bind(audit.at_ms)
-        .bind(by.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(err)?;
-        append(&mut tx, audit, &case_event(AuditAction::EvaluationRecorded, &r)).await?;
-        commit(tx).await
-    }
-
-    async fn case_evaluation(&self, case: CaseId) -> StoreResult<Option<CaseEvaluation>> {
-        let row = sqlx::query("SELECT involvement, ownership, comment, by_citizen FROM case_evaluations WHERE case_id = $1")
-            .bind(case.0)
-            .fetch_optional(&self.pool)
+        let done = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(user.0)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
-        row.map(|r| {
-            Ok(CaseEvaluation {
-                involvement: score(&r, "involvement")?,
-                ownership: score(&r, "ownership")?,
-                comment: r.try_get("comment").map_err(err)?,
-                by_citizen: r.try_get("by_citizen").map_err(err)?,
-            })
-        })
-        .transpose()
-    }
-
-    async fn record_meeting_evaluation(&self, audit: &AuditCtx, meeting: MeetingId, coherence: Score, effects: &str, learning: &str) -> StoreResult<()> {
-        let by = actor(audit)?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO meeting_evaluations (meeting_id, user_id, coherence, effects, learning, recorded_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, user_id) DO UPDATE SET coherence = $3, effects = $4, \
-             learning = $5, recorded_ms = $6",
-        )
-        .bind(meeting.0)
-        .bind(by.0)
-        .bind(i64::from(coherence.get()))
-        .bind(effects)
-        .bind(learning)
-        .bind(audit.at_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err(Conflict::Evaluation))?;
-        let event = AuditEvent::allowed(AuditAction::EvaluationRecorded).object(format!("meeting:{}", meeting.0));
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::EmailChanged).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn meeting_evaluations(&self, meeting: MeetingId) -> StoreResult<Vec<MeetingEvaluation>> {
-        let rows = sqlx::query(
-            "SELECT u.display_name, e.coherence, e.effects, e.learning FROM meeting_evaluations e JOIN users u ON u.id = e.user_id \
-             WHERE e.meeting_id = $1 ORDER BY u.display_name",
-        )
-        .bind(meeting.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(MeetingEvaluation {
-                    user_name: r.try_get("display_name").map_err(err)?,
-                    coherence: score(r, "coherence")?,
-                    effects: r.try_get("effects").map_err(err)?,
-                    learning: r.try_get("learning").map_err(err)?,
-                })
-            })
-            .collect()
+    async fn email(&self, user: UserId) -> StoreResult<Option<String>> {
+        let email: Option<Option<String>> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)?;
+        email.ok_or(StoreError::NotFound)
     }
+}
 
-    async fn evaluation_points(&self, team: TeamId) -> StoreResult<Vec<EvaluationPoint>> {
-        let rows = sqlx::query(
-            "SELECT m.id, m.starts_ms, \
-             (SELECT AVG(CAST(e.involvement AS REAL)) FROM case_evaluations e JOIN meeting_cases c ON c.id = e.case_id WHERE c.meeting_id = m.id) AS involvement, \
-             (SELECT AVG(CAST(e.ownership AS REAL)) FROM case_evaluations e JOIN meeting_cases c ON c.id = e.case_id WHERE c.meeting_id = m.id) AS ownership, \
-             (SELECT COUNT(*) FROM case_evaluations e JOIN meeting_cases c ON c.id = e.case_id WHERE c.meeting_id = m.id) AS citizen_answers, \
-             (SELECT AVG(CAST(e.coherence AS REAL)) FROM meeting_evaluations e WHERE e.meeting_id = m.id) AS coherence, \
-             (SELECT COUNT(*) FROM meeting_evaluations e WHERE e.meeting_id = m.id) AS actor_answers \
-             FROM meetings m WHERE m.team_id = $1 AND m.cancelled_ms IS NULL ORDER BY m.starts_ms",
-        )
-        .bind(team.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err)?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let citizen_answers: i64 = r.try_get("citizen_answers").map_err(err)?;
-            let actor_answers: i64 = r.try_get("actor_answers").map_err(err)?;
-            if citizen_answers == 0 && actor_answers == 0 {
-                continue;
-            }
-            out.push(EvaluationPoint {
-                meeting_id: MeetingId(r.try_get("id").map_err(err)?),
-                starts_ms: r.try_get("starts_ms").map_err(err)?,
-                involvement: average(r, "involvement")?,
-                ownership: average(r, "ownership")?,
-                coherence: average(r, "coherence")?,
-                citizen_answers,
-                actor_answers,
-            });
-        }
-        Ok(out)
-    }
-
+#[async_trait]
+impl FeedStore for Backend {
     async fn create_feed(&self, audit: &AuditCtx, owner: FeedOwner, digest: &str) -> StoreResult<i64> {
         let by = actor(audit)?;
         let (user, team) = owner_columns(owner);
@@ -1187,31 +1224,6 @@ impl MeetingStore for Backend {
         .await
         .map_err(err)?;
         row.as_ref().map(feed_from_row).transpose()
-    }
-
-    async fn set_email(&self, audit: &AuditCtx, user: UserId, email: Option<&str>) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
-            .bind(email)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let event = AuditEvent::allowed(AuditAction::EmailChanged).object(format!("user:{}", user.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
-    }
-
-    async fn email(&self, user: UserId) -> StoreResult<Option<String>> {
-        let email: Option<Option<String>> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(user.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(err)?;
-        email.ok_or(StoreError::NotFound)
     }
 }
 

@@ -1499,7 +1499,7 @@ impl ConsentStore for Backend {
 use bro_domain::{CollaborationId, CourseId, CourseRole, LegalFrame, MemberId, PhaseScheme, ShareCategory, TargetGroup};
 use bro_domain::course::{decode_set, encode_set};
 use bro_store::{
-    CitizenHit, CitizenQuery, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, Member, NetworkMember, NewMember,
+    CareTeamStore, CitizenHit, CitizenQuery, CitizenSearchStore, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, Member, NetworkMember, NewMember,
     NewNetworkMember, StaffOption,
 };
 
@@ -1920,6 +1920,54 @@ impl CourseStore for Backend {
         commit(tx).await
     }
 
+    async fn request_consent(&self, audit: &AuditCtx, course: CourseId, category: ShareCategory) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let citizen = lock_open_course(&mut tx, course).await?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("consent_requested", category.as_str()),
+            AuditAction::ConsentRequested,
+            format!("course:{}", course.0),
+        )
+        .await?;
+        commit(tx).await
+    }
+
+    async fn set_course_frame(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        target_groups: Vec<TargetGroup>,
+        legal_frames: Vec<LegalFrame>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let citizen = lock_open_course(&mut tx, course).await?;
+        sqlx::query("UPDATE courses SET target_groups = $1, legal_frames = $2 WHERE id = $3")
+            .bind(encode_set(&target_groups, TargetGroup::as_str))
+            .bind(encode_set(&legal_frames, LegalFrame::as_str))
+            .bind(course.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("frame", ""),
+            AuditAction::CourseFrameChanged,
+            format!("course:{}", course.0),
+        )
+        .await?;
+        commit(tx).await
+    }
+}
+
+#[async_trait]
+impl CareTeamStore for Backend {
     async fn add_member(&self, audit: &AuditCtx, course: CourseId, new: NewMember) -> StoreResult<MemberId> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
@@ -2015,51 +2063,6 @@ impl CourseStore for Backend {
         commit(tx).await
     }
 
-    async fn request_consent(&self, audit: &AuditCtx, course: CourseId, category: ShareCategory) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let citizen = lock_open_course(&mut tx, course).await?;
-        record_change(
-            &mut tx,
-            audit,
-            course,
-            citizen,
-            ("consent_requested", category.as_str()),
-            AuditAction::ConsentRequested,
-            format!("course:{}", course.0),
-        )
-        .await?;
-        commit(tx).await
-    }
-
-    async fn set_course_frame(
-        &self,
-        audit: &AuditCtx,
-        course: CourseId,
-        target_groups: Vec<TargetGroup>,
-        legal_frames: Vec<LegalFrame>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let citizen = lock_open_course(&mut tx, course).await?;
-        sqlx::query("UPDATE courses SET target_groups = $1, legal_frames = $2 WHERE id = $3")
-            .bind(encode_set(&target_groups, TargetGroup::as_str))
-            .bind(encode_set(&legal_frames, LegalFrame::as_str))
-            .bind(course.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        record_change(
-            &mut tx,
-            audit,
-            course,
-            citizen,
-            ("frame", ""),
-            AuditAction::CourseFrameChanged,
-            format!("course:{}", course.0),
-        )
-        .await?;
-        commit(tx).await
-    }
-
     async fn add_network_member(&self, audit: &AuditCtx, course: CourseId, new: NewNetworkMember) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
@@ -2101,6 +2104,33 @@ impl CourseStore for Backend {
         .await?;
         commit(tx).await?;
         Ok(id)
+    }
+
+    async fn remove_network_member(&self, audit: &AuditCtx, course: CourseId, member: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (citizen, _) = lock_course(&mut tx, course).await?;
+        // Only a member of this course's citizen's network: ids of other citizens are not found.
+        let relation: String = sqlx::query_scalar(
+            "UPDATE network_members SET removed_ms = $1 WHERE id = $2 AND citizen_id = $3 AND removed_ms IS NULL RETURNING relation",
+        )
+        .bind(audit.at_ms)
+        .bind(member)
+        .bind(citizen.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or(StoreError::NotFound)?;
+        record_change(
+            &mut tx,
+            audit,
+            course,
+            citizen,
+            ("network_removed", &relation),
+            AuditAction::NetworkMemberRemoved,
+            format!("network:{member}"),
+        )
+        .await?;
+        commit(tx).await
     }
 
     async fn set_network_share(&self, audit: &AuditCtx, citizen: CitizenId, member: i64, may_see: Vec<ShareCategory>) -> StoreResult<()> {
@@ -2149,33 +2179,49 @@ impl CourseStore for Backend {
         Ok(shared)
     }
 
-    async fn remove_network_member(&self, audit: &AuditCtx, course: CourseId, member: i64) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let (citizen, _) = lock_course(&mut tx, course).await?;
-        // Only a member of this course's citizen's network: ids of other citizens are not found.
-        let relation: String = sqlx::query_scalar(
-            "UPDATE network_members SET removed_ms = $1 WHERE id = $2 AND citizen_id = $3 AND removed_ms IS NULL RETURNING relation",
-        )
-        .bind(audit.at_ms)
-        .bind(member)
-        .bind(citizen.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?
-        .ok_or(StoreError::NotFound)?;
-        record_change(
-            &mut tx,
-            audit,
-            course,
-            citizen,
-            ("network_removed", &relation),
-            AuditAction::NetworkMemberRemoved,
-            format!("network:{member}"),
-        )
-        .await?;
-        commit(tx).await
+    async fn staff_options(&self, orgs: &[OrgId]) -> StoreResult<Vec<StaffOption>> {
+        let mut orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..orgs.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT DISTINCT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
+             FROM units un JOIN role_assignments ra ON ra.unit_id = un.id JOIN users u ON u.id = ra.user_id \
+             JOIN organisations o ON o.id = un.org_id \
+             WHERE un.org_id IN ({}) AND u.active = $1 AND ra.role <> 'admin' AND ra.role <> 'manager' \
+             ORDER BY u.display_name, o.name, un.name",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(true);
+        for org in &orgs {
+            q = q.bind(*org);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(err)?;
+        rows.iter().map(staff_option_from).collect()
     }
 
+    async fn staff_member(&self, user: UserId, unit: UnitId) -> StoreResult<Option<StaffOption>> {
+        let row = sqlx::query(
+            "SELECT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
+             FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units un ON un.id = ra.unit_id \
+             JOIN organisations o ON o.id = un.org_id \
+             WHERE ra.user_id = $1 AND ra.unit_id = $2 AND u.active = $3 AND ra.role <> 'admin' AND ra.role <> 'manager' LIMIT 1",
+        )
+        .bind(user.0)
+        .bind(unit.0)
+        .bind(true)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err)?;
+        row.as_ref().map(staff_option_from).transpose()
+    }
+}
+
+#[async_trait]
+impl CitizenSearchStore for Backend {
     async fn search_citizens(&self, audit: &AuditCtx, query: &CitizenQuery, user: UserId, limit: i64) -> StoreResult<Vec<CitizenHit>> {
         let mut tx = self.begin_read().await?;
         // The page's citizens first, then each one's open course and the viewer's place on its team.
@@ -2253,46 +2299,6 @@ impl CourseStore for Backend {
         // One record per citizen shown, appended to the chain in one step.
         self.finish_read_many(tx, records).await?;
         Ok(hits)
-    }
-
-    async fn staff_member(&self, user: UserId, unit: UnitId) -> StoreResult<Option<StaffOption>> {
-        let row = sqlx::query(
-            "SELECT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
-             FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units un ON un.id = ra.unit_id \
-             JOIN organisations o ON o.id = un.org_id \
-             WHERE ra.user_id = $1 AND ra.unit_id = $2 AND u.active = $3 AND ra.role <> 'admin' AND ra.role <> 'manager' LIMIT 1",
-        )
-        .bind(user.0)
-        .bind(unit.0)
-        .bind(true)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(err)?;
-        row.as_ref().map(staff_option_from).transpose()
-    }
-
-    async fn staff_options(&self, orgs: &[OrgId]) -> StoreResult<Vec<StaffOption>> {
-        let mut orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
-        orgs.sort_unstable();
-        orgs.dedup();
-        if orgs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let placeholders: Vec<String> = (0..orgs.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "SELECT DISTINCT u.id AS user_id, u.display_name, un.id AS unit_id, un.name AS unit_name, o.id AS org_id, o.name AS org_name \
-             FROM units un JOIN role_assignments ra ON ra.unit_id = un.id JOIN users u ON u.id = ra.user_id \
-             JOIN organisations o ON o.id = un.org_id \
-             WHERE un.org_id IN ({}) AND u.active = $1 AND ra.role <> 'admin' AND ra.role <> 'manager' \
-             ORDER BY u.display_name, o.name, un.name",
-            placeholders.join(", ")
-        );
-        let mut q = sqlx::query(&sql).bind(true);
-        for org in &orgs {
-            q = q.bind(*org);
-        }
-        let rows = q.fetch_all(&self.pool).await.map_err(err)?;
-        rows.iter().map(staff_option_from).collect()
     }
 }
 
