@@ -4,11 +4,13 @@
 use async_trait::async_trait;
 use bro_audit::{AuditAction, AuditFields, AuditRecord, Outcome};
 use bro_domain::{CitizenId, OrgId};
-use bro_store::{AccessCursor, AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, StoreResult};
+use bro_store::{
+    AccessCursor, AccessEntry, AccessQuery, AuditCtx, AuditEvent, AuditStore, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db};
 use super::{corrupt, err};
+use crate::{Backend, Db};
 
 fn audit_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AuditRecord> {
     let outcome: String = r.try_get("outcome").map_err(err)?;
@@ -22,7 +24,10 @@ fn audit_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AuditRecord> {
             actor_unit_id: r.try_get("actor_unit_id").map_err(err)?,
             action: r.try_get("action").map_err(err)?,
             outcome: Outcome::parse(&outcome).ok_or_else(|| corrupt("audit outcome"))?,
-            subject_citizen_id: r.try_get::<Option<i64>, _>("subject_citizen_id").map_err(err)?.map(CitizenId),
+            subject_citizen_id: r
+                .try_get::<Option<i64>, _>("subject_citizen_id")
+                .map_err(err)?
+                .map(CitizenId),
             purpose: r.try_get("purpose").map_err(err)?,
             object: r.try_get("object").map_err(err)?,
         },
@@ -34,7 +39,9 @@ fn audit_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<AuditRecord> {
 #[async_trait]
 impl AuditStore for Backend {
     async fn append_audit(&self, audit: &AuditCtx, event: AuditEvent) -> StoreResult<()> {
-        self.audit_writer.append(vec![(audit.tenant_id, audit.fields(&event))]).await
+        self.audit_writer
+            .append(vec![(audit.tenant_id, audit.fields(&event))])
+            .await
     }
 
     async fn audit_tenants(&self) -> StoreResult<Vec<i64>> {
@@ -44,7 +51,12 @@ impl AuditStore for Backend {
             .map_err(err)
     }
 
-    async fn audit_records(&self, tenant: i64, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+    async fn audit_records(
+        &self,
+        tenant: i64,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRecord>> {
         let rows = sqlx::query(
             "SELECT * FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
@@ -63,13 +75,28 @@ impl AuditStore for Backend {
             .fetch_optional(&self.pool)
             .await
             .map_err(err)?;
-        row.map(|r| Ok((r.try_get("seq").map_err(err)?, r.try_get("hash").map_err(err)?))).transpose()
+        row.map(|r| {
+            Ok((
+                r.try_get("seq").map_err(err)?,
+                r.try_get("hash").map_err(err)?,
+            ))
+        })
+        .transpose()
     }
 
-    async fn citizen_access_log(&self, audit: &AuditCtx, citizen: CitizenId, query: AccessQuery) -> StoreResult<Vec<AccessEntry>> {
+    async fn citizen_access_log(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        query: AccessQuery,
+    ) -> StoreResult<Vec<AccessEntry>> {
         let mut tx = self.begin_read().await?;
         // Without a cursor: from the newest (no entry is as late as the largest moment).
-        let before = query.before.unwrap_or(AccessCursor { at_ms: i64::MAX, tenant_id: 0, seq: 0 });
+        let before = query.before.unwrap_or(AccessCursor {
+            at_ms: i64::MAX,
+            tenant_id: 0,
+            seq: 0,
+        });
         // Own-data reads are the citizen's own; everything else anyone did is listed. The
         // organisation is the acting unit's (0 = any). The page of records is taken from the
         // others-only index first, newest first, and only its rows are joined: a planner that
@@ -128,7 +155,12 @@ impl AuditStore for Backend {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::AccessLogRead).subject(citizen)).await?;
+        self.finish_read(
+            tx,
+            audit,
+            &AuditEvent::allowed(AuditAction::AccessLogRead).subject(citizen),
+        )
+        .await?;
         Ok(entries)
     }
 
@@ -151,17 +183,23 @@ impl AuditStore for Backend {
         .await
         .map_err(err)?;
         rows.iter()
-            .map(|r| Ok((OrgId(r.try_get("id").map_err(err)?), r.try_get("name").map_err(err)?)))
+            .map(|r| {
+                Ok((
+                    OrgId(r.try_get("id").map_err(err)?),
+                    r.try_get("name").map_err(err)?,
+                ))
+            })
             .collect()
     }
 
     async fn recent_audit(&self, tenant: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
-        let rows = sqlx::query("SELECT * FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT $2")
-            .bind(tenant)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
+        let rows =
+            sqlx::query("SELECT * FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT $2")
+                .bind(tenant)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?;
         rows.iter().map(audit_from_row).collect()
     }
 }

@@ -2,12 +2,15 @@
 //! `BULK_BINDS` allows, their audit records, and the facts a generated world is checked by.
 
 use async_trait::async_trait;
-use bro_store::{BULK_TABLES, BulkChunk, BulkStore, Cell, Conflict, FINGERPRINT_START, StoreError, StoreResult, TableRows, WorldFacts, fingerprint};
+use bro_store::{
+    BULK_TABLES, BulkChunk, BulkStore, Cell, Conflict, FINGERPRINT_START, StoreError, StoreResult,
+    TableRows, WorldFacts, fingerprint,
+};
 use sqlx::Row;
 
-use crate::{BULK_BINDS, Backend, Db, RESET_SEQUENCE};
-use super::{commit, db_err, err};
 use super::chain::append_many;
+use super::{commit, db_err, err};
+use crate::{BULK_BINDS, Backend, Db, RESET_SEQUENCE};
 
 fn known_table(table: &str) -> StoreResult<()> {
     if BULK_TABLES.contains(&table) {
@@ -17,7 +20,10 @@ fn known_table(table: &str) -> StoreResult<()> {
     }
 }
 
-pub(super) async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> StoreResult<()> {
+pub(super) async fn insert_rows(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    t: &TableRows,
+) -> StoreResult<()> {
     known_table(t.table)?;
     let width = t.columns.len();
     if width == 0 || t.rows.iter().any(|r| r.len() != width) {
@@ -51,12 +57,17 @@ pub(super) async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRow
                 };
             }
         }
-        q.execute(&mut **tx).await.map_err(db_err(Conflict::BulkInsert))?;
+        q.execute(&mut **tx)
+            .await
+            .map_err(db_err(Conflict::BulkInsert))?;
     }
     if t.columns.first() == Some(&"id")
         && let Some(reset) = RESET_SEQUENCE
     {
-        sqlx::query(&reset.replace("{table}", t.table)).execute(&mut **tx).await.map_err(err)?;
+        sqlx::query(&reset.replace("{table}", t.table))
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -113,22 +124,28 @@ impl BulkStore for Backend {
             .fetch_all(&self.pool)
             .await
             .map_err(err)?;
-        let rows = sqlx::query("SELECT citizen_id, phase, opened_ms, closed_ms FROM courses ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
+        let rows =
+            sqlx::query("SELECT citizen_id, phase, opened_ms, closed_ms FROM courses ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?;
         for r in &rows {
             let citizen: i64 = r.try_get("citizen_id").map_err(err)?;
             let phase: String = r.try_get("phase").map_err(err)?;
             let opened: i64 = r.try_get("opened_ms").map_err(err)?;
             let closed: Option<i64> = r.try_get("closed_ms").map_err(err)?;
-            facts.courses.push(format!("{citizen} {phase} {opened} {closed:?}"));
+            facts
+                .courses
+                .push(format!("{citizen} {phase} {opened} {closed:?}"));
         }
-        let contents: Vec<String> = sqlx::query_scalar("SELECT content FROM plan_versions ORDER BY course_id, version")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
-        facts.plan_fingerprint = contents.iter().fold(FINGERPRINT_START, |h, c| fingerprint(h, c));
+        let contents: Vec<String> =
+            sqlx::query_scalar("SELECT content FROM plan_versions ORDER BY course_id, version")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?;
+        facts.plan_fingerprint = contents
+            .iter()
+            .fold(FINGERPRINT_START, |h, c| fingerprint(h, c));
         let records = sqlx::query(
             "SELECT tenant_id, seq, at_ms, actor_user_id, action, subject_citizen_id, purpose, object \
              FROM audit_log ORDER BY tenant_id, seq",
@@ -145,7 +162,8 @@ impl BulkStore for Backend {
                 r.try_get::<i64, _>("at_ms").map_err(err)?,
                 r.try_get::<Option<i64>, _>("actor_user_id").map_err(err)?,
                 r.try_get::<String, _>("action").map_err(err)?,
-                r.try_get::<Option<i64>, _>("subject_citizen_id").map_err(err)?,
+                r.try_get::<Option<i64>, _>("subject_citizen_id")
+                    .map_err(err)?,
                 r.try_get::<String, _>("purpose").map_err(err)?,
                 r.try_get::<Option<String>, _>("object").map_err(err)?,
             );
@@ -156,7 +174,10 @@ impl BulkStore for Backend {
     }
 
     async fn analyze(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await.map_err(err)?;
+        sqlx::query("ANALYZE")
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
         Ok(())
     }
 

@@ -3,17 +3,26 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CitizenId, CourseId, CourseRole, MemberId, OrgId, ShareCategory, UnitId, UserId};
 use bro_domain::course::{decode_set, encode_set};
-use bro_store::{AuditCtx, AuditEvent, CareTeamStore, Conflict, Member, NewMember, NewNetworkMember, StaffOption, StoreError, StoreResult};
+use bro_domain::{CitizenId, CourseId, CourseRole, MemberId, OrgId, ShareCategory, UnitId, UserId};
+use bro_store::{
+    AuditCtx, AuditEvent, CareTeamStore, Conflict, Member, NewMember, NewNetworkMember,
+    StaffOption, StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db};
-use super::{Tx, commit, corrupt, db_err, err};
 use super::chain::append;
 use super::courses::{course_event, lock_course, lock_open_course, record_change};
+use super::{Tx, commit, corrupt, db_err, err};
+use crate::{Backend, Db};
 
-pub(super) async fn insert_member(tx: &mut Tx, audit: &AuditCtx, course: CourseId, m: &NewMember, coordinator: bool) -> StoreResult<MemberId> {
+pub(super) async fn insert_member(
+    tx: &mut Tx,
+    audit: &AuditCtx,
+    course: CourseId,
+    m: &NewMember,
+    coordinator: bool,
+) -> StoreResult<MemberId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO care_team_members (course_id, user_id, org_id, unit_id, course_role, fixed, is_coordinator, \
          contact_phone, contact_mail, contact_hours, added_ms) \
@@ -74,17 +83,29 @@ fn staff_option_from(r: &<Db as sqlx::Database>::Row) -> StoreResult<StaffOption
 
 #[async_trait]
 impl CareTeamStore for Backend {
-    async fn add_member(&self, audit: &AuditCtx, course: CourseId, new: NewMember) -> StoreResult<MemberId> {
+    async fn add_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        new: NewMember,
+    ) -> StoreResult<MemberId> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
         let id = insert_member(&mut tx, audit, course, &new, false).await?;
-        let event = AuditEvent::allowed(AuditAction::TeamMemberAdded).subject(citizen).object(format!("member:{}", id.0));
+        let event = AuditEvent::allowed(AuditAction::TeamMemberAdded)
+            .subject(citizen)
+            .object(format!("member:{}", id.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
     }
 
-    async fn remove_member(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
+    async fn remove_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        member: MemberId,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
         let row = sqlx::query(
@@ -126,7 +147,12 @@ impl CareTeamStore for Backend {
         commit(tx).await
     }
 
-    async fn set_coordinator(&self, audit: &AuditCtx, course: CourseId, member: MemberId) -> StoreResult<()> {
+    async fn set_coordinator(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        member: MemberId,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
         let name: String = sqlx::query_scalar(
@@ -147,12 +173,14 @@ impl CareTeamStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        let done = sqlx::query("UPDATE care_team_members SET is_coordinator = $1 WHERE id = $2 AND removed_ms IS NULL")
-            .bind(true)
-            .bind(member.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+        let done = sqlx::query(
+            "UPDATE care_team_members SET is_coordinator = $1 WHERE id = $2 AND removed_ms IS NULL",
+        )
+        .bind(true)
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
         if done.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
@@ -169,17 +197,24 @@ impl CareTeamStore for Backend {
         commit(tx).await
     }
 
-    async fn add_network_member(&self, audit: &AuditCtx, course: CourseId, new: NewNetworkMember) -> StoreResult<i64> {
+    async fn add_network_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        new: NewNetworkMember,
+    ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
         if let Some(user) = new.user_id {
             // Only a login linked to this citizen as a relative.
-            let linked: Option<i64> = sqlx::query_scalar("SELECT user_id FROM relatives WHERE citizen_id = $1 AND user_id = $2")
-                .bind(citizen.0)
-                .bind(user.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(err)?;
+            let linked: Option<i64> = sqlx::query_scalar(
+                "SELECT user_id FROM relatives WHERE citizen_id = $1 AND user_id = $2",
+            )
+            .bind(citizen.0)
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
             if linked.is_none() {
                 return Err(StoreError::NotFound);
             }
@@ -212,7 +247,12 @@ impl CareTeamStore for Backend {
         Ok(id)
     }
 
-    async fn remove_network_member(&self, audit: &AuditCtx, course: CourseId, member: i64) -> StoreResult<()> {
+    async fn remove_network_member(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        member: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (citizen, _) = lock_course(&mut tx, course).await?;
         // Only a member of this course's citizen's network: ids of other citizens are not found.
@@ -239,7 +279,13 @@ impl CareTeamStore for Backend {
         commit(tx).await
     }
 
-    async fn set_network_share(&self, audit: &AuditCtx, citizen: CitizenId, member: i64, may_see: Vec<ShareCategory>) -> StoreResult<()> {
+    async fn set_network_share(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        member: i64,
+        may_see: Vec<ShareCategory>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE network_members SET may_see = $1 WHERE id = $2 AND citizen_id = $3 AND removed_ms IS NULL")
             .bind(encode_set(&may_see, ShareCategory::as_str))
@@ -251,12 +297,17 @@ impl CareTeamStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::NetworkShareChanged).subject(citizen).object(format!("network:{member}"));
+        let event = AuditEvent::allowed(AuditAction::NetworkShareChanged)
+            .subject(citizen)
+            .object(format!("network:{member}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn relative_accounts(&self, citizen: CitizenId) -> StoreResult<Vec<(UserId, String, String)>> {
+    async fn relative_accounts(
+        &self,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<(UserId, String, String)>> {
         let rows = sqlx::query(
             "SELECT u.id, u.display_name, r.relation FROM relatives r JOIN users u ON u.id = r.user_id \
              WHERE r.citizen_id = $1 ORDER BY u.display_name",
@@ -266,11 +317,21 @@ impl CareTeamStore for Backend {
         .await
         .map_err(err)?;
         rows.iter()
-            .map(|r| Ok((UserId(r.try_get("id").map_err(err)?), r.try_get("display_name").map_err(err)?, r.try_get("relation").map_err(err)?)))
+            .map(|r| {
+                Ok((
+                    UserId(r.try_get("id").map_err(err)?),
+                    r.try_get("display_name").map_err(err)?,
+                    r.try_get("relation").map_err(err)?,
+                ))
+            })
             .collect()
     }
 
-    async fn shared_with_relative(&self, citizen: CitizenId, user: UserId) -> StoreResult<Vec<ShareCategory>> {
+    async fn shared_with_relative(
+        &self,
+        citizen: CitizenId,
+        user: UserId,
+    ) -> StoreResult<Vec<ShareCategory>> {
         let rows: Vec<String> = sqlx::query_scalar(
             "SELECT may_see FROM network_members WHERE citizen_id = $1 AND user_id = $2 AND removed_ms IS NULL",
         )
@@ -279,7 +340,10 @@ impl CareTeamStore for Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;
-        let mut shared: Vec<ShareCategory> = rows.iter().flat_map(|r| decode_set(r, ShareCategory::parse)).collect();
+        let mut shared: Vec<ShareCategory> = rows
+            .iter()
+            .flat_map(|r| decode_set(r, ShareCategory::parse))
+            .collect();
         shared.sort();
         shared.dedup();
         Ok(shared)

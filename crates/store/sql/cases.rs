@@ -3,16 +3,20 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CaseId, CitizenId, CourseId, MeetingId, TeamId};
 use bro_domain::meeting::{Attendance, DeliveryChannel, DeliveryStatus};
-use bro_store::{AuditStore, Agreement, AuditCtx, AuditEvent, CaseEvaluation, CaseRef, CaseStore, CitizenCase, Conflict, FieldSave, FieldValue, FrozenMinutes, MeetingCase, MinutesSummary, StoreError, StoreResult};
+use bro_domain::{CaseId, CitizenId, CourseId, MeetingId, TeamId};
+use bro_store::{
+    Agreement, AuditCtx, AuditEvent, AuditStore, CaseEvaluation, CaseRef, CaseStore, CitizenCase,
+    Conflict, FieldSave, FieldValue, FrozenMinutes, MeetingCase, MinutesSummary, StoreError,
+    StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, ROW_LOCK};
-use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
 use super::chain::append;
 use super::courses::{course_event, lock_open_course};
 use super::deliveries::citizen_email;
+use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
+use crate::{Backend, ROW_LOCK};
 
 const FIELD_SELECT: &str = "SELECT f.field, f.body, f.version, f.updated_ms, u.display_name FROM case_fields f \
      JOIN users u ON u.id = f.updated_by_user_id";
@@ -63,7 +67,11 @@ const CASE_REF_SELECT: &str = "SELECT c.id, c.meeting_id, m.team_id, c.course_id
 
 pub(super) async fn case_ref_in(tx: &mut Tx, case: CaseId, lock: &str) -> StoreResult<CaseRef> {
     let sql = format!("{CASE_REF_SELECT}{lock}");
-    let r = sqlx::query(&sql).bind(case.0).fetch_one(&mut **tx).await.map_err(err)?;
+    let r = sqlx::query(&sql)
+        .bind(case.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)?;
     case_ref_from_row(&r)
 }
 
@@ -89,25 +97,38 @@ async fn open_case(tx: &mut Tx, case: CaseId) -> StoreResult<CaseRef> {
 }
 
 pub(super) fn case_event(action: AuditAction, case: &CaseRef) -> AuditEvent {
-    AuditEvent::allowed(action).subject(case.citizen_id).object(format!("case:{}", case.id.0))
+    AuditEvent::allowed(action)
+        .subject(case.citizen_id)
+        .object(format!("case:{}", case.id.0))
 }
 
 async fn fields_in(tx: &mut Tx, case: CaseId) -> StoreResult<Vec<FieldValue>> {
     let sql = format!("{FIELD_SELECT} WHERE f.case_id = $1 ORDER BY f.field");
-    let rows = sqlx::query(&sql).bind(case.0).fetch_all(&mut **tx).await.map_err(err)?;
+    let rows = sqlx::query(&sql)
+        .bind(case.0)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(err)?;
     rows.iter().map(field_from_row).collect()
 }
 
 #[async_trait]
 impl CaseStore for Backend {
-    async fn add_case(&self, audit: &AuditCtx, meeting: MeetingId, course: CourseId) -> StoreResult<CaseId> {
+    async fn add_case(
+        &self,
+        audit: &AuditCtx,
+        meeting: MeetingId,
+        course: CourseId,
+    ) -> StoreResult<CaseId> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
-        let cancelled: Option<i64> = sqlx::query_scalar(&format!("SELECT cancelled_ms FROM meetings WHERE id = $1{ROW_LOCK}"))
-            .bind(meeting.0)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(err)?;
+        let cancelled: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT cancelled_ms FROM meetings WHERE id = $1{ROW_LOCK}"
+        ))
+        .bind(meeting.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
         if cancelled.is_some() {
             return Err(StoreError::Conflict(Conflict::Cancelled));
         }
@@ -122,7 +143,9 @@ impl CaseStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err(Conflict::Case))?;
-        let event = AuditEvent::allowed(AuditAction::CaseAdded).subject(citizen).object(format!("case:{id}"));
+        let event = AuditEvent::allowed(AuditAction::CaseAdded)
+            .subject(citizen)
+            .object(format!("case:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(CaseId(id))
@@ -130,27 +153,41 @@ impl CaseStore for Backend {
 
     async fn case_ref(&self, case: CaseId) -> StoreResult<CaseRef> {
         let r = sqlx::query(CASE_REF_SELECT)
-        .bind(case.0)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(err)?;
+            .bind(case.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
         case_ref_from_row(&r)
     }
 
     async fn cases(&self, audit: &AuditCtx, meeting: MeetingId) -> StoreResult<Vec<MeetingCase>> {
         let sql = format!("{CASE_SELECT} WHERE c.meeting_id = $1 ORDER BY c.position");
-        let rows = sqlx::query(&sql).bind(meeting.0).fetch_all(&self.pool).await.map_err(err)?;
-        let cases = rows.iter().map(case_from_row).collect::<StoreResult<Vec<_>>>()?;
-        let event = AuditEvent::allowed(AuditAction::CasesRead).object(format!("meeting:{}", meeting.0));
+        let rows = sqlx::query(&sql)
+            .bind(meeting.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        let cases = rows
+            .iter()
+            .map(case_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let event =
+            AuditEvent::allowed(AuditAction::CasesRead).object(format!("meeting:{}", meeting.0));
         self.append_audit(audit, event).await?;
         Ok(cases)
     }
 
     async fn case(&self, audit: &AuditCtx, case: CaseId) -> StoreResult<MeetingCase> {
         let sql = format!("{CASE_SELECT} WHERE c.id = $1");
-        let r = sqlx::query(&sql).bind(case.0).fetch_one(&self.pool).await.map_err(err)?;
+        let r = sqlx::query(&sql)
+            .bind(case.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
         let found = case_from_row(&r)?;
-        let event = AuditEvent::allowed(AuditAction::CaseRead).subject(found.citizen_id).object(format!("case:{}", case.0));
+        let event = AuditEvent::allowed(AuditAction::CaseRead)
+            .subject(found.citizen_id)
+            .object(format!("case:{}", case.0));
         self.append_audit(audit, event).await?;
         Ok(found)
     }
@@ -159,11 +196,19 @@ impl CaseStore for Backend {
         let mut tx = self.begin_read().await?;
         let r = case_ref_in(&mut tx, case, "").await?;
         let fields = fields_in(&mut tx, case).await?;
-        self.finish_read(tx, audit, &case_event(AuditAction::CaseRead, &r)).await?;
+        self.finish_read(tx, audit, &case_event(AuditAction::CaseRead, &r))
+            .await?;
         Ok(fields)
     }
 
-    async fn save_case_field(&self, audit: &AuditCtx, case: CaseId, field: &str, body: &str, base_version: i64) -> StoreResult<FieldSave> {
+    async fn save_case_field(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        field: &str,
+        body: &str,
+        base_version: i64,
+    ) -> StoreResult<FieldSave> {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         let r = open_case(&mut tx, case).await?;
@@ -197,7 +242,10 @@ impl CaseStore for Backend {
         };
         let fields = fields_in(&mut tx, case).await?;
         if written.rows_affected() == 0 {
-            let theirs = fields.into_iter().find(|f| f.field == field).ok_or(StoreError::NotFound)?;
+            let theirs = fields
+                .into_iter()
+                .find(|f| f.field == field)
+                .ok_or(StoreError::NotFound)?;
             return Ok(FieldSave::Conflict(theirs));
         }
         append(&mut tx, audit, &case_event(AuditAction::CaseWritten, &r)).await?;
@@ -205,7 +253,12 @@ impl CaseStore for Backend {
         Ok(FieldSave::Saved(fields))
     }
 
-    async fn set_citizen_attendance(&self, audit: &AuditCtx, case: CaseId, attendance: Attendance) -> StoreResult<()> {
+    async fn set_citizen_attendance(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        attendance: Attendance,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let r = open_case(&mut tx, case).await?;
         sqlx::query("UPDATE meeting_cases SET citizen_attendance = $1 WHERE id = $2")
@@ -218,7 +271,14 @@ impl CaseStore for Backend {
         commit(tx).await
     }
 
-    async fn add_agreement(&self, audit: &AuditCtx, case: CaseId, what: &str, who: &str, due_date: Option<&str>) -> StoreResult<i64> {
+    async fn add_agreement(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        what: &str,
+        who: &str,
+        due_date: Option<&str>,
+    ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let r = open_case(&mut tx, case).await?;
         let id: i64 = sqlx::query_scalar(
@@ -239,7 +299,11 @@ impl CaseStore for Backend {
 
     async fn agreements_of_case(&self, case: CaseId) -> StoreResult<Vec<Agreement>> {
         let sql = format!("{AGREEMENT_SELECT} WHERE a.case_id = $1 ORDER BY a.id");
-        let rows = sqlx::query(&sql).bind(case.0).fetch_all(&self.pool).await.map_err(err)?;
+        let rows = sqlx::query(&sql)
+            .bind(case.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
         rows.iter().map(agreement_from_row).collect()
     }
 
@@ -249,11 +313,20 @@ impl CaseStore for Backend {
              AND c.approved_ms IS NOT NULL AND (a.done_ms IS NULL OR a.done_ms >= (SELECT added_ms FROM meeting_cases WHERE id = $1)) \
              ORDER BY m.starts_ms, a.id"
         );
-        let rows = sqlx::query(&sql).bind(case.0).fetch_all(&self.pool).await.map_err(err)?;
+        let rows = sqlx::query(&sql)
+            .bind(case.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
         rows.iter().map(agreement_from_row).collect()
     }
 
-    async fn complete_agreement(&self, audit: &AuditCtx, case: CaseId, agreement: i64) -> StoreResult<()> {
+    async fn complete_agreement(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        agreement: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let r = open_case(&mut tx, case).await?;
         let done = sqlx::query("UPDATE case_agreements SET done_ms = $1 WHERE id = $2 AND course_id = $3 AND done_ms IS NULL")
@@ -275,13 +348,15 @@ impl CaseStore for Backend {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         let r = open_case(&mut tx, case).await?;
-        sqlx::query("UPDATE meeting_cases SET approved_ms = $1, approved_by_user_id = $2 WHERE id = $3")
-            .bind(audit.at_ms)
-            .bind(by.0)
-            .bind(case.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+        sqlx::query(
+            "UPDATE meeting_cases SET approved_ms = $1, approved_by_user_id = $2 WHERE id = $3",
+        )
+        .bind(audit.at_ms)
+        .bind(by.0)
+        .bind(case.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
         sqlx::query("INSERT INTO minutes (case_id, body, approved_ms, approved_by_user_id) VALUES ($1, $2, $3, $4)")
             .bind(case.0)
             .bind(body)
@@ -293,14 +368,22 @@ impl CaseStore for Backend {
         // The inbox is Bro itself: delivered in this transaction. The e-mail notice waits for
         // the delivery worker; without an address it is recorded as such, not silently skipped.
         let email: Option<String> = sqlx::query_scalar(&format!("SELECT {}", citizen_email("$1")))
-        .bind(r.citizen_id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?
-        .flatten();
-        let email_status = if email.is_some_and(|e| !e.is_empty()) { DeliveryStatus::Pending } else { DeliveryStatus::NoAddress };
+            .bind(r.citizen_id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?
+            .flatten();
+        let email_status = if email.is_some_and(|e| !e.is_empty()) {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::NoAddress
+        };
         for (channel, status, sent) in [
-            (DeliveryChannel::Inbox, DeliveryStatus::Sent, Some(audit.at_ms)),
+            (
+                DeliveryChannel::Inbox,
+                DeliveryStatus::Sent,
+                Some(audit.at_ms),
+            ),
             (DeliveryChannel::Email, email_status, None),
         ] {
             sqlx::query(
@@ -317,11 +400,12 @@ impl CaseStore for Backend {
             .await
             .map_err(err)?;
         }
-        let agreements: Vec<String> = sqlx::query_scalar("SELECT what FROM case_agreements WHERE case_id = $1 ORDER BY id")
-            .bind(case.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(err)?;
+        let agreements: Vec<String> =
+            sqlx::query_scalar("SELECT what FROM case_agreements WHERE case_id = $1 ORDER BY id")
+                .bind(case.0)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(err)?;
         course_event(&mut tx, audit, r.course_id, "minutes_approved", "").await?;
         for what in &agreements {
             course_event(&mut tx, audit, r.course_id, "agreement", what).await?;
@@ -349,11 +433,16 @@ impl CaseStore for Backend {
             approved_ms: row.try_get("approved_ms").map_err(err)?,
             approved_by: row.try_get("display_name").map_err(err)?,
         };
-        self.finish_read(tx, audit, &case_event(AuditAction::MinutesRead, &r)).await?;
+        self.finish_read(tx, audit, &case_event(AuditAction::MinutesRead, &r))
+            .await?;
         Ok(Some(frozen))
     }
 
-    async fn citizen_minutes(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<MinutesSummary>> {
+    async fn citizen_minutes(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<MinutesSummary>> {
         let rows = sqlx::query(
             "SELECT c.id, t.name AS team_name, m.starts_ms, c.approved_ms, \
              EXISTS (SELECT 1 FROM case_evaluations e WHERE e.case_id = c.id) AS evaluated \
@@ -374,12 +463,18 @@ impl CaseStore for Backend {
                 evaluated: r.try_get("evaluated").map_err(err)?,
             });
         }
-        let event = AuditEvent::allowed(AuditAction::MinutesRead).subject(citizen).object("inbox");
+        let event = AuditEvent::allowed(AuditAction::MinutesRead)
+            .subject(citizen)
+            .object("inbox");
         self.append_audit(audit, event).await?;
         Ok(out)
     }
 
-    async fn citizen_cases(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<CitizenCase>> {
+    async fn citizen_cases(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<CitizenCase>> {
         let rows = sqlx::query(
             "SELECT c.id, c.meeting_id, t.name AS team_name, m.starts_ms, m.ends_ms, m.place, m.video_link, m.cancelled_ms, \
              c.approved_ms FROM meeting_cases c JOIN meetings m ON m.id = c.meeting_id JOIN teams t ON t.id = m.team_id \
@@ -405,12 +500,19 @@ impl CaseStore for Backend {
                 approved: approved.is_some(),
             });
         }
-        let event = AuditEvent::allowed(AuditAction::CasesRead).subject(citizen).object("own-cases");
+        let event = AuditEvent::allowed(AuditAction::CasesRead)
+            .subject(citizen)
+            .object("own-cases");
         self.append_audit(audit, event).await?;
         Ok(out)
     }
 
-    async fn record_case_evaluation(&self, audit: &AuditCtx, case: CaseId, e: &CaseEvaluation) -> StoreResult<()> {
+    async fn record_case_evaluation(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        e: &CaseEvaluation,
+    ) -> StoreResult<()> {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         let r = case_ref_in(&mut tx, case, ROW_LOCK).await?;
@@ -429,7 +531,12 @@ impl CaseStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(err)?;
-        append(&mut tx, audit, &case_event(AuditAction::EvaluationRecorded, &r)).await?;
+        append(
+            &mut tx,
+            audit,
+            &case_event(AuditAction::EvaluationRecorded, &r),
+        )
+        .await?;
         commit(tx).await
     }
 

@@ -5,9 +5,9 @@ use bro_audit::{AuditFields, GENESIS, record_hash};
 use bro_store::{AuditCtx, AuditEvent, Cell, StoreResult, TableRows};
 use sqlx::Row;
 
-use crate::{Db, HEAD_LOCK};
-use super::{Tx, err};
 use super::bulk::insert_rows;
+use super::{Tx, err};
+use crate::{Db, HEAD_LOCK};
 
 /// Appends one audit record inside `tx`, extending the tenant's chain. The head row is locked
 /// (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), so concurrent appends to one tenant
@@ -19,14 +19,31 @@ pub(super) async fn append(tx: &mut Tx, ctx: &AuditCtx, event: &AuditEvent) -> S
 /// Appends records to their tenants' chains, in the caller's transaction: one head read and
 /// one head update per tenant, the records in as few INSERTs as the backend allows. Every
 /// audit record Bro writes goes through here (`append` is the one-record case).
-pub(super) async fn append_many(tx: &mut sqlx::Transaction<'_, Db>, records: &[(i64, AuditFields)]) -> StoreResult<()> {
+pub(super) async fn append_many(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    records: &[(i64, AuditFields)],
+) -> StoreResult<()> {
     let mut tenants: Vec<i64> = records.iter().map(|(t, _)| *t).collect();
     tenants.sort_unstable();
     tenants.dedup();
-    let mut rows = TableRows::new("audit_log", &[
-        "tenant_id", "seq", "at_ms", "actor_user_id", "actor_role", "actor_unit_id", "action", "outcome",
-        "subject_citizen_id", "purpose", "object", "prev_hash", "hash",
-    ]);
+    let mut rows = TableRows::new(
+        "audit_log",
+        &[
+            "tenant_id",
+            "seq",
+            "at_ms",
+            "actor_user_id",
+            "actor_role",
+            "actor_unit_id",
+            "action",
+            "outcome",
+            "subject_citizen_id",
+            "purpose",
+            "object",
+            "prev_hash",
+            "hash",
+        ],
+    );
     let mut heads = Vec::with_capacity(tenants.len());
     for tenant in tenants {
         sqlx::query("INSERT INTO audit_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
@@ -36,7 +53,11 @@ pub(super) async fn append_many(tx: &mut sqlx::Transaction<'_, Db>, records: &[(
             .await
             .map_err(err)?;
         let head_sql = format!("SELECT seq, hash FROM audit_head WHERE tenant_id = $1{HEAD_LOCK}");
-        let row = sqlx::query(&head_sql).bind(tenant).fetch_one(&mut **tx).await.map_err(err)?;
+        let row = sqlx::query(&head_sql)
+            .bind(tenant)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?;
         let mut seq: i64 = row.try_get("seq").map_err(err)?;
         let mut prev: Vec<u8> = row.try_get("hash").map_err(err)?;
         for (_, f) in records.iter().filter(|(t, _)| *t == tenant) {

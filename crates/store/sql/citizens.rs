@@ -3,13 +3,16 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::{CitizenId, Cpr, UserId};
-use bro_store::{AuditCtx, AuditEvent, Citizen, CitizenStore, Conflict, NewCitizen, RelativeLink, StoreError, StoreResult};
+use bro_store::{
+    AuditCtx, AuditEvent, Citizen, CitizenStore, Conflict, NewCitizen, RelativeLink, StoreError,
+    StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db};
-use super::{Tx, commit, corrupt, db_err, err};
 use super::bulk::insert_rows;
 use super::chain::append;
+use super::{Tx, commit, corrupt, db_err, err};
+use crate::{Backend, Db};
 
 fn citizen_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Citizen> {
     let cpr: String = r.try_get("cpr").map_err(err)?;
@@ -43,9 +46,19 @@ async fn insert_citizen(tx: &mut Tx, audit: &AuditCtx, c: NewCitizen) -> StoreRe
     let id = CitizenId(id);
     // The words the name is searched by (migration 17).
     let mut words = bro_store::name_word_rows();
-    bro_store::push_name_words(&mut words, id, c.given_name.as_str(), c.family_name.as_str());
+    bro_store::push_name_words(
+        &mut words,
+        id,
+        c.given_name.as_str(),
+        c.family_name.as_str(),
+    );
     insert_rows(tx, &words).await?;
-    append(tx, audit, &AuditEvent::allowed(AuditAction::CitizenCreated).subject(id)).await?;
+    append(
+        tx,
+        audit,
+        &AuditEvent::allowed(AuditAction::CitizenCreated).subject(id),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -58,7 +71,11 @@ impl CitizenStore for Backend {
         Ok(id)
     }
 
-    async fn create_citizens(&self, audit: &AuditCtx, new: Vec<NewCitizen>) -> StoreResult<Vec<CitizenId>> {
+    async fn create_citizens(
+        &self,
+        audit: &AuditCtx,
+        new: Vec<NewCitizen>,
+    ) -> StoreResult<Vec<CitizenId>> {
         let mut tx = self.begin_write().await?;
         let mut ids = Vec::with_capacity(new.len());
         for c in new {
@@ -77,15 +94,29 @@ impl CitizenStore for Backend {
             .map_err(err)?;
         let row = row.ok_or(StoreError::NotFound)?;
         let citizen = citizen_from_row(&row)?;
-        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::CitizenRead).subject(id)).await?;
+        self.finish_read(
+            tx,
+            audit,
+            &AuditEvent::allowed(AuditAction::CitizenRead).subject(id),
+        )
+        .await?;
         Ok(citizen)
     }
 
     async fn count_citizens(&self) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM citizens").fetch_one(&self.pool).await.map_err(err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM citizens")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)
     }
 
-    async fn link_relative(&self, audit: &AuditCtx, citizen: CitizenId, relative_user: UserId, relation: String) -> StoreResult<()> {
+    async fn link_relative(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        relative_user: UserId,
+        relation: String,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO relatives (citizen_id, user_id, relation) VALUES ($1, $2, $3)")
             .bind(citizen.0)
@@ -101,7 +132,11 @@ impl CitizenStore for Backend {
         commit(tx).await
     }
 
-    async fn relatives_links(&self, audit: &AuditCtx, relative_user: UserId) -> StoreResult<Vec<RelativeLink>> {
+    async fn relatives_links(
+        &self,
+        audit: &AuditCtx,
+        relative_user: UserId,
+    ) -> StoreResult<Vec<RelativeLink>> {
         let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT c.id, c.given_name, c.family_name, r.relation FROM relatives r \
@@ -117,8 +152,15 @@ impl CitizenStore for Backend {
             let id = CitizenId(r.try_get("id").map_err(err)?);
             let given: String = r.try_get("given_name").map_err(err)?;
             let family: String = r.try_get("family_name").map_err(err)?;
-            links.push(RelativeLink { citizen_id: id, citizen_name: format!("{given} {family}"), relation: r.try_get("relation").map_err(err)? });
-            records.push((audit.tenant_id, audit.fields(&AuditEvent::allowed(AuditAction::CitizenRead).subject(id))));
+            links.push(RelativeLink {
+                citizen_id: id,
+                citizen_name: format!("{given} {family}"),
+                relation: r.try_get("relation").map_err(err)?,
+            });
+            records.push((
+                audit.tenant_id,
+                audit.fields(&AuditEvent::allowed(AuditAction::CitizenRead).subject(id)),
+            ));
         }
         self.finish_read_many(tx, records).await?;
         Ok(links)

@@ -3,17 +3,24 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::{CollaborationId, OrgId, PhaseScheme};
-use bro_store::{AuditCtx, AuditEvent, Collaboration, CollaborationStore, Conflict, NewCollaboration, StoreError, StoreResult};
+use bro_store::{
+    AuditCtx, AuditEvent, Collaboration, CollaborationStore, Conflict, NewCollaboration,
+    StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::Backend;
-use super::{commit, db_err, err};
 use super::chain::append;
 use super::courses::scheme_from;
+use super::{commit, db_err, err};
+use crate::Backend;
 
 #[async_trait]
 impl CollaborationStore for Backend {
-    async fn create_collaboration(&self, audit: &AuditCtx, new: NewCollaboration) -> StoreResult<CollaborationId> {
+    async fn create_collaboration(
+        &self,
+        audit: &AuditCtx,
+        new: NewCollaboration,
+    ) -> StoreResult<CollaborationId> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO collaborations (name, phases, created_ms) VALUES ($1, $2, $3) RETURNING id")
             .bind(&new.name)
@@ -30,7 +37,8 @@ impl CollaborationStore for Backend {
                 .await
                 .map_err(db_err(Conflict::Collaboration))?;
         }
-        let event = AuditEvent::allowed(AuditAction::CollaborationCreated).object(format!("collaboration:{id}"));
+        let event = AuditEvent::allowed(AuditAction::CollaborationCreated)
+            .object(format!("collaboration:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(CollaborationId(id))
@@ -49,7 +57,10 @@ impl CollaborationStore for Backend {
         let mut out: Vec<Collaboration> = Vec::new();
         for r in &rows {
             let id = CollaborationId(r.try_get("id").map_err(err)?);
-            let member = (OrgId(r.try_get("org_id").map_err(err)?), r.try_get("org_name").map_err(err)?);
+            let member = (
+                OrgId(r.try_get("org_id").map_err(err)?),
+                r.try_get("org_name").map_err(err)?,
+            );
             match out.last_mut() {
                 Some(c) if c.id == id => c.orgs.push(member),
                 _ => {
@@ -66,7 +77,13 @@ impl CollaborationStore for Backend {
         Ok(out)
     }
 
-    async fn set_collaboration_phases(&self, audit: &AuditCtx, id: CollaborationId, org: OrgId, phases: PhaseScheme) -> StoreResult<()> {
+    async fn set_collaboration_phases(
+        &self,
+        audit: &AuditCtx,
+        id: CollaborationId,
+        org: OrgId,
+        phases: PhaseScheme,
+    ) -> StoreResult<()> {
         let json = own_phases_json(&phases)?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
@@ -82,7 +99,8 @@ impl CollaborationStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::CollaborationPhasesChanged).object(format!("collaboration:{}", id.0));
+        let event = AuditEvent::allowed(AuditAction::CollaborationPhasesChanged)
+            .object(format!("collaboration:{}", id.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
@@ -90,5 +108,7 @@ impl CollaborationStore for Backend {
 
 /// A collaboration always names its own phases; the default scheme has no stored form.
 fn own_phases_json(phases: &PhaseScheme) -> StoreResult<String> {
-    phases.to_json().ok_or_else(|| StoreError::Corrupt("a collaboration names its own phases".into()))
+    phases
+        .to_json()
+        .ok_or_else(|| StoreError::Corrupt("a collaboration names its own phases".into()))
 }

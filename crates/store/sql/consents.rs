@@ -3,15 +3,18 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CitizenId, CourseId, OrgId, ShareCategory, UserId};
 use bro_domain::consent::{ConsentForm, GivenBy, Grants, LegalBasisKind};
 use bro_domain::course::{decode_set, encode_set};
-use bro_store::{AuditCtx, AuditEvent, Conflict, Consent, ConsentDocument, ConsentStore, EmergencyAccess, LegalBasis, NewConsent, NewEmergencyAccess, NewLegalBasis, StoreError, StoreResult};
+use bro_domain::{CitizenId, CourseId, OrgId, ShareCategory, UserId};
+use bro_store::{
+    AuditCtx, AuditEvent, Conflict, Consent, ConsentDocument, ConsentStore, EmergencyAccess,
+    LegalBasis, NewConsent, NewEmergencyAccess, NewLegalBasis, StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db, ROW_LOCK};
-use super::{Tx, commit, corrupt, db_err, err};
 use super::chain::append;
+use super::{Tx, commit, corrupt, db_err, err};
+use crate::{Backend, Db, ROW_LOCK};
 
 const EMERGENCY_SELECT: &str = "SELECT e.id, e.course_id, e.reason, e.started_ms, e.ends_ms, e.reviewed_ms, e.review_comment, \
      u.display_name AS user_name, o.name AS org_name, r.display_name AS reviewed_by FROM emergency_accesses e \
@@ -62,52 +65,84 @@ const LEGAL_BASIS_END: Ending = Ending {
 
 /// Ends a consent or a legal basis of `citizen` now, once: `NotFound` unless it is theirs,
 /// `Conflict` when it was ended already. The row is otherwise never changed.
-async fn end_once(tx: &mut Tx, audit: &AuditCtx, e: Ending, citizen: CitizenId, id: i64) -> StoreResult<()> {
-    let Ending { table, ended, ended_by, conflict, action, object } = e;
-    let current: Option<Option<i64>> =
-        sqlx::query_scalar(&format!("SELECT {ended} FROM {table} WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"))
-            .bind(id)
-            .bind(citizen.0)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(err)?;
+async fn end_once(
+    tx: &mut Tx,
+    audit: &AuditCtx,
+    e: Ending,
+    citizen: CitizenId,
+    id: i64,
+) -> StoreResult<()> {
+    let Ending {
+        table,
+        ended,
+        ended_by,
+        conflict,
+        action,
+        object,
+    } = e;
+    let current: Option<Option<i64>> = sqlx::query_scalar(&format!(
+        "SELECT {ended} FROM {table} WHERE id = $1 AND citizen_id = $2{ROW_LOCK}"
+    ))
+    .bind(id)
+    .bind(citizen.0)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(err)?;
     match current {
         None => return Err(StoreError::NotFound),
         Some(Some(_)) => return Err(StoreError::Conflict(conflict)),
         Some(None) => {}
     }
-    sqlx::query(&format!("UPDATE {table} SET {ended} = $1, {ended_by} = $2 WHERE id = $3"))
-        .bind(audit.at_ms)
-        .bind(audit.actor_user_id.map(|u| u.0))
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map_err(err)?;
-    let event = AuditEvent::allowed(action).subject(citizen).object(format!("{object}:{id}"));
+    sqlx::query(&format!(
+        "UPDATE {table} SET {ended} = $1, {ended_by} = $2 WHERE id = $3"
+    ))
+    .bind(audit.at_ms)
+    .bind(audit.actor_user_id.map(|u| u.0))
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(err)?;
+    let event = AuditEvent::allowed(action)
+        .subject(citizen)
+        .object(format!("{object}:{id}"));
     append(tx, audit, &event).await
 }
 
 /// Records which organisations a consent or legal basis covers; an organisation that does not
 /// exist is `NotFound` (and the caller's transaction is dropped, so nothing is half-saved).
-async fn insert_orgs(tx: &mut Tx, table_and_columns: &'static str, id: i64, orgs: &[OrgId]) -> StoreResult<()> {
+async fn insert_orgs(
+    tx: &mut Tx,
+    table_and_columns: &'static str,
+    id: i64,
+    orgs: &[OrgId],
+) -> StoreResult<()> {
     for org in orgs {
-        sqlx::query(&format!("INSERT INTO {table_and_columns} VALUES ($1, $2) ON CONFLICT DO NOTHING"))
-            .bind(id)
-            .bind(org.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err(Conflict::Organisation))?;
+        sqlx::query(&format!(
+            "INSERT INTO {table_and_columns} VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        ))
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err(Conflict::Organisation))?;
     }
     Ok(())
 }
 
 /// The organisations of the record `id` among `rows` of (`key`, id, name).
-fn orgs_of(rows: &[<Db as sqlx::Database>::Row], key: &str, id: i64) -> StoreResult<Vec<(OrgId, String)>> {
+fn orgs_of(
+    rows: &[<Db as sqlx::Database>::Row],
+    key: &str,
+    id: i64,
+) -> StoreResult<Vec<(OrgId, String)>> {
     let mut out = Vec::new();
     for o in rows {
         let of: i64 = o.try_get(key).map_err(err)?;
         if of == id {
-            out.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
+            out.push((
+                OrgId(o.try_get("id").map_err(err)?),
+                o.try_get("name").map_err(err)?,
+            ));
         }
     }
     Ok(out)
@@ -116,7 +151,9 @@ fn orgs_of(rows: &[<Db as sqlx::Database>::Row], key: &str, id: i64) -> StoreRes
 #[async_trait]
 impl ConsentStore for Backend {
     async fn record_consent(&self, audit: &AuditCtx, new: NewConsent) -> StoreResult<i64> {
-        let recorded_by = audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("a consent is recorded by someone".into()))?;
+        let recorded_by = audit
+            .actor_user_id
+            .ok_or_else(|| StoreError::Corrupt("a consent is recorded by someone".into()))?;
         let mut tx = self.begin_write().await?;
         let (name, content_type, bytes) = match new.document {
             Some(d) => (Some(d.name), Some(d.content_type), Some(d.bytes)),
@@ -147,7 +184,9 @@ impl ConsentStore for Backend {
         .await
         .map_err(db_err(Conflict::Consent))?;
         insert_orgs(&mut tx, "consent_orgs (consent_id, org_id)", id, &new.orgs).await?;
-        let event = AuditEvent::allowed(AuditAction::ConsentRecorded).subject(new.citizen_id).object(format!("consent:{id}"));
+        let event = AuditEvent::allowed(AuditAction::ConsentRecorded)
+            .subject(new.citizen_id)
+            .object(format!("consent:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
@@ -190,7 +229,11 @@ impl ConsentStore for Backend {
                 purpose: r.try_get("purpose").map_err(err)?,
                 form: ConsentForm::parse(&form).ok_or_else(|| corrupt("consent form"))?,
                 given_by: GivenBy::parse(&given_by).ok_or_else(|| corrupt("consent giver"))?,
-                givers: givers.lines().filter(|g| !g.is_empty()).map(str::to_owned).collect(),
+                givers: givers
+                    .lines()
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 guardian_scope: r.try_get("guardian_scope").map_err(err)?,
                 witness: r.try_get("witness").map_err(err)?,
                 valid_from_ms: r.try_get("valid_from_ms").map_err(err)?,
@@ -202,11 +245,21 @@ impl ConsentStore for Backend {
                 withdrawn_by: r.try_get("withdrawn_by").map_err(err)?,
             });
         }
-        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::ConsentRead).subject(citizen)).await?;
+        self.finish_read(
+            tx,
+            audit,
+            &AuditEvent::allowed(AuditAction::ConsentRead).subject(citizen),
+        )
+        .await?;
         Ok(out)
     }
 
-    async fn withdraw_consent(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<()> {
+    async fn withdraw_consent(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         end_once(&mut tx, audit, CONSENT_END, citizen, id).await?;
         commit(tx).await
@@ -235,7 +288,10 @@ impl ConsentStore for Backend {
         .await
         .map_err(err)?;
         let mut grants = Grants {
-            consent: consents.iter().flat_map(|r| decode_set(r, ShareCategory::parse)).collect(),
+            consent: consents
+                .iter()
+                .flat_map(|r| decode_set(r, ShareCategory::parse))
+                .collect(),
             legal_basis: Vec::new(),
         };
         grants.consent.sort();
@@ -244,13 +300,19 @@ impl ConsentStore for Backend {
             let kind: String = r.try_get("kind").map_err(err)?;
             let kind = LegalBasisKind::parse(&kind).ok_or_else(|| corrupt("legal basis"))?;
             let categories: String = r.try_get("categories").map_err(err)?;
-            grants.legal_basis.extend(decode_set(&categories, ShareCategory::parse).into_iter().map(|c| (c, kind)));
+            grants.legal_basis.extend(
+                decode_set(&categories, ShareCategory::parse)
+                    .into_iter()
+                    .map(|c| (c, kind)),
+            );
         }
         Ok(grants)
     }
 
     async fn record_legal_basis(&self, audit: &AuditCtx, new: NewLegalBasis) -> StoreResult<i64> {
-        let recorded_by = audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("a legal basis is recorded by someone".into()))?;
+        let recorded_by = audit
+            .actor_user_id
+            .ok_or_else(|| StoreError::Corrupt("a legal basis is recorded by someone".into()))?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO legal_bases (citizen_id, course_id, kind, reason, categories, valid_from_ms, valid_to_ms, \
@@ -268,14 +330,26 @@ impl ConsentStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err(Conflict::LegalBasis))?;
-        insert_orgs(&mut tx, "legal_basis_orgs (legal_basis_id, org_id)", id, &new.orgs).await?;
-        let event = AuditEvent::allowed(AuditAction::LegalBasisRecorded).subject(new.citizen_id).object(format!("legal_basis:{id}"));
+        insert_orgs(
+            &mut tx,
+            "legal_basis_orgs (legal_basis_id, org_id)",
+            id,
+            &new.orgs,
+        )
+        .await?;
+        let event = AuditEvent::allowed(AuditAction::LegalBasisRecorded)
+            .subject(new.citizen_id)
+            .object(format!("legal_basis:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
     }
 
-    async fn legal_bases(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<LegalBasis>> {
+    async fn legal_bases(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<LegalBasis>> {
         let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT b.*, u.display_name AS recorded_by FROM legal_bases b JOIN users u ON u.id = b.recorded_by_user_id \
@@ -312,18 +386,34 @@ impl ConsentStore for Backend {
                 ended_ms: r.try_get("ended_ms").map_err(err)?,
             });
         }
-        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::LegalBasisRead).subject(citizen)).await?;
+        self.finish_read(
+            tx,
+            audit,
+            &AuditEvent::allowed(AuditAction::LegalBasisRead).subject(citizen),
+        )
+        .await?;
         Ok(out)
     }
 
-    async fn end_legal_basis(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<()> {
+    async fn end_legal_basis(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         end_once(&mut tx, audit, LEGAL_BASIS_END, citizen, id).await?;
         commit(tx).await
     }
 
-    async fn start_emergency_access(&self, audit: &AuditCtx, new: NewEmergencyAccess) -> StoreResult<i64> {
-        let user = audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("an emergency access has a person".into()))?;
+    async fn start_emergency_access(
+        &self,
+        audit: &AuditCtx,
+        new: NewEmergencyAccess,
+    ) -> StoreResult<i64> {
+        let user = audit
+            .actor_user_id
+            .ok_or_else(|| StoreError::Corrupt("an emergency access has a person".into()))?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO emergency_accesses (citizen_id, course_id, user_id, org_id, reason, started_ms, ends_ms) \
@@ -339,13 +429,20 @@ impl ConsentStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err(Conflict::Emergency))?;
-        let event = AuditEvent::allowed(AuditAction::EmergencyAccessStarted).subject(new.citizen_id).object(format!("emergency:{id}"));
+        let event = AuditEvent::allowed(AuditAction::EmergencyAccessStarted)
+            .subject(new.citizen_id)
+            .object(format!("emergency:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
     }
 
-    async fn emergency_active(&self, citizen: CitizenId, user: UserId, now: i64) -> StoreResult<bool> {
+    async fn emergency_active(
+        &self,
+        citizen: CitizenId,
+        user: UserId,
+        now: i64,
+    ) -> StoreResult<bool> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM emergency_accesses WHERE citizen_id = $1 AND user_id = $2 AND started_ms <= $3 AND ends_ms > $3",
         )
@@ -358,31 +455,66 @@ impl ConsentStore for Backend {
         Ok(n > 0)
     }
 
-    async fn emergency_accesses_of(&self, audit: &AuditCtx, citizen: CitizenId) -> StoreResult<Vec<EmergencyAccess>> {
+    async fn emergency_accesses_of(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<EmergencyAccess>> {
         let mut tx = self.begin_read().await?;
-        let rows = sqlx::query(&format!("{EMERGENCY_SELECT} WHERE e.citizen_id = $1 ORDER BY e.started_ms DESC, e.id DESC"))
-            .bind(citizen.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(err)?;
-        let out = rows.iter().map(emergency_from_row).collect::<StoreResult<Vec<_>>>()?;
-        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::EmergencyAccessRead).subject(citizen)).await?;
+        let rows = sqlx::query(&format!(
+            "{EMERGENCY_SELECT} WHERE e.citizen_id = $1 ORDER BY e.started_ms DESC, e.id DESC"
+        ))
+        .bind(citizen.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let out = rows
+            .iter()
+            .map(emergency_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.finish_read(
+            tx,
+            audit,
+            &AuditEvent::allowed(AuditAction::EmergencyAccessRead).subject(citizen),
+        )
+        .await?;
         Ok(out)
     }
 
-    async fn emergency_reviews(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<EmergencyAccess>> {
+    async fn emergency_reviews(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+    ) -> StoreResult<Vec<EmergencyAccess>> {
         let mut tx = self.begin_read().await?;
-        let rows = sqlx::query(&format!("{EMERGENCY_SELECT} WHERE e.org_id = $1 ORDER BY e.started_ms DESC, e.id DESC"))
-            .bind(org.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(err)?;
-        let out = rows.iter().map(emergency_from_row).collect::<StoreResult<Vec<_>>>()?;
-        self.finish_read(tx, audit, &AuditEvent::allowed(AuditAction::EmergencyReviewsRead).object(format!("org:{}", org.0))).await?;
+        let rows = sqlx::query(&format!(
+            "{EMERGENCY_SELECT} WHERE e.org_id = $1 ORDER BY e.started_ms DESC, e.id DESC"
+        ))
+        .bind(org.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let out = rows
+            .iter()
+            .map(emergency_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.finish_read(
+            tx,
+            audit,
+            &AuditEvent::allowed(AuditAction::EmergencyReviewsRead)
+                .object(format!("org:{}", org.0)),
+        )
+        .await?;
         Ok(out)
     }
 
-    async fn review_emergency_access(&self, audit: &AuditCtx, org: OrgId, id: i64, comment: String) -> StoreResult<()> {
+    async fn review_emergency_access(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        id: i64,
+        comment: String,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!("SELECT citizen_id, reviewed_ms FROM emergency_accesses WHERE id = $1 AND org_id = $2{ROW_LOCK}"))
             .bind(id)
@@ -404,12 +536,19 @@ impl ConsentStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        let event = AuditEvent::allowed(AuditAction::EmergencyAccessReviewed).subject(citizen).object(format!("emergency:{id}"));
+        let event = AuditEvent::allowed(AuditAction::EmergencyAccessReviewed)
+            .subject(citizen)
+            .object(format!("emergency:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn consent_document(&self, audit: &AuditCtx, citizen: CitizenId, id: i64) -> StoreResult<ConsentDocument> {
+    async fn consent_document(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<ConsentDocument> {
         let mut tx = self.begin_read().await?;
         let row = sqlx::query(
             "SELECT document_name, document_type, document FROM consents WHERE id = $1 AND citizen_id = $2 AND document IS NOT NULL",
@@ -425,7 +564,9 @@ impl ConsentStore for Backend {
             content_type: row.try_get("document_type").map_err(err)?,
             bytes: row.try_get("document").map_err(err)?,
         };
-        let event = AuditEvent::allowed(AuditAction::ConsentDocumentRead).subject(citizen).object(format!("consent:{id}"));
+        let event = AuditEvent::allowed(AuditAction::ConsentDocumentRead)
+            .subject(citizen)
+            .object(format!("consent:{id}"));
         self.finish_read(tx, audit, &event).await?;
         Ok(document)
     }

@@ -3,17 +3,29 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId, PhaseScheme, ShareCategory, TargetGroup, UserId};
 use bro_domain::course::{decode_set, encode_set};
-use bro_store::{AuditCtx, AuditEvent, Conflict, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary, NetworkMember, NewCourse, StoreError, StoreResult};
+use bro_domain::{
+    CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId, PhaseScheme, ShareCategory,
+    TargetGroup, UserId,
+};
+use bro_store::{
+    AuditCtx, AuditEvent, Conflict, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary,
+    NetworkMember, NewCourse, StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db, ROW_LOCK};
-use super::{Tx, commit, corrupt, db_err, err};
 use super::care_team::{insert_member, member_from_row};
 use super::chain::append;
+use super::{Tx, commit, corrupt, db_err, err};
+use crate::{Backend, Db, ROW_LOCK};
 
-pub(super) async fn course_event(tx: &mut Tx, audit: &AuditCtx, course: CourseId, kind: &str, detail: &str) -> StoreResult<()> {
+pub(super) async fn course_event(
+    tx: &mut Tx,
+    audit: &AuditCtx,
+    course: CourseId,
+    kind: &str,
+    detail: &str,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO course_events (course_id, at_ms, actor_user_id, kind, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(course.0)
         .bind(audit.at_ms)
@@ -38,11 +50,19 @@ pub(super) async fn record_change(
     object: String,
 ) -> StoreResult<()> {
     course_event(tx, audit, course, kind, detail).await?;
-    append(tx, audit, &AuditEvent::allowed(action).subject(citizen).object(object)).await
+    append(
+        tx,
+        audit,
+        &AuditEvent::allowed(action).subject(citizen).object(object),
+    )
+    .await
 }
 
 /// The citizen of a course, for the audit record's subject; NotFound when there is no course.
-pub(super) async fn course_citizen(tx: &mut Tx, course: CourseId) -> StoreResult<(CitizenId, bool)> {
+pub(super) async fn course_citizen(
+    tx: &mut Tx,
+    course: CourseId,
+) -> StoreResult<(CitizenId, bool)> {
     course_row(tx, course, "").await
 }
 
@@ -69,7 +89,10 @@ async fn course_row(tx: &mut Tx, course: CourseId, lock: &str) -> StoreResult<(C
         .map_err(err)?
         .ok_or(StoreError::NotFound)?;
     let closed: Option<i64> = row.try_get("closed_ms").map_err(err)?;
-    Ok((CitizenId(row.try_get("citizen_id").map_err(err)?), closed.is_some()))
+    Ok((
+        CitizenId(row.try_get("citizen_id").map_err(err)?),
+        closed.is_some(),
+    ))
 }
 
 /// The `phases` column: NULL for the default phases, else the own names as JSON.
@@ -121,7 +144,9 @@ impl CourseStore for Backend {
                 .ok_or(StoreError::NotFound)?,
             ),
         };
-        let first = PhaseScheme::from_json(phases.as_deref()).map_err(|_| corrupt("phases"))?.first();
+        let first = PhaseScheme::from_json(phases.as_deref())
+            .map_err(|_| corrupt("phases"))?
+            .first();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO courses (citizen_id, phase, target_groups, legal_frames, opened_ms, collaboration_id, phases) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -139,7 +164,9 @@ impl CourseStore for Backend {
         let course = CourseId(id);
         course_event(&mut tx, audit, course, "opened", &first).await?;
         insert_member(&mut tx, audit, course, &new.coordinator, true).await?;
-        let event = AuditEvent::allowed(AuditAction::CourseOpened).subject(new.citizen_id).object(format!("course:{id}"));
+        let event = AuditEvent::allowed(AuditAction::CourseOpened)
+            .subject(new.citizen_id)
+            .object(format!("course:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(course)
@@ -168,7 +195,10 @@ impl CourseStore for Backend {
             citizen_id: CitizenId(row.try_get("citizen_id").map_err(err)?),
             closed: closed.is_some(),
             membership: member.map(|m| (MemberId(m), coordinator.unwrap_or(false))),
-            holder_org: row.try_get::<Option<i64>, _>("holder_org").map_err(err)?.map(OrgId),
+            holder_org: row
+                .try_get::<Option<i64>, _>("holder_org")
+                .map_err(err)?
+                .map(OrgId),
             emergency: false,
         })
     }
@@ -217,7 +247,10 @@ impl CourseStore for Backend {
                     relation: r.try_get("relation").map_err(err)?,
                     phone: r.try_get("phone").map_err(err)?,
                     may_see: decode_set(&may_see, ShareCategory::parse),
-                    has_login: r.try_get::<Option<i64>, _>("user_id").map_err(err)?.is_some(),
+                    has_login: r
+                        .try_get::<Option<i64>, _>("user_id")
+                        .map_err(err)?
+                        .is_some(),
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -254,11 +287,16 @@ impl CourseStore for Backend {
             closed_ms: row.try_get("closed_ms").map_err(err)?,
             close_reason: row.try_get("close_reason").map_err(err)?,
             next_step: row.try_get("next_step").map_err(err)?,
-            team: team.iter().map(member_from_row).collect::<StoreResult<_>>()?,
+            team: team
+                .iter()
+                .map(member_from_row)
+                .collect::<StoreResult<_>>()?,
             network,
             timeline,
         };
-        let event = AuditEvent::allowed(AuditAction::CourseRead).subject(citizen_id).object(format!("course:{}", course.0));
+        let event = AuditEvent::allowed(AuditAction::CourseRead)
+            .subject(citizen_id)
+            .object(format!("course:{}", course.0));
         self.finish_read(tx, audit, &event).await?;
         Ok(result)
     }
@@ -315,16 +353,24 @@ impl CourseStore for Backend {
         Ok(out)
     }
 
-    async fn move_phase(&self, audit: &AuditCtx, course: CourseId, from: &str, to: &str) -> StoreResult<()> {
+    async fn move_phase(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (citizen, _) = lock_course(&mut tx, course).await?;
-        let done = sqlx::query("UPDATE courses SET phase = $1 WHERE id = $2 AND phase = $3 AND closed_ms IS NULL")
-            .bind(to)
-            .bind(course.0)
-            .bind(from)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+        let done = sqlx::query(
+            "UPDATE courses SET phase = $1 WHERE id = $2 AND phase = $3 AND closed_ms IS NULL",
+        )
+        .bind(to)
+        .bind(course.0)
+        .bind(from)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict(Conflict::Phase));
         }
@@ -341,7 +387,13 @@ impl CourseStore for Backend {
         commit(tx).await
     }
 
-    async fn close_course(&self, audit: &AuditCtx, course: CourseId, reason: String, next_step: String) -> StoreResult<()> {
+    async fn close_course(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        reason: String,
+        next_step: String,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (citizen, _) = lock_course(&mut tx, course).await?;
         let done = sqlx::query(
@@ -371,7 +423,12 @@ impl CourseStore for Backend {
         commit(tx).await
     }
 
-    async fn request_consent(&self, audit: &AuditCtx, course: CourseId, category: ShareCategory) -> StoreResult<()> {
+    async fn request_consent(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        category: ShareCategory,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
         record_change(

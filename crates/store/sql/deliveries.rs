@@ -2,15 +2,17 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CaseId, Timestamp, UserId};
 use bro_domain::meeting::{DeliveryChannel, DeliveryStatus, retry_delay_ms};
-use bro_store::{AuditCtx, AuditEvent, Delivery, DeliveryStore, DueDelivery, StoreError, StoreResult};
+use bro_domain::{CaseId, Timestamp, UserId};
+use bro_store::{
+    AuditCtx, AuditEvent, Delivery, DeliveryStore, DueDelivery, StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, ROW_LOCK};
-use super::{DbRow, coded, commit, err};
 use super::cases::{case_event, case_ref_in};
 use super::chain::append;
+use super::{DbRow, coded, commit, err};
+use crate::{Backend, ROW_LOCK};
 
 fn delivery_from_row(r: &DbRow) -> StoreResult<Delivery> {
     Ok(Delivery {
@@ -56,11 +58,11 @@ impl DeliveryStore for Backend {
             citizen_email("d.citizen_id")
         );
         let rows = sqlx::query(&sql)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err)?;
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
         let mut out = Vec::new();
         for r in &rows {
             out.push(DueDelivery {
@@ -73,13 +75,20 @@ impl DeliveryStore for Backend {
         Ok(out)
     }
 
-    async fn record_delivery_attempt(&self, id: i64, now: Timestamp, outcome: Result<(), String>) -> StoreResult<()> {
+    async fn record_delivery_attempt(
+        &self,
+        id: i64,
+        now: Timestamp,
+        outcome: Result<(), String>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let attempts: i64 = sqlx::query_scalar(&format!("SELECT attempts FROM deliveries WHERE id = $1{ROW_LOCK}"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(err)?;
+        let attempts: i64 = sqlx::query_scalar(&format!(
+            "SELECT attempts FROM deliveries WHERE id = $1{ROW_LOCK}"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
         let attempts = attempts + 1;
         match outcome {
             Ok(()) => sqlx::query("UPDATE deliveries SET status = 'sent', attempts = $1, sent_ms = $2, last_error = NULL WHERE id = $3")
@@ -98,7 +107,12 @@ impl DeliveryStore for Backend {
         commit(tx).await
     }
 
-    async fn retry_delivery(&self, audit: &AuditCtx, case: CaseId, delivery: i64) -> StoreResult<()> {
+    async fn retry_delivery(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        delivery: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let r = case_ref_in(&mut tx, case, "").await?;
         let done = sqlx::query("UPDATE deliveries SET next_attempt_ms = $1 WHERE id = $2 AND case_id = $3 AND status = 'failed'")
@@ -111,11 +125,21 @@ impl DeliveryStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        append(&mut tx, audit, &case_event(AuditAction::DeliveryRetried, &r)).await?;
+        append(
+            &mut tx,
+            audit,
+            &case_event(AuditAction::DeliveryRetried, &r),
+        )
+        .await?;
         commit(tx).await
     }
 
-    async fn set_email(&self, audit: &AuditCtx, user: UserId, email: Option<&str>) -> StoreResult<()> {
+    async fn set_email(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        email: Option<&str>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
             .bind(email)
@@ -126,17 +150,19 @@ impl DeliveryStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::EmailChanged).object(format!("user:{}", user.0));
+        let event =
+            AuditEvent::allowed(AuditAction::EmailChanged).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
     async fn email(&self, user: UserId) -> StoreResult<Option<String>> {
-        let email: Option<Option<String>> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(user.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(err)?;
+        let email: Option<Option<String>> =
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(err)?;
         email.ok_or(StoreError::NotFound)
     }
 }

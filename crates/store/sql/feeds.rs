@@ -3,12 +3,14 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::{TeamId, UserId};
-use bro_store::{AuditCtx, AuditEvent, CalendarFeed, Conflict, FeedOwner, FeedStore, StoreError, StoreResult};
+use bro_store::{
+    AuditCtx, AuditEvent, CalendarFeed, Conflict, FeedOwner, FeedStore, StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::Backend;
-use super::{DbRow, actor, commit, corrupt, db_err, err};
 use super::chain::append;
+use super::{DbRow, actor, commit, corrupt, db_err, err};
+use crate::Backend;
 
 fn feed_from_row(r: &DbRow) -> StoreResult<CalendarFeed> {
     let user: Option<i64> = r.try_get("user_id").map_err(err)?;
@@ -35,7 +37,12 @@ fn owner_columns(owner: FeedOwner) -> (Option<i64>, Option<i64>) {
 
 #[async_trait]
 impl FeedStore for Backend {
-    async fn create_feed(&self, audit: &AuditCtx, owner: FeedOwner, digest: &str) -> StoreResult<i64> {
+    async fn create_feed(
+        &self,
+        audit: &AuditCtx,
+        owner: FeedOwner,
+        digest: &str,
+    ) -> StoreResult<i64> {
         let by = actor(audit)?;
         let (user, team) = owner_columns(owner);
         let mut tx = self.begin_write().await?;
@@ -51,7 +58,8 @@ impl FeedStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err(Conflict::Feed))?;
-        let event = AuditEvent::allowed(AuditAction::CalendarFeedCreated).object(format!("calendar:{id}"));
+        let event =
+            AuditEvent::allowed(AuditAction::CalendarFeedCreated).object(format!("calendar:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
@@ -87,7 +95,8 @@ impl FeedStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::CalendarFeedRevoked).object(format!("calendar:{feed}"));
+        let event = AuditEvent::allowed(AuditAction::CalendarFeedRevoked)
+            .object(format!("calendar:{feed}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }

@@ -24,9 +24,9 @@ use sqlx::Connection as _;
 use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{BEGIN_WRITE, Backend, Db};
-use super::{Tx, commit, err};
 use super::chain::append_many;
+use super::{Tx, commit, err};
+use crate::{BEGIN_WRITE, Backend, Db};
 
 /// At most this many callers share one transaction (a search brings up to 50 records).
 const GROUP_MAX: usize = 128;
@@ -76,15 +76,25 @@ impl AuditWriter {
         }
         let stopped = || StoreError::Unavailable("audit writer stopped".to_owned());
         let (done, answer) = oneshot::channel();
-        self.queue.send(Pending { records, done }).await.map_err(|_| stopped())?;
+        self.queue
+            .send(Pending { records, done })
+            .await
+            .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
 
 /// Commits a group in one transaction. When that fails, each caller's records are tried in a
 /// transaction of their own, so one bad record fails only its own request.
-async fn commit_group(pool: &sqlx::Pool<Db>, held: &mut Option<PoolConnection<Db>>, group: &mut Vec<Pending>) {
-    let all: Vec<(i64, AuditFields)> = group.iter().flat_map(|p| p.records.iter().cloned()).collect();
+async fn commit_group(
+    pool: &sqlx::Pool<Db>,
+    held: &mut Option<PoolConnection<Db>>,
+    group: &mut Vec<Pending>,
+) {
+    let all: Vec<(i64, AuditFields)> = group
+        .iter()
+        .flat_map(|p| p.records.iter().cloned())
+        .collect();
     if group.len() > 1 && append_committed(pool, held, &all).await.is_ok() {
         for p in group.drain(..) {
             // A caller that gave up (its request was dropped) needs no answer.
@@ -128,12 +138,22 @@ impl Backend {
     }
 
     /// Ends a read and commits its audit record; the data may be returned only after this.
-    pub(super) async fn finish_read(&self, tx: Tx, audit: &AuditCtx, event: &AuditEvent) -> StoreResult<()> {
-        self.finish_read_many(tx, vec![(audit.tenant_id, audit.fields(event))]).await
+    pub(super) async fn finish_read(
+        &self,
+        tx: Tx,
+        audit: &AuditCtx,
+        event: &AuditEvent,
+    ) -> StoreResult<()> {
+        self.finish_read_many(tx, vec![(audit.tenant_id, audit.fields(event))])
+            .await
     }
 
     /// [`Backend::finish_read`] for a read that shows several citizens, one record each.
-    pub(super) async fn finish_read_many(&self, tx: Tx, records: Vec<(i64, AuditFields)>) -> StoreResult<()> {
+    pub(super) async fn finish_read_many(
+        &self,
+        tx: Tx,
+        records: Vec<(i64, AuditFields)>,
+    ) -> StoreResult<()> {
         // The view is released first: no connection is held while the record waits its turn.
         commit(tx).await?;
         if records.is_empty() {

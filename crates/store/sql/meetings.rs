@@ -2,14 +2,17 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{MeetingId, TeamId, Timestamp, UserId};
 use bro_domain::meeting::{Attendance, Score, TeamFunction};
-use bro_store::{AuditCtx, AuditEvent, Conflict, EvaluationPoint, Meeting, MeetingEvaluation, MeetingStore, NewSeries, Participant, StoreError, StoreResult};
+use bro_domain::{MeetingId, TeamId, Timestamp, UserId};
+use bro_store::{
+    AuditCtx, AuditEvent, Conflict, EvaluationPoint, Meeting, MeetingEvaluation, MeetingStore,
+    NewSeries, Participant, StoreError, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, ROW_LOCK};
-use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
 use super::chain::append;
+use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
+use crate::{Backend, ROW_LOCK};
 
 const MEETING_SELECT: &str = "SELECT m.id, m.team_id, t.name AS team_name, m.series_id, m.title, m.starts_ms, m.ends_ms, \
      m.place, m.video_link, m.theme, m.moved, m.cancelled_ms, m.sequence FROM meetings m JOIN teams t ON t.id = m.team_id";
@@ -33,7 +36,13 @@ fn meeting_from_row(r: &DbRow) -> StoreResult<Meeting> {
 }
 
 /// Refuses a meeting overlapping another, not cancelled, meeting of the team.
-async fn check_no_overlap(tx: &mut Tx, team: TeamId, starts: i64, ends: i64, except: Option<MeetingId>) -> StoreResult<()> {
+async fn check_no_overlap(
+    tx: &mut Tx,
+    team: TeamId,
+    starts: i64,
+    ends: i64,
+    except: Option<MeetingId>,
+) -> StoreResult<()> {
     let clash: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM meetings WHERE team_id = $1 AND cancelled_ms IS NULL AND starts_ms < $3 AND ends_ms > $2 \
          AND id <> $4 LIMIT 1",
@@ -52,7 +61,8 @@ async fn check_no_overlap(tx: &mut Tx, team: TeamId, starts: i64, ends: i64, exc
 }
 
 async fn touch_meeting(tx: &mut Tx, audit: &AuditCtx, meeting: MeetingId) -> StoreResult<()> {
-    let event = AuditEvent::allowed(AuditAction::MeetingChanged).object(format!("meeting:{}", meeting.0));
+    let event =
+        AuditEvent::allowed(AuditAction::MeetingChanged).object(format!("meeting:{}", meeting.0));
     append(tx, audit, &event).await
 }
 
@@ -105,37 +115,76 @@ impl MeetingStore for Backend {
             .await
             .map_err(err)?;
         }
-        let event = AuditEvent::allowed(AuditAction::MeetingSeriesCreated).object(format!("series:{id}"));
+        let event =
+            AuditEvent::allowed(AuditAction::MeetingSeriesCreated).object(format!("series:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
     }
 
-    async fn meetings_of_team(&self, team: TeamId, from_ms: Timestamp, to_ms: Timestamp) -> StoreResult<Vec<Meeting>> {
-        let sql = format!("{MEETING_SELECT} WHERE m.team_id = $1 AND m.ends_ms > $2 AND m.starts_ms < $3 ORDER BY m.starts_ms");
-        let rows = sqlx::query(&sql).bind(team.0).bind(from_ms).bind(to_ms).fetch_all(&self.pool).await.map_err(err)?;
+    async fn meetings_of_team(
+        &self,
+        team: TeamId,
+        from_ms: Timestamp,
+        to_ms: Timestamp,
+    ) -> StoreResult<Vec<Meeting>> {
+        let sql = format!(
+            "{MEETING_SELECT} WHERE m.team_id = $1 AND m.ends_ms > $2 AND m.starts_ms < $3 ORDER BY m.starts_ms"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(team.0)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
         rows.iter().map(meeting_from_row).collect()
     }
 
-    async fn meetings_of_user(&self, user: UserId, from_ms: Timestamp, to_ms: Timestamp) -> StoreResult<Vec<Meeting>> {
+    async fn meetings_of_user(
+        &self,
+        user: UserId,
+        from_ms: Timestamp,
+        to_ms: Timestamp,
+    ) -> StoreResult<Vec<Meeting>> {
         let sql = format!(
             "{MEETING_SELECT} JOIN meeting_participants p ON p.meeting_id = m.id WHERE p.user_id = $1 \
              AND m.ends_ms > $2 AND m.starts_ms < $3 ORDER BY m.starts_ms"
         );
-        let rows = sqlx::query(&sql).bind(user.0).bind(from_ms).bind(to_ms).fetch_all(&self.pool).await.map_err(err)?;
+        let rows = sqlx::query(&sql)
+            .bind(user.0)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
         rows.iter().map(meeting_from_row).collect()
     }
 
     async fn meeting(&self, id: MeetingId) -> StoreResult<Meeting> {
         let sql = format!("{MEETING_SELECT} WHERE m.id = $1");
-        let r = sqlx::query(&sql).bind(id.0).fetch_one(&self.pool).await.map_err(err)?;
+        let r = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
         meeting_from_row(&r)
     }
 
-    async fn move_meeting(&self, audit: &AuditCtx, meeting: MeetingId, starts_ms: Timestamp, ends_ms: Timestamp) -> StoreResult<()> {
+    async fn move_meeting(
+        &self,
+        audit: &AuditCtx,
+        meeting: MeetingId,
+        starts_ms: Timestamp,
+        ends_ms: Timestamp,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!("SELECT team_id, cancelled_ms FROM meetings WHERE id = $1{ROW_LOCK}");
-        let r = sqlx::query(&sql).bind(meeting.0).fetch_one(&mut *tx).await.map_err(err)?;
+        let r = sqlx::query(&sql)
+            .bind(meeting.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
         let cancelled: Option<i64> = r.try_get("cancelled_ms").map_err(err)?;
         if cancelled.is_some() {
             return Err(StoreError::Conflict(Conflict::Cancelled));
@@ -170,7 +219,13 @@ impl MeetingStore for Backend {
         commit(tx).await
     }
 
-    async fn set_meeting_details(&self, audit: &AuditCtx, meeting: MeetingId, place: &str, video_link: &str) -> StoreResult<()> {
+    async fn set_meeting_details(
+        &self,
+        audit: &AuditCtx,
+        meeting: MeetingId,
+        place: &str,
+        video_link: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE meetings SET place = $1, video_link = $2, sequence = sequence + 1 WHERE id = $3")
             .bind(place)
@@ -231,12 +286,19 @@ impl MeetingStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        let event = AuditEvent::allowed(AuditAction::MeetingAttendance).object(format!("meeting:{}", meeting.0));
+        let event = AuditEvent::allowed(AuditAction::MeetingAttendance)
+            .object(format!("meeting:{}", meeting.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn set_attendance(&self, audit: &AuditCtx, meeting: MeetingId, user: UserId, attendance: Attendance) -> StoreResult<()> {
+    async fn set_attendance(
+        &self,
+        audit: &AuditCtx,
+        meeting: MeetingId,
+        user: UserId,
+        attendance: Attendance,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE meeting_participants SET attendance = $1 WHERE meeting_id = $2 AND user_id = $3")
             .bind(attendance.as_str())
@@ -248,12 +310,20 @@ impl MeetingStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::MeetingAttendance).object(format!("meeting:{}", meeting.0));
+        let event = AuditEvent::allowed(AuditAction::MeetingAttendance)
+            .object(format!("meeting:{}", meeting.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn record_meeting_evaluation(&self, audit: &AuditCtx, meeting: MeetingId, coherence: Score, effects: &str, learning: &str) -> StoreResult<()> {
+    async fn record_meeting_evaluation(
+        &self,
+        audit: &AuditCtx,
+        meeting: MeetingId,
+        coherence: Score,
+        effects: &str,
+        learning: &str,
+    ) -> StoreResult<()> {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -270,7 +340,8 @@ impl MeetingStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_err(Conflict::Evaluation))?;
-        let event = AuditEvent::allowed(AuditAction::EvaluationRecorded).object(format!("meeting:{}", meeting.0));
+        let event = AuditEvent::allowed(AuditAction::EvaluationRecorded)
+            .object(format!("meeting:{}", meeting.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }

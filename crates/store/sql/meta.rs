@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use bro_store::{MetaStore, StoreResult};
 
-use crate::Backend;
 use super::err;
+use crate::Backend;
 
 #[async_trait]
 impl MetaStore for Backend {
@@ -27,7 +27,10 @@ impl MetaStore for Backend {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
         Ok(())
     }
 }

@@ -84,9 +84,14 @@ fn coded<T>(r: &DbRow, column: &str, parse: fn(&str) -> Option<T>) -> StoreResul
 
 fn score(r: &DbRow, column: &str) -> StoreResult<Score> {
     let n: i64 = r.try_get(column).map_err(err)?;
-    u8::try_from(n).ok().and_then(Score::new).ok_or_else(|| corrupt(column))
+    u8::try_from(n)
+        .ok()
+        .and_then(Score::new)
+        .ok_or_else(|| corrupt(column))
 }
 
 fn actor(audit: &AuditCtx) -> StoreResult<UserId> {
-    audit.actor_user_id.ok_or_else(|| StoreError::Corrupt("a meeting act is done by someone".into()))
+    audit
+        .actor_user_id
+        .ok_or_else(|| StoreError::Corrupt("a meeting act is done by someone".into()))
 }

@@ -6,8 +6,8 @@ use bro_domain::{CitizenId, CourseId, Cpr, UserId};
 use bro_store::{AuditCtx, AuditEvent, CitizenHit, CitizenQuery, CitizenSearchStore, StoreResult};
 use sqlx::Row;
 
-use crate::Backend;
 use super::{corrupt, err};
+use crate::Backend;
 
 /// Name search sorts at most this many candidates (four pages).
 const NAME_CANDIDATES: i64 = 200;
@@ -16,7 +16,13 @@ const MAX_NAME_WORDS: usize = 4;
 
 #[async_trait]
 impl CitizenSearchStore for Backend {
-    async fn search_citizens(&self, audit: &AuditCtx, query: &CitizenQuery, user: UserId, limit: i64) -> StoreResult<Vec<CitizenHit>> {
+    async fn search_citizens(
+        &self,
+        audit: &AuditCtx,
+        query: &CitizenQuery,
+        user: UserId,
+        limit: i64,
+    ) -> StoreResult<Vec<CitizenHit>> {
         let mut tx = self.begin_read().await?;
         // The page's citizens first, then each one's open course and the viewer's place on its team.
         let page_of = |citizens: &str| {
@@ -88,7 +94,10 @@ impl CitizenSearchStore for Backend {
             hits.push(hit);
         }
         if hits.is_empty() {
-            records.push((audit.tenant_id, audit.fields(&AuditEvent::allowed(AuditAction::CitizenSearched))));
+            records.push((
+                audit.tenant_id,
+                audit.fields(&AuditEvent::allowed(AuditAction::CitizenSearched)),
+            ));
         }
         // One record per citizen shown, appended to the chain in one step.
         self.finish_read_many(tx, records).await?;

@@ -3,12 +3,14 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::{Timestamp, UserId};
-use bro_store::{AuditCtx, AuditEvent, Conflict, NewSession, Session, SessionStage, SessionStore, StoreResult};
+use bro_store::{
+    AuditCtx, AuditEvent, Conflict, NewSession, Session, SessionStage, SessionStore, StoreResult,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db};
-use super::{Tx, commit, corrupt, db_err, err};
 use super::chain::append;
+use super::{Tx, commit, corrupt, db_err, err};
+use crate::{Backend, Db};
 
 fn session_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Session> {
     let stage: String = r.try_get("stage").map_err(err)?;
@@ -50,7 +52,8 @@ impl SessionStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_err(Conflict::Session))?;
-        let event = AuditEvent::allowed(AuditAction::LoginSucceeded).object(format!("user:{}", s.user_id.0));
+        let event = AuditEvent::allowed(AuditAction::LoginSucceeded)
+            .object(format!("user:{}", s.user_id.0));
         // The password step of a two-step login is recorded when the second step completes.
         if s.stage == SessionStage::Full {
             append(&mut tx, audit, &event).await?;
@@ -79,15 +82,22 @@ impl SessionStore for Backend {
         Ok(())
     }
 
-    async fn complete_session(&self, audit: &AuditCtx, id_hash: &str, new_id_hash: &str) -> StoreResult<()> {
+    async fn complete_session(
+        &self,
+        audit: &AuditCtx,
+        id_hash: &str,
+        new_id_hash: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let user: i64 = sqlx::query_scalar("UPDATE sessions SET stage = $1, id_hash = $2 WHERE id_hash = $3 RETURNING user_id")
-            .bind(SessionStage::Full.as_str())
-            .bind(new_id_hash)
-            .bind(id_hash)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(err)?;
+        let user: i64 = sqlx::query_scalar(
+            "UPDATE sessions SET stage = $1, id_hash = $2 WHERE id_hash = $3 RETURNING user_id",
+        )
+        .bind(SessionStage::Full.as_str())
+        .bind(new_id_hash)
+        .bind(id_hash)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
         let event = AuditEvent::allowed(AuditAction::LoginSucceeded).object(format!("user:{user}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
@@ -117,7 +127,8 @@ impl SessionStore for Backend {
     async fn delete_user_sessions(&self, audit: &AuditCtx, user: UserId) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let n = end_sessions(&mut tx, user).await?;
-        let event = AuditEvent::allowed(AuditAction::LogoutEverywhere).object(format!("user:{}", user.0));
+        let event =
+            AuditEvent::allowed(AuditAction::LogoutEverywhere).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(n)

@@ -3,15 +3,18 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CitizenId, CollaborationId, CourseId, OrgId, TeamId, Timestamp, UserId};
 use bro_domain::meeting::TeamFunction;
-use bro_store::{AuditStore, AuditCtx, AuditEvent, Conflict, NewTeam, NewTeamMember, StoreError, StoreResult, TargetCitizen, Team, TeamMember, TeamStore, TeamSummary};
+use bro_domain::{CitizenId, CollaborationId, CourseId, OrgId, TeamId, Timestamp, UserId};
+use bro_store::{
+    AuditCtx, AuditEvent, AuditStore, Conflict, NewTeam, NewTeamMember, StoreError, StoreResult,
+    TargetCitizen, Team, TeamMember, TeamStore, TeamSummary,
+};
 use sqlx::Row;
 
-use crate::Backend;
-use super::{Tx, actor, coded, commit, corrupt, db_err, err};
 use super::chain::append;
 use super::courses::{course_citizen, lock_open_course};
+use super::{Tx, actor, coded, commit, corrupt, db_err, err};
+use crate::Backend;
 
 /// Records a change of a team's set-up and commits it.
 async fn team_changed(mut tx: Tx, audit: &AuditCtx, team: TeamId) -> StoreResult<()> {
@@ -70,7 +73,10 @@ impl TeamStore for Backend {
         .map_err(err)?;
         let mut orgs = Vec::new();
         for o in &org_rows {
-            orgs.push((OrgId(o.try_get("id").map_err(err)?), o.try_get("name").map_err(err)?));
+            orgs.push((
+                OrgId(o.try_get("id").map_err(err)?),
+                o.try_get("name").map_err(err)?,
+            ));
         }
         let member_rows = sqlx::query(
             "SELECT m.user_id, u.display_name, o.name AS org_name, m.function, m.fixed FROM team_members m \
@@ -91,15 +97,19 @@ impl TeamStore for Backend {
                 fixed: m.try_get("fixed").map_err(err)?,
             });
         }
-        let theme_rows = sqlx::query("SELECT month, theme FROM team_themes WHERE team_id = $1 ORDER BY month")
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
+        let theme_rows =
+            sqlx::query("SELECT month, theme FROM team_themes WHERE team_id = $1 ORDER BY month")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?;
         let mut themes = Vec::new();
         for t in &theme_rows {
             let month: i64 = t.try_get("month").map_err(err)?;
-            themes.push((u8::try_from(month).map_err(|_| corrupt("theme month"))?, t.try_get("theme").map_err(err)?));
+            themes.push((
+                u8::try_from(month).map_err(|_| corrupt("theme month"))?,
+                t.try_get("theme").map_err(err)?,
+            ));
         }
         Ok(Team {
             id,
@@ -107,8 +117,14 @@ impl TeamStore for Backend {
             collaboration_name: r.try_get("collaboration_name").map_err(err)?,
             name: r.try_get("name").map_err(err)?,
             place: r.try_get("place").map_err(err)?,
-            leader: (UserId(r.try_get("leader_user_id").map_err(err)?), r.try_get("leader_name").map_err(err)?),
-            convener: (UserId(r.try_get("convener_user_id").map_err(err)?), r.try_get("convener_name").map_err(err)?),
+            leader: (
+                UserId(r.try_get("leader_user_id").map_err(err)?),
+                r.try_get("leader_name").map_err(err)?,
+            ),
+            convener: (
+                UserId(r.try_get("convener_user_id").map_err(err)?),
+                r.try_get("convener_name").map_err(err)?,
+            ),
             agenda: r.try_get("agenda").map_err(err)?,
             orgs,
             members,
@@ -117,7 +133,8 @@ impl TeamStore for Backend {
     }
 
     async fn teams_of_user(&self, user: UserId, now: Timestamp) -> StoreResult<Vec<TeamSummary>> {
-        self.team_summaries(now, 
+        self.team_summaries(
+            now,
             "t.leader_user_id = $1 OR t.convener_user_id = $1 OR EXISTS \
              (SELECT 1 FROM team_members tm WHERE tm.team_id = t.id AND tm.user_id = $1)",
             user.0,
@@ -126,14 +143,20 @@ impl TeamStore for Backend {
     }
 
     async fn teams_of_org(&self, org: OrgId, now: Timestamp) -> StoreResult<Vec<TeamSummary>> {
-        self.team_summaries(now, 
+        self.team_summaries(now,
             "t.collaboration_id IN (SELECT collaboration_id FROM collaboration_orgs WHERE org_id = $1)",
             org.0,
         )
         .await
     }
 
-    async fn set_team_agenda(&self, audit: &AuditCtx, team: TeamId, agenda: &str, themes: &[(u8, String)]) -> StoreResult<()> {
+    async fn set_team_agenda(
+        &self,
+        audit: &AuditCtx,
+        team: TeamId,
+        agenda: &str,
+        themes: &[(u8, String)],
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE teams SET agenda = $1 WHERE id = $2")
             .bind(agenda)
@@ -148,13 +171,23 @@ impl TeamStore for Backend {
         team_changed(tx, audit, team).await
     }
 
-    async fn set_team_member(&self, audit: &AuditCtx, team: TeamId, member: NewTeamMember) -> StoreResult<()> {
+    async fn set_team_member(
+        &self,
+        audit: &AuditCtx,
+        team: TeamId,
+        member: NewTeamMember,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         upsert_member(&mut tx, team, member).await?;
         team_changed(tx, audit, team).await
     }
 
-    async fn remove_team_member(&self, audit: &AuditCtx, team: TeamId, user: UserId) -> StoreResult<()> {
+    async fn remove_team_member(
+        &self,
+        audit: &AuditCtx,
+        team: TeamId,
+        user: UserId,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
             .bind(team.0)
@@ -168,7 +201,11 @@ impl TeamStore for Backend {
         team_changed(tx, audit, team).await
     }
 
-    async fn team_citizens(&self, audit: &AuditCtx, team: TeamId) -> StoreResult<Vec<TargetCitizen>> {
+    async fn team_citizens(
+        &self,
+        audit: &AuditCtx,
+        team: TeamId,
+    ) -> StoreResult<Vec<TargetCitizen>> {
         let rows = sqlx::query(
             "SELECT tc.course_id, c.citizen_id, ci.given_name || ' ' || ci.family_name AS name, tc.added_ms FROM team_citizens tc JOIN courses c ON c.id = tc.course_id \
              JOIN citizens ci ON ci.id = c.citizen_id WHERE tc.team_id = $1 AND tc.removed_ms IS NULL AND c.closed_ms IS NULL \
@@ -187,12 +224,18 @@ impl TeamStore for Backend {
                 added_ms: r.try_get("added_ms").map_err(err)?,
             });
         }
-        let event = AuditEvent::allowed(AuditAction::TeamCitizensRead).object(format!("team:{}", team.0));
+        let event =
+            AuditEvent::allowed(AuditAction::TeamCitizensRead).object(format!("team:{}", team.0));
         self.append_audit(audit, event).await?;
         Ok(out)
     }
 
-    async fn add_team_citizen(&self, audit: &AuditCtx, team: TeamId, course: CourseId) -> StoreResult<()> {
+    async fn add_team_citizen(
+        &self,
+        audit: &AuditCtx,
+        team: TeamId,
+        course: CourseId,
+    ) -> StoreResult<()> {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         let citizen = lock_open_course(&mut tx, course).await?;
@@ -211,12 +254,19 @@ impl TeamStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict(Conflict::Listed));
         }
-        let event = AuditEvent::allowed(AuditAction::TeamCitizenAdded).subject(citizen).object(format!("team:{}", team.0));
+        let event = AuditEvent::allowed(AuditAction::TeamCitizenAdded)
+            .subject(citizen)
+            .object(format!("team:{}", team.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn remove_team_citizen(&self, audit: &AuditCtx, team: TeamId, course: CourseId) -> StoreResult<()> {
+    async fn remove_team_citizen(
+        &self,
+        audit: &AuditCtx,
+        team: TeamId,
+        course: CourseId,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (citizen, _) = course_citizen(&mut tx, course).await?;
         let done = sqlx::query("UPDATE team_citizens SET removed_ms = $1 WHERE team_id = $2 AND course_id = $3 AND removed_ms IS NULL")
@@ -229,7 +279,9 @@ impl TeamStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::TeamCitizenRemoved).subject(citizen).object(format!("team:{}", team.0));
+        let event = AuditEvent::allowed(AuditAction::TeamCitizenRemoved)
+            .subject(citizen)
+            .object(format!("team:{}", team.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
@@ -269,12 +321,22 @@ async fn replace_themes(tx: &mut Tx, team: TeamId, themes: &[(u8, String)]) -> S
 }
 
 impl Backend {
-    async fn team_summaries(&self, now: Timestamp, filter: &str, key: i64) -> StoreResult<Vec<TeamSummary>> {
+    async fn team_summaries(
+        &self,
+        now: Timestamp,
+        filter: &str,
+        key: i64,
+    ) -> StoreResult<Vec<TeamSummary>> {
         let sql = format!(
             "SELECT t.id, t.name, t.place, (SELECT MIN(m.starts_ms) FROM meetings m WHERE m.team_id = t.id \
              AND m.cancelled_ms IS NULL AND m.ends_ms > $2) AS next_ms FROM teams t WHERE {filter} ORDER BY t.name"
         );
-        let rows = sqlx::query(&sql).bind(key).bind(now).fetch_all(&self.pool).await.map_err(err)?;
+        let rows = sqlx::query(&sql)
+            .bind(key)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
         rows.iter()
             .map(|r| {
                 Ok(TeamSummary {

@@ -5,13 +5,18 @@ use bro_audit::AuditAction;
 use bro_domain::Timestamp;
 use bro_store::{AuditCtx, AuditEvent, LoginThrottleStore, StoreResult};
 
-use crate::Backend;
-use super::{commit, err};
 use super::chain::append;
+use super::{commit, err};
+use crate::Backend;
 
 #[async_trait]
 impl LoginThrottleStore for Backend {
-    async fn record_login_failure(&self, audit: &AuditCtx, action: AuditAction, keys: &[String]) -> StoreResult<()> {
+    async fn record_login_failure(
+        &self,
+        audit: &AuditCtx,
+        action: AuditAction,
+        keys: &[String],
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for key in keys {
             sqlx::query("INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)")

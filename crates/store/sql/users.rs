@@ -3,13 +3,16 @@
 use async_trait::async_trait;
 use bro_audit::{AuditAction, Outcome};
 use bro_domain::{AccountKind, CitizenId, OrgId, Role, UnitId, UserId};
-use bro_store::{AuditCtx, AuditEvent, Conflict, Credentials, NewUser, RoleAssignment, StoreError, StoreResult, User, UserStore};
+use bro_store::{
+    AuditCtx, AuditEvent, Conflict, Credentials, NewUser, RoleAssignment, StoreError, StoreResult,
+    User, UserStore,
+};
 use sqlx::Row;
 
-use crate::{Backend, Db};
-use super::{Tx, commit, corrupt, db_err, err};
 use super::chain::append;
 use super::sessions::end_sessions;
+use super::{Tx, commit, corrupt, db_err, err};
+use crate::{Backend, Db};
 
 const USER_COLUMNS: &str = "u.id, u.org_id, u.username, u.display_name, u.kind, u.citizen_id, u.active, \
      (u.totp_secret IS NOT NULL) AS totp_enabled, u.created_ms";
@@ -18,11 +21,17 @@ fn user_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<User> {
     let kind: String = r.try_get("kind").map_err(err)?;
     Ok(User {
         id: UserId(r.try_get("id").map_err(err)?),
-        org_id: r.try_get::<Option<i64>, _>("org_id").map_err(err)?.map(OrgId),
+        org_id: r
+            .try_get::<Option<i64>, _>("org_id")
+            .map_err(err)?
+            .map(OrgId),
         username: r.try_get("username").map_err(err)?,
         display_name: r.try_get("display_name").map_err(err)?,
         kind: AccountKind::parse(&kind).ok_or_else(|| corrupt("account kind"))?,
-        citizen_id: r.try_get::<Option<i64>, _>("citizen_id").map_err(err)?.map(CitizenId),
+        citizen_id: r
+            .try_get::<Option<i64>, _>("citizen_id")
+            .map_err(err)?
+            .map(CitizenId),
         active: r.try_get("active").map_err(err)?,
         totp_enabled: r.try_get("totp_enabled").map_err(err)?,
         created_ms: r.try_get("created_ms").map_err(err)?,
@@ -97,13 +106,15 @@ impl UserStore for Backend {
         event.subject = new.citizen_id;
         append(&mut tx, audit, &event).await?;
         if let Some((unit, role)) = new.initial_role {
-            sqlx::query("INSERT INTO role_assignments (user_id, unit_id, role) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(unit.0)
-                .bind(role.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err(Conflict::Role))?;
+            sqlx::query(
+                "INSERT INTO role_assignments (user_id, unit_id, role) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(unit.0)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err(Conflict::Role))?;
             let event = AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{id}"));
             append(&mut tx, audit, &event).await?;
         }
@@ -113,7 +124,9 @@ impl UserStore for Backend {
 
     async fn user(&self, audit: &AuditCtx, org: Option<OrgId>, id: UserId) -> StoreResult<User> {
         let mut tx = self.begin_read().await?;
-        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND ($2 IS NULL OR u.org_id = $2)");
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND ($2 IS NULL OR u.org_id = $2)"
+        );
         let row = sqlx::query(&sql)
             .bind(id.0)
             .bind(org.map(|o| o.0))
@@ -127,12 +140,17 @@ impl UserStore for Backend {
             return Err(StoreError::NotFound);
         };
         let mut user = user_from_row(&row)?;
-        let roles = sqlx::query(&format!("{ROLE_QUERY} WHERE ra.user_id = $1 ORDER BY o.name, un.name, ra.role"))
-            .bind(id.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(err)?;
-        user.roles = roles.iter().map(role_from_row).collect::<StoreResult<_>>()?;
+        let roles = sqlx::query(&format!(
+            "{ROLE_QUERY} WHERE ra.user_id = $1 ORDER BY o.name, un.name, ra.role"
+        ))
+        .bind(id.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        user.roles = roles
+            .iter()
+            .map(role_from_row)
+            .collect::<StoreResult<_>>()?;
         let mut event = AuditEvent::allowed(AuditAction::UserRead).object(format!("user:{}", id.0));
         event.subject = user.citizen_id;
         self.finish_read(tx, audit, &event).await?;
@@ -141,13 +159,21 @@ impl UserStore for Backend {
 
     async fn user_by_username(&self, username: &str) -> StoreResult<User> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
-        let row = sqlx::query(&sql).bind(username).fetch_one(&self.pool).await.map_err(err)?;
+        let row = sqlx::query(&sql)
+            .bind(username)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
         user_from_row(&row)
     }
 
     async fn account(&self, id: UserId) -> StoreResult<User> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
-        let row = sqlx::query(&sql).bind(id.0).fetch_one(&self.pool).await.map_err(err)?;
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
         let mut user = user_from_row(&row)?;
         user.roles = self.roles(id).await?;
         Ok(user)
@@ -155,9 +181,18 @@ impl UserStore for Backend {
 
     async fn users_of_org(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<Vec<User>> {
         let mut tx = self.begin_read().await?;
-        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.display_name, u.id");
-        let rows = sqlx::query(&sql).bind(org.0).fetch_all(&mut *tx).await.map_err(err)?;
-        let mut users = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.display_name, u.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(org.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+        let mut users = rows
+            .iter()
+            .map(user_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
         // One query for all roles, not one per user.
         let roles = sqlx::query(&format!(
             "{ROLE_QUERY} JOIN users u ON u.id = ra.user_id WHERE u.org_id = $1 ORDER BY o.name, un.name, ra.role"
@@ -189,7 +224,10 @@ impl UserStore for Backend {
             let kind: String = r.try_get("kind").map_err(err)?;
             Ok(Credentials {
                 user_id: UserId(r.try_get("id").map_err(err)?),
-                org_id: r.try_get::<Option<i64>, _>("org_id").map_err(err)?.map(OrgId),
+                org_id: r
+                    .try_get::<Option<i64>, _>("org_id")
+                    .map_err(err)?
+                    .map(OrgId),
                 kind: AccountKind::parse(&kind).ok_or_else(|| corrupt("account kind"))?,
                 password_hash: r.try_get("password_hash").map_err(err)?,
                 active: r.try_get("active").map_err(err)?,
@@ -200,15 +238,23 @@ impl UserStore for Backend {
     }
 
     async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleAssignment>> {
-        let rows = sqlx::query(&format!("{ROLE_QUERY} WHERE ra.user_id = $1 ORDER BY o.name, un.name, ra.role"))
-            .bind(user.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
+        let rows = sqlx::query(&format!(
+            "{ROLE_QUERY} WHERE ra.user_id = $1 ORDER BY o.name, un.name, ra.role"
+        ))
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
         rows.iter().map(role_from_row).collect()
     }
 
-    async fn grant_role(&self, audit: &AuditCtx, user: UserId, unit: UnitId, role: Role) -> StoreResult<i64> {
+    async fn grant_role(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        unit: UnitId,
+        role: Role,
+    ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         ensure_user(&mut tx, user).await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO role_assignments (user_id, unit_id, role) VALUES ($1, $2, $3) RETURNING id")
@@ -218,13 +264,19 @@ impl UserStore for Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err(Conflict::Role))?;
-        let event = AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{}", user.0));
+        let event =
+            AuditEvent::allowed(AuditAction::RoleGranted).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
     }
 
-    async fn revoke_role(&self, audit: &AuditCtx, user: UserId, assignment: i64) -> StoreResult<()> {
+    async fn revoke_role(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        assignment: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM role_assignments WHERE id = $1 AND user_id = $2")
             .bind(assignment)
@@ -241,12 +293,18 @@ impl UserStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        let event = AuditEvent::allowed(AuditAction::RoleRevoked).object(format!("user:{}", user.0));
+        let event =
+            AuditEvent::allowed(AuditAction::RoleRevoked).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn set_password(&self, audit: &AuditCtx, user: UserId, password_hash: String) -> StoreResult<()> {
+    async fn set_password(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        password_hash: String,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
@@ -258,7 +316,8 @@ impl UserStore for Backend {
             return Err(StoreError::NotFound);
         }
         end_sessions(&mut tx, user).await?;
-        let event = AuditEvent::allowed(AuditAction::PasswordReset).object(format!("user:{}", user.0));
+        let event =
+            AuditEvent::allowed(AuditAction::PasswordReset).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
@@ -275,12 +334,19 @@ impl UserStore for Backend {
             return Err(StoreError::NotFound);
         }
         end_sessions(&mut tx, user).await?;
-        let event = AuditEvent::allowed(AuditAction::UserDeactivated).object(format!("user:{}", user.0));
+        let event =
+            AuditEvent::allowed(AuditAction::UserDeactivated).object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn enable_totp(&self, audit: &AuditCtx, user: UserId, secret: String, recovery_hashes: Vec<String>) -> StoreResult<()> {
+    async fn enable_totp(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        secret: String,
+        recovery_hashes: Vec<String>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         ensure_user(&mut tx, user).await?;
         // Only a first enrolment: an existing second factor is never replaced this way.
@@ -294,21 +360,33 @@ impl UserStore for Backend {
             return Err(StoreError::Conflict(Conflict::SecondFactor));
         }
         insert_recovery_codes(&mut tx, user, recovery_hashes).await?;
-        let event = AuditEvent::allowed(AuditAction::SecondFactorEnrolled).object(format!("user:{}", user.0));
+        let event = AuditEvent::allowed(AuditAction::SecondFactorEnrolled)
+            .object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn replace_recovery_codes(&self, audit: &AuditCtx, user: UserId, recovery_hashes: Vec<String>) -> StoreResult<()> {
+    async fn replace_recovery_codes(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        recovery_hashes: Vec<String>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         ensure_user(&mut tx, user).await?;
         insert_recovery_codes(&mut tx, user, recovery_hashes).await?;
-        let event = AuditEvent::allowed(AuditAction::RecoveryCodesRenewed).object(format!("user:{}", user.0));
+        let event = AuditEvent::allowed(AuditAction::RecoveryCodesRenewed)
+            .object(format!("user:{}", user.0));
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
 
-    async fn use_recovery_code(&self, audit: &AuditCtx, user: UserId, code_hash: &str) -> StoreResult<bool> {
+    async fn use_recovery_code(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        code_hash: &str,
+    ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE recovery_codes SET used_ms = $1 WHERE user_id = $2 AND code_hash = $3 AND used_ms IS NULL")
             .bind(audit.at_ms)
@@ -319,7 +397,11 @@ impl UserStore for Backend {
             .map_err(err)?;
         let used = done.rows_affected() == 1;
         let event = AuditEvent {
-            outcome: if used { Outcome::Allowed } else { Outcome::Denied },
+            outcome: if used {
+                Outcome::Allowed
+            } else {
+                Outcome::Denied
+            },
             ..AuditEvent::allowed(AuditAction::RecoveryCodeUsed).object(format!("user:{}", user.0))
         };
         append(&mut tx, audit, &event).await?;
@@ -328,20 +410,24 @@ impl UserStore for Backend {
     }
 
     async fn unused_recovery_codes(&self, user: UserId) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_ms IS NULL")
-            .bind(user.0)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(err)
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_ms IS NULL",
+        )
+        .bind(user.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)
     }
 
     async fn accept_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
-            .bind(step)
-            .bind(user.0)
-            .execute(&self.pool)
-            .await
-            .map_err(err)?;
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+        )
+        .bind(step)
+        .bind(user.0)
+        .execute(&self.pool)
+        .await
+        .map_err(err)?;
         Ok(done.rows_affected() == 1)
     }
 }
