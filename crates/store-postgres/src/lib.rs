@@ -8,6 +8,13 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
+use bro_store::{StoreError, StoreResult};
+use sql::{AuditWriter, err};
+
+/// The SQL both backends share: one module per capability, written against the items below.
+#[path = "../../store/sql/mod.rs"]
+mod sql;
+
 type Db = sqlx::Postgres;
 type Backend = PostgresStore;
 
@@ -73,8 +80,3 @@ impl PostgresStore {
         self.pool.close().await;
     }
 }
-
-include!("../../store/sql/shared.rs");
-include!("../../store/sql/meetings.rs");
-include!("../../store/sql/bulk.rs");
-include!("../../store/sql/group_commit.rs");

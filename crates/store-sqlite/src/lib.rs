@@ -8,6 +8,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::time::Duration;
 
+use bro_store::{StoreError, StoreResult};
+use sql::{AuditWriter, err};
+
+/// The SQL both backends share: one module per capability, written against the items below.
+#[path = "../../store/sql/mod.rs"]
+mod sql;
+
 type Db = sqlx::Sqlite;
 type Backend = SqliteStore;
 
@@ -76,8 +83,3 @@ impl SqliteStore {
         self.pool.close().await;
     }
 }
-
-include!("../../store/sql/shared.rs");
-include!("../../store/sql/meetings.rs");
-include!("../../store/sql/bulk.rs");
-include!("../../store/sql/group_commit.rs");

@@ -1,22 +1,33 @@
-// Bulk loading and the audit chain's append, shared by both backends; included after
-// `shared.rs` (whose `commit`, `err`, `db_err`, `Tx` and `HEAD_LOCK` it uses) with the backend's
-// `BULK_BINDS` and `RESET_SEQUENCE`.
+//! Bulk loading for generated worlds: rows with explicit ids in as few INSERTs as the backend's
+//! `BULK_BINDS` allows, their audit records, and the facts a generated world is checked by.
 
-use bro_store::{BULK_TABLES, BulkChunk, BulkStore, Cell, FINGERPRINT_START, TableRows, WorldFacts, fingerprint};
+use async_trait::async_trait;
+use bro_store::{
+    BULK_TABLES, BulkChunk, BulkStore, Cell, Conflict, FINGERPRINT_START, StoreError, StoreResult,
+    TableRows, WorldFacts, fingerprint,
+};
+use sqlx::Row;
+
+use super::chain::append_many;
+use super::{commit, db_err, err};
+use crate::{BULK_BINDS, Backend, Db, RESET_SEQUENCE};
 
 fn known_table(table: &str) -> StoreResult<()> {
     if BULK_TABLES.contains(&table) {
         Ok(())
     } else {
-        Err(StoreError::Conflict("unknown table"))
+        Err(StoreError::Conflict(Conflict::UnknownTable))
     }
 }
 
-async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> StoreResult<()> {
+pub(super) async fn insert_rows(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    t: &TableRows,
+) -> StoreResult<()> {
     known_table(t.table)?;
     let width = t.columns.len();
     if width == 0 || t.rows.iter().any(|r| r.len() != width) {
-        return Err(StoreError::Conflict("row width"));
+        return Err(StoreError::Conflict(Conflict::RowWidth));
     }
     for rows in t.rows.chunks((BULK_BINDS / width).max(1)) {
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
@@ -46,66 +57,14 @@ async fn insert_rows(tx: &mut sqlx::Transaction<'_, Db>, t: &TableRows) -> Store
                 };
             }
         }
-        q.execute(&mut **tx).await.map_err(db_err("bulk insert"))?;
+        q.execute(&mut **tx)
+            .await
+            .map_err(db_err(Conflict::BulkInsert))?;
     }
     if t.columns.first() == Some(&"id")
         && let Some(reset) = RESET_SEQUENCE
     {
-        sqlx::query(&reset.replace("{table}", t.table)).execute(&mut **tx).await.map_err(err)?;
-    }
-    Ok(())
-}
-
-/// Appends records to their tenants' chains, in the caller's transaction: one head read and
-/// one head update per tenant, the records in as few INSERTs as the backend allows. Every
-/// audit record Bro writes goes through here (`append` is the one-record case).
-async fn append_many(tx: &mut sqlx::Transaction<'_, Db>, records: &[(i64, AuditFields)]) -> StoreResult<()> {
-    let mut tenants: Vec<i64> = records.iter().map(|(t, _)| *t).collect();
-    tenants.sort_unstable();
-    tenants.dedup();
-    let mut rows = TableRows::new("audit_log", &[
-        "tenant_id", "seq", "at_ms", "actor_user_id", "actor_role", "actor_unit_id", "action", "outcome",
-        "subject_citizen_id", "purpose", "object", "prev_hash", "hash",
-    ]);
-    let mut heads = Vec::with_capacity(tenants.len());
-    for tenant in tenants {
-        sqlx::query("INSERT INTO audit_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
-            .bind(tenant)
-            .bind(GENESIS.to_vec())
-            .execute(&mut **tx)
-            .await
-            .map_err(err)?;
-        let head_sql = format!("SELECT seq, hash FROM audit_head WHERE tenant_id = $1{HEAD_LOCK}");
-        let row = sqlx::query(&head_sql).bind(tenant).fetch_one(&mut **tx).await.map_err(err)?;
-        let mut seq: i64 = row.try_get("seq").map_err(err)?;
-        let mut prev: Vec<u8> = row.try_get("hash").map_err(err)?;
-        for (_, f) in records.iter().filter(|(t, _)| *t == tenant) {
-            seq += 1;
-            let hash = record_hash(tenant, seq, &prev, f).to_vec();
-            rows.push(vec![
-                tenant.into(),
-                seq.into(),
-                f.at_ms.into(),
-                f.actor_user_id.into(),
-                f.actor_role.clone().into(),
-                f.actor_unit_id.into(),
-                f.action.clone().into(),
-                f.outcome.as_str().into(),
-                f.subject_citizen_id.map(|c| c.0).into(),
-                f.purpose.clone().into(),
-                f.object.clone().into(),
-                Cell::Bytes(std::mem::replace(&mut prev, hash.clone())),
-                Cell::Bytes(hash),
-            ]);
-        }
-        heads.push((tenant, seq, prev));
-    }
-    insert_rows(tx, &rows).await?;
-    for (tenant, seq, hash) in heads {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE tenant_id = $3")
-            .bind(seq)
-            .bind(hash)
-            .bind(tenant)
+        sqlx::query(&reset.replace("{table}", t.table))
             .execute(&mut **tx)
             .await
             .map_err(err)?;
@@ -165,22 +124,28 @@ impl BulkStore for Backend {
             .fetch_all(&self.pool)
             .await
             .map_err(err)?;
-        let rows = sqlx::query("SELECT citizen_id, phase, opened_ms, closed_ms FROM courses ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
+        let rows =
+            sqlx::query("SELECT citizen_id, phase, opened_ms, closed_ms FROM courses ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?;
         for r in &rows {
             let citizen: i64 = r.try_get("citizen_id").map_err(err)?;
             let phase: String = r.try_get("phase").map_err(err)?;
             let opened: i64 = r.try_get("opened_ms").map_err(err)?;
             let closed: Option<i64> = r.try_get("closed_ms").map_err(err)?;
-            facts.courses.push(format!("{citizen} {phase} {opened} {closed:?}"));
+            facts
+                .courses
+                .push(format!("{citizen} {phase} {opened} {closed:?}"));
         }
-        let contents: Vec<String> = sqlx::query_scalar("SELECT content FROM plan_versions ORDER BY course_id, version")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
-        facts.plan_fingerprint = contents.iter().fold(FINGERPRINT_START, |h, c| fingerprint(h, c));
+        let contents: Vec<String> =
+            sqlx::query_scalar("SELECT content FROM plan_versions ORDER BY course_id, version")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?;
+        facts.plan_fingerprint = contents
+            .iter()
+            .fold(FINGERPRINT_START, |h, c| fingerprint(h, c));
         let records = sqlx::query(
             "SELECT tenant_id, seq, at_ms, actor_user_id, action, subject_citizen_id, purpose, object \
              FROM audit_log ORDER BY tenant_id, seq",
@@ -197,7 +162,8 @@ impl BulkStore for Backend {
                 r.try_get::<i64, _>("at_ms").map_err(err)?,
                 r.try_get::<Option<i64>, _>("actor_user_id").map_err(err)?,
                 r.try_get::<String, _>("action").map_err(err)?,
-                r.try_get::<Option<i64>, _>("subject_citizen_id").map_err(err)?,
+                r.try_get::<Option<i64>, _>("subject_citizen_id")
+                    .map_err(err)?,
                 r.try_get::<String, _>("purpose").map_err(err)?,
                 r.try_get::<Option<String>, _>("object").map_err(err)?,
             );
@@ -208,7 +174,10 @@ impl BulkStore for Backend {
     }
 
     async fn analyze(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await.map_err(err)?;
+        sqlx::query("ANALYZE")
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
         Ok(())
     }
 

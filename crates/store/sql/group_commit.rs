@@ -13,11 +13,20 @@
 // in turn wait for that commit. It lets go when the queue is empty, so an idle store holds
 // nothing and the pool can close.
 //
-// Each including crate defines `BEGIN_WRITE`, the statement that opens a write transaction.
+//
+// The backend defines `BEGIN_WRITE`, the statement that opens a write transaction.
 
+#[cfg(feature = "bench-no-read-audit")]
+use bro_audit::AuditAction;
+use bro_audit::AuditFields;
+use bro_store::{AuditCtx, AuditEvent, StoreError, StoreResult};
 use sqlx::Connection as _;
 use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, oneshot};
+
+use super::chain::append_many;
+use super::{Tx, commit, err};
+use crate::{BEGIN_WRITE, Backend, Db};
 
 /// At most this many callers share one transaction (a search brings up to 50 records).
 const GROUP_MAX: usize = 128;
@@ -31,13 +40,13 @@ struct Pending {
 
 /// The handle to the one task that appends standalone records; cloned with the store.
 #[derive(Clone, Debug)]
-struct AuditWriter {
+pub(crate) struct AuditWriter {
     queue: mpsc::Sender<Pending>,
 }
 
 impl AuditWriter {
     /// Starts the writer on the current Tokio runtime. It ends when the last store clone is gone.
-    fn start(pool: sqlx::Pool<Db>) -> Self {
+    pub(crate) fn start(pool: sqlx::Pool<Db>) -> Self {
         let (queue, mut waiting) = mpsc::channel::<Pending>(QUEUE_DEPTH);
         tokio::spawn(async move {
             let mut group = Vec::with_capacity(GROUP_MAX);
@@ -53,7 +62,7 @@ impl AuditWriter {
     }
 
     /// Appends `records` and returns once they are committed.
-    async fn append(&self, records: Vec<(i64, AuditFields)>) -> StoreResult<()> {
+    pub(super) async fn append(&self, records: Vec<(i64, AuditFields)>) -> StoreResult<()> {
         // Benchmark builds only (see Cargo.toml): what would the pages cost without read
         // records? Every read's records come through here, so this is the one switch.
         #[cfg(feature = "bench-no-read-audit")]
@@ -67,15 +76,25 @@ impl AuditWriter {
         }
         let stopped = || StoreError::Unavailable("audit writer stopped".to_owned());
         let (done, answer) = oneshot::channel();
-        self.queue.send(Pending { records, done }).await.map_err(|_| stopped())?;
+        self.queue
+            .send(Pending { records, done })
+            .await
+            .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
 
 /// Commits a group in one transaction. When that fails, each caller's records are tried in a
 /// transaction of their own, so one bad record fails only its own request.
-async fn commit_group(pool: &sqlx::Pool<Db>, held: &mut Option<PoolConnection<Db>>, group: &mut Vec<Pending>) {
-    let all: Vec<(i64, AuditFields)> = group.iter().flat_map(|p| p.records.iter().cloned()).collect();
+async fn commit_group(
+    pool: &sqlx::Pool<Db>,
+    held: &mut Option<PoolConnection<Db>>,
+    group: &mut Vec<Pending>,
+) {
+    let all: Vec<(i64, AuditFields)> = group
+        .iter()
+        .flat_map(|p| p.records.iter().cloned())
+        .collect();
     if group.len() > 1 && append_committed(pool, held, &all).await.is_ok() {
         for p in group.drain(..) {
             // A caller that gave up (its request was dropped) needs no answer.
@@ -114,17 +133,27 @@ async fn append_committed(
 
 impl Backend {
     /// A transaction for reading: a consistent view without the write lock.
-    async fn begin_read(&self) -> StoreResult<Tx> {
+    pub(super) async fn begin_read(&self) -> StoreResult<Tx> {
         self.pool.begin().await.map_err(err)
     }
 
     /// Ends a read and commits its audit record; the data may be returned only after this.
-    async fn finish_read(&self, tx: Tx, audit: &AuditCtx, event: &AuditEvent) -> StoreResult<()> {
-        self.finish_read_many(tx, vec![(audit.tenant_id, audit.fields(event))]).await
+    pub(super) async fn finish_read(
+        &self,
+        tx: Tx,
+        audit: &AuditCtx,
+        event: &AuditEvent,
+    ) -> StoreResult<()> {
+        self.finish_read_many(tx, vec![(audit.tenant_id, audit.fields(event))])
+            .await
     }
 
     /// [`Backend::finish_read`] for a read that shows several citizens, one record each.
-    async fn finish_read_many(&self, tx: Tx, records: Vec<(i64, AuditFields)>) -> StoreResult<()> {
+    pub(super) async fn finish_read_many(
+        &self,
+        tx: Tx,
+        records: Vec<(i64, AuditFields)>,
+    ) -> StoreResult<()> {
         // The view is released first: no connection is held while the record waits its turn.
         commit(tx).await?;
         if records.is_empty() {

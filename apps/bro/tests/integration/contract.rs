@@ -3,8 +3,8 @@
 use bro_audit::{AuditAction, ChainVerifier, Outcome, PLATFORM_TENANT};
 use bro_domain::{AccountKind, Cpr, Name, OrgKind, Role, UnitKind, Username};
 use bro_store::{
-    AuditCtx, AuditEvent, DynStore, NewCitizen, NewOrganisation, NewSession, NewUnit, NewUser,
-    SessionStage, StoreError,
+    AuditCtx, AuditEvent, Conflict, DynStore, NewCitizen, NewOrganisation, NewSession, NewUnit,
+    NewUser, SessionStage, StoreError,
 };
 use bro_testkit::{TestStore, fixture};
 
@@ -179,7 +179,7 @@ async fn users_roles_and_scoping(db: &TestStore) {
     };
     assert!(matches!(
         s.create_user(&h, dup).await,
-        Err(StoreError::Conflict("username"))
+        Err(StoreError::Conflict(Conflict::Username))
     ));
     // The failed creation left nothing behind: no role for a user that does not exist.
     assert_eq!(
@@ -341,7 +341,7 @@ async fn citizens_and_relatives(db: &TestStore) {
     };
     assert!(matches!(
         s.create_citizen(&c, dup.clone()).await,
-        Err(StoreError::Conflict("cpr"))
+        Err(StoreError::Conflict(Conflict::Cpr))
     ));
     // A batch with one duplicate saves nothing.
     let before = s.count_citizens().await.expect("count");
@@ -496,7 +496,7 @@ async fn courses_and_care_teams(db: &TestStore) {
     assert!(
         matches!(
             s.open_course(&h, new).await,
-            Err(StoreError::Conflict("open_course"))
+            Err(StoreError::Conflict(Conflict::OpenCourse))
         ),
         "one open course per citizen"
     );
@@ -531,7 +531,7 @@ async fn courses_and_care_teams(db: &TestStore) {
             member(f.prof_r, f.region, f.region_unit, CourseRole::Psychiatrist)
         )
         .await,
-        Err(StoreError::Conflict("member"))
+        Err(StoreError::Conflict(Conflict::Member))
     ));
     let read = s.course(&h, course).await.expect("read");
     assert_eq!(read.citizen_name, "Mads Nørgaard");
@@ -550,13 +550,13 @@ async fn courses_and_care_teams(db: &TestStore) {
     assert!(matches!(
         s.move_phase(&h, course, "identification", "assessment")
             .await,
-        Err(StoreError::Conflict("phase"))
+        Err(StoreError::Conflict(Conflict::Phase))
     ));
 
     let koord_member = read.coordinator().map(|m| m.id).expect("coordinator");
     assert!(matches!(
         s.remove_member(&h, course, koord_member).await,
-        Err(StoreError::Conflict("coordinator"))
+        Err(StoreError::Conflict(Conflict::Coordinator))
     ));
     s.set_coordinator(&h, course, pia).await.expect("hand over");
     let team = s.course(&h, course).await.expect("read").team;
@@ -665,7 +665,7 @@ async fn courses_and_care_teams(db: &TestStore) {
             member(f.koord, f.holstebro, f.holstebro_unit, CourseRole::Other)
         )
         .await,
-        Err(StoreError::Conflict("closed"))
+        Err(StoreError::Conflict(Conflict::Closed))
     ));
     assert!(
         s.my_courses(&h, f.prof_r).await.expect("mine").is_empty(),
@@ -692,7 +692,7 @@ async fn collaborations_and_their_phases(db: &TestStore) {
         .expect("create");
     assert!(matches!(
         s.create_collaboration(&h, new).await,
-        Err(StoreError::Conflict("collaboration"))
+        Err(StoreError::Conflict(Conflict::Collaboration))
     ));
     let mine = s.collaborations_of(f.region).await.expect("list");
     assert_eq!(mine.len(), 1);
@@ -956,7 +956,7 @@ async fn consents_are_kept_and_withdrawn(db: &TestStore) {
         .expect("withdraw");
     assert!(matches!(
         s.withdraw_consent(&staff, f.citizen, id).await,
-        Err(StoreError::Conflict("withdrawn"))
+        Err(StoreError::Conflict(Conflict::Withdrawn))
     ));
     let after = s.consents(&staff, f.citizen).await.expect("consents");
     assert!(!after[0].is_active(2_000));
@@ -1066,7 +1066,7 @@ async fn grants_from_consents_and_legal_bases(db: &TestStore) {
     s.end_legal_basis(&staff, f.citizen, id).await.expect("end");
     assert!(matches!(
         s.end_legal_basis(&staff, f.citizen, id).await,
-        Err(StoreError::Conflict("ended"))
+        Err(StoreError::Conflict(Conflict::Ended))
     ));
     assert!(
         s.grants(f.citizen, f.region, 2_000)
@@ -1160,7 +1160,7 @@ async fn emergency_accesses(db: &TestStore) {
     assert!(matches!(
         s.review_emergency_access(&admin, f.region, id, "igen".into())
             .await,
-        Err(StoreError::Conflict("reviewed"))
+        Err(StoreError::Conflict(Conflict::Reviewed))
     ));
     let reviewed = s
         .emergency_reviews(&admin, f.region)

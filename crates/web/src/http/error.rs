@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use bro_store::StoreError;
+use bro_store::{Conflict, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -18,7 +18,7 @@ pub enum AppError {
     LoginRequired,
     /// The thing changed under the request (e.g. a closed course); nothing was saved.
     #[error("conflict on {0}")]
-    Conflict(&'static str),
+    Conflict(Conflict),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

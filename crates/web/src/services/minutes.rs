@@ -5,6 +5,7 @@ use crate::http::error::AppError;
 use crate::ui::Chrome;
 use bro_domain::meeting::{Attendance, CaseField};
 use bro_domain::{CaseId, Timestamp};
+use bro_store::Conflict;
 use bro_store::{
     Agreement, AuditCtx, CaseRef, DynStore, FieldValue, FrozenMinutes, Meeting, MeetingCase,
     Participant, Team,
@@ -133,7 +134,7 @@ pub(crate) fn parse_frozen(frozen: &FrozenMinutes) -> Result<CaseSnapshot, AppEr
 pub(crate) async fn freeze(store: &DynStore, ctx: &AuditCtx, case: CaseId) -> Result<(), AppError> {
     let r = store.case_ref(case).await?;
     if r.approved {
-        return Err(AppError::Conflict("approved"));
+        return Err(AppError::Conflict(Conflict::Approved));
     }
     let team = store.team(r.team_id).await?;
     let snap = snapshot(store, ctx, &r, &team, None).await?;

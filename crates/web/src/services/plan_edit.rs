@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::http::error::AppError;
 use bro_domain::CourseId;
 use bro_domain::plan::{PlanContent, Section};
+use bro_store::Conflict;
 use bro_store::{AuditCtx, PlanVersion, StoreError};
 use serde::Deserialize;
 
@@ -186,7 +187,7 @@ pub(crate) async fn save(
     {
         Ok(v) => Ok(Ok(v)),
         // Someone saved between our read and our write: say so rather than guess.
-        Err(StoreError::Conflict("plan")) => {
+        Err(StoreError::Conflict(Conflict::Plan)) => {
             let newest = state.store.plan(ctx, course).await?;
             Ok(Err(conflict_info(newest.as_ref())))
         }

@@ -19,6 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Actor;
 use bro_domain::CaseId;
 use bro_domain::meeting::{Attendance, MAX_FIELD_CHARS, Score, is_template_field};
+use bro_store::Conflict;
 use bro_store::{AuditCtx, CaseEvaluation, CaseRef, FieldSave, FieldValue, StoreError, Team};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -170,7 +171,7 @@ pub async fn save_field(
         }
     }
     if text.chars().count() > MAX_FIELD_CHARS {
-        return Err(AppError::Conflict("too long"));
+        return Err(AppError::Conflict(Conflict::TooLong));
     }
     // "Replace with my text" after a conflict: the writer has seen the other text.
     let base = overwrite.unwrap_or(version);
@@ -179,7 +180,7 @@ pub async fn save_field(
         .save_case_field(&ctx, case, &field, &text, base)
         .await
     {
-        Err(StoreError::Conflict("approved")) if !is_htmx(&headers) => {
+        Err(StoreError::Conflict(Conflict::Approved)) if !is_htmx(&headers) => {
             return Ok(back(&state, id, "flash-minutes-approved-locked"));
         }
         other => other?,
@@ -236,7 +237,7 @@ pub async fn set_attendance(
     let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
     let attendance = form_value(&body, "attendance")
         .and_then(|v| Attendance::parse(&v))
-        .ok_or(AppError::Conflict("attendance"))?;
+        .ok_or(AppError::Conflict(Conflict::Attendance))?;
     state
         .store
         .set_citizen_attendance(&ctx, case, attendance)
@@ -332,7 +333,7 @@ pub async fn approve(
         return Ok(back(&state, id, "flash-minutes-approved-locked"));
     }
     match crate::services::minutes::freeze(&state.store, &ctx, case).await {
-        Ok(()) | Err(AppError::Conflict("approved")) => {}
+        Ok(()) | Err(AppError::Conflict(Conflict::Approved)) => {}
         Err(e) => return Err(e),
     }
     let chrome = page.chrome(&state, &access.viewer, "/teams");

@@ -17,7 +17,7 @@ use bro_domain::local_time::parse_clock;
 use bro_domain::meeting::{Attendance, Score};
 use bro_domain::recurrence::MAX_MINUTES;
 use bro_domain::{CourseId, MeetingId, UserId};
-use bro_store::StoreError;
+use bro_store::{Conflict, StoreError};
 
 async fn meeting_view(
     state: &AppState,
@@ -168,7 +168,7 @@ pub async fn add_case(
     match state.store.add_case(&view.ctx, meeting.id, course).await {
         Ok(_) => Ok(back(&state, id, "flash-case-added")),
         Err(StoreError::Conflict(what)) => {
-            let message = chrome.t(if what == "cancelled" {
+            let message = chrome.t(if what == Conflict::Cancelled {
                 "meeting-error-cancelled"
             } else {
                 "meeting-error-case-taken"
@@ -201,7 +201,7 @@ pub async fn attendance(
         let Some(user) = k.strip_prefix("att-").and_then(|u| u.parse::<i64>().ok()) else {
             continue;
         };
-        let attendance = Attendance::parse(&v).ok_or(AppError::Conflict("attendance"))?;
+        let attendance = Attendance::parse(&v).ok_or(AppError::Conflict(Conflict::Attendance))?;
         let changed = participants
             .iter()
             .any(|p| p.user_id.0 == user && p.attendance != attendance);
@@ -228,7 +228,9 @@ pub async fn invite(
         .and_then(|v| v.parse::<i64>().ok())
         .ok_or(AppError::NotFound)?;
     match state.store.invite(&ctx, meeting.id, UserId(user)).await {
-        Ok(()) | Err(StoreError::Conflict("invited")) => Ok(back(&state, id, "flash-saved")),
+        Ok(()) | Err(StoreError::Conflict(Conflict::Invited)) => {
+            Ok(back(&state, id, "flash-saved"))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -290,7 +292,7 @@ pub async fn move_meeting(
     {
         Ok(()) => Ok(back(&state, id, "flash-meeting-moved")),
         Err(StoreError::Conflict(what)) => {
-            let message = chrome.t(if what == "overlap" {
+            let message = chrome.t(if what == Conflict::Overlap {
                 "meeting-error-overlap"
             } else {
                 "meeting-error-cancelled"
@@ -318,7 +320,7 @@ pub async fn cancel(
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
     match state.store.cancel_meeting(&ctx, meeting.id).await {
-        Ok(()) | Err(StoreError::Conflict("cancelled")) => {
+        Ok(()) | Err(StoreError::Conflict(Conflict::Cancelled)) => {
             Ok(back(&state, id, "flash-meeting-cancelled"))
         }
         Err(e) => Err(e.into()),

@@ -18,7 +18,7 @@ use bro_domain::meeting::TeamFunction;
 use bro_domain::plan::parse_day;
 use bro_domain::recurrence::Recurrence;
 use bro_domain::{CollaborationId, CourseId, Name, OrgId, Role, TeamId, UserId};
-use bro_store::{FeedOwner, NewSeries, NewTeam, NewTeamMember, StoreError};
+use bro_store::{Conflict, FeedOwner, NewSeries, NewTeam, NewTeamMember, StoreError};
 
 const YEAR_MS: i64 = 366 * 24 * 60 * 60 * 1000;
 
@@ -352,7 +352,7 @@ pub async fn add_member(
         .into_iter()
         .any(|s| s.user_id.0 == user);
     let Some(function) = function.filter(|_| known) else {
-        return Err(AppError::Conflict("member"));
+        return Err(AppError::Conflict(Conflict::Member));
     };
     let member = NewTeamMember {
         user: UserId(user),
@@ -495,7 +495,7 @@ pub async fn create_series(
     };
     match state.store.create_series(&ctx, new).await {
         Ok(_) => Ok(back(&state, id, "flash-series-created")),
-        Err(StoreError::Conflict("overlap")) => {
+        Err(StoreError::Conflict(Conflict::Overlap)) => {
             let mut errors = FormErrors::default();
             errors.add(&chrome, "first_date", "meeting-error-overlap");
             let refused = Refused {
@@ -577,7 +577,7 @@ pub async fn add_citizen(
         .add_team_citizen(&view.ctx, view.team.id, course)
         .await
     {
-        Ok(()) | Err(StoreError::Conflict("listed")) => Ok(back(&state, id, "flash-saved")),
+        Ok(()) | Err(StoreError::Conflict(Conflict::Listed)) => Ok(back(&state, id, "flash-saved")),
         Err(e) => Err(e.into()),
     }
 }

@@ -19,6 +19,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::Actor;
 use bro_domain::plan::{self, GoalOwner, LifeArea, PlanContent, Section};
 use bro_domain::{Role, ShareCategory};
+use bro_store::Conflict;
 use bro_store::{SessionStage, StoreError};
 use serde::Deserialize;
 
@@ -309,7 +310,7 @@ pub async fn add_own_goal(
             .await
         {
             Ok(_) => return Ok(redirect_with_flash(&state, "/me", "flash-plan-saved")),
-            Err(StoreError::Conflict("plan")) => continue,
+            Err(StoreError::Conflict(Conflict::Plan)) => continue,
             Err(e) => return Err(e.into()),
         }
     }

@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_domain::consent::{ConsentForm, GivenBy, LegalBasisKind};
 use bro_domain::{OrgId, ShareCategory};
+use bro_store::Conflict;
 use bro_store::{AuditCtx, Consent, ConsentDocument, CourseAccess, LegalBasis, StoreError};
 
 /// One legal basis in plain words.
@@ -244,7 +245,7 @@ async fn read_multipart(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| AppError::Conflict("form"))?
+        .map_err(|_| AppError::Conflict(Conflict::Form))?
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "document" {
@@ -252,7 +253,7 @@ async fn read_multipart(
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::Conflict("form"))?;
+                .map_err(|_| AppError::Conflict(Conflict::Form))?;
             if bytes.is_empty() {
                 continue;
             }
@@ -277,7 +278,10 @@ async fn read_multipart(
                 None => errors.add(chrome, "document", "consent-error-document-type"),
             }
         } else {
-            let value = field.text().await.map_err(|_| AppError::Conflict("form"))?;
+            let value = field
+                .text()
+                .await
+                .map_err(|_| AppError::Conflict(Conflict::Form))?;
             pairs.push((name, value));
         }
     }

@@ -1,0 +1,114 @@
+//! Calendar feeds: the digests of the tokens that let a calendar program read meetings.
+
+use async_trait::async_trait;
+use bro_audit::AuditAction;
+use bro_domain::{TeamId, UserId};
+use bro_store::{
+    AuditCtx, AuditEvent, CalendarFeed, Conflict, FeedOwner, FeedStore, StoreError, StoreResult,
+};
+use sqlx::Row;
+
+use super::chain::append;
+use super::{DbRow, actor, commit, corrupt, db_err, err};
+use crate::Backend;
+
+fn feed_from_row(r: &DbRow) -> StoreResult<CalendarFeed> {
+    let user: Option<i64> = r.try_get("user_id").map_err(err)?;
+    let team: Option<i64> = r.try_get("team_id").map_err(err)?;
+    let owner = match (user, team) {
+        (Some(u), None) => FeedOwner::User(UserId(u)),
+        (None, Some(t)) => FeedOwner::Team(TeamId(t)),
+        _ => return Err(corrupt("calendar feed owner")),
+    };
+    Ok(CalendarFeed {
+        id: r.try_get("id").map_err(err)?,
+        owner,
+        created_ms: r.try_get("created_ms").map_err(err)?,
+        revoked_ms: r.try_get("revoked_ms").map_err(err)?,
+    })
+}
+
+fn owner_columns(owner: FeedOwner) -> (Option<i64>, Option<i64>) {
+    match owner {
+        FeedOwner::User(u) => (Some(u.0), None),
+        FeedOwner::Team(t) => (None, Some(t.0)),
+    }
+}
+
+#[async_trait]
+impl FeedStore for Backend {
+    async fn create_feed(
+        &self,
+        audit: &AuditCtx,
+        owner: FeedOwner,
+        digest: &str,
+    ) -> StoreResult<i64> {
+        let by = actor(audit)?;
+        let (user, team) = owner_columns(owner);
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO calendar_feeds (token_digest, user_id, team_id, created_by_user_id, created_ms) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(digest)
+        .bind(user)
+        .bind(team)
+        .bind(by.0)
+        .bind(audit.at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err(Conflict::Feed))?;
+        let event =
+            AuditEvent::allowed(AuditAction::CalendarFeedCreated).object(format!("calendar:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn feeds(&self, owner: FeedOwner) -> StoreResult<Vec<CalendarFeed>> {
+        let (user, team) = owner_columns(owner);
+        let rows = sqlx::query(
+            "SELECT id, user_id, team_id, created_ms, revoked_ms FROM calendar_feeds \
+             WHERE (user_id = $1 OR team_id = $2) AND revoked_ms IS NULL ORDER BY created_ms",
+        )
+        .bind(user)
+        .bind(team)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter().map(feed_from_row).collect()
+    }
+
+    async fn revoke_feed(&self, audit: &AuditCtx, owner: FeedOwner, feed: i64) -> StoreResult<()> {
+        let (user, team) = owner_columns(owner);
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE calendar_feeds SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL AND (user_id = $3 OR team_id = $4)",
+        )
+        .bind(audit.at_ms)
+        .bind(feed)
+        .bind(user)
+        .bind(team)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::CalendarFeedRevoked)
+            .object(format!("calendar:{feed}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn feed_by_digest(&self, digest: &str) -> StoreResult<Option<CalendarFeed>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, team_id, created_ms, revoked_ms FROM calendar_feeds WHERE token_digest = $1 AND revoked_ms IS NULL",
+        )
+        .bind(digest)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err)?;
+        row.as_ref().map(feed_from_row).transpose()
+    }
+}
