@@ -2,7 +2,9 @@
 //! live by the citizen and the meeting-room screen, agreements, approval (which freezes the
 //! minutes and delivers them), the citizen's evaluation and the deliveries' state.
 
-use super::super::views::{CaseLive, CasePage, CaseScreen, FieldFragment, TemplateField};
+use super::super::views::{
+    CaseFieldPartial, CaseLivePartial, CasePage, CaseScreenPage, TemplateField,
+};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CaseScope, OwnCaseScope};
@@ -28,7 +30,7 @@ use std::time::Duration;
 const STREAM_LIFETIME: Duration = Duration::from_secs(300);
 
 fn live_html(chrome: &Chrome, snap: &CaseSnapshot, approved: bool) -> Result<String, AppError> {
-    Ok(CaseLive {
+    Ok(CaseLivePartial {
         chrome,
         snap,
         approved,
@@ -191,7 +193,7 @@ pub async fn save_field(
             if !is_htmx(&headers) {
                 return Ok(back(&state, id, "flash-saved"));
             }
-            let fragment = FieldFragment {
+            let fragment = CaseFieldPartial {
                 chrome: &chrome,
                 version: mine.as_ref().map_or(0, |f| f.version),
                 updated: mine.as_ref().map(saved_by).unwrap_or_default(),
@@ -213,7 +215,7 @@ pub async fn save_field(
                 )
                 .await;
             }
-            let fragment = FieldFragment {
+            let fragment = CaseFieldPartial {
                 chrome: &chrome,
                 // Still the writer's own base: autosave keeps refusing until they choose.
                 version: version.max(0),
@@ -475,7 +477,7 @@ pub async fn screen(
     let live = live_html(&chrome, &snap, r.approved)?;
     html(
         StatusCode::OK,
-        CaseScreen {
+        CaseScreenPage {
             chrome,
             live,
             stream: format!("/cases/{id}/live"),

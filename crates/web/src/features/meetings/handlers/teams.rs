@@ -2,7 +2,7 @@
 //! group, agenda template and annual themes, meeting series, evaluations, calendar feed).
 
 use super::super::forms::SeriesForm;
-use super::super::views::{TeamPage, TeamsView};
+use super::super::views::{TeamPage, TeamsPage};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{AdminScope, TeamScope, uncovered_orgs};
@@ -79,7 +79,7 @@ async fn teams_page(
     };
     html(
         status,
-        TeamsView {
+        TeamsPage {
             chrome,
             flash,
             errors,
