@@ -1,8 +1,9 @@
 //! The citizen's own Fælles Team meetings: upcoming cases (followed live while the team
 //! writes), the inbox of approved minutes with their PDF, and the citizen's own evaluation.
 
+use super::super::forms::parse_evaluation;
 use super::super::views::{CaseLivePartial, MyCasePage, MyMeetingsPage};
-use super::cases::{minutes_document, parse_evaluation};
+use super::cases::minutes_document;
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CitizenScope, OwnCaseScope};
