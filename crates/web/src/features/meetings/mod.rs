@@ -4,8 +4,11 @@
 mod handlers {
     pub(super) mod calendar;
     pub(super) mod cases;
+    pub(super) mod feeds;
     pub(super) mod meetings;
     pub(super) mod mine;
+    pub(super) mod series;
+    pub(super) mod team_members;
     pub(super) mod teams;
 }
 mod forms;
@@ -31,28 +34,37 @@ pub(super) fn router() -> Router<AppState> {
             "/teams",
             get(handlers::teams::list).post(handlers::teams::create),
         )
-        .route("/teams/calendar", post(handlers::teams::create_own_feed))
+        .route("/teams/calendar", post(handlers::feeds::create_own_feed))
         .route(
             "/teams/calendar/{feed}/revoke",
-            post(handlers::teams::revoke_own_feed),
+            post(handlers::feeds::revoke_own_feed),
         )
         .route("/teams/{team}", get(handlers::teams::page))
         .route("/teams/{team}/agenda", post(handlers::teams::set_agenda))
-        .route("/teams/{team}/members", post(handlers::teams::add_member))
+        .route(
+            "/teams/{team}/members",
+            post(handlers::team_members::add_member),
+        )
         .route(
             "/teams/{team}/members/{user}/remove",
-            post(handlers::teams::remove_member),
+            post(handlers::team_members::remove_member),
         )
-        .route("/teams/{team}/series", post(handlers::teams::create_series))
-        .route("/teams/{team}/citizens", post(handlers::teams::add_citizen))
+        .route(
+            "/teams/{team}/series",
+            post(handlers::series::create_series),
+        )
+        .route(
+            "/teams/{team}/citizens",
+            post(handlers::team_members::add_citizen),
+        )
         .route(
             "/teams/{team}/citizens/{course}/remove",
-            post(handlers::teams::remove_citizen),
+            post(handlers::team_members::remove_citizen),
         )
-        .route("/teams/{team}/calendar", post(handlers::teams::create_feed))
+        .route("/teams/{team}/calendar", post(handlers::feeds::create_feed))
         .route(
             "/teams/{team}/calendar/{feed}/revoke",
-            post(handlers::teams::revoke_feed),
+            post(handlers::feeds::revoke_feed),
         )
         .route("/meetings/{meeting}", get(handlers::meetings::page))
         .route(

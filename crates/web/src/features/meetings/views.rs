@@ -15,59 +15,59 @@ use bro_store::{
 
 #[derive(Template)]
 #[template(path = "meetings/teams.html")]
-pub struct TeamsView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub errors: FormErrors,
-    pub teams: Vec<TeamSummary>,
+pub(super) struct TeamsPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) errors: FormErrors,
+    pub(super) teams: Vec<TeamSummary>,
     /// For an administrator: the collaborations and staff a new team is made from.
-    pub collaborations: Vec<(CollaborationId, String)>,
-    pub staff: Vec<StaffOption>,
-    pub is_admin: bool,
+    pub(super) collaborations: Vec<(CollaborationId, String)>,
+    pub(super) staff: Vec<StaffOption>,
+    pub(super) is_admin: bool,
     /// The viewer's own calendar feeds, and one made just now (shown once).
-    pub feeds: Vec<CalendarFeed>,
-    pub new_feed_url: Option<String>,
+    pub(super) feeds: Vec<CalendarFeed>,
+    pub(super) new_feed_url: Option<String>,
 }
 
-impl TeamsView {
-    pub fn next(&self, t: &TeamSummary) -> String {
+impl TeamsPage {
+    pub(super) fn next(&self, t: &TeamSummary) -> String {
         t.next_meeting_ms.map(when).unwrap_or_default()
     }
 }
 
 #[derive(Template)]
 #[template(path = "meetings/team.html")]
-pub struct TeamPage {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub errors: FormErrors,
-    pub team: Team,
-    pub manager: bool,
-    pub upcoming: Vec<Meeting>,
-    pub past: Vec<Meeting>,
-    pub citizens: Vec<TargetCitizen>,
+pub(super) struct TeamPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) errors: FormErrors,
+    pub(super) team: Team,
+    pub(super) manager: bool,
+    pub(super) upcoming: Vec<Meeting>,
+    pub(super) past: Vec<Meeting>,
+    pub(super) citizens: Vec<TargetCitizen>,
     /// The viewer's own courses that could be put on the team's list.
-    pub course_options: Vec<(i64, String)>,
-    pub staff: Vec<StaffOption>,
-    pub series: SeriesForm,
-    pub agenda: String,
-    pub themes: Vec<(u8, String)>,
-    pub points: Vec<EvaluationPoint>,
-    pub feeds: Vec<CalendarFeed>,
+    pub(super) course_options: Vec<(i64, String)>,
+    pub(super) staff: Vec<StaffOption>,
+    pub(super) series: SeriesForm,
+    pub(super) agenda: String,
+    pub(super) themes: Vec<(u8, String)>,
+    pub(super) points: Vec<EvaluationPoint>,
+    pub(super) feeds: Vec<CalendarFeed>,
     /// A feed address made just now: shown once, never stored in the clear.
-    pub new_feed_url: Option<String>,
+    pub(super) new_feed_url: Option<String>,
 }
 
 impl TeamPage {
-    pub fn functions(&self) -> &'static [TeamFunction] {
+    pub(super) fn functions(&self) -> &'static [TeamFunction] {
         TeamFunction::ALL
     }
 
-    pub fn month_name(&self, month: &u8) -> String {
+    pub(super) fn month_name(&self, month: &u8) -> String {
         self.chrome.t(&format!("month-{month}"))
     }
 
-    pub fn theme_text(&self, month: &u8) -> String {
+    pub(super) fn theme_text(&self, month: &u8) -> String {
         self.themes
             .iter()
             .find(|(m, _)| m == month)
@@ -75,30 +75,30 @@ impl TeamPage {
             .unwrap_or_default()
     }
 
-    pub fn months(&self) -> Vec<u8> {
+    pub(super) fn months(&self) -> Vec<u8> {
         (1..=12).collect()
     }
 
     /// The chart of the team's evaluations as an SVG polyline per measure, scale 1–5.
-    pub fn chart(&self) -> EvaluationChart {
+    pub(super) fn chart(&self) -> EvaluationChart {
         EvaluationChart::new(&self.points)
     }
 
-    pub fn score(&self, v: &Option<f64>) -> String {
+    pub(super) fn score(&self, v: &Option<f64>) -> String {
         v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into())
     }
 }
 
 /// A line chart of average scores per meeting (x: meetings in time order, y: 1–5).
-pub struct EvaluationChart {
-    pub involvement: String,
-    pub ownership: String,
-    pub coherence: String,
+pub(super) struct EvaluationChart {
+    pub(super) involvement: String,
+    pub(super) ownership: String,
+    pub(super) coherence: String,
 }
 
 impl EvaluationChart {
-    pub const WIDTH: f64 = 600.0;
-    pub const HEIGHT: f64 = 200.0;
+    pub(super) const WIDTH: f64 = 600.0;
+    pub(super) const HEIGHT: f64 = 200.0;
 
     fn new(points: &[EvaluationPoint]) -> Self {
         let line = |pick: fn(&EvaluationPoint) -> Option<f64>| {
@@ -122,7 +122,7 @@ impl EvaluationChart {
         }
     }
 
-    pub fn levels(&self) -> Vec<u8> {
+    pub(super) fn levels(&self) -> Vec<u8> {
         Score::values()
     }
 
@@ -133,43 +133,43 @@ impl EvaluationChart {
     }
 
     /// The y position of a scale value, for the grid lines.
-    pub fn y(&self, v: &u8) -> String {
+    pub(super) fn y(&self, v: &u8) -> String {
         format!("{:.1}", Self::y_of(f64::from(*v)))
     }
 }
 
 #[derive(Template)]
 #[template(path = "meetings/meeting.html")]
-pub struct MeetingPage {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub errors: FormErrors,
-    pub meeting: Meeting,
-    pub team: Team,
-    pub manager: bool,
-    pub participants: Vec<Participant>,
-    pub cases: Vec<MeetingCase>,
+pub(super) struct MeetingPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) errors: FormErrors,
+    pub(super) meeting: Meeting,
+    pub(super) team: Team,
+    pub(super) manager: bool,
+    pub(super) participants: Vec<Participant>,
+    pub(super) cases: Vec<MeetingCase>,
     /// The team's list of citizens not yet on this meeting's agenda.
-    pub candidates: Vec<TargetCitizen>,
-    pub pool: Vec<(i64, String)>,
-    pub evaluations: Vec<MeetingEvaluation>,
-    pub move_date: String,
-    pub move_start: String,
-    pub move_end: String,
+    pub(super) candidates: Vec<TargetCitizen>,
+    pub(super) pool: Vec<(i64, String)>,
+    pub(super) evaluations: Vec<MeetingEvaluation>,
+    pub(super) move_date: String,
+    pub(super) move_start: String,
+    pub(super) move_end: String,
     /// The meeting has ended: time for the actors' evaluation.
-    pub past: bool,
+    pub(super) past: bool,
 }
 
 impl MeetingPage {
-    pub fn attendances(&self) -> &'static [Attendance] {
+    pub(super) fn attendances(&self) -> &'static [Attendance] {
         Attendance::ALL
     }
 
-    pub fn scale(&self) -> Vec<u8> {
+    pub(super) fn scale(&self) -> Vec<u8> {
         Score::values()
     }
 
-    pub fn function_label(&self, f: &Option<TeamFunction>) -> String {
+    pub(super) fn function_label(&self, f: &Option<TeamFunction>) -> String {
         f.map(|f| self.chrome.t(f.label_key())).unwrap_or_default()
     }
 }
@@ -181,70 +181,70 @@ const QUESTIONS: [(&str, &str); 2] = [
 ];
 
 /// One field of the template as the page shows it.
-pub struct TemplateField {
-    pub code: String,
-    pub label: String,
-    pub body: String,
-    pub version: i64,
-    pub updated: String,
+pub(super) struct TemplateField {
+    pub(super) code: String,
+    pub(super) label: String,
+    pub(super) body: String,
+    pub(super) version: i64,
+    pub(super) updated: String,
 }
 
 /// The live part of a case: rendered once per change and pushed to every follower.
 #[derive(Template)]
 #[template(path = "meetings/_case_live.html")]
-pub struct CaseLive<'a> {
-    pub chrome: &'a Chrome,
-    pub snap: &'a CaseSnapshot,
-    pub approved: bool,
+pub(super) struct CaseLivePartial<'a> {
+    pub(super) chrome: &'a Chrome,
+    pub(super) snap: &'a CaseSnapshot,
+    pub(super) approved: bool,
 }
 
-impl CaseLive<'_> {
-    pub fn label(&self, code: &str, who: &Option<String>) -> String {
+impl CaseLivePartial<'_> {
+    pub(super) fn label(&self, code: &str, who: &Option<String>) -> String {
         self.snap.label(self.chrome, code, who)
     }
 
-    pub fn lines(&self, text: &str) -> Vec<String> {
+    pub(super) fn lines(&self, text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
     }
 }
 
 #[derive(Template)]
 #[template(path = "meetings/case.html")]
-pub struct CasePage {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub errors: FormErrors,
-    pub case: MeetingCase,
-    pub meeting: Meeting,
-    pub team: Team,
-    pub leader: bool,
-    pub fields: Vec<TemplateField>,
-    pub live: String,
-    pub agreements: Vec<Agreement>,
-    pub follow_up: Vec<Agreement>,
-    pub deliveries: Vec<Delivery>,
-    pub evaluation: Option<CaseEvaluation>,
+pub(super) struct CasePage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) errors: FormErrors,
+    pub(super) case: MeetingCase,
+    pub(super) meeting: Meeting,
+    pub(super) team: Team,
+    pub(super) leader: bool,
+    pub(super) fields: Vec<TemplateField>,
+    pub(super) live: String,
+    pub(super) agreements: Vec<Agreement>,
+    pub(super) follow_up: Vec<Agreement>,
+    pub(super) deliveries: Vec<Delivery>,
+    pub(super) evaluation: Option<CaseEvaluation>,
     /// Conflicts from a refused save: field code → what the other writer saved.
-    pub conflicts: Vec<(String, FieldValue)>,
+    pub(super) conflicts: Vec<(String, FieldValue)>,
 }
 
 impl CasePage {
-    pub fn questions(&self) -> [(&'static str, &'static str); 2] {
+    pub(super) fn questions(&self) -> [(&'static str, &'static str); 2] {
         QUESTIONS
     }
 
-    pub fn attendances(&self) -> &'static [Attendance] {
+    pub(super) fn attendances(&self) -> &'static [Attendance] {
         Attendance::ALL
     }
 
-    pub fn conflict(&self, code: &str) -> Option<&FieldValue> {
+    pub(super) fn conflict(&self, code: &str) -> Option<&FieldValue> {
         self.conflicts
             .iter()
             .find(|(c, _)| c == code)
             .map(|(_, v)| v)
     }
 
-    pub fn delivery_label(&self, d: &Delivery) -> String {
+    pub(super) fn delivery_label(&self, d: &Delivery) -> String {
         format!(
             "{}: {}",
             self.chrome.t(d.channel.label_key()),
@@ -252,16 +252,16 @@ impl CasePage {
         )
     }
 
-    pub fn attempts(&self, d: &Delivery) -> String {
+    pub(super) fn attempts(&self, d: &Delivery) -> String {
         self.chrome
             .tn("delivery-attempts", &[("count", d.attempts.to_string())])
     }
 
-    pub fn is_failed(&self, d: &Delivery) -> bool {
+    pub(super) fn is_failed(&self, d: &Delivery) -> bool {
         d.status == bro_domain::meeting::DeliveryStatus::Failed
     }
 
-    pub fn scale(&self) -> Vec<u8> {
+    pub(super) fn scale(&self) -> Vec<u8> {
         Score::values()
     }
 }
@@ -269,34 +269,34 @@ impl CasePage {
 /// The answer to an htmx save of one field: the field again, with its new version.
 #[derive(Template)]
 #[template(path = "meetings/_case_field.html")]
-pub struct FieldFragment<'a> {
-    pub chrome: &'a Chrome,
+pub(super) struct CaseFieldPartial<'a> {
+    pub(super) chrome: &'a Chrome,
     /// The version the writer's next save starts from.
-    pub version: i64,
+    pub(super) version: i64,
     /// Who saved it last, and when; empty in a conflict.
-    pub updated: String,
-    pub conflict: Option<&'a FieldValue>,
+    pub(super) updated: String,
+    pub(super) conflict: Option<&'a FieldValue>,
 }
 
 #[derive(Template)]
 #[template(path = "meetings/case_screen.html")]
-pub struct CaseScreen {
-    pub chrome: Chrome,
-    pub live: String,
-    pub stream: String,
+pub(super) struct CaseScreenPage {
+    pub(super) chrome: Chrome,
+    pub(super) live: String,
+    pub(super) stream: String,
 }
 
 #[derive(Template)]
 #[template(path = "meetings/my_meetings.html")]
-pub struct MyMeetings {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub cases: Vec<CitizenCase>,
-    pub inbox: Vec<MinutesSummary>,
+pub(super) struct MyMeetingsPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) cases: Vec<CitizenCase>,
+    pub(super) inbox: Vec<MinutesSummary>,
 }
 
-impl MyMeetings {
-    pub fn upcoming(&self) -> Vec<&CitizenCase> {
+impl MyMeetingsPage {
+    pub(super) fn upcoming(&self) -> Vec<&CitizenCase> {
         self.cases
             .iter()
             .filter(|c| !c.approved && !c.cancelled)
@@ -306,26 +306,26 @@ impl MyMeetings {
 
 #[derive(Template)]
 #[template(path = "meetings/my_case.html")]
-pub struct MyCase {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub errors: FormErrors,
-    pub case: CitizenCase,
-    pub live: String,
-    pub stream: Option<String>,
-    pub evaluation: Option<CaseEvaluation>,
+pub(super) struct MyCasePage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) errors: FormErrors,
+    pub(super) case: CitizenCase,
+    pub(super) live: String,
+    pub(super) stream: Option<String>,
+    pub(super) evaluation: Option<CaseEvaluation>,
 }
 
-impl MyCase {
-    pub fn questions(&self) -> [(&'static str, &'static str); 2] {
+impl MyCasePage {
+    pub(super) fn questions(&self) -> [(&'static str, &'static str); 2] {
         QUESTIONS
     }
 
-    pub fn scale(&self) -> Vec<u8> {
+    pub(super) fn scale(&self) -> Vec<u8> {
         Score::values()
     }
 
-    pub fn chosen(&self, which: &str, n: &u8) -> bool {
+    pub(super) fn chosen(&self, which: &str, n: &u8) -> bool {
         self.evaluation.as_ref().is_some_and(|e| {
             let v = if which == "ownership" {
                 e.ownership

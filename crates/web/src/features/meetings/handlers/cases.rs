@@ -2,12 +2,16 @@
 //! live by the citizen and the meeting-room screen, agreements, approval (which freezes the
 //! minutes and delivers them), the citizen's evaluation and the deliveries' state.
 
-use super::super::views::{CaseLive, CasePage, CaseScreen, FieldFragment, TemplateField};
+use bro_store::Conflict;
+use super::super::forms::{AgreementForm, FieldForm, chosen_attendance, parse_evaluation};
+use super::super::views::{
+    CaseFieldPartial, CaseLivePartial, CasePage, CaseScreenPage, TemplateField,
+};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CaseScope, OwnCaseScope};
 use crate::http::error::AppError;
-use crate::http::forms::{form_pairs, form_value, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
 use crate::http::page::Page;
 use crate::services::minutes::{CaseSnapshot, build, parse_frozen, snapshot};
 use crate::ui::{Chrome, FormErrors, respond as html, when};
@@ -18,9 +22,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Actor;
 use bro_domain::CaseId;
-use bro_domain::meeting::{Attendance, MAX_FIELD_CHARS, Score, is_template_field};
-use bro_store::Conflict;
-use bro_store::{AuditCtx, CaseEvaluation, CaseRef, FieldSave, FieldValue, StoreError, Team};
+use bro_domain::meeting::is_template_field;
+use bro_store::{AuditCtx, CaseRef, FieldSave, FieldValue, StoreError, Team};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -29,7 +32,7 @@ use std::time::Duration;
 const STREAM_LIFETIME: Duration = Duration::from_secs(300);
 
 fn live_html(chrome: &Chrome, snap: &CaseSnapshot, approved: bool) -> Result<String, AppError> {
-    Ok(CaseLive {
+    Ok(CaseLivePartial {
         chrome,
         snap,
         approved,
@@ -161,23 +164,13 @@ pub async fn save_field(
         return Err(AppError::NotFound);
     }
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let (mut text, mut version, mut overwrite) = (String::new(), 0, None);
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "body" => text = v,
-            "version" => version = v.parse().unwrap_or(-1),
-            "overwrite" => overwrite = v.parse::<i64>().ok(),
-            _ => {}
-        }
-    }
-    if text.chars().count() > MAX_FIELD_CHARS {
+    let form = FieldForm::parse(&body);
+    if form.too_long() {
         return Err(AppError::Conflict(Conflict::TooLong));
     }
-    // "Replace with my text" after a conflict: the writer has seen the other text.
-    let base = overwrite.unwrap_or(version);
     let saved = match state
         .store
-        .save_case_field(&ctx, case, &field, &text, base)
+        .save_case_field(&ctx, case, &field, &form.text, form.base())
         .await
     {
         Err(StoreError::Conflict(Conflict::Approved)) if !is_htmx(&headers) => {
@@ -192,7 +185,7 @@ pub async fn save_field(
             if !is_htmx(&headers) {
                 return Ok(back(&state, id, "flash-saved"));
             }
-            let fragment = FieldFragment {
+            let fragment = CaseFieldPartial {
                 chrome: &chrome,
                 version: mine.as_ref().map_or(0, |f| f.version),
                 updated: mine.as_ref().map(saved_by).unwrap_or_default(),
@@ -214,10 +207,10 @@ pub async fn save_field(
                 )
                 .await;
             }
-            let fragment = FieldFragment {
+            let fragment = CaseFieldPartial {
                 chrome: &chrome,
                 // Still the writer's own base: autosave keeps refusing until they choose.
-                version: version.max(0),
+                version: form.version.max(0),
                 updated: String::new(),
                 conflict: Some(&theirs),
             };
@@ -235,9 +228,7 @@ pub async fn set_attendance(
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
     let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
-    let attendance = form_value(&body, "attendance")
-        .and_then(|v| Attendance::parse(&v))
-        .ok_or(AppError::Conflict(Conflict::Attendance))?;
+    let attendance = chosen_attendance(&body).ok_or(AppError::Conflict(Conflict::Attendance))?;
     state
         .store
         .set_citizen_attendance(&ctx, case, attendance)
@@ -257,44 +248,26 @@ pub async fn add_agreement(
     let case = CaseId(id);
     let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let (mut what, mut who, mut due) = (String::new(), String::new(), String::new());
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "what" => what = v,
-            "who" => who = v,
-            "due" => due = v,
-            _ => {}
+    let form = AgreementForm::parse(&body);
+    let agreement = match form.validate(&chrome) {
+        Ok(a) => a,
+        Err(errors) => {
+            return render(
+                &state,
+                &access,
+                chrome,
+                None,
+                case,
+                errors,
+                Vec::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
-    }
-    let mut errors = FormErrors::default();
-    if what.trim().is_empty() || what.len() > 1000 {
-        errors.add(&chrome, "what", "agreement-error-what");
-    }
-    if who.trim().is_empty() || who.len() > 200 {
-        errors.add(&chrome, "who", "agreement-error-who");
-    }
-    let due = due.trim();
-    let due_ok = due.is_empty() || bro_domain::plan::parse_day(due).is_ok();
-    if !due_ok {
-        errors.add(&chrome, "due", "error-date");
-    }
-    if !errors.is_empty() {
-        return render(
-            &state,
-            &access,
-            chrome,
-            None,
-            case,
-            errors,
-            Vec::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let due = (!due.is_empty()).then_some(due);
+    };
     state
         .store
-        .add_agreement(&ctx, case, what.trim(), who.trim(), due)
+        .add_agreement(&ctx, case, agreement.what, agreement.who, agreement.due)
         .await?;
     publish(&state, &chrome, &ctx, (&r, &team), None).await?;
     Ok(back(&state, id, "flash-saved"))
@@ -381,42 +354,6 @@ pub async fn note_evaluation(
     }
 }
 
-/// The citizen's evaluation from a form: two scores and a comment.
-pub(super) fn parse_evaluation(
-    chrome: &Chrome,
-    body: &[u8],
-    by_citizen: bool,
-) -> Result<CaseEvaluation, FormErrors> {
-    let (mut involvement, mut ownership, mut comment) = (None, None, String::new());
-    for (k, v) in form_pairs(body) {
-        match k.as_str() {
-            "involvement" => involvement = Score::parse(&v),
-            "ownership" => ownership = Score::parse(&v),
-            "comment" => comment = v,
-            _ => {}
-        }
-    }
-    let mut errors = FormErrors::default();
-    if involvement.is_none() {
-        errors.add(chrome, "involvement", "evaluation-error-scale");
-    }
-    if ownership.is_none() {
-        errors.add(chrome, "ownership", "evaluation-error-scale");
-    }
-    if comment.len() > 5000 {
-        errors.add(chrome, "comment", "evaluation-error-comment");
-    }
-    match (involvement, ownership, errors.is_empty()) {
-        (Some(involvement), Some(ownership), true) => Ok(CaseEvaluation {
-            involvement,
-            ownership,
-            comment: comment.trim().to_owned(),
-            by_citizen,
-        }),
-        _ => Err(errors),
-    }
-}
-
 pub async fn retry_delivery(
     State(state): State<AppState>,
     access: AuditedAccess,
@@ -476,7 +413,7 @@ pub async fn screen(
     let live = live_html(&chrome, &snap, r.approved)?;
     html(
         StatusCode::OK,
-        CaseScreen {
+        CaseScreenPage {
             chrome,
             live,
             stream: format!("/cases/{id}/live"),

@@ -1,23 +1,23 @@
 //! One Fælles Team meeting: agenda, cases, participants and attendance, moving and cancelling,
 //! and the actors' evaluation afterwards.
 
+use bro_store::Conflict;
+use super::super::forms::{
+    DetailsForm, MeetingEvaluationForm, MoveForm, attendance_marks, chosen_course, chosen_user,
+};
 use super::super::views::MeetingPage;
-use super::teams::valid_link;
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{TeamScope, uncovered_orgs};
 use crate::http::error::AppError;
-use crate::http::forms::{form_pairs, form_value, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
 use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::local_time::parse_clock;
-use bro_domain::meeting::{Attendance, Score};
-use bro_domain::recurrence::MAX_MINUTES;
-use bro_domain::{CourseId, MeetingId, UserId};
-use bro_store::{Conflict, StoreError};
+use bro_domain::{MeetingId, UserId};
+use bro_store::StoreError;
 
 async fn meeting_view(
     state: &AppState,
@@ -130,9 +130,7 @@ pub async fn add_case(
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let course = form_value(&body, "course")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(CourseId);
+    let course = chosen_course(&body);
     let listed = state.store.team_citizens(&view.ctx, view.team.id).await?;
     let Some(course) = course.filter(|c| listed.iter().any(|t| t.course_id == *c)) else {
         let message = chrome.t("meeting-error-not-listed");
@@ -197,11 +195,8 @@ pub async fn attendance(
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
     let participants = state.store.participants(meeting.id).await?;
-    for (k, v) in form_pairs(&body) {
-        let Some(user) = k.strip_prefix("att-").and_then(|u| u.parse::<i64>().ok()) else {
-            continue;
-        };
-        let attendance = Attendance::parse(&v).ok_or(AppError::Conflict(Conflict::Attendance))?;
+    for (user, mark) in attendance_marks(&body) {
+        let attendance = mark.ok_or(AppError::Conflict(Conflict::Attendance))?;
         let changed = participants
             .iter()
             .any(|p| p.user_id.0 == user && p.attendance != attendance);
@@ -224,9 +219,7 @@ pub async fn invite(
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
-    let user = form_value(&body, "user")
-        .and_then(|v| v.parse::<i64>().ok())
-        .ok_or(AppError::NotFound)?;
+    let user = chosen_user(&body).ok_or(AppError::NotFound)?;
     match state.store.invite(&ctx, meeting.id, UserId(user)).await {
         Ok(()) | Err(StoreError::Conflict(Conflict::Invited)) => {
             Ok(back(&state, id, "flash-saved"))
@@ -246,45 +239,14 @@ pub async fn move_meeting(
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let (mut date, mut start, mut end) = (String::new(), String::new(), String::new());
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "date" => date = v,
-            "start" => start = v,
-            "end" => end = v,
-            _ => {}
+    let (starts, ends) = match MoveForm::parse(&body).times() {
+        Ok(times) => times,
+        Err(field) => {
+            let message = chrome.t("meeting-error-when");
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return refuse(&state, chrome, meeting, view, field, message, status).await;
         }
-    }
-    let day = bro_domain::plan::parse_day(&date).ok();
-    let (from, to) = (parse_clock(&start), parse_clock(&end));
-    let (Some(day), Some(from), Some(to)) = (day, from, to) else {
-        let message = chrome.t("meeting-error-when");
-        return refuse(
-            &state,
-            chrome,
-            meeting,
-            view,
-            "date",
-            message,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
     };
-    let starts = bro_domain::local_time::from_local(day.with_time(from));
-    let ends = bro_domain::local_time::from_local(day.with_time(to));
-    if ends <= starts || ends - starts > i64::from(MAX_MINUTES) * 60_000 {
-        let message = chrome.t("meeting-error-when");
-        return refuse(
-            &state,
-            chrome,
-            meeting,
-            view,
-            "end",
-            message,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
     match state
         .store
         .move_meeting(&ctx, meeting.id, starts, ends)
@@ -337,15 +299,8 @@ pub async fn details(
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let ctx = view.manage(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let (mut place, mut link) = (String::new(), String::new());
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "place" => place = v,
-            "video_link" => link = v,
-            _ => {}
-        }
-    }
-    if !valid_link(&link) {
+    let form = DetailsForm::parse(&body);
+    let Some((place, link)) = form.details(&meeting.place) else {
         let message = chrome.t("meeting-error-video-link");
         return refuse(
             &state,
@@ -357,15 +312,10 @@ pub async fn details(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    }
-    let place = if place.trim().is_empty() {
-        meeting.place.clone()
-    } else {
-        place.trim().to_owned()
     };
     state
         .store
-        .set_meeting_details(&ctx, meeting.id, &place, link.trim())
+        .set_meeting_details(&ctx, meeting.id, &place, link)
         .await?;
     Ok(back(&state, id, "flash-saved"))
 }
@@ -380,16 +330,8 @@ pub async fn evaluate(
 ) -> Result<Response, AppError> {
     let (meeting, view) = meeting_view(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let (mut coherence, mut effects, mut learning) = (None, String::new(), String::new());
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "coherence" => coherence = Score::parse(&v),
-            "effects" => effects = v,
-            "learning" => learning = v,
-            _ => {}
-        }
-    }
-    let Some(coherence) = coherence else {
+    let form = MeetingEvaluationForm::parse(&body);
+    let Some(coherence) = form.coherence else {
         let message = chrome.t("evaluation-error-scale");
         return refuse(
             &state,
@@ -408,8 +350,8 @@ pub async fn evaluate(
             &view.ctx,
             meeting.id,
             coherence,
-            effects.trim(),
-            learning.trim(),
+            form.effects.trim(),
+            form.learning.trim(),
         )
         .await?;
     Ok(back(&state, id, "flash-evaluation-saved"))

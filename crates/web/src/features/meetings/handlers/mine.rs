@@ -1,8 +1,9 @@
 //! The citizen's own Fælles Team meetings: upcoming cases (followed live while the team
 //! writes), the inbox of approved minutes with their PDF, and the citizen's own evaluation.
 
-use super::super::views::{CaseLive, MyCase, MyMeetings};
-use super::cases::{minutes_document, parse_evaluation};
+use super::super::forms::parse_evaluation;
+use super::super::views::{CaseLivePartial, MyCasePage, MyMeetingsPage};
+use super::cases::minutes_document;
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CitizenScope, OwnCaseScope};
@@ -30,7 +31,7 @@ pub async fn list(
     let inbox = state.store.citizen_minutes(&ctx, citizen).await?;
     html(
         StatusCode::OK,
-        MyMeetings {
+        MyMeetingsPage {
             chrome,
             flash,
             cases,
@@ -83,7 +84,7 @@ async fn render(
     };
     let team = state.store.team(r.team_id).await?;
     let snap = snapshot(&state.store, &ctx, &r, &team, None).await?;
-    let live = CaseLive {
+    let live = CaseLivePartial {
         chrome: &chrome,
         snap: &snap,
         approved: r.approved,
@@ -92,7 +93,7 @@ async fn render(
     let stream = (!r.approved).then(|| format!("/cases/{}/live", id.0));
     html(
         status,
-        MyCase {
+        MyCasePage {
             evaluation: state.store.case_evaluation(id).await?,
             chrome,
             flash,

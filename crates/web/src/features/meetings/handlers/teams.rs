@@ -1,24 +1,21 @@
-//! Fælles Team: the list of teams, a team's page (members, meetings, the citizens in its target
-//! group, agenda template and annual themes, meeting series, evaluations, calendar feed).
+//! Fælles Team: the list of teams, a new team, and a team's page (members, meetings, the
+//! citizens in its target group, agenda template and annual themes, meeting series,
+//! evaluations, calendar feed) with its agenda form.
 
-use super::super::forms::SeriesForm;
-use super::super::views::{TeamPage, TeamsView};
+use super::super::forms::{AgendaForm, SeriesForm, TeamForm};
+use super::super::views::{TeamPage, TeamsPage};
 use crate::AppState;
 use crate::access::AuditedAccess;
-use crate::access::{AdminScope, TeamScope, uncovered_orgs};
+use crate::access::{AdminScope, TeamScope};
 use crate::http::error::AppError;
-use crate::http::forms::{form_pairs, form_value, redirect_with_flash};
+use crate::http::forms::redirect_with_flash;
 use crate::http::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::local_time::parse_clock;
-use bro_domain::meeting::TeamFunction;
-use bro_domain::plan::parse_day;
-use bro_domain::recurrence::Recurrence;
-use bro_domain::{CollaborationId, CourseId, Name, OrgId, Role, TeamId, UserId};
-use bro_store::{Conflict, FeedOwner, NewSeries, NewTeam, NewTeamMember, StoreError};
+use bro_domain::{OrgId, Role, TeamId};
+use bro_store::{FeedOwner, StoreError};
 
 const YEAR_MS: i64 = 366 * 24 * 60 * 60 * 1000;
 
@@ -41,7 +38,7 @@ pub async fn list(
     .await
 }
 
-async fn teams_page(
+pub(super) async fn teams_page(
     state: &AppState,
     access: &AuditedAccess,
     chrome: Chrome,
@@ -79,7 +76,7 @@ async fn teams_page(
     };
     html(
         status,
-        TeamsView {
+        TeamsPage {
             chrome,
             flash,
             errors,
@@ -105,63 +102,24 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let mut name = String::new();
-    let mut place = String::new();
-    let (mut collaboration, mut leader, mut convener) = (0, 0, 0);
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "name" => name = v,
-            "place" => place = v,
-            "collaboration" => collaboration = v.parse().unwrap_or(0),
-            "leader" => leader = v.parse().unwrap_or(0),
-            "convener" => convener = v.parse().unwrap_or(0),
-            _ => {}
-        }
-    }
-    let mut errors = FormErrors::default();
-    let name = Name::parse(&name)
-        .map_err(|e| errors.add(&chrome, "name", e.message_key()))
-        .ok();
-    let place = Name::parse(&place)
-        .map_err(|e| errors.add(&chrome, "place", e.message_key()))
-        .ok();
+    let form = TeamForm::parse(&body);
     let ours = state.store.collaborations_of(org).await?;
-    let chosen = ours.iter().find(|c| c.id.0 == collaboration);
-    if chosen.is_none() {
-        errors.add(&chrome, "collaboration", "team-error-collaboration");
-    }
     // Leader and convener come from the organisations of the chosen collaboration.
-    let partners: Vec<OrgId> = chosen
-        .map(|c| c.orgs.iter().map(|(o, _)| *o).collect())
-        .unwrap_or_default();
-    let staff = state.store.staff_options(&partners).await?;
-    if ![leader, convener]
-        .iter()
-        .all(|u| staff.iter().any(|s| s.user_id.0 == *u))
-    {
-        errors.add(&chrome, "leader", "team-error-people");
-    }
-    let (Some(name), Some(place), true) = (name, place, errors.is_empty()) else {
-        return teams_page(
-            &state,
-            &access,
-            chrome,
-            None,
-            errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let new = NewTeam {
-        collaboration_id: CollaborationId(collaboration),
-        name: name.into_string(),
-        place: place.into_string(),
-        leader: UserId(leader),
-        convener: UserId(convener),
-        agenda: chrome.t("team-default-agenda"),
-        members: Vec::new(),
-        themes: Vec::new(),
+    let staff = state.store.staff_options(&form.partners(&ours)).await?;
+    let new = match form.validate(&chrome, &ours, &staff) {
+        Ok(new) => new,
+        Err(errors) => {
+            return teams_page(
+                &state,
+                &access,
+                chrome,
+                None,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     match state.store.create_team(&ctx, new).await {
         // The team's own page is for its members (it lists citizens); the administrator
@@ -187,11 +145,11 @@ pub async fn create(
 
 /// What a refused form on the team page keeps.
 #[derive(Default)]
-struct Refused {
-    errors: FormErrors,
-    series: SeriesForm,
-    agenda: Option<(String, Vec<(u8, String)>)>,
-    new_feed_url: Option<String>,
+pub(super) struct Refused {
+    pub(super) errors: FormErrors,
+    pub(super) series: SeriesForm,
+    pub(super) agenda: Option<(String, Vec<(u8, String)>)>,
+    pub(super) new_feed_url: Option<String>,
 }
 
 pub async fn page(
@@ -215,7 +173,7 @@ pub async fn page(
     .await
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     access: &AuditedAccess,
     chrome: Chrome,
@@ -289,24 +247,13 @@ pub async fn set_agenda(
     let view = TeamScope::member(&state, &access, TeamId(id)).await?;
     let ctx = view.manage(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let mut agenda = String::new();
-    let mut themes = Vec::new();
-    for (k, v) in form_pairs(&body) {
-        if k == "agenda" {
-            agenda = v;
-        } else if let Some(month) = k.strip_prefix("theme-").and_then(|m| m.parse::<u8>().ok())
-            && (1..=12).contains(&month)
-            && !v.trim().is_empty()
-        {
-            themes.push((month, v.trim().to_owned()));
-        }
-    }
-    if agenda.lines().all(|l| l.trim().is_empty()) || agenda.len() > 5000 {
+    let form = AgendaForm::parse(&body);
+    if !form.is_valid() {
         let mut errors = FormErrors::default();
         errors.add(&chrome, "agenda", "team-error-agenda");
         let refused = Refused {
             errors,
-            agenda: Some((agenda, themes)),
+            agenda: Some((form.agenda, form.themes)),
             ..Refused::default()
         };
         return render(
@@ -322,354 +269,12 @@ pub async fn set_agenda(
     }
     state
         .store
-        .set_team_agenda(&ctx, view.team.id, agenda.trim(), &themes)
+        .set_team_agenda(&ctx, view.team.id, form.agenda.trim(), &form.themes)
         .await?;
     Ok(back(&state, id, "flash-saved"))
-}
-
-pub async fn add_member(
-    State(state): State<AppState>,
-    access: AuditedAccess,
-    Path(id): Path<i64>,
-    RawForm(body): RawForm,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let ctx = view.manage(&state, &access).await?;
-    let (mut user, mut function, mut fixed) = (0, None, false);
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "user" => user = v.parse().unwrap_or(0),
-            "function" => function = TeamFunction::parse(&v),
-            "fixed" => fixed = true,
-            _ => {}
-        }
-    }
-    let orgs: Vec<OrgId> = view.team.orgs.iter().map(|(o, _)| *o).collect();
-    let known = state
-        .store
-        .staff_options(&orgs)
-        .await?
-        .into_iter()
-        .any(|s| s.user_id.0 == user);
-    let Some(function) = function.filter(|_| known) else {
-        return Err(AppError::Conflict(Conflict::Member));
-    };
-    let member = NewTeamMember {
-        user: UserId(user),
-        function,
-        fixed,
-    };
-    state
-        .store
-        .set_team_member(&ctx, view.team.id, member)
-        .await?;
-    Ok(back(&state, id, "flash-saved"))
-}
-
-pub async fn remove_member(
-    State(state): State<AppState>,
-    access: AuditedAccess,
-    Path((id, user)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let ctx = view.manage(&state, &access).await?;
-    state
-        .store
-        .remove_team_member(&ctx, view.team.id, UserId(user))
-        .await?;
-    Ok(back(&state, id, "flash-saved"))
-}
-
-/// Makes a meeting series: every N weeks at a fixed local time, up to a last date.
-pub async fn create_series(
-    State(state): State<AppState>,
-    page: Page,
-    access: AuditedAccess,
-    Path(id): Path<i64>,
-    RawForm(body): RawForm,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let ctx = view.manage(&state, &access).await?;
-    let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let mut f = SeriesForm::default();
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "title" => f.title = v,
-            "first_date" => f.first_date = v,
-            "start" => f.start = v,
-            "minutes" => f.minutes = v,
-            "every_weeks" => f.every_weeks = v,
-            "until" => f.until = v,
-            "place" => f.place = v,
-            "video_link" => f.video_link = v,
-            _ => {}
-        }
-    }
-    let mut errors = FormErrors::default();
-    let title = Name::parse(&f.title)
-        .map_err(|e| errors.add(&chrome, "title", e.message_key()))
-        .ok();
-    let first = parse_day(&f.first_date).ok();
-    if first.is_none() {
-        errors.add(&chrome, "first_date", "error-date");
-    }
-    let start = parse_clock(&f.start);
-    if start.is_none() {
-        errors.add(&chrome, "start", "error-time");
-    }
-    let minutes = f.minutes.trim().parse::<u32>().ok();
-    if minutes.is_none() {
-        errors.add(&chrome, "minutes", "recurrence-duration");
-    }
-    let every = f.every_weeks.trim().parse::<u8>().ok();
-    if every.is_none() {
-        errors.add(&chrome, "every_weeks", "recurrence-interval");
-    }
-    let until = parse_day(&f.until).ok();
-    if until.is_none() {
-        errors.add(&chrome, "until", "error-date");
-    }
-    let place = if f.place.trim().is_empty() {
-        view.team.place.clone()
-    } else {
-        f.place.trim().to_owned()
-    };
-    if !valid_link(&f.video_link) {
-        errors.add(&chrome, "video_link", "meeting-error-video-link");
-    }
-    let mut occurrences = None;
-    if let (Some(first), Some(start), Some(minutes), Some(every_weeks), Some(until)) =
-        (first, start, minutes, every, until)
-    {
-        let rule = Recurrence {
-            first,
-            start,
-            minutes,
-            every_weeks,
-            until,
-        };
-        match rule.occurrences() {
-            Ok(list) => occurrences = Some(list),
-            Err(e) => errors.add(&chrome, "every_weeks", e.key()),
-        }
-    }
-    let (Some(title), Some(occurrences), true) = (title, occurrences, errors.is_empty()) else {
-        let refused = Refused {
-            errors,
-            series: f,
-            ..Refused::default()
-        };
-        return render(
-            &state,
-            &access,
-            chrome,
-            None,
-            view,
-            refused,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let meetings = occurrences
-        .iter()
-        .map(|o| {
-            let theme = view
-                .team
-                .theme_of(u8::from(o.date.month()))
-                .unwrap_or_default()
-                .to_owned();
-            (o.date.to_string(), o.starts_ms, o.ends_ms, theme)
-        })
-        .collect();
-    let new = NewSeries {
-        team: view.team.id,
-        title: title.into_string(),
-        first_date: f.first_date.trim().to_owned(),
-        start_minute: start.map_or(0, |t| i64::from(t.hour()) * 60 + i64::from(t.minute())),
-        minutes: i64::from(minutes.unwrap_or(0)),
-        every_weeks: i64::from(every.unwrap_or(0)),
-        until_date: f.until.trim().to_owned(),
-        place,
-        video_link: f.video_link.trim().to_owned(),
-        meetings,
-    };
-    match state.store.create_series(&ctx, new).await {
-        Ok(_) => Ok(back(&state, id, "flash-series-created")),
-        Err(StoreError::Conflict(Conflict::Overlap)) => {
-            let mut errors = FormErrors::default();
-            errors.add(&chrome, "first_date", "meeting-error-overlap");
-            let refused = Refused {
-                errors,
-                series: f,
-                ..Refused::default()
-            };
-            render(
-                &state,
-                &access,
-                chrome,
-                None,
-                view,
-                refused,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A video link is empty or an https address (no scripts, no other schemes).
-pub(super) fn valid_link(link: &str) -> bool {
-    let link = link.trim();
-    link.is_empty()
-        || (link.starts_with("https://")
-            && link.len() <= 500
-            && !link.chars().any(|c| c.is_whitespace() || c.is_control()))
-}
-
-/// Puts one of the viewer's courses on the team's list of citizens in the target group:
-/// only when the citizen's consent or a legal basis covers every organisation of the team.
-pub async fn add_citizen(
-    State(state): State<AppState>,
-    page: Page,
-    access: AuditedAccess,
-    Path(id): Path<i64>,
-    RawForm(body): RawForm,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let course = form_value(&body, "course")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(CourseId)
-        .ok_or(AppError::NotFound)?;
-    // Only a course the viewer works on may be listed.
-    let a = state
-        .store
-        .course_access(course, access.viewer.user.id)
-        .await?;
-    if a.membership.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let uncovered = uncovered_orgs(&state, &view.team, &a).await?;
-    if !uncovered.is_empty() {
-        let mut errors = FormErrors::default();
-        errors.0.push((
-            "course",
-            chrome.t1("team-error-no-consent", "orgs", &uncovered.join(", ")),
-        ));
-        let refused = Refused {
-            errors,
-            ..Refused::default()
-        };
-        return render(
-            &state,
-            &access,
-            chrome,
-            None,
-            view,
-            refused,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match state
-        .store
-        .add_team_citizen(&view.ctx, view.team.id, course)
-        .await
-    {
-        Ok(()) | Err(StoreError::Conflict(Conflict::Listed)) => Ok(back(&state, id, "flash-saved")),
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub async fn remove_citizen(
-    State(state): State<AppState>,
-    access: AuditedAccess,
-    Path((id, course)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    state
-        .store
-        .remove_team_citizen(&view.ctx, view.team.id, CourseId(course))
-        .await?;
-    Ok(back(&state, id, "flash-saved"))
-}
-
-/// Makes a secret calendar address for the team's meetings; shown once.
-pub async fn create_feed(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    page: Page,
-    access: AuditedAccess,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let ctx = view.manage(&state, &access).await?;
-    let url =
-        super::calendar::new_feed(&state, &ctx, FeedOwner::Team(view.team.id), &headers).await?;
-    let chrome = page.chrome(&state, &access.viewer, "/teams");
-    let refused = Refused {
-        new_feed_url: Some(url),
-        ..Refused::default()
-    };
-    render(&state, &access, chrome, None, view, refused, StatusCode::OK).await
-}
-
-pub async fn revoke_feed(
-    State(state): State<AppState>,
-    access: AuditedAccess,
-    Path((id, feed)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let view = TeamScope::member(&state, &access, TeamId(id)).await?;
-    let ctx = view.manage(&state, &access).await?;
-    state
-        .store
-        .revoke_feed(&ctx, FeedOwner::Team(view.team.id), feed)
-        .await?;
-    Ok(back(&state, id, "flash-calendar-revoked"))
-}
-
-/// Makes a secret calendar address for the viewer's own meetings; shown once.
-pub async fn create_own_feed(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    page: Page,
-    access: AuditedAccess,
-) -> Result<Response, AppError> {
-    let ctx = access.own();
-    let owner = FeedOwner::User(access.viewer.user.id);
-    let url = super::calendar::new_feed(&state, &ctx, owner, &headers).await?;
-    let chrome = page.chrome(&state, &access.viewer, "/teams");
-    teams_page(
-        &state,
-        &access,
-        chrome,
-        None,
-        FormErrors::default(),
-        Some(url),
-        StatusCode::OK,
-    )
-    .await
-}
-
-pub async fn revoke_own_feed(
-    State(state): State<AppState>,
-    access: AuditedAccess,
-    Path(feed): Path<i64>,
-) -> Result<Response, AppError> {
-    let ctx = access.own();
-    state
-        .store
-        .revoke_feed(&ctx, FeedOwner::User(access.viewer.user.id), feed)
-        .await?;
-    Ok(redirect_with_flash(
-        &state,
-        "/teams",
-        "flash-calendar-revoked",
-    ))
 }
 
 /// Back to the page, with a message.
-fn back(state: &AppState, id: i64, key: &'static str) -> Response {
+pub(super) fn back(state: &AppState, id: i64, key: &'static str) -> Response {
     redirect_with_flash(state, &format!("/teams/{id}"), key)
 }
