@@ -3,6 +3,9 @@
 
 mod handlers {
     pub(super) mod courses;
+    pub(super) mod members;
+    pub(super) mod network;
+    pub(super) mod search;
 }
 mod forms;
 mod views;
@@ -20,26 +23,23 @@ pub(super) fn router() -> Router<AppState> {
         .route("/courses/{id}", get(handlers::courses::show))
         .route("/courses/{id}/phase", post(handlers::courses::move_phase))
         .route("/courses/{id}/close", post(handlers::courses::close))
-        .route("/courses/{id}/members", post(handlers::courses::add_member))
+        .route("/courses/{id}/members", post(handlers::members::add))
         .route(
             "/courses/{id}/members/{member}/remove",
-            post(handlers::courses::remove_member),
+            post(handlers::members::remove),
         )
         .route(
             "/courses/{id}/members/{member}/coordinator",
-            post(handlers::courses::make_coordinator),
+            post(handlers::members::make_coordinator),
         )
         .route(
             "/citizens/search",
-            get(handlers::courses::search_form).post(handlers::courses::search),
+            get(handlers::search::search_form).post(handlers::search::search),
         )
         .route("/courses/{id}/frame", post(handlers::courses::set_frame))
-        .route(
-            "/courses/{id}/network",
-            post(handlers::courses::add_network),
-        )
+        .route("/courses/{id}/network", post(handlers::network::add))
         .route(
             "/courses/{id}/network/{member}/remove",
-            post(handlers::courses::remove_network),
+            post(handlers::network::remove),
         )
 }

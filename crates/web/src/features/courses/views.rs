@@ -8,73 +8,73 @@ use bro_store::{CitizenHit, Collaboration, Course, CourseSummary};
 
 #[derive(Template)]
 #[template(path = "courses/courses.html")]
-pub struct CoursesView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub courses: Vec<CourseSummary>,
+pub(super) struct CoursesPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) courses: Vec<CourseSummary>,
     /// `YYYY-MM-DD` in Danish time: review dates before it are overdue.
-    pub today: String,
+    pub(super) today: String,
 }
 
 #[derive(Template)]
 #[template(path = "courses/citizen_search.html")]
-pub struct CitizenSearchView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub errors: FormErrors,
-    pub q: String,
+pub(super) struct CitizenSearchPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) errors: FormErrors,
+    pub(super) q: String,
     /// `None` before a search.
-    pub hits: Option<Vec<CitizenHit>>,
+    pub(super) hits: Option<Vec<CitizenHit>>,
     /// The viewer may open new courses (works as coordinator).
-    pub can_open: bool,
+    pub(super) can_open: bool,
     /// The collaborations of the viewer's organisation: a new course may follow their phases.
-    pub collaborations: Vec<Collaboration>,
+    pub(super) collaborations: Vec<Collaboration>,
     /// Searched by CPR number: the number is shown in full. A name search shows only the
     /// birth date part, so two letters do not hand out fifty CPR numbers.
-    pub by_cpr: bool,
+    pub(super) by_cpr: bool,
 }
 
-impl CitizenSearchView {
+impl CitizenSearchPage {
     /// As many hits as a search shows: there may be more, so the page asks for more letters.
-    pub fn many(&self, hits: &[CitizenHit]) -> bool {
+    pub(super) fn many(&self, hits: &[CitizenHit]) -> bool {
         hits.len() as i64 >= SEARCH_HITS
     }
 }
 
-pub struct StaffChoice {
-    pub value: String,
-    pub label: String,
+pub(super) struct StaffChoice {
+    pub(super) value: String,
+    pub(super) label: String,
 }
 
-pub struct TimelineRow {
-    pub time: String,
-    pub actor: String,
-    pub text: String,
+pub(super) struct TimelineRow {
+    pub(super) time: String,
+    pub(super) actor: String,
+    pub(super) text: String,
 }
 
 #[derive(Template)]
 #[template(path = "courses/course.html")]
-pub struct CourseView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
+pub(super) struct CoursePage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
     /// Relative logins linked to the citizen, to connect to a network entry.
-    pub relative_accounts: Vec<(bro_domain::UserId, String, String)>,
+    pub(super) relative_accounts: Vec<(bro_domain::UserId, String, String)>,
     /// Seen through emergency access.
-    pub emergency: bool,
-    pub course: Course,
-    pub timeline: Vec<TimelineRow>,
+    pub(super) emergency: bool,
+    pub(super) course: Course,
+    pub(super) timeline: Vec<TimelineRow>,
     /// The viewer coordinates this (open) course: the management forms are shown.
-    pub coordinates: bool,
+    pub(super) coordinates: bool,
     /// Codes of the phases the course may move to.
-    pub next_phases: Vec<String>,
-    pub staff: Vec<StaffChoice>,
+    pub(super) next_phases: Vec<String>,
+    pub(super) staff: Vec<StaffChoice>,
     /// The other organisation whose staff are listed too (0: none), and all to choose from.
-    pub staff_org: i64,
-    pub orgs: Vec<(i64, String)>,
-    pub roles: &'static [CourseRole],
-    pub errors: FormErrors,
-    pub member: MemberForm,
-    pub close: CloseForm,
-    pub network_name: String,
-    pub relation: String,
+    pub(super) staff_org: i64,
+    pub(super) orgs: Vec<(i64, String)>,
+    pub(super) roles: &'static [CourseRole],
+    pub(super) errors: FormErrors,
+    pub(super) member: MemberForm,
+    pub(super) close: CloseForm,
+    pub(super) network_name: String,
+    pub(super) relation: String,
 }

@@ -5,6 +5,7 @@ mod handlers {
     pub(super) mod goals;
     pub(super) mod plan;
 }
+mod forms;
 mod views;
 
 use crate::AppState;

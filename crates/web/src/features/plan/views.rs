@@ -8,85 +8,85 @@ use bro_store::{Course, PlanComment};
 
 #[derive(Template)]
 #[template(path = "plan/plan.html")]
-pub struct PlanView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
+pub(super) struct PlanPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
     /// Seen through emergency access.
-    pub emergency: bool,
+    pub(super) emergency: bool,
     /// The citizen has not shared the crisis plan with the viewer's organisation.
-    pub crisis_withheld: bool,
-    pub course: Course,
-    pub content: PlanContent,
+    pub(super) crisis_withheld: bool,
+    pub(super) course: Course,
+    pub(super) content: PlanContent,
     /// 0 before the first save.
-    pub version: i64,
-    pub author: String,
-    pub at: String,
-    pub review_overdue: bool,
+    pub(super) version: i64,
+    pub(super) author: String,
+    pub(super) at: String,
+    pub(super) review_overdue: bool,
     /// Closed courses keep their plan read-only.
-    pub editable: bool,
-    pub life_areas: &'static [LifeArea],
-    pub statuses: &'static [InterventionStatus],
-    pub kinds: &'static [PlanKind],
-    pub errors: FormErrors,
-    pub conflict: Option<ConflictInfo>,
+    pub(super) editable: bool,
+    pub(super) life_areas: &'static [LifeArea],
+    pub(super) statuses: &'static [InterventionStatus],
+    pub(super) kinds: &'static [PlanKind],
+    pub(super) errors: FormErrors,
+    pub(super) conflict: Option<ConflictInfo>,
     /// What was typed in the goal and intervention forms.
-    pub form: PlanForm,
+    pub(super) form: PlanForm,
     /// The crisis-plan and review form: the plan's values, or what was typed after a refusal.
-    pub crisis_form: PlanForm,
-    pub comments: Vec<PlanComment>,
+    pub(super) crisis_form: PlanForm,
+    pub(super) comments: Vec<PlanComment>,
 }
 
-pub struct VersionRow {
-    pub version: i64,
-    pub time: String,
-    pub author: String,
-    pub section_key: &'static str,
+pub(super) struct VersionRow {
+    pub(super) version: i64,
+    pub(super) time: String,
+    pub(super) author: String,
+    pub(super) section_key: &'static str,
 }
 
-pub struct DiffRow {
+pub(super) struct DiffRow {
     /// "same", "removed" or "added".
-    pub kind: &'static str,
-    pub text: String,
+    pub(super) kind: &'static str,
+    pub(super) text: String,
 }
 
 #[derive(Template)]
 #[template(path = "plan/plan_history.html")]
-pub struct PlanHistoryView {
-    pub chrome: Chrome,
-    pub course_id: i64,
-    pub course_name: String,
-    pub versions: Vec<VersionRow>,
-    pub from: i64,
-    pub to: i64,
-    pub diff: Vec<DiffRow>,
+pub(super) struct PlanHistoryPage {
+    pub(super) chrome: Chrome,
+    pub(super) course_id: i64,
+    pub(super) course_name: String,
+    pub(super) versions: Vec<VersionRow>,
+    pub(super) from: i64,
+    pub(super) to: i64,
+    pub(super) diff: Vec<DiffRow>,
 }
 
 #[derive(Template)]
 #[template(path = "plan/goal.html")]
-pub struct GoalView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub course_id: i64,
-    pub course_name: String,
+pub(super) struct GoalPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) course_id: i64,
+    pub(super) course_name: String,
     /// Closed courses keep their plan read-only.
-    pub open: bool,
-    pub version: i64,
-    pub goal: Goal,
+    pub(super) open: bool,
+    pub(super) version: i64,
+    pub(super) goal: Goal,
     /// The titles of the interventions that support this goal.
-    pub supported_by: Vec<String>,
-    pub life_areas: &'static [LifeArea],
-    pub errors: FormErrors,
-    pub conflict: Option<ConflictInfo>,
+    pub(super) supported_by: Vec<String>,
+    pub(super) life_areas: &'static [LifeArea],
+    pub(super) errors: FormErrors,
+    pub(super) conflict: Option<ConflictInfo>,
     /// The goal's words as typed (or as stored) and the progress note as typed.
-    pub form: PlanForm,
+    pub(super) form: PlanForm,
 }
 
 #[derive(Template)]
 #[template(path = "plan/plan_withheld.html")]
-pub struct PlanWithheldView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub course_id: i64,
-    pub course_name: String,
-    pub open: bool,
+pub(super) struct PlanWithheldPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) course_id: i64,
+    pub(super) course_name: String,
+    pub(super) open: bool,
 }

@@ -1,4 +1,5 @@
-//! What the consent and legal-basis forms take, parsed into domain values and checked.
+//! What the consent, legal-basis and emergency-access forms take, parsed into domain values
+//! and checked.
 
 use crate::ui::{Chrome, FormErrors};
 use bro_domain::consent::{
@@ -160,6 +161,19 @@ impl ConsentInput {
     }
 }
 
+/// A signed consent as uploaded: a PDF or a scan (JPEG, PNG), recognised by its content.
+pub(super) fn document_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
 /// What the legal-basis form sent, as typed.
 #[derive(Default, Clone)]
 pub(super) struct LegalBasisInput {
@@ -253,4 +267,18 @@ impl LegalBasisInput {
 #[derive(serde::Deserialize)]
 pub(super) struct RequestForm {
     pub(super) category: String,
+}
+
+/// Why a professional outside the team needs emergency access.
+#[derive(serde::Deserialize, Default)]
+pub(super) struct EmergencyForm {
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+/// The privacy contact's comment on an emergency access.
+#[derive(serde::Deserialize, Default)]
+pub(super) struct ReviewForm {
+    #[serde(default)]
+    pub(super) comment: String,
 }

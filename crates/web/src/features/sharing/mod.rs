@@ -4,6 +4,8 @@
 mod handlers {
     pub(super) mod consents;
     pub(super) mod emergency;
+    pub(super) mod legal_bases;
+    pub(super) mod own_consents;
 }
 mod forms;
 mod views;
@@ -16,15 +18,15 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/me/consents",
-            get(handlers::consents::mine).post(handlers::consents::give),
+            get(handlers::own_consents::mine).post(handlers::own_consents::give),
         )
         .route(
             "/me/consents/{consent}/withdraw",
-            post(handlers::consents::withdraw_own),
+            post(handlers::own_consents::withdraw),
         )
         .route(
             "/me/consents/{consent}/document",
-            get(handlers::consents::own_document),
+            get(handlers::own_consents::document),
         )
         .route(
             "/courses/{id}/consents",
@@ -49,11 +51,11 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/courses/{id}/legal-bases",
-            post(handlers::consents::record_legal_basis),
+            post(handlers::legal_bases::record),
         )
         .route(
             "/courses/{id}/legal-bases/{basis}/end",
-            post(handlers::consents::end_legal_basis),
+            post(handlers::legal_bases::end),
         )
         .route(
             "/courses/{id}/consents/{consent}/withdraw",

@@ -2,7 +2,6 @@
 //! live by the citizen and the meeting-room screen, agreements, approval (which freezes the
 //! minutes and delivers them), the citizen's evaluation and the deliveries' state.
 
-use bro_store::Conflict;
 use super::super::forms::{AgreementForm, FieldForm, chosen_attendance, parse_evaluation};
 use super::super::views::{
     CaseFieldPartial, CaseLivePartial, CasePage, CaseScreenPage, TemplateField,
@@ -23,6 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Actor;
 use bro_domain::CaseId;
 use bro_domain::meeting::is_template_field;
+use bro_store::Conflict;
 use bro_store::{AuditCtx, CaseRef, FieldSave, FieldValue, StoreError, Team};
 use std::convert::Infallible;
 use std::time::Duration;

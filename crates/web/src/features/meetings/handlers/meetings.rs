@@ -1,7 +1,6 @@
 //! One Fælles Team meeting: agenda, cases, participants and attendance, moving and cancelling,
 //! and the actors' evaluation afterwards.
 
-use bro_store::Conflict;
 use super::super::forms::{
     DetailsForm, MeetingEvaluationForm, MoveForm, attendance_marks, chosen_course, chosen_user,
 };
@@ -17,6 +16,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::{MeetingId, UserId};
+use bro_store::Conflict;
 use bro_store::StoreError;
 
 async fn meeting_view(

@@ -1,6 +1,5 @@
 //! A team's meeting series, made from the form on the team's page.
 
-use bro_store::Conflict;
 use super::super::forms::SeriesForm;
 use super::teams::{Refused, back, render};
 use crate::AppState;
@@ -13,6 +12,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::TeamId;
+use bro_store::Conflict;
 use bro_store::StoreError;
 
 /// Makes a meeting series: every N weeks at a fixed local time, up to a last date.

@@ -1,6 +1,5 @@
 //! Who is on a team: its members and their functions, and the citizens in its target group.
 
-use bro_store::Conflict;
 use super::super::forms::{MemberForm, chosen_course};
 use super::teams::{Refused, back, render};
 use crate::AppState;
@@ -13,6 +12,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::{CourseId, OrgId, TeamId, UserId};
+use bro_store::Conflict;
 use bro_store::StoreError;
 
 pub async fn add_member(

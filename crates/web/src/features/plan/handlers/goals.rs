@@ -2,7 +2,7 @@
 //! team's shared goals) a form to reword it. The citizen's own goals are reworded only by the
 //! citizen, on their own page; the team adds notes to them but never changes their words.
 
-use super::super::views::GoalView;
+use super::super::views::GoalPage;
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::PlanScope;
@@ -54,7 +54,7 @@ async fn render(
         target_date: goal.target_date.clone().unwrap_or_default(),
         ..PlanForm::default()
     });
-    let view = GoalView {
+    let view = GoalPage {
         flash: page.flash,
         course_id: course.id.0,
         course_name: course.citizen_name,

@@ -3,10 +3,11 @@
 //! the crisis plan or the review date on top of someone else's newer change is refused, with
 //! their change shown and what was typed kept.
 
-use super::super::views::{DiffRow, PlanHistoryView, PlanView, PlanWithheldView, VersionRow};
+use super::super::forms::{self, Change, CommentForm, Compare};
+use super::super::views::{DiffRow, PlanHistoryPage, PlanPage, PlanWithheldPage, VersionRow};
 use crate::AppState;
 use crate::access::AuditedAccess;
-use crate::access::{CourseScope, PlanPage, PlanScope};
+use crate::access::{CourseScope, PlanPage as Shown, PlanScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
 use crate::http::page::Page;
@@ -18,13 +19,8 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use bro_domain::plan::{
-    self, Authority, CrisisPlan, DiffLine, GoalOwner, Intervention, InterventionStatus, LifeArea,
-    PlanContent, PlanError, PlanKind, Section,
+    self, CrisisPlan, DiffLine, InterventionStatus, LifeArea, PlanContent, PlanKind, Section,
 };
-use serde::Deserialize;
-
-/// A plan's review is at most six months ahead (KIP guideline; issue text).
-const MAX_REVIEW_DAYS: i64 = 183;
 
 /// What the plan page shows besides the plan: a message, the forms as typed, errors, a conflict.
 #[derive(Default)]
@@ -78,9 +74,9 @@ async fn render(
     let crisis_form = if conflict.is_some() || !errors.is_empty() {
         form.clone()
     } else {
-        crisis_as_form(&content.crisis, &content)
+        forms::crisis_as_form(&content)
     };
-    let view = PlanView {
+    let view = PlanPage {
         flash,
         emergency: a.emergency,
         crisis_withheld,
@@ -104,19 +100,6 @@ async fn render(
     Ok((status.unwrap_or(StatusCode::OK), Html(view.render()?)).into_response())
 }
 
-fn crisis_as_form(c: &CrisisPlan, content: &PlanContent) -> PlanForm {
-    PlanForm {
-        warning_signs: c.warning_signs.clone(),
-        what_helps: c.what_helps.clone(),
-        what_does_not_help: c.what_does_not_help.clone(),
-        contacts: c.contacts.clone(),
-        medication: c.medication.clone(),
-        wishes: c.wishes.clone(),
-        review_date: content.review_date.clone().unwrap_or_default(),
-        ..PlanForm::default()
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
@@ -127,8 +110,8 @@ pub async fn show(
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let flash = page.flash(&chrome);
     let scope = match shown {
-        PlanPage::Shared(scope) => scope,
-        PlanPage::Withheld(team) => return withheld(&state, chrome, &team, flash).await,
+        Shown::Shared(scope) => scope,
+        Shown::Withheld(team) => return withheld(&state, chrome, &team, flash).await,
     };
     render(
         &state,
@@ -152,7 +135,7 @@ async fn withheld(
     flash: Option<String>,
 ) -> Result<Response, AppError> {
     let course = state.store.course(&team.ctx, team.course.course_id).await?;
-    let view = PlanWithheldView {
+    let view = PlanWithheldPage {
         flash,
         course_id: course.id.0,
         course_name: course.citizen_name,
@@ -162,11 +145,7 @@ async fn withheld(
     Ok((StatusCode::OK, Html(view.render()?)).into_response())
 }
 
-fn add_error(chrome: &Chrome, errors: &mut FormErrors, field: &'static str, e: PlanError) {
-    errors.add(chrome, field, e.message_key());
-}
-
-/// One handler for every section's form: validate, apply, save, or show what went wrong.
+/// One handler for every section's form: check it, apply it, save it, or show what went wrong.
 pub async fn edit(
     State(state): State<AppState>,
     page: Page,
@@ -179,258 +158,110 @@ pub async fn edit(
     if section == Section::Crisis {
         scope.require_crisis(&state, &access).await?;
     }
-    let (a, ctx) = (&scope.course, &scope.ctx);
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
-    let now_day = crate::ui::danish_date(state.clock.now_ms());
-
-    let change: Box<dyn Fn(&mut PlanContent) + Send + Sync> = match section {
-        Section::Goals => {
-            let text = plan::required_text(&form.text)
-                .map_err(|e| add_error(&chrome, &mut errors, "text", e))
-                .ok();
-            let area = LifeArea::parse(&form.life_area);
-            if area.is_none() {
-                errors.add(&chrome, "life_area", "field-choose");
-            }
-            let owner = match form.owner.as_str() {
-                "citizen" => Some(GoalOwner::Citizen),
-                "team" => Some(GoalOwner::Team),
-                _ => {
-                    errors.add(&chrome, "owner-team", "field-choose");
-                    None
-                }
-            };
-            let date = plan::optional_day(&form.target_date)
-                .map_err(|e| add_error(&chrome, &mut errors, "target_date", e))
-                .ok();
-            match (text, area, owner, date) {
-                (Some(text), Some(area), Some(owner), Some(date)) => {
-                    Box::new(move |p: &mut PlanContent| {
-                        p.add_goal(owner, text.clone(), area, date.clone());
-                    })
-                }
-                _ => Box::new(|_: &mut PlanContent| {}),
-            }
-        }
-        Section::Interventions => {
-            let title = plan::required_text(&form.title)
-                .map_err(|e| add_error(&chrome, &mut errors, "title", e))
-                .ok();
-            let mut texts = Vec::new();
-            for (field, value) in [
-                ("responsible_org", &form.responsible_org),
-                ("responsible_person", &form.responsible_person),
-                ("legal_basis", &form.legal_basis),
-                ("frequency", &form.frequency),
-                ("next_step", &form.next_step),
-            ] {
-                match plan::optional_text(value) {
-                    Ok(v) => texts.push(v),
-                    Err(e) => {
-                        add_error(&chrome, &mut errors, field, e);
-                        texts.push(String::new());
-                    }
-                }
-            }
-            let start = plan::optional_day(&form.start)
-                .map_err(|e| add_error(&chrome, &mut errors, "start", e))
-                .ok();
-            let end = plan::optional_day(&form.end)
-                .map_err(|e| add_error(&chrome, &mut errors, "end", e))
-                .ok();
-            let status = InterventionStatus::parse(&form.status);
-            if status.is_none() {
-                errors.add(&chrome, "status", "field-choose");
-            }
-            let goal_ids: Vec<u32> = form
-                .goal_ids
-                .iter()
-                .filter_map(|g| g.parse().ok())
-                .collect();
-            match (title, start, end, status) {
-                (Some(title), Some(start), Some(end), Some(status)) => {
-                    let i = Intervention {
-                        id: 0,
-                        title,
-                        goal_ids,
-                        responsible_org: texts[0].clone(),
-                        responsible_person: texts[1].clone(),
-                        legal_basis: texts[2].clone(),
-                        frequency: texts[3].clone(),
-                        start,
-                        end,
-                        status,
-                        next_step: texts[4].clone(),
-                    };
-                    // Check the rules against the current plan before saving.
-                    let current = state
-                        .store
-                        .plan(ctx, a.course_id)
-                        .await?
-                        .map(|p| p.content)
-                        .unwrap_or_default();
-                    let mut probe = current.clone();
-                    match probe.add_intervention(i.clone()) {
-                        Ok(_) => Box::new(move |p: &mut PlanContent| {
-                            let _ = p.add_intervention(i.clone());
-                        }),
-                        Err(e) => {
-                            let field = match e {
-                                PlanError::ResponsibleRequired => "responsible_org",
-                                PlanError::EndBeforeStart => "end",
-                                _ => "title",
-                            };
-                            add_error(&chrome, &mut errors, field, e);
-                            Box::new(|_: &mut PlanContent| {})
-                        }
-                    }
-                }
-                _ => Box::new(|_: &mut PlanContent| {}),
-            }
-        }
-        Section::Crisis => {
-            let mut crisis = CrisisPlan::default();
-            for (field, value, slot) in [
-                (
-                    "warning_signs",
-                    &form.warning_signs,
-                    &mut crisis.warning_signs,
-                ),
-                ("what_helps", &form.what_helps, &mut crisis.what_helps),
-                (
-                    "what_does_not_help",
-                    &form.what_does_not_help,
-                    &mut crisis.what_does_not_help,
-                ),
-                ("contacts", &form.contacts, &mut crisis.contacts),
-                ("medication", &form.medication, &mut crisis.medication),
-                ("wishes", &form.wishes, &mut crisis.wishes),
-            ] {
-                match plan::optional_text(value) {
-                    Ok(v) => *slot = v,
-                    Err(e) => add_error(&chrome, &mut errors, field, e),
-                }
-            }
-            Box::new(move |p: &mut PlanContent| p.crisis = crisis.clone())
-        }
-        Section::Authority => {
-            let mut fields = Vec::new();
-            for (field, value, required) in [
-                ("decision", &form.decision, true),
-                ("who", &form.who, true),
-                ("limits", &form.limits, false),
-                ("escalation", &form.escalation, true),
-                ("response_time", &form.response_time, true),
-            ] {
-                let parsed = if required {
-                    plan::required_text(value)
-                } else {
-                    plan::optional_text(value)
-                };
-                match parsed {
-                    Ok(v) => fields.push(v),
-                    Err(e) => {
-                        add_error(&chrome, &mut errors, field, e);
-                        fields.push(String::new());
-                    }
-                }
-            }
-            let authority = Authority {
-                id: 0,
-                decision: fields[0].clone(),
-                who: fields[1].clone(),
-                limits: fields[2].clone(),
-                escalation: fields[3].clone(),
-                response_time: fields[4].clone(),
-            };
-            Box::new(move |p: &mut PlanContent| {
-                p.add_authority(authority.clone());
-            })
-        }
-        Section::Kind => match PlanKind::parse(&form.kind) {
-            None => {
-                errors.add(&chrome, "kind", "field-choose");
-                Box::new(|_: &mut PlanContent| {})
-            }
-            Some(kind) => {
-                if form.complete {
-                    // Refuse to mark complete until every mandatory field is filled, and say which.
-                    let mut probe = state
-                        .store
-                        .plan(ctx, a.course_id)
-                        .await?
-                        .map(|p| p.content)
-                        .unwrap_or_default();
-                    probe.kind = kind;
-                    let missing = probe.missing();
-                    if !missing.is_empty() {
-                        let list = missing
-                            .iter()
-                            .map(|m| chrome.t(m.label_key()))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        errors
-                            .0
-                            .push(("kind", format!("{} {list}", chrome.t("plan-missing-intro"))));
-                    }
-                }
-                let complete = form.complete;
-                Box::new(move |p: &mut PlanContent| {
-                    p.kind = kind;
-                    p.completed = complete;
-                })
-            }
-        },
-        Section::Review => match plan::parse_day(&form.review_date) {
-            Ok(day) if day < now_day => {
-                errors.add(&chrome, "review_date", "plan-error-review-past");
-                Box::new(|_: &mut PlanContent| {})
-            }
-            Ok(day) if (day - now_day).whole_days() > MAX_REVIEW_DAYS => {
-                add_error(
-                    &chrome,
-                    &mut errors,
-                    "review_date",
-                    PlanError::ReviewTooLate,
-                );
-                Box::new(|_: &mut PlanContent| {})
-            }
-            Ok(day) => Box::new(move |p: &mut PlanContent| p.review_date = Some(day.to_string())),
-            Err(e) => {
-                add_error(&chrome, &mut errors, "review_date", e);
-                Box::new(|_: &mut PlanContent| {})
-            }
-        },
+    let change = section_change(&state, &scope, section, &form, &chrome, &mut errors).await?;
+    let (Some(change), true) = (change, errors.is_empty()) else {
+        return refused(&state, chrome, &scope, &access, form, errors).await;
     };
-    if !errors.is_empty() {
-        let page = PageState {
-            form,
-            errors,
-            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-            ..PageState::default()
-        };
-        return render(&state, chrome, &scope, &access, page).await;
-    }
     let touches = match section {
         Section::Goals | Section::Interventions | Section::Authority => Touches::Addition,
         Section::Crisis | Section::Review | Section::Kind => Touches::Section(section),
     };
-    match save(
+    let (ctx, course) = (&scope.ctx, scope.course.course_id);
+    let saved = save(
         &state,
         ctx,
-        a.course_id,
+        course,
         form.base_version,
         section,
         touches,
         change,
     )
-    .await?
-    {
+    .await?;
+    finish(&state, chrome, &scope, &access, form, saved).await
+}
+
+/// Checks one section's form and builds its change: None when something is refused, and
+/// `errors` says what. A new intervention and completion are checked against the newest plan.
+async fn section_change(
+    state: &AppState,
+    scope: &PlanScope,
+    section: Section,
+    form: &PlanForm,
+    chrome: &Chrome,
+    errors: &mut FormErrors,
+) -> Result<Option<Change>, AppError> {
+    Ok(match section {
+        Section::Goals => forms::goal(form, chrome, errors),
+        Section::Interventions => match forms::intervention(form, chrome, errors) {
+            Some(i) => {
+                let current = current_plan(state, scope).await?;
+                forms::added_intervention(i, current, chrome, errors)
+            }
+            None => None,
+        },
+        Section::Crisis => Some(forms::crisis(form, chrome, errors)),
+        Section::Authority => Some(forms::authority(form, chrome, errors)),
+        Section::Kind => {
+            let Some(kind) = forms::kind(form, chrome, errors) else {
+                return Ok(None);
+            };
+            if form.complete {
+                let mut probe = current_plan(state, scope).await?;
+                probe.kind = kind;
+                forms::require_complete(&probe, chrome, errors);
+            }
+            Some(forms::kind_change(kind, form.complete))
+        }
+        Section::Review => {
+            let today = crate::ui::danish_date(state.clock.now_ms());
+            forms::review(form, today, chrome, errors)
+        }
+    })
+}
+
+async fn current_plan(state: &AppState, scope: &PlanScope) -> Result<PlanContent, AppError> {
+    Ok(state
+        .store
+        .plan(&scope.ctx, scope.course.course_id)
+        .await?
+        .map(|p| p.content)
+        .unwrap_or_default())
+}
+
+/// The plan page again, with what was typed and what was refused.
+async fn refused(
+    state: &AppState,
+    chrome: Chrome,
+    scope: &PlanScope,
+    access: &AuditedAccess,
+    form: PlanForm,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let page = PageState {
+        form,
+        errors,
+        status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+        ..PageState::default()
+    };
+    render(state, chrome, scope, access, page).await
+}
+
+/// Back to the plan when saved; the same page with the other person's change when not.
+async fn finish(
+    state: &AppState,
+    chrome: Chrome,
+    scope: &PlanScope,
+    access: &AuditedAccess,
+    form: PlanForm,
+    saved: Result<i64, ConflictInfo>,
+) -> Result<Response, AppError> {
+    match saved {
         Ok(_) => Ok(redirect_with_flash(
-            &state,
-            &format!("/courses/{id}/plan"),
+            state,
+            &format!("/courses/{}/plan", scope.course.course_id.0),
             "flash-plan-saved",
         )),
         Err(conflict) => {
@@ -440,7 +271,7 @@ pub async fn edit(
                 status: Some(StatusCode::CONFLICT),
                 ..PageState::default()
             };
-            render(&state, chrome, &scope, &access, page).await
+            render(state, chrome, scope, access, page).await
         }
     }
 }
@@ -454,71 +285,36 @@ pub async fn update_intervention(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let scope = PlanScope::edit(&state, &access, id).await?;
-    let (a, ctx) = (&scope.course, &scope.ctx);
     let form = PlanForm::parse(&body);
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
-    let status = InterventionStatus::parse(&form.status);
-    if status.is_none() {
-        errors.add(&chrome, "status", "field-choose");
-    }
-    let next_step = plan::optional_text(&form.next_step)
-        .map_err(|e| add_error(&chrome, &mut errors, "next_step", e))
-        .ok();
-    let current = state
-        .store
-        .plan(ctx, a.course_id)
+    let update = forms::intervention_update(&form, &chrome, &mut errors);
+    if current_plan(&state, &scope)
         .await?
-        .map(|p| p.content)
-        .unwrap_or_default();
-    if current.intervention(intervention).is_none() {
+        .intervention(intervention)
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
-    let (Some(status), Some(next_step), true) = (status, next_step, errors.is_empty()) else {
-        let page = PageState {
-            form,
-            errors,
-            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-            ..PageState::default()
-        };
-        return render(&state, chrome, &scope, &access, page).await;
+    let Some((status, next_step)) = update else {
+        return refused(&state, chrome, &scope, &access, form, errors).await;
     };
     let change = move |p: &mut PlanContent| {
         let _ = p.update_intervention(intervention, status, next_step.clone());
     };
-    let touches = Touches::Intervention(intervention);
-    match save(
+    let (ctx, course) = (&scope.ctx, scope.course.course_id);
+    let (section, touches) = (Section::Interventions, Touches::Intervention(intervention));
+    let saved = save(
         &state,
         ctx,
-        a.course_id,
+        course,
         form.base_version,
-        Section::Interventions,
+        section,
         touches,
         change,
     )
-    .await?
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            &state,
-            &format!("/courses/{id}/plan"),
-            "flash-plan-saved",
-        )),
-        Err(conflict) => {
-            let page = PageState {
-                form,
-                conflict: Some(conflict),
-                status: Some(StatusCode::CONFLICT),
-                ..PageState::default()
-            };
-            render(&state, chrome, &scope, &access, page).await
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct CommentForm {
-    #[serde(default)]
-    comment: String,
+    .await?;
+    finish(&state, chrome, &scope, &access, form, saved).await
 }
 
 /// A team member's comment on the plan.
@@ -546,18 +342,12 @@ pub async fn comment(
         Err(e) => {
             let chrome = page.chrome(&state, &access.viewer, "/courses");
             let mut errors = FormErrors::default();
-            add_error(&chrome, &mut errors, "comment", e);
+            forms::add_error(&chrome, &mut errors, "comment", e);
             let form = PlanForm {
                 comment: form.comment,
                 ..PlanForm::default()
             };
-            let page = PageState {
-                form,
-                errors,
-                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-                ..PageState::default()
-            };
-            render(&state, chrome, &scope, &access, page).await
+            refused(&state, chrome, &scope, &access, form, errors).await
         }
     }
 }
@@ -596,12 +386,6 @@ pub async fn pdf(
     };
     let name = format!("plan-{id}-v{}-{version}.pdf", plan.map_or(0, |p| p.version));
     crate::ui::pdf::response(doc, &name).await
-}
-
-#[derive(Deserialize)]
-pub struct Compare {
-    a: Option<i64>,
-    b: Option<i64>,
 }
 
 pub async fn history(
@@ -658,7 +442,7 @@ pub async fn history(
         })
         .collect();
     let course_name = state.store.course(ctx, a.course_id).await?.citizen_name;
-    let view = PlanHistoryView {
+    let view = PlanHistoryPage {
         course_id: id,
         course_name,
         versions: rows,
@@ -668,18 +452,4 @@ pub async fn history(
         chrome,
     };
     Ok(Html(view.render()?).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forms_decode_repeated_keys_and_escapes() {
-        let f = PlanForm::parse(b"base_version=3&text=Jeg+vil+have+%C3%A6bler+%26+p%C3%A6rer&goal_ids=1&goal_ids=2&title=%");
-        assert_eq!(f.base_version, 3);
-        assert_eq!(f.text, "Jeg vil have æbler & pærer");
-        assert_eq!(f.goal_ids, ["1", "2"]);
-        assert_eq!(f.title, "%");
-    }
 }

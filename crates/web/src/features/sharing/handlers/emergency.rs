@@ -3,7 +3,8 @@
 //! emergency access; the citizen sees it afterwards on their own page, and the professional's
 //! organisation's privacy contact (its administrator) reviews each one with a comment.
 
-use super::super::views::{EmergencyReviewsView, EmergencyView};
+use super::super::forms::{EmergencyForm, ReviewForm};
+use super::super::views::{EmergencyPage, EmergencyReviewsPage};
 use crate::AppState;
 use crate::access::AdminScope;
 use crate::access::AuditedAccess;
@@ -19,13 +20,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::plan;
 use bro_store::{EmergencyAccess, NewEmergencyAccess, StoreError};
-use serde::Deserialize;
-
-#[derive(Deserialize, Default)]
-pub struct EmergencyForm {
-    #[serde(default)]
-    reason: String,
-}
 
 pub async fn form(
     State(state): State<AppState>,
@@ -35,7 +29,7 @@ pub async fn form(
 ) -> Result<Response, AppError> {
     CourseScope::start_emergency(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
-    let view = EmergencyView {
+    let view = EmergencyPage {
         course_id: id,
         minutes: state.config.emergency_access_ms / 60_000,
         errors: FormErrors::default(),
@@ -64,7 +58,7 @@ pub async fn start(
             let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
             let mut errors = FormErrors::default();
             errors.add(&chrome, "reason", e.message_key());
-            let view = EmergencyView {
+            let view = EmergencyPage {
                 course_id: id,
                 minutes: state.config.emergency_access_ms / 60_000,
                 errors,
@@ -126,18 +120,12 @@ pub async fn reviews(
         .iter()
         .map(review_row)
         .collect();
-    let view = EmergencyReviewsView {
+    let view = EmergencyReviewsPage {
         flash: page.flash(&chrome),
         rows,
         chrome,
     };
     html(StatusCode::OK, view)
-}
-
-#[derive(Deserialize, Default)]
-pub struct ReviewForm {
-    #[serde(default)]
-    comment: String,
 }
 
 pub async fn review(
