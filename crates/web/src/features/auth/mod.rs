@@ -6,6 +6,7 @@ mod handlers {
     pub(super) mod context;
     pub(super) mod login;
 }
+mod forms;
 mod views;
 
 use crate::AppState;

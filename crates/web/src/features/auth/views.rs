@@ -5,42 +5,42 @@ use askama::Template;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
-pub struct LoginView {
-    pub chrome: Chrome,
-    pub errors: FormErrors,
-    pub username: String,
-    pub failure: Option<String>,
-    pub expired: bool,
+pub(super) struct LoginPage {
+    pub(super) chrome: Chrome,
+    pub(super) errors: FormErrors,
+    pub(super) username: String,
+    pub(super) failure: Option<String>,
+    pub(super) expired: bool,
 }
 
 #[derive(Template)]
 #[template(path = "auth/second_factor.html")]
-pub struct SecondFactorView {
-    pub chrome: Chrome,
-    pub errors: FormErrors,
+pub(super) struct SecondFactorPage {
+    pub(super) chrome: Chrome,
+    pub(super) errors: FormErrors,
 }
 
 #[derive(Template)]
 #[template(path = "auth/enrol.html")]
-pub struct EnrolView {
-    pub chrome: Chrome,
-    pub errors: FormErrors,
-    pub required: bool,
-    pub secret: String,
-    pub qr_svg: String,
-    pub recovery_codes: Option<Vec<String>>,
+pub(super) struct EnrolPage {
+    pub(super) chrome: Chrome,
+    pub(super) errors: FormErrors,
+    pub(super) required: bool,
+    pub(super) secret: String,
+    pub(super) qr_svg: String,
+    pub(super) recovery_codes: Option<Vec<String>>,
 }
 
 #[derive(Template)]
 #[template(path = "auth/account.html")]
-pub struct AccountView {
-    pub chrome: Chrome,
-    pub flash: Option<String>,
-    pub display_name: String,
-    pub username: String,
-    pub totp_enabled: bool,
-    pub recovery_left: i64,
-    pub new_codes: Option<Vec<String>>,
-    pub email: String,
-    pub errors: FormErrors,
+pub(super) struct AccountPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) display_name: String,
+    pub(super) username: String,
+    pub(super) totp_enabled: bool,
+    pub(super) recovery_left: i64,
+    pub(super) new_codes: Option<Vec<String>>,
+    pub(super) email: String,
+    pub(super) errors: FormErrors,
 }

@@ -6,6 +6,7 @@ mod handlers {
     pub(super) mod access_log;
     pub(super) mod home;
 }
+mod forms;
 mod views;
 
 use crate::AppState;

@@ -2,8 +2,9 @@
 //! only in the organisation of their active admin role; everything else is "not found" and the
 //! attempt is in the audit log.
 
+use super::super::forms::{NewUserForm, PasswordForm, RoleForm, SettingsForm, UnitForm};
 use super::super::views::{
-    AdminOverviewView, AdminUnitsView, AdminUserNewView, AdminUserView, AdminUsersView, AuditRow,
+    AdminOverviewPage, AdminUnitsPage, AdminUserNewPage, AdminUserPage, AdminUsersPage, AuditRow,
     UserRow,
 };
 use crate::AppState;
@@ -16,9 +17,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::{AccountKind, Name, OrgId, Password, Role, UnitId, UnitKind, UserId, Username};
-use bro_store::{AuditCtx, NewUnit, NewUser, StoreError, Unit};
-use serde::Deserialize;
+use bro_domain::{AccountKind, OrgId, Password, Role, UnitKind, UserId};
+use bro_store::{AuditCtx, NewUnit, NewUser, StoreError};
 
 pub async fn overview(
     State(state): State<AppState>,
@@ -43,7 +43,7 @@ pub async fn overview(
         .collect();
     html(
         StatusCode::OK,
-        AdminOverviewView {
+        AdminOverviewPage {
             flash: page.flash(&chrome),
             org_name: org.name,
             org_kind_key: org.kind.label_key(),
@@ -56,31 +56,18 @@ pub async fn overview(
     )
 }
 
-#[derive(Deserialize)]
-pub struct SettingsForm {
-    require_second_factor: String,
-}
-
 pub async fn settings(
     State(state): State<AppState>,
     access: AuditedAccess,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let required = form.require_second_factor == "true";
+    let required = form.require_second_factor();
     state
         .store
         .set_require_second_factor(&ctx, org, required)
         .await?;
     Ok(redirect_with_flash(&state, "/admin", "flash-saved"))
-}
-
-#[derive(Deserialize, Default)]
-pub struct UnitForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
 }
 
 async fn units_page(
@@ -96,7 +83,7 @@ async fn units_page(
     let units = state.store.units(org).await?;
     html(
         status,
-        AdminUnitsView {
+        AdminUnitsPage {
             flash,
             errors,
             org_name,
@@ -138,14 +125,7 @@ pub async fn create_unit(
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/admin/units");
     let mut errors = FormErrors::default();
-    let name = Name::parse(&form.name)
-        .map_err(|e| errors.add(&chrome, "name", e.message_key()))
-        .ok();
-    let kind = UnitKind::parse(&form.kind);
-    if kind.is_none() {
-        errors.add(&chrome, "kind", "field-choose");
-    }
-    if let (Some(name), Some(kind)) = (name, kind) {
+    if let Some((name, kind)) = form.parse(&chrome, &mut errors) {
         match state
             .store
             .create_unit(
@@ -207,27 +187,13 @@ pub async fn users(
         .collect();
     html(
         StatusCode::OK,
-        AdminUsersView {
+        AdminUsersPage {
             flash: page.flash(&chrome),
             org_name,
             users,
             chrome,
         },
     )
-}
-
-#[derive(Deserialize, Default)]
-pub struct NewUserForm {
-    #[serde(default)]
-    display_name: String,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    role: String,
 }
 
 pub async fn new_user(
@@ -240,7 +206,7 @@ pub async fn new_user(
     let chrome = page.chrome(&state, &access.viewer, "/admin/users/new");
     html(
         StatusCode::OK,
-        AdminUserNewView {
+        AdminUserNewPage {
             errors: FormErrors::default(),
             display_name: String::new(),
             username: String::new(),
@@ -253,28 +219,6 @@ pub async fn new_user(
     )
 }
 
-/// Parses a unit of `units` and a role from a form, adding errors for what is missing.
-fn parse_role(
-    chrome: &Chrome,
-    errors: &mut FormErrors,
-    units: &[Unit],
-    unit: &str,
-    role: &str,
-) -> Option<(UnitId, Role)> {
-    let unit = units
-        .iter()
-        .find(|u| u.id.0.to_string() == unit)
-        .map(|u| u.id);
-    if unit.is_none() {
-        errors.add(chrome, "unit", "field-choose");
-    }
-    let role = Role::parse(role);
-    if role.is_none() {
-        errors.add(chrome, "role", "field-choose");
-    }
-    unit.zip(role)
-}
-
 pub async fn create_user(
     State(state): State<AppState>,
     page: Page,
@@ -285,28 +229,17 @@ pub async fn create_user(
     let units = state.store.units(org).await?;
     let chrome = page.chrome(&state, &access.viewer, "/admin/users/new");
     let mut errors = FormErrors::default();
-    let display_name = Name::parse(&form.display_name)
-        .map_err(|e| errors.add(&chrome, "display_name", e.message_key()))
-        .ok();
-    let username = Username::parse(&form.username)
-        .map_err(|e| errors.add(&chrome, "username", e.message_key()))
-        .ok();
-    let password = Password::parse(&form.password)
-        .map_err(|e| errors.add(&chrome, "password", e.message_key()))
-        .ok();
-    let role = parse_role(&chrome, &mut errors, &units, &form.unit, &form.role);
-    if let (Some(display_name), Some(username), Some(password), Some(role)) =
-        (display_name, username, password, role)
-    {
-        let password_hash = bro_auth::password::hash_password(password.expose().to_owned()).await?;
+    if let Some(staff) = form.parse(&chrome, &mut errors, &units) {
+        let password = staff.password.expose().to_owned();
+        let password_hash = bro_auth::password::hash_password(password).await?;
         let new = NewUser {
             org_id: Some(org),
-            username,
-            display_name,
+            username: staff.username,
+            display_name: staff.display_name,
             password_hash,
             kind: AccountKind::Staff,
             citizen_id: None,
-            initial_role: Some(role),
+            initial_role: Some(staff.role),
         };
         match state.store.create_user(&ctx, new).await {
             Ok(id) => {
@@ -322,7 +255,7 @@ pub async fn create_user(
     }
     html(
         StatusCode::UNPROCESSABLE_ENTITY,
-        AdminUserNewView {
+        AdminUserNewPage {
             errors,
             display_name: form.display_name,
             username: form.username,
@@ -335,7 +268,8 @@ pub async fn create_user(
     )
 }
 
-struct UserPage {
+/// What the user page shows besides the user: the outcome of a refused form, or a flash.
+struct UserPageState {
     flash: Option<String>,
     errors: FormErrors,
     password_errors: FormErrors,
@@ -350,13 +284,13 @@ async fn user_page(
     ctx: &AuditCtx,
     org: OrgId,
     id: UserId,
-    p: UserPage,
+    p: UserPageState,
 ) -> Result<Response, AppError> {
     let user = state.store.user(ctx, Some(org), id).await?;
     let units = state.store.units(org).await?;
     html(
         p.status,
-        AdminUserView {
+        AdminUserPage {
             flash: p.flash,
             errors: p.errors,
             password_errors: p.password_errors,
@@ -379,7 +313,7 @@ pub async fn user(
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/admin/users");
     let flash = page.flash(&chrome);
-    let page = UserPage {
+    let page = UserPageState {
         flash,
         errors: FormErrors::default(),
         password_errors: FormErrors::default(),
@@ -401,14 +335,6 @@ async fn own_org_user(
     Ok(state.store.user(ctx, Some(org), UserId(id)).await?.id)
 }
 
-#[derive(Deserialize, Default)]
-pub struct RoleForm {
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    role: String,
-}
-
 pub async fn grant_role(
     State(state): State<AppState>,
     page: Page,
@@ -421,7 +347,7 @@ pub async fn grant_role(
     let units = state.store.units(org).await?;
     let chrome = page.chrome(&state, &access.viewer, "/admin/users");
     let mut errors = FormErrors::default();
-    if let Some((unit, role)) = parse_role(&chrome, &mut errors, &units, &form.unit, &form.role) {
+    if let Some((unit, role)) = form.parse(&chrome, &mut errors, &units) {
         match state.store.grant_role(&ctx, user, unit, role).await {
             Ok(_) => {
                 return Ok(redirect_with_flash(
@@ -434,7 +360,7 @@ pub async fn grant_role(
             Err(e) => return Err(e.into()),
         }
     }
-    let page = UserPage {
+    let page = UserPageState {
         flash: None,
         errors,
         password_errors: FormErrors::default(),
@@ -465,12 +391,6 @@ pub async fn revoke_role(
     ))
 }
 
-#[derive(Deserialize, Default)]
-pub struct PasswordForm {
-    #[serde(default)]
-    password: String,
-}
-
 pub async fn reset_password(
     State(state): State<AppState>,
     page: Page,
@@ -494,7 +414,7 @@ pub async fn reset_password(
         Err(e) => {
             let mut password_errors = FormErrors::default();
             password_errors.add(&chrome, "password", e.message_key());
-            let page = UserPage {
+            let page = UserPageState {
                 flash: None,
                 errors: FormErrors::default(),
                 password_errors,

@@ -4,7 +4,7 @@
 //! them later. Running courses keep the phases they were opened under.
 
 use super::super::forms::CollaborationForm;
-use super::super::views::CollaborationsView;
+use super::super::views::CollaborationsPage;
 use crate::AppState;
 use crate::access::AdminScope;
 use crate::access::AuditedAccess;
@@ -15,8 +15,8 @@ use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::{CollaborationId, Name, OrgId, PhaseScheme};
-use bro_store::{NewCollaboration, StoreError};
+use bro_domain::{CollaborationId, OrgId, PhaseScheme};
+use bro_store::StoreError;
 
 async fn render(
     state: &AppState,
@@ -37,7 +37,7 @@ async fn render(
         .collect();
     html(
         status,
-        CollaborationsView {
+        CollaborationsPage {
             flash,
             errors,
             collaborations,
@@ -78,10 +78,6 @@ pub async fn create(
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/admin/collaborations");
     let form = CollaborationForm::parse(&body);
-    let mut errors = FormErrors::default();
-    let name = Name::parse(&form.name)
-        .map_err(|e| errors.add(&chrome, "name", e.message_key()))
-        .ok();
     let known: Vec<OrgId> = state
         .store
         .organisations()
@@ -90,14 +86,8 @@ pub async fn create(
         .map(|o| o.id)
         .filter(|id| *id != org)
         .collect();
-    let partners: Vec<OrgId> = form.partners.iter().map(|p| OrgId(*p)).collect();
-    if partners.is_empty() || partners.iter().any(|p| !known.contains(p)) {
-        errors.add(&chrome, "partners", "collaboration-error-partners");
-    }
-    let phases = PhaseScheme::parse_lines(&form.phases)
-        .map_err(|e| errors.add(&chrome, "phases", e.message_key()))
-        .ok();
-    let (Some(name), Some(phases), true) = (name, phases, errors.is_empty()) else {
+    let mut errors = FormErrors::default();
+    let Some(new) = form.new_collaboration(&chrome, &mut errors, org, &known) else {
         return render(
             &state,
             chrome,
@@ -108,11 +98,6 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    };
-    let new = NewCollaboration {
-        name: name.into_string(),
-        orgs: std::iter::once(org).chain(partners).collect(),
-        phases,
     };
     match state.store.create_collaboration(&ctx, new).await {
         Ok(_) => Ok(redirect_with_flash(

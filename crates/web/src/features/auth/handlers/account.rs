@@ -1,10 +1,11 @@
 //! The user's own account: second factor enrolment, recovery codes, the address for e-mail
 //! notices.
 
-use super::super::views::{AccountView, EnrolView};
+use super::super::forms::{EmailForm, EmailInput, EnrolForm};
+use super::super::views::{AccountPage, EnrolPage};
 use crate::AppState;
 use crate::http::error::AppError;
-use crate::http::forms::{form_value, redirect_with_flash, valid_mail};
+use crate::http::forms::redirect_with_flash;
 use crate::http::page::Page;
 use crate::http::session::{Authed, MaybeViewer, Viewer};
 use crate::ui::{Chrome, FormErrors};
@@ -15,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use bro_auth::totp;
 use bro_store::SessionStage;
-use serde::Deserialize;
 
 pub async fn show(
     State(state): State<AppState>,
@@ -33,12 +33,6 @@ pub async fn show(
     render_account(chrome, flash, &viewer, recovery_left, None, form)
 }
 
-/// The e-mail form as shown: the stored address, or what was typed with its error.
-struct EmailForm {
-    email: String,
-    errors: FormErrors,
-}
-
 fn render_account(
     chrome: Chrome,
     flash: Option<String>,
@@ -52,7 +46,7 @@ fn render_account(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let view = AccountView {
+    let view = AccountPage {
         flash,
         display_name: viewer.user.display_name.clone(),
         username: viewer.user.username.clone(),
@@ -73,24 +67,25 @@ pub async fn set_email(
     Authed(viewer): Authed,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
-    let typed = form_value(&body, "email").unwrap_or_default();
-    let email = typed.trim();
-    if !email.is_empty() && !valid_mail(email) {
-        let chrome = chrome_for(&state, &page, &viewer);
-        let mut errors = FormErrors::default();
-        errors.add(&chrome, "email", "member-mail-invalid");
-        let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
-        let form = EmailForm {
-            email: typed,
-            errors,
-        };
-        return render_account(chrome, None, &viewer, recovery_left, None, form);
-    }
+    let typed = EmailInput::parse(&body);
+    let stored = match typed.address() {
+        Ok(stored) => stored,
+        Err(key) => {
+            let chrome = chrome_for(&state, &page, &viewer);
+            let mut errors = FormErrors::default();
+            errors.add(&chrome, "email", key);
+            let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
+            let form = EmailForm {
+                email: typed.0,
+                errors,
+            };
+            return render_account(chrome, None, &viewer, recovery_left, None, form);
+        }
+    };
     let audit = viewer.audit(state.clock.now_ms(), "own-account");
-    let (stored, flash) = if email.is_empty() {
-        (None, "flash-email-removed")
-    } else {
-        (Some(email), "flash-email-saved")
+    let flash = match stored {
+        None => "flash-email-removed",
+        Some(_) => "flash-email-saved",
     };
     state
         .store
@@ -121,7 +116,7 @@ fn enrol_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let url = totp::provisioning_url(&secret, &viewer.user.username)?;
-    let view = EnrolView {
+    let view = EnrolPage {
         required: viewer.stage() == SessionStage::Enrolment,
         qr_svg: totp::qr_svg(&url)?,
         secret,
@@ -154,14 +149,6 @@ pub async fn enrol_form(
     )
 }
 
-#[derive(Deserialize, Default)]
-pub struct EnrolForm {
-    #[serde(default)]
-    secret: String,
-    #[serde(default)]
-    code: String,
-}
-
 pub async fn enrol_submit(
     State(state): State<AppState>,
     page: Page,
@@ -173,30 +160,16 @@ pub async fn enrol_submit(
     let now = state.clock.now_ms();
     // The secret travels in the form between the two steps; it is the user's own and only
     // becomes active once a code made from it is shown.
-    let secret_ok = form.secret.len() >= 26
-        && form.secret.len() <= 64
-        && form.secret.bytes().all(|b| b.is_ascii_alphanumeric());
-    let secret = if secret_ok {
-        form.secret
-    } else {
-        totp::new_secret()
-    };
-    let step = if secret_ok {
-        totp::verify(&secret, &form.code, u64::try_from(now / 1000).unwrap_or(0))?
-    } else {
-        None
+    let (secret, step) = match form.secret() {
+        Some(sent) => {
+            let step = totp::verify(sent, &form.code, u64::try_from(now / 1000).unwrap_or(0))?;
+            (sent.to_owned(), step)
+        }
+        None => (totp::new_secret(), None),
     };
     let Some(step) = step else {
         let mut errors = FormErrors::default();
-        errors.add(
-            &chrome,
-            "code",
-            if form.code.trim().is_empty() {
-                "totp-code-required"
-            } else {
-                "totp-code-wrong"
-            },
-        );
+        errors.add(&chrome, "code", form.error_key());
         return enrol_page(
             chrome,
             &viewer,
@@ -217,7 +190,7 @@ pub async fn enrol_submit(
     } else {
         None
     };
-    let view = EnrolView {
+    let view = EnrolPage {
         required: false,
         qr_svg: String::new(),
         secret: String::new(),

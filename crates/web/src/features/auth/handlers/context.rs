@@ -1,20 +1,13 @@
 //! The role a user works in right now, and the language of the pages.
 
+use super::super::forms::{ContextForm, LanguageForm};
 use crate::AppState;
 use crate::http::error::AppError;
-use crate::http::forms::local_path;
 use crate::http::session::Authed;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use bro_domain::Language;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct ContextForm {
-    assignment: i64,
-}
 
 /// Switches the active role (and with it unit and organisation) among the user's own roles.
 pub async fn switch_context(
@@ -32,16 +25,9 @@ pub async fn switch_context(
     Ok(Redirect::to("/home").into_response())
 }
 
-#[derive(Deserialize)]
-pub struct LanguageForm {
-    lang: String,
-    #[serde(default)]
-    back: String,
-}
-
 pub async fn language(State(state): State<AppState>, Form(form): Form<LanguageForm>) -> Response {
-    let lang = Language::parse(&form.lang).unwrap_or_default();
-    let mut res = Redirect::to(local_path(&form.back)).into_response();
+    let lang = form.language();
+    let mut res = Redirect::to(form.back()).into_response();
     let cookie = format!(
         "{}; Max-Age=31536000",
         state

@@ -5,10 +5,11 @@
 //! counted per account and per client address; over the limit, every attempt is refused with a
 //! clear message until the window has passed.
 
-use super::super::views::{LoginView, SecondFactorView};
+use super::super::forms::{CodeForm, LoginForm, SecondFactorCode};
+use super::super::views::{LoginPage, SecondFactorPage};
 use crate::AppState;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::AppError;
+use crate::http::page::Page;
 use crate::http::session::{MaybeViewer, Pending};
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
@@ -18,18 +19,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_audit::{AuditAction, PLATFORM_TENANT};
 use bro_auth::{password, token, totp};
-use bro_domain::{AccountKind, Language};
-use bro_store::{AuditCtx, NewSession, SessionStage};
-use serde::Deserialize;
+use bro_domain::{AccountKind, UserId};
+use bro_store::{AuditCtx, Credentials, NewSession, SessionStage};
 use std::net::SocketAddr;
-
-#[derive(Deserialize, Default)]
-pub struct LoginForm {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-}
 
 fn login_page(
     chrome: Chrome,
@@ -39,7 +31,7 @@ fn login_page(
     expired: bool,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let html = LoginView {
+    let html = LoginPage {
         chrome,
         errors,
         username,
@@ -50,10 +42,20 @@ fn login_page(
     Ok((status, Html(html)).into_response())
 }
 
+/// The login form again, with the reason it refused above it.
+fn refused(
+    chrome: Chrome,
+    username: String,
+    failure: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let errors = FormErrors::default();
+    login_page(chrome, errors, username, Some(failure), false, status)
+}
+
 pub async fn form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     MaybeViewer(found): MaybeViewer,
 ) -> Result<Response, AppError> {
     if found
@@ -63,13 +65,7 @@ pub async fn form(
     {
         return Ok(Redirect::to("/").into_response());
     }
-    let chrome = Chrome::new(
-        &state,
-        crate::http::i18n::language(&headers),
-        csrf,
-        "/login",
-        None,
-    );
+    let chrome = page.chrome_for(&state, None, "/login");
     login_page(
         chrome,
         FormErrors::default(),
@@ -129,25 +125,27 @@ fn session_cookie(state: &AppState, token: &str) -> Option<HeaderValue> {
     .ok()
 }
 
+/// The audit context of a login attempt: the account's own when the name is known.
+fn login_audit(credentials: Option<&Credentials>, now: i64) -> AuditCtx {
+    let tenant = credentials
+        .and_then(|c| c.org_id)
+        .map_or(PLATFORM_TENANT, |o| o.0);
+    AuditCtx {
+        actor_user_id: credentials.map(|c| c.user_id),
+        actor_role: credentials.map(|c| c.kind.as_str().to_owned()),
+        ..AuditCtx::system(tenant, now, "authentication")
+    }
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let lang = crate::http::i18n::language(&headers);
-    let chrome = Chrome::new(&state, lang, csrf, "/login", None);
-    let mut errors = FormErrors::default();
-    if form.username.trim().is_empty() {
-        errors.add(&chrome, "username", "login-username-required");
-    }
-    if form.password.is_empty() {
-        errors.add(&chrome, "password", "login-password-required");
-    }
-    if form.username.chars().count() > 256 || form.password.chars().count() > 1024 {
-        errors.add(&chrome, "username", "login-failed");
-    }
+    let chrome = page.chrome_for(&state, None, "/login");
+    let errors = form.errors(&chrome);
     if !errors.is_empty() {
         return login_page(
             chrome,
@@ -158,7 +156,7 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let username = form.username.trim().to_lowercase();
+    let username = form.account_name();
     let keys = [
         (
             account_key(&username),
@@ -171,15 +169,7 @@ pub async fn submit(
     ];
     let now = state.clock.now_ms();
     let credentials = state.store.credentials(&username).await?;
-    let tenant = credentials
-        .as_ref()
-        .and_then(|c| c.org_id)
-        .map_or(PLATFORM_TENANT, |o| o.0);
-    let audit = AuditCtx {
-        actor_user_id: credentials.as_ref().map(|c| c.user_id),
-        actor_role: credentials.as_ref().map(|c| c.kind.as_str().to_owned()),
-        ..AuditCtx::system(tenant, now, "authentication")
-    };
+    let audit = login_audit(credentials.as_ref(), now);
 
     if let Some(minutes) = lockout(&state, &keys).await? {
         // Still verify, so a locked account answers no faster than an open one.
@@ -192,14 +182,7 @@ pub async fn submit(
             )
             .await?;
         let msg = chrome.t1("login-rate-limited", "minutes", &minutes.to_string());
-        return login_page(
-            chrome,
-            errors,
-            form.username,
-            Some(msg),
-            false,
-            StatusCode::TOO_MANY_REQUESTS,
-        );
+        return refused(chrome, form.username, msg, StatusCode::TOO_MANY_REQUESTS);
     }
 
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
@@ -211,54 +194,60 @@ pub async fn submit(
             .record_login_failure(&audit, AuditAction::LoginFailed, &failure_keys)
             .await?;
         let msg = chrome.t("login-failed");
-        return login_page(
-            chrome,
-            errors,
-            form.username,
-            Some(msg),
-            false,
-            StatusCode::UNAUTHORIZED,
-        );
+        return refused(chrome, form.username, msg, StatusCode::UNAUTHORIZED);
     };
     state.store.clear_login_failures(&keys[0].0).await?;
 
-    // A second factor is demanded when the user's own organisation, or any organisation they
-    // hold a role in, demands it.
-    let require_second = match (creds.kind, creds.org_id) {
-        (AccountKind::Staff, Some(home)) => {
-            let mut orgs = vec![home];
-            orgs.extend(
-                state
-                    .store
-                    .roles(creds.user_id)
-                    .await?
-                    .iter()
-                    .map(|r| r.org_id),
-            );
-            orgs.sort_unstable();
-            orgs.dedup();
-            let mut required = false;
-            for org in orgs {
-                required |= state.store.organisation(org).await?.require_second_factor;
-            }
-            required
-        }
-        _ => false,
-    };
+    let require_second = second_factor_required(&state, &creds).await?;
     let stage = match (&creds.totp_secret, require_second) {
         (Some(_), _) => SessionStage::SecondFactor,
         (None, true) => SessionStage::Enrolment,
         (None, false) => SessionStage::Full,
     };
+    start_session(&state, &audit, creds.user_id, stage, now).await
+}
+
+/// A second factor is demanded when the user's own organisation, or any organisation they
+/// hold a role in, demands it.
+async fn second_factor_required(state: &AppState, creds: &Credentials) -> Result<bool, AppError> {
+    let (AccountKind::Staff, Some(home)) = (creds.kind, creds.org_id) else {
+        return Ok(false);
+    };
+    let mut orgs = vec![home];
+    orgs.extend(
+        state
+            .store
+            .roles(creds.user_id)
+            .await?
+            .iter()
+            .map(|r| r.org_id),
+    );
+    orgs.sort_unstable();
+    orgs.dedup();
+    let mut required = false;
+    for org in orgs {
+        required |= state.store.organisation(org).await?.require_second_factor;
+    }
+    Ok(required)
+}
+
+/// Opens a session at `stage` and sends the browser where that stage goes on.
+async fn start_session(
+    state: &AppState,
+    audit: &AuditCtx,
+    user_id: UserId,
+    stage: SessionStage,
+    now: i64,
+) -> Result<Response, AppError> {
     // A fresh token at every login: no session fixation.
     let session_token = token::random_token();
     state
         .store
         .create_session(
-            &audit,
+            audit,
             NewSession {
                 id_hash: state.config.session_digest(&session_token),
-                user_id: creds.user_id,
+                user_id,
                 stage,
                 created_ms: now,
                 expires_ms: now + state.config.absolute_lifetime_ms,
@@ -272,16 +261,10 @@ pub async fn submit(
         SessionStage::Enrolment => "/account/second-factor",
     };
     let mut res = Redirect::to(to).into_response();
-    if let Some(c) = session_cookie(&state, &session_token) {
+    if let Some(c) = session_cookie(state, &session_token) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
-}
-
-#[derive(Deserialize, Default)]
-pub struct CodeForm {
-    #[serde(default)]
-    code: String,
 }
 
 fn second_factor_page(
@@ -289,25 +272,18 @@ fn second_factor_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    Ok((status, Html(SecondFactorView { chrome, errors }.render()?)).into_response())
+    Ok((status, Html(SecondFactorPage { chrome, errors }.render()?)).into_response())
 }
 
 pub async fn second_factor_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     Pending(viewer): Pending,
 ) -> Result<Response, AppError> {
     if viewer.stage() == SessionStage::Enrolment {
         return Ok(Redirect::to("/account/second-factor").into_response());
     }
-    let chrome = Chrome::new(
-        &state,
-        crate::http::i18n::language(&headers),
-        csrf,
-        "/login/second-factor",
-        None,
-    );
+    let chrome = page.chrome_for(&state, None, "/login/second-factor");
     second_factor_page(chrome, FormErrors::default(), StatusCode::OK)
 }
 
@@ -315,15 +291,14 @@ pub async fn second_factor_submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    CsrfToken(csrf): CsrfToken,
+    page: Page,
     Pending(viewer): Pending,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     if viewer.stage() != SessionStage::SecondFactor {
         return Ok(Redirect::to("/account/second-factor").into_response());
     }
-    let lang: Language = crate::http::i18n::language(&headers);
-    let chrome = Chrome::new(&state, lang, csrf, "/login/second-factor", None);
+    let chrome = page.chrome_for(&state, None, "/login/second-factor");
     let now = state.clock.now_ms();
     let audit = viewer.audit(now, "authentication");
     // Wrong codes count on their own key, which only a completed login clears: giving the
@@ -342,42 +317,16 @@ pub async fn second_factor_submit(
             .delete_session(&audit, &viewer.session.id_hash)
             .await?;
         let msg = chrome.t1("login-rate-limited", "minutes", &minutes.to_string());
-        return login_page(
-            chrome,
-            FormErrors::default(),
-            viewer.user.username,
-            Some(msg),
-            false,
-            StatusCode::TOO_MANY_REQUESTS,
-        );
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return refused(chrome, viewer.user.username, msg, status);
     }
     let creds = state
         .store
         .credentials(&viewer.user.username)
         .await?
         .ok_or(AppError::LoginRequired)?;
-    let code = form.code.trim();
-    let digits_only = code
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .all(|c| c.is_ascii_digit());
-    let accepted = if digits_only {
-        match creds.totp_secret.as_deref() {
-            Some(secret) => {
-                match totp::verify(secret, code, u64::try_from(now / 1000).unwrap_or(0))? {
-                    Some(step) => state.store.accept_totp_step(viewer.user.id, step).await?,
-                    None => false,
-                }
-            }
-            None => false,
-        }
-    } else {
-        state
-            .store
-            .use_recovery_code(&audit, viewer.user.id, &totp::recovery_digest(code))
-            .await?
-    };
-    if !accepted {
+    let secret = creds.totp_secret.as_deref();
+    if !code_accepted(&state, &audit, viewer.user.id, secret, form.code(), now).await? {
         state
             .store
             .record_login_failure(
@@ -387,15 +336,7 @@ pub async fn second_factor_submit(
             )
             .await?;
         let mut errors = FormErrors::default();
-        errors.add(
-            &chrome,
-            "code",
-            if code.is_empty() {
-                "totp-code-required"
-            } else {
-                "totp-code-wrong"
-            },
-        );
+        errors.add(&chrome, "code", form.error_key());
         return second_factor_page(chrome, errors, StatusCode::UNAUTHORIZED);
     }
     state.store.clear_login_failures(&key).await?;
@@ -405,6 +346,33 @@ pub async fn second_factor_submit(
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
+}
+
+/// Whether `code` is the app's code of the moment (each one taken once) or one of the user's
+/// unused recovery codes (which it uses up).
+async fn code_accepted(
+    state: &AppState,
+    audit: &AuditCtx,
+    user: UserId,
+    secret: Option<&str>,
+    code: SecondFactorCode<'_>,
+    now: i64,
+) -> Result<bool, AppError> {
+    match code {
+        SecondFactorCode::App(code) => {
+            let Some(secret) = secret else {
+                return Ok(false);
+            };
+            match totp::verify(secret, code, u64::try_from(now / 1000).unwrap_or(0))? {
+                Some(step) => Ok(state.store.accept_totp_step(user, step).await?),
+                None => Ok(false),
+            }
+        }
+        SecondFactorCode::Recovery(code) => Ok(state
+            .store
+            .use_recovery_code(audit, user, &totp::recovery_digest(code))
+            .await?),
+    }
 }
 
 fn end_cookie(state: &AppState) -> Option<HeaderValue> {

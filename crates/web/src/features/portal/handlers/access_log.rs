@@ -4,7 +4,8 @@
 //! exported as CSV and PDF, a page of the newest first with a link to older ones. The query
 //! string holds only dates, an organisation id and the place to continue from.
 
-use super::super::views::{AccessLogView, AccessRow};
+use super::super::forms::{Filter, LogQuery};
+use super::super::views::{AccessLogPage, AccessRow};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::CitizenScope;
@@ -16,75 +17,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_audit::{AuditAction, Outcome};
 use bro_authz::Purpose;
-use bro_domain::{CitizenId, OrgId, Role, plan::parse_day};
+use bro_domain::{CitizenId, Role};
 use bro_render::{Document, Item, Section, Table};
-use bro_store::{AccessCursor, AccessEntry, AccessQuery};
-use serde::Deserialize;
+use bro_store::AccessEntry;
 
 /// A page shows this many entries, then links to the older ones; exports take more at once.
 const PAGE_SIZE: i64 = 100;
 const EXPORT_LIMIT: i64 = 20_000;
-/// Without a chosen period: the last year.
-const DEFAULT_DAYS: i64 = 365;
-
-#[derive(Deserialize, Default)]
-pub struct LogQuery {
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    org: String,
-    #[serde(default)]
-    before: String,
-}
-
-/// A checked filter: the period's first and last day (Danish time), the organisation, and
-/// for a later page the entry it continues after.
-struct Filter {
-    from: time::Date,
-    to: time::Date,
-    org: Option<OrgId>,
-    before: Option<AccessCursor>,
-}
-
-impl Filter {
-    fn parse(q: &LogQuery, today: time::Date, chrome: &Chrome, errors: &mut FormErrors) -> Self {
-        let mut day = |value: &str, field: &'static str, default: time::Date| {
-            if value.trim().is_empty() {
-                return default;
-            }
-            parse_day(value).unwrap_or_else(|e| {
-                errors.add(chrome, field, e.message_key());
-                default
-            })
-        };
-        let from = day(&q.from, "from", today - time::Duration::days(DEFAULT_DAYS));
-        let to = day(&q.to, "to", today);
-        if to < from {
-            errors.add(chrome, "to", "access-error-period");
-        }
-        let org = q.org.parse().ok().filter(|id| *id > 0).map(OrgId);
-        // A place that does not parse starts from the newest: it only ever came from a link.
-        let before = AccessCursor::parse(&q.before);
-        Filter {
-            from,
-            to,
-            org,
-            before,
-        }
-    }
-
-    fn query(&self, limit: i64) -> AccessQuery {
-        AccessQuery {
-            from_ms: crate::ui::danish_day_start_ms(self.from),
-            to_ms: crate::ui::danish_day_start_ms(self.to.next_day().unwrap_or(self.to)),
-            org: self.org,
-            before: self.before,
-            limit,
-        }
-    }
-}
 
 /// One entry in plain words.
 fn row(chrome: &Chrome, e: &AccessEntry) -> AccessRow {
@@ -151,14 +90,14 @@ pub async fn page(
         entries.truncate(page_size);
         entries
             .last()
-            .map(|e| format!("{}&before={}", export_query(&filter), e.cursor))
+            .map(|e| format!("{}&before={}", filter.export_query(), e.cursor))
     } else {
         None
     };
     let rows: Vec<AccessRow> = entries.iter().map(|e| row(&chrome, e)).collect();
-    let view = AccessLogView {
+    let view = AccessLogPage {
         older,
-        newest: filter.before.map(|_| export_query(&filter)),
+        newest: filter.before.map(|_| filter.export_query()),
         rows,
         orgs: state.store.access_log_orgs(citizen).await?,
         from: if q.from.is_empty() {
@@ -172,16 +111,11 @@ pub async fn page(
             q.to.clone()
         },
         org: filter.org,
-        export_query: export_query(&filter),
+        export_query: filter.export_query(),
         errors,
         chrome,
     };
     html(status, view)
-}
-
-fn export_query(f: &Filter) -> String {
-    let org = f.org.map_or(String::new(), |o| format!("&org={}", o.0));
-    format!("from={}&to={}{org}", f.from, f.to)
 }
 
 /// The entries for an export, or `None` when the filter does not parse.

@@ -1,6 +1,8 @@
-//! Landing pages: staff home, the citizen's and relative's own page, role and language switch.
+//! Landing pages: staff home, the citizen's and relative's own page, and the citizen's own
+//! goals, comments, agreement to their plan, and what their network may see.
 
-use super::super::views::{HomeView, MeGoalView, MeView, RelativeShare, RoleRow};
+use super::super::forms::{AgreeForm, CommentForm, OwnGoalForm, may_see, parse_own_goal};
+use super::super::views::{HomePage, MeGoalPage, MePage, RelativeShare, RoleRow};
 use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::CitizenScope;
@@ -14,14 +16,13 @@ use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::Actor;
-use bro_domain::plan::{self, GoalOwner, LifeArea, PlanContent, Section};
+use bro_domain::plan::{GoalOwner, LifeArea, PlanContent, Section};
 use bro_domain::{Role, ShareCategory};
 use bro_store::Conflict;
 use bro_store::{SessionStage, StoreError};
-use serde::Deserialize;
 
 /// `/`: where each kind of person starts.
 pub async fn root(MaybeViewer(found): MaybeViewer) -> Redirect {
@@ -38,7 +39,6 @@ pub async fn root(MaybeViewer(found): MaybeViewer) -> Redirect {
 
 pub async fn home(
     State(state): State<AppState>,
-    _headers: HeaderMap,
     page: Page,
     Authed(viewer): Authed,
 ) -> Result<Response, AppError> {
@@ -58,7 +58,7 @@ pub async fn home(
             active: Some(r.id) == active,
         })
         .collect();
-    let view = HomeView {
+    let view = HomePage {
         flash: page.flash(&chrome),
         name: viewer.user.display_name.clone(),
         roles,
@@ -100,7 +100,7 @@ async fn render_me(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let viewer = &access.viewer;
-    let mut view = MeView {
+    let mut view = MePage {
         flash,
         name: viewer.user.display_name.clone(),
         citizen: None,
@@ -176,14 +176,9 @@ pub async fn set_network_share(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let CitizenScope { citizen, ctx } = CitizenScope::own_plan(&state, &access).await?;
-    let may_see = crate::http::forms::form_pairs(&body)
-        .into_iter()
-        .filter(|(k, _)| k == "may_see")
-        .filter_map(|(_, v)| ShareCategory::parse(&v))
-        .collect();
     state
         .store
-        .set_network_share(&ctx, citizen, member, may_see)
+        .set_network_share(&ctx, citizen, member, may_see(&body))
         .await?;
     Ok(redirect_with_flash(
         &state,
@@ -262,14 +257,6 @@ pub async fn own_plan_pdf(
     crate::ui::pdf::response(doc, &name).await
 }
 
-#[derive(Deserialize)]
-pub struct OwnGoalForm {
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    life_area: String,
-}
-
 /// The citizen writes a goal in their own words; it is stored exactly as written.
 pub async fn add_own_goal(
     State(state): State<AppState>,
@@ -280,12 +267,7 @@ pub async fn add_own_goal(
     let (ctx, course) = own_course(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/me");
     let mut errors = FormErrors::default();
-    let text = plan::required_text(&form.text)
-        .map_err(|e| errors.add(&chrome, "text", e.message_key()))
-        .ok();
-    // A citizen need not know the life areas: "daily life" when none is chosen.
-    let area = LifeArea::parse(&form.life_area).unwrap_or(LifeArea::DailyLife);
-    let Some(text) = text else {
+    let Some((text, area)) = form.parse(&chrome, &mut errors) else {
         return render_me(
             &state,
             chrome,
@@ -365,7 +347,7 @@ async fn render_own_goal(
         life_area: goal.life_area.as_str().to_owned(),
         ..PlanForm::default()
     });
-    let view = MeGoalView {
+    let view = MeGoalPage {
         version,
         goal,
         life_areas: LifeArea::ALL,
@@ -390,11 +372,8 @@ pub async fn edit_own_goal(
     let chrome = page.chrome(&state, &access.viewer, "/me");
     let form = PlanForm::parse(&body);
     let mut errors = FormErrors::default();
-    let text = plan::required_text(&form.text)
-        .map_err(|e| errors.add(&chrome, "text", e.message_key()))
-        .ok();
-    let area = LifeArea::parse(&form.life_area).unwrap_or(LifeArea::DailyLife);
-    let Some(text) = text else {
+    let Some((text, area)) = parse_own_goal(&form.text, &form.life_area, &chrome, &mut errors)
+    else {
         return render_own_goal(&state, chrome, &access, goal, Some(form), errors, None).await;
     };
     let change = move |p: &mut PlanContent| {
@@ -428,12 +407,6 @@ pub async fn edit_own_goal(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CommentForm {
-    #[serde(default)]
-    comment: String,
-}
-
 /// The citizen comments on their plan, in their own words.
 pub async fn comment(
     State(state): State<AppState>,
@@ -442,7 +415,7 @@ pub async fn comment(
     Form(form): Form<CommentForm>,
 ) -> Result<Response, AppError> {
     let (ctx, course) = own_course(&state, &access).await?;
-    match plan::required_text(&form.comment) {
+    match form.text() {
         Ok(text) => {
             state.store.comment_plan(&ctx, course, true, text).await?;
             Ok(redirect_with_flash(&state, "/me", "flash-comment-saved"))
@@ -463,11 +436,6 @@ pub async fn comment(
             .await
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct AgreeForm {
-    version: i64,
 }
 
 pub async fn agree(
