@@ -3,74 +3,14 @@
 
 use async_trait::async_trait;
 use bro_store::{
-    BULK_TABLES, BulkChunk, BulkStore, Cell, Conflict, FINGERPRINT_START, StoreError, StoreResult,
-    TableRows, WorldFacts, fingerprint,
+    BULK_TABLES, BulkChunk, BulkStore, FINGERPRINT_START, StoreResult, WorldFacts, fingerprint,
 };
 use sqlx::Row;
 
 use super::chain::append_many;
-use super::{commit, db_err, err};
-use crate::{BULK_BINDS, Backend, Db, RESET_SEQUENCE};
-
-fn known_table(table: &str) -> StoreResult<()> {
-    if BULK_TABLES.contains(&table) {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(Conflict::UnknownTable))
-    }
-}
-
-pub(super) async fn insert_rows(
-    tx: &mut sqlx::Transaction<'_, Db>,
-    t: &TableRows,
-) -> StoreResult<()> {
-    known_table(t.table)?;
-    let width = t.columns.len();
-    if width == 0 || t.rows.iter().any(|r| r.len() != width) {
-        return Err(StoreError::Conflict(Conflict::RowWidth));
-    }
-    for rows in t.rows.chunks((BULK_BINDS / width).max(1)) {
-        let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
-        let mut n = 0;
-        for (i, _) in rows.iter().enumerate() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for c in 0..width {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql);
-        for row in rows {
-            for cell in row {
-                q = match cell {
-                    Cell::Int(v) => q.bind(*v),
-                    Cell::OptInt(v) => q.bind(*v),
-                    Cell::Text(v) => q.bind(v.as_str()),
-                    Cell::OptText(v) => q.bind(v.as_deref()),
-                    Cell::Bool(v) => q.bind(*v),
-                    Cell::Bytes(v) => q.bind(v.as_slice()),
-                };
-            }
-        }
-        q.execute(&mut **tx)
-            .await
-            .map_err(db_err(Conflict::BulkInsert))?;
-    }
-    if t.columns.first() == Some(&"id")
-        && let Some(reset) = RESET_SEQUENCE
-    {
-        sqlx::query(&reset.replace("{table}", t.table))
-            .execute(&mut **tx)
-            .await
-            .map_err(err)?;
-    }
-    Ok(())
-}
+use super::rows::{insert_rows, known_table};
+use super::{commit, err};
+use crate::Backend;
 
 #[async_trait]
 impl BulkStore for Backend {

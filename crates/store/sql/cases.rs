@@ -13,8 +13,8 @@ use bro_store::{
 use sqlx::Row;
 
 use super::chain::append;
+use super::citizens::citizen_email;
 use super::courses::{course_event, lock_open_course};
-use super::deliveries::citizen_email;
 use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
 use crate::{Backend, ROW_LOCK};
 

@@ -5,7 +5,7 @@ use bro_audit::{AuditFields, GENESIS, record_hash};
 use bro_store::{AuditCtx, AuditEvent, Cell, StoreResult, TableRows};
 use sqlx::Row;
 
-use super::bulk::insert_rows;
+use super::rows::insert_rows;
 use super::{Tx, err};
 use crate::{Db, HEAD_LOCK};
 

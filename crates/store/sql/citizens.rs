@@ -1,4 +1,4 @@
-//! Citizens and the relatives linked to them.
+//! Citizens, the relatives linked to them, and the address their notices go to.
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
@@ -9,10 +9,21 @@ use bro_store::{
 };
 use sqlx::Row;
 
-use super::bulk::insert_rows;
 use super::chain::append;
+use super::rows::insert_rows;
 use super::{Tx, commit, corrupt, db_err, err};
 use crate::{Backend, Db};
+
+/// The address a citizen's notices go to: their active citizen login's e-mail, if any.
+/// `citizen` is the SQL expression of the citizen's id. Here with the citizen, below both of
+/// its users: approving minutes (`cases`) reads it to queue the e-mail notice, the delivery
+/// worker (`deliveries`) reads it to send one, and deliveries already builds on cases.
+pub(super) fn citizen_email(citizen: &str) -> String {
+    format!(
+        "(SELECT u.email FROM users u WHERE u.citizen_id = {citizen} AND u.kind = 'citizen' AND u.active \
+         ORDER BY u.id LIMIT 1)"
+    )
+}
 
 fn citizen_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Citizen> {
     let cpr: String = r.try_get("cpr").map_err(err)?;

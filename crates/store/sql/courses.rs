@@ -1,5 +1,6 @@
-//! Courses of care: opening, reading, phases, closing and frame, and the helpers every change
-//! to a course uses (its lock, its timeline event and audit record).
+//! Courses of care: opening, reading, phases, closing and frame, the helpers every change to a
+//! course uses (its lock, its timeline event and audit record), and the team member rows that
+//! opening and reading a course need.
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
@@ -10,11 +11,10 @@ use bro_domain::{
 };
 use bro_store::{
     AuditCtx, AuditEvent, Conflict, Course, CourseAccess, CourseEvent, CourseStore, CourseSummary,
-    NetworkMember, NewCourse, StoreError, StoreResult,
+    Member, NetworkMember, NewCourse, NewMember, StoreError, StoreResult,
 };
 use sqlx::Row;
 
-use super::care_team::{insert_member, member_from_row};
 use super::chain::append;
 use super::{Tx, commit, corrupt, db_err, err};
 use crate::{Backend, Db, ROW_LOCK};
@@ -93,6 +93,65 @@ async fn course_row(tx: &mut Tx, course: CourseId, lock: &str) -> StoreResult<(C
         CitizenId(row.try_get("citizen_id").map_err(err)?),
         closed.is_some(),
     ))
+}
+
+/// Seats a member on a course's team, with its timeline entry. Here with the course, not the
+/// care team: opening a course seats its coordinator with it, and the care team adds members
+/// on top of courses, never the other way round.
+pub(super) async fn insert_member(
+    tx: &mut Tx,
+    audit: &AuditCtx,
+    course: CourseId,
+    m: &NewMember,
+    coordinator: bool,
+) -> StoreResult<MemberId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO care_team_members (course_id, user_id, org_id, unit_id, course_role, fixed, is_coordinator, \
+         contact_phone, contact_mail, contact_hours, added_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(course.0)
+    .bind(m.user_id.0)
+    .bind(m.org_id.0)
+    .bind(m.unit_id.0)
+    .bind(m.role.as_str())
+    .bind(m.fixed)
+    .bind(coordinator)
+    .bind(&m.phone)
+    .bind(&m.mail)
+    .bind(&m.hours)
+    .bind(audit.at_ms)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err(Conflict::Member))?;
+    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(m.user_id.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)?;
+    course_event(tx, audit, course, "member_added", &name).await?;
+    Ok(MemberId(id))
+}
+
+/// A team member as the course page and the care team show it. Here for the same reason as
+/// [`insert_member`]: reading a course lists its team.
+pub(super) fn member_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<Member> {
+    let role: String = r.try_get("course_role").map_err(err)?;
+    Ok(Member {
+        id: MemberId(r.try_get("id").map_err(err)?),
+        user_id: UserId(r.try_get("user_id").map_err(err)?),
+        name: r.try_get("display_name").map_err(err)?,
+        org_id: OrgId(r.try_get("org_id").map_err(err)?),
+        org_name: r.try_get("org_name").map_err(err)?,
+        unit_name: r.try_get("unit_name").map_err(err)?,
+        role: CourseRole::parse(&role).ok_or_else(|| corrupt("course role"))?,
+        fixed: r.try_get("fixed").map_err(err)?,
+        is_coordinator: r.try_get("is_coordinator").map_err(err)?,
+        phone: r.try_get("contact_phone").map_err(err)?,
+        mail: r.try_get("contact_mail").map_err(err)?,
+        hours: r.try_get("contact_hours").map_err(err)?,
+        added_ms: r.try_get("added_ms").map_err(err)?,
+    })
 }
 
 /// The `phases` column: NULL for the default phases, else the own names as JSON.

@@ -1,4 +1,4 @@
-//! Deliveries of the notices of approved minutes, and the e-mail addresses they go to.
+//! Deliveries of the notices of approved minutes, and the e-mail addresses of users.
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::cases::{case_event, case_ref_in};
 use super::chain::append;
+use super::citizens::citizen_email;
 use super::{DbRow, coded, commit, err};
 use crate::{Backend, ROW_LOCK};
 
@@ -25,15 +26,6 @@ fn delivery_from_row(r: &DbRow) -> StoreResult<Delivery> {
         last_error: r.try_get("last_error").map_err(err)?,
         sent_ms: r.try_get("sent_ms").map_err(err)?,
     })
-}
-
-/// The address a citizen's notices go to: their active citizen login's e-mail, if any.
-/// `citizen` is the SQL expression of the citizen's id.
-pub(super) fn citizen_email(citizen: &str) -> String {
-    format!(
-        "(SELECT u.email FROM users u WHERE u.citizen_id = {citizen} AND u.kind = 'citizen' AND u.active \
-         ORDER BY u.id LIMIT 1)"
-    )
 }
 
 #[async_trait]

@@ -31,6 +31,7 @@ mod meetings;
 mod meta;
 mod orgs;
 mod plans;
+mod rows;
 mod search;
 mod sessions;
 mod teams;

@@ -1,0 +1,72 @@
+//! Multi-row INSERT of rows with explicit columns, in as few statements as the backend's
+//! `BULK_BINDS` allows. Its own module, below both of its users: bulk loading (`bulk`) writes
+//! generated worlds with it and the audit chain (`chain`) writes its records with it, and bulk
+//! loading also appends to the chain, so the helper can live in neither without a loop.
+
+use bro_store::{BULK_TABLES, Cell, Conflict, StoreError, StoreResult, TableRows};
+
+use super::{db_err, err};
+use crate::{BULK_BINDS, Db, RESET_SEQUENCE};
+
+/// A table name reaches SQL text only when it is one of `BULK_TABLES`.
+pub(super) fn known_table(table: &str) -> StoreResult<()> {
+    if BULK_TABLES.contains(&table) {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(Conflict::UnknownTable))
+    }
+}
+
+/// Inserts `t`'s rows inside `tx`, chunked to the backend's bind limit, and lets the table's
+/// id sequence continue after explicit ids.
+pub(super) async fn insert_rows(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    t: &TableRows,
+) -> StoreResult<()> {
+    known_table(t.table)?;
+    let width = t.columns.len();
+    if width == 0 || t.rows.iter().any(|r| r.len() != width) {
+        return Err(StoreError::Conflict(Conflict::RowWidth));
+    }
+    for rows in t.rows.chunks((BULK_BINDS / width).max(1)) {
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
+        let mut n = 0;
+        for (i, _) in rows.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for c in 0..width {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in rows {
+            for cell in row {
+                q = match cell {
+                    Cell::Int(v) => q.bind(*v),
+                    Cell::OptInt(v) => q.bind(*v),
+                    Cell::Text(v) => q.bind(v.as_str()),
+                    Cell::OptText(v) => q.bind(v.as_deref()),
+                    Cell::Bool(v) => q.bind(*v),
+                    Cell::Bytes(v) => q.bind(v.as_slice()),
+                };
+            }
+        }
+        q.execute(&mut **tx)
+            .await
+            .map_err(db_err(Conflict::BulkInsert))?;
+    }
+    if t.columns.first() == Some(&"id")
+        && let Some(reset) = RESET_SEQUENCE
+    {
+        sqlx::query(&reset.replace("{table}", t.table))
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+    }
+    Ok(())
+}
