@@ -1,8 +1,8 @@
 //! Administering an organisation: its units, users, collaborations and reviews.
 
 use super::AuditedAccess;
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_authz::Permission;
 use bro_domain::OrgId;
 use bro_store::AuditCtx;

@@ -3,9 +3,9 @@
 //! functions require (and which they write into the audit log in the same transaction); a
 //! denied request is written to the log as denied and answered as "not found".
 
-use crate::AppState;
 use crate::http::error::AppError;
 use crate::http::session::{Authed, Viewer};
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use bro_audit::AuditAction;

@@ -2,8 +2,8 @@
 //! the logged-in account is the citizen; anyone else is answered "not found".
 
 use super::AuditedAccess;
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_authz::{Actor, Permission};
 use bro_domain::{CitizenId, ShareCategory};
 use bro_store::AuditCtx;

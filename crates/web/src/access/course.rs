@@ -2,8 +2,8 @@
 //! outside it with emergency access.
 
 use super::AuditedAccess;
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_authz::Permission;
 use bro_domain::CourseId;
 use bro_store::{AuditCtx, CourseAccess};

@@ -3,8 +3,8 @@
 
 use super::course::{facts, read_permission};
 use super::{AuditedAccess, CourseScope};
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_authz::{Permission, Sharing};
 use bro_domain::ShareCategory;
 use bro_store::{AuditCtx, CourseAccess};

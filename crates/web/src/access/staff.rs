@@ -2,8 +2,8 @@
 //! opening a course.
 
 use super::AuditedAccess;
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_authz::Permission;
 use bro_domain::CitizenId;
 use bro_store::AuditCtx;

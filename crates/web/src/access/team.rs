@@ -3,8 +3,8 @@
 //! the sharing rule for the viewer's organisation and the citizen's minutes.
 
 use super::AuditedAccess;
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_authz::{Permission, Sharing, sharing};
 use bro_domain::{CaseId, OrgId, ShareCategory, TeamId};
 use bro_store::{AuditCtx, CaseRef, CourseAccess, Team};

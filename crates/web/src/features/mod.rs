@@ -10,8 +10,8 @@ mod plan;
 mod portal;
 mod sharing;
 
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
@@ -37,7 +37,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), crate::http::csrf::layer))
         .layer(from_fn_with_state(
             state.clone(),
-            crate::http::error_page::render,
+            crate::ui::error_page::render,
         ))
         // Health and assets sit outside sessions and CSRF: cheap, and never personal.
         .route("/healthz", get(crate::http::health::healthz))

@@ -3,9 +3,9 @@
 //! back in the form field `csrf_token` or the `x-csrf-token` header (htmx). A cross-site
 //! `Origin` is refused outright.
 
-use crate::AppState;
 use crate::http::error::AppError;
 use crate::http::session::cookie_value;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;

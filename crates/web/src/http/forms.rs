@@ -1,8 +1,8 @@
 //! Post/redirect/get helpers: a one-shot "flash" message carried by a cookie holding only a
 //! Fluent key (never personal data), and safe local redirects.
 
-use crate::AppState;
 use crate::http::session::cookie_value;
+use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
@@ -14,13 +14,6 @@ const FLASH_COOKIE: &str = "bro_flash";
 /// The flash message key of this request, if any.
 #[derive(Debug, Clone, Default)]
 pub struct Flash(pub Option<String>);
-
-impl Flash {
-    /// The message in the page's language.
-    pub fn text(&self, chrome: &crate::ui::Chrome) -> Option<String> {
-        self.0.as_deref().map(|k| chrome.t(k))
-    }
-}
 
 impl<S: Send + Sync> FromRequestParts<S> for Flash {
     type Rejection = std::convert::Infallible;

@@ -2,8 +2,8 @@
 //! login, and the idle and absolute deadlines. A layer resolves the session once per request
 //! into a [`Viewer`]; extractors hand it to handlers.
 
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;

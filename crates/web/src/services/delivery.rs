@@ -5,7 +5,7 @@
 //!
 //! The notice carries no personal data: it says that new minutes are waiting in Bro.
 
-use crate::AppState;
+use crate::state::AppState;
 use bro_mail::Mail;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! Editing the coordinated plan safely when several people work on it at once: the plan
 //! page, a goal's page and the citizen's own goals all save through here.
 
-use crate::AppState;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use bro_domain::CourseId;
 use bro_domain::plan::{PlanContent, Section};
 use bro_store::Conflict;

@@ -2,12 +2,13 @@
 //! the navigation their role allows), times in Danish time, form errors, and the printable
 //! documents more than one feature hands out.
 
-pub(crate) mod minutes_document;
+pub(crate) mod error_page;
+pub(crate) mod page;
 pub(crate) mod pdf;
 pub(crate) mod plan_document;
 
-use crate::AppState;
 use crate::http::session::Viewer;
+use crate::state::AppState;
 use bro_authz::Actor;
 use bro_domain::{Language, Role};
 use bro_i18n::I18n;

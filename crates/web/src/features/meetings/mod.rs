@@ -12,9 +12,10 @@ mod handlers {
     pub(super) mod teams;
 }
 mod forms;
+mod minutes_document;
 mod views;
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 

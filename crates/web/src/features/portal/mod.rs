@@ -9,7 +9,7 @@ mod handlers {
 mod forms;
 mod views;
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 

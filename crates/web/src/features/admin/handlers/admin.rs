@@ -7,11 +7,11 @@ use super::super::views::{
     AdminOverviewPage, AdminUnitsPage, AdminUserNewPage, AdminUserPage, AdminUsersPage, AuditRow,
     UserRow,
 };
-use crate::AppState;
 use crate::access::{AdminScope, AuditedAccess};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, State};

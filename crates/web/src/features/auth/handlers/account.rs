@@ -3,11 +3,11 @@
 
 use super::super::forms::{EmailForm, EmailInput, EnrolForm};
 use super::super::views::{AccountPage, EnrolPage};
-use crate::AppState;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
 use crate::http::session::{Authed, MaybeViewer, Viewer};
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;

@@ -1,9 +1,9 @@
 //! The role a user works in right now, and the language of the pages.
 
 use super::super::forms::{ContextForm, LanguageForm};
-use crate::AppState;
 use crate::http::error::AppError;
 use crate::http::session::Authed;
+use crate::state::AppState;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};

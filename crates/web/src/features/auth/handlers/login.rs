@@ -7,10 +7,10 @@
 
 use super::super::forms::{CodeForm, LoginForm, SecondFactorCode};
 use super::super::views::{LoginPage, SecondFactorPage};
-use crate::AppState;
 use crate::http::error::AppError;
-use crate::http::page::Page;
 use crate::http::session::{MaybeViewer, Pending};
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
 use axum::Form;

@@ -4,11 +4,11 @@
 
 use super::super::forms::{CloseForm, CourseForms, OpenForm, PhaseForm, ShowQuery, required_text};
 use super::super::views::{CoursePage, CoursesPage, StaffChoice, TimelineRow};
-use crate::AppState;
 use crate::access::{AuditedAccess, CourseScope, StaffScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, Query, RawForm, State};

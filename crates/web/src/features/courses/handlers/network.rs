@@ -3,12 +3,12 @@
 
 use super::super::forms::{CourseForms, valid_phone};
 use super::courses::render_course;
-use crate::AppState;
 use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
 use crate::ui::FormErrors;
+use crate::ui::page::Page;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;

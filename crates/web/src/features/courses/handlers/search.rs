@@ -2,10 +2,10 @@
 
 use super::super::forms::{SEARCH_HITS, SearchForm, parse_query};
 use super::super::views::CitizenSearchPage;
-use crate::AppState;
 use crate::access::{AuditedAccess, StaffScope};
 use crate::http::error::AppError;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{FormErrors, respond as html};
 use axum::Form;
 use axum::extract::State;

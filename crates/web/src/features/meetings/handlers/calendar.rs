@@ -2,10 +2,10 @@
 //! and a single meeting as a download. A feed carries no personal data about citizens: only
 //! "Fælles Team møde", the time, the place and a link into Bro (which asks for a login).
 
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::TeamScope;
 use crate::http::error::AppError;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};

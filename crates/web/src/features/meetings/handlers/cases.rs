@@ -6,13 +6,13 @@ use super::super::forms::{AgreementForm, FieldForm, chosen_attendance, parse_eva
 use super::super::views::{
     CaseFieldPartial, CaseLivePartial, CasePage, CaseScreenPage, TemplateField,
 };
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CaseScope, OwnCaseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
 use crate::services::minutes::{CaseSnapshot, build, parse_frozen, snapshot};
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html, when};
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
@@ -447,7 +447,7 @@ pub(super) async fn minutes_document(
         .await?
         .ok_or(AppError::NotFound)?;
     let snap = parse_frozen(&frozen)?;
-    let doc = crate::ui::minutes_document::minutes(
+    let doc = super::super::minutes_document::minutes(
         chrome,
         team,
         &snap,

@@ -3,13 +3,13 @@
 
 use super::calendar::new_feed;
 use super::teams::{Refused, back, render, teams_page};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::TeamScope;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
 use crate::ui::FormErrors;
+use crate::ui::page::Page;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

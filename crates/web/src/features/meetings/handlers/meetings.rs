@@ -5,12 +5,12 @@ use super::super::forms::{
     DetailsForm, MeetingEvaluationForm, MoveForm, attendance_marks, chosen_course, chosen_user,
 };
 use super::super::views::MeetingPage;
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{TeamScope, uncovered_orgs};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;

@@ -4,13 +4,13 @@
 use super::super::forms::parse_evaluation;
 use super::super::views::{CaseLivePartial, MyCasePage, MyMeetingsPage};
 use super::cases::minutes_document;
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CitizenScope, OwnCaseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
 use crate::services::minutes::snapshot;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use askama::Template;
 use axum::extract::{Path, RawForm, State};

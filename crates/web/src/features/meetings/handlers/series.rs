@@ -2,11 +2,11 @@
 
 use super::super::forms::SeriesForm;
 use super::teams::{Refused, back, render};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::TeamScope;
 use crate::http::error::AppError;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors};
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;

@@ -2,12 +2,12 @@
 
 use super::super::forms::{MemberForm, chosen_course};
 use super::teams::{Refused, back, render};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{TeamScope, uncovered_orgs};
 use crate::http::error::AppError;
-use crate::http::page::Page;
+use crate::state::AppState;
 use crate::ui::FormErrors;
+use crate::ui::page::Page;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;

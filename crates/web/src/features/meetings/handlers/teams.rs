@@ -4,12 +4,12 @@
 
 use super::super::forms::{AgendaForm, SeriesForm, TeamForm};
 use super::super::views::{TeamPage, TeamsPage};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{AdminScope, TeamScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;

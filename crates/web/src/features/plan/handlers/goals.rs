@@ -3,14 +3,14 @@
 //! citizen, on their own page; the team adds notes to them but never changes their words.
 
 use super::super::views::GoalPage;
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::PlanScope;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
 use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
+use crate::state::AppState;
 use crate::ui::FormErrors;
+use crate::ui::page::Page;
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;

@@ -5,13 +5,13 @@
 
 use super::super::forms::{self, Change, CommentForm, Compare};
 use super::super::views::{DiffRow, PlanHistoryPage, PlanPage, PlanWithheldPage, VersionRow};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::{CourseScope, PlanPage as Shown, PlanScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
 use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::plan_document::{self, PrintedPlan};
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;

@@ -6,11 +6,11 @@
 
 use super::super::forms::{Filter, LogQuery};
 use super::super::views::{AccessLogPage, AccessRow};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::CitizenScope;
 use crate::http::error::AppError;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -3,14 +3,14 @@
 
 use super::super::forms::{AgreeForm, CommentForm, OwnGoalForm, may_see, parse_own_goal};
 use super::super::views::{HomePage, MeGoalPage, MePage, RelativeShare, RoleRow};
-use crate::AppState;
 use crate::access::AuditedAccess;
 use crate::access::CitizenScope;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
 use crate::http::session::{Authed, MaybeViewer};
 use crate::services::plan_edit::{ConflictInfo, PlanForm, Touches, save};
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::plan_document::{self, PrintedPlan};
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;

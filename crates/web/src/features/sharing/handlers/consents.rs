@@ -6,11 +6,11 @@
 
 use super::super::forms::{ConsentInput, LegalBasisInput, RequestForm, document_type};
 use super::super::views::{ConsentRow, ConsentsPage, LegalBasisRow};
-use crate::AppState;
 use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -5,14 +5,14 @@
 
 use super::super::forms::{EmergencyForm, ReviewForm};
 use super::super::views::{EmergencyPage, EmergencyReviewsPage};
-use crate::AppState;
 use crate::access::AdminScope;
 use crate::access::AuditedAccess;
 use crate::access::CourseScope;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::http::page::Page;
+use crate::state::AppState;
 use crate::ui::EmergencyReviewRow;
+use crate::ui::page::Page;
 use crate::ui::{FormErrors, respond as html};
 use axum::Form;
 use axum::extract::{Path, State};

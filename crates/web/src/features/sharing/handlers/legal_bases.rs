@@ -3,12 +3,12 @@
 
 use super::super::forms::{ConsentInput, LegalBasisInput};
 use super::consents::{known_orgs, staff_page};
-use crate::AppState;
 use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
-use crate::http::page::Page;
+use crate::state::AppState;
 use crate::ui::FormErrors;
+use crate::ui::page::Page;
 use axum::extract::{Path, RawForm, State};
 use axum::response::Response;
 use bro_store::StoreError;

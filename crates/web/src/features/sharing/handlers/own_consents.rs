@@ -5,11 +5,11 @@
 use super::super::forms::ConsentInput;
 use super::super::views::{ConsentRow, LegalBasisRow, MeConsentsPage};
 use super::consents::{document_response, known_orgs, withdrawn};
-use crate::AppState;
 use crate::access::{AuditedAccess, CitizenScope};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
-use crate::http::page::Page;
+use crate::state::AppState;
+use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;

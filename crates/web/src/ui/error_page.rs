@@ -1,10 +1,10 @@
 //! Renders error responses as full pages in the site's look, with the request id.
 
-use crate::AppState;
 use crate::http::csrf::CsrfToken;
 use crate::http::error::ErrorPage;
 use crate::http::request_id::RequestId;
 use crate::http::session::SessionState;
+use crate::state::AppState;
 use crate::ui::Chrome;
 use askama::Template;
 use axum::extract::{Request, State};

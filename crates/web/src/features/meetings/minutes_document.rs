@@ -1,12 +1,12 @@
 //! Approved minutes as a printable document (PDF/A), from the frozen snapshot.
 
-use super::Chrome;
-use super::when;
 use crate::services::minutes::CaseSnapshot;
+use crate::ui::Chrome;
+use crate::ui::when;
 use bro_render::{Document, Item, Section};
 use bro_store::Team;
 
-pub fn minutes(
+pub(super) fn minutes(
     chrome: &Chrome,
     team: &Team,
     snap: &CaseSnapshot,
@@ -14,7 +14,7 @@ pub fn minutes(
     approved_by: &str,
     printed_ms: i64,
 ) -> Document {
-    let day = super::danish_date(printed_ms);
+    let day = crate::ui::danish_date(printed_ms);
     let mut sections = vec![Section {
         heading: chrome.t("minutes-meeting"),
         items: vec![

@@ -1,10 +1,10 @@
 //! `Page`: what every rendered page takes from its request (the language, the CSRF token for
 //! its forms, a one-shot flash message), so a handler asks for one thing instead of three.
 
-use super::csrf::CsrfToken;
-use super::forms::Flash;
-use super::session::Viewer;
-use crate::AppState;
+use crate::http::csrf::CsrfToken;
+use crate::http::forms::Flash;
+use crate::http::session::Viewer;
+use crate::state::AppState;
 use crate::ui::Chrome;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -34,7 +34,7 @@ impl Page {
 
     /// The flash message of this request, in the page's language.
     pub(crate) fn flash(&self, chrome: &Chrome) -> Option<String> {
-        self.flash.text(chrome)
+        self.flash.0.as_deref().map(|k| chrome.t(k))
     }
 }
 
@@ -47,7 +47,7 @@ impl FromRequestParts<AppState> for Page {
         let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state).await?;
         let flash = Flash::from_request_parts(parts, state).await?;
         Ok(Self {
-            lang: super::i18n::language(&parts.headers),
+            lang: crate::http::i18n::language(&parts.headers),
             csrf,
             flash,
         })
