@@ -79,6 +79,14 @@ pub enum Permission {
         category: ShareCategory,
         shared: bool,
     },
+    /// Write a course's records other than the plan (consents, requests for consent): only a
+    /// member of the care team of an open course. Emergency access reads and never writes.
+    WriteCourse {
+        course: CourseId,
+        citizen: CitizenId,
+        member: bool,
+        open: bool,
+    },
     /// Change a course (phase, team, closing): `coordinator` says whether the actor coordinates it.
     ManageCourse {
         course: CourseId,
@@ -122,6 +130,7 @@ impl Permission {
             Permission::TeamCase { citizen, .. } => Some(citizen),
             Permission::RelativeShare { citizen, .. } => Some(citizen),
             Permission::ReadCourse { citizen, .. }
+            | Permission::WriteCourse { citizen, .. }
             | Permission::EditPlan { citizen, .. }
             | Permission::ReadShared { citizen, .. }
             | Permission::ManageCourse { citizen, .. } => Some(citizen),
@@ -149,6 +158,7 @@ impl Permission {
             Permission::SearchCitizens => "citizen-search".to_owned(),
             Permission::ListOwnCourses => "my-courses".to_owned(),
             Permission::ReadCourse { course, .. }
+            | Permission::WriteCourse { course, .. }
             | Permission::EditPlan { course, .. }
             | Permission::ManageCourse { course, .. } => format!("course:{}", course.0),
             Permission::ReadShared {
@@ -344,6 +354,11 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
         Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::WriteCourse {
+            member: true,
+            open: true,
+            ..
+        } if with_citizens => Some(Purpose::CareTeam),
         // Break the glass: outside the team, an emergency access in force opens reading.
         Permission::ReadCourse {
             member: false,
@@ -460,6 +475,25 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn only_the_team_of_an_open_course_writes_its_records() {
+        let write = |member, open| Permission::WriteCourse {
+            course: CourseId(4),
+            citizen: CitizenId(9),
+            member,
+            open,
+        };
+        let me = staff(Role::Professional, 2);
+        assert_eq!(decide(&me, write(true, true)), Some(Purpose::CareTeam));
+        assert_eq!(decide(&me, write(true, false)), None, "a closed course");
+        assert_eq!(decide(&me, write(false, true)), None, "off the team");
+        let citizen = Actor::Citizen {
+            user: UserId(1),
+            citizen: CitizenId(9),
+        };
+        assert_eq!(decide(&citizen, write(false, true)), None);
     }
 
     #[test]

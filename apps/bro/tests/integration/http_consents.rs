@@ -471,15 +471,9 @@ async fn a_legal_basis_opens_the_plan_without_consent_until_it_ends(backend: Bac
     app.stop().await;
 }
 
-/// Break the glass: a professional outside the team states a reason, reads the course for the
-/// configured time, everything is audited as emergency access, the citizen is told, and the
-/// professional's organisation reviews it.
-async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backend) {
-    let app = match TestApp::spawn(backend, "emergency").await {
-        Some(app) => app,
-        None => return, // PostgreSQL unreachable: scripts/test reports it skipped
-    };
-    let f = fixture(app.store(), false).await;
+/// A course Holstebro holds with only its coordinator on the team: the region's professional
+/// is outside it.
+async fn course_without_the_region(app: &TestApp, f: &bro_testkit::Fixture) -> String {
     let setup = bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "test");
     let new = bro_store::NewCourse {
         citizen_id: f.citizen,
@@ -503,7 +497,108 @@ async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backe
         .await
         .expect("course")
         .0;
-    let course = format!("/courses/{id}");
+    format!("/courses/{id}")
+}
+
+/// Emergency access only ever reads: a professional on it sees the consents, but can neither
+/// record one, withdraw one nor ask for one, and each refusal is audited.
+async fn emergency_access_never_changes_consents(backend: Backend) {
+    let app = match TestApp::spawn(backend, "emergency_writes").await {
+        Some(app) => app,
+        None => return, // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let course = course_without_the_region(&app, &f).await;
+    let consents = format!("{course}/consents");
+    let koord = logged_in(&app, "koord").await;
+    let region = f.region.0.to_string();
+    let valid = [
+        ("orgs", region.as_str()),
+        ("categories", "plan"),
+        ("form", "written"),
+        ("given_by", "citizen"),
+        ("valid_from", "2026-11-01"),
+    ];
+    let signed = || Some(("document", "samtykke.pdf", SIGNED.to_vec()));
+    let r = koord.post_multipart(&consents, &valid, signed()).await;
+    assert_eq!(location(&r), consents);
+    let withdraw = {
+        let (_, html) = koord.get_text(&consents).await;
+        let at = html.find("/withdraw\"").expect("withdraw form");
+        let start = html[..at].rfind('"').expect("action") + 1;
+        format!("{}/withdraw", &html[start..at])
+    };
+
+    let prof = logged_in(&app, "prof-r").await;
+    let reason = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
+    let r = prof
+        .post(&format!("{course}/emergency"), &[("reason", reason)])
+        .await;
+    assert_eq!(location(&r), course);
+    assert_eq!(
+        prof.get_text(&consents).await.0,
+        200,
+        "emergency access reads"
+    );
+    let before = denials(&app, f.region.0).await;
+    let r = prof.post(&withdraw, &[]).await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "emergency access withdraws nothing"
+    );
+    let r = prof.post_multipart(&consents, &valid, signed()).await;
+    assert_eq!(r.status().as_u16(), 404, "emergency access records nothing");
+    let r = prof
+        .post(
+            &format!("{course}/consent-requests"),
+            &[("category", "plan")],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "emergency access asks for nothing"
+    );
+    assert_eq!(
+        denials(&app, f.region.0).await,
+        before + 3,
+        "every refusal audited"
+    );
+
+    let (_, html) = koord.get_text(&consents).await;
+    assert_eq!(
+        html.matches("Gælder nu").count(),
+        1,
+        "the consent stands, alone"
+    );
+    let (_, html) = koord.get_text(&course).await;
+    assert!(
+        !html.contains("Anmodning om samtykke: Planen"),
+        "no request was made"
+    );
+    app.stop().await;
+}
+
+/// How many access denials an organisation's audit chain holds.
+async fn denials(app: &TestApp, tenant: i64) -> usize {
+    let records = app.store().recent_audit(tenant, 500).await.expect("audit");
+    records
+        .iter()
+        .filter(|r| r.fields.action == AuditAction::AccessDenied.code())
+        .count()
+}
+
+/// Break the glass: a professional outside the team states a reason, reads the course for the
+/// configured time, everything is audited as emergency access, the citizen is told, and the
+/// professional's organisation reviews it.
+async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backend) {
+    let app = match TestApp::spawn(backend, "emergency").await {
+        Some(app) => app,
+        None => return, // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let course = course_without_the_region(&app, &f).await;
     let prof = logged_in(&app, "prof-r").await;
     assert_eq!(prof.get_text(&course).await.0, 404, "not on the team");
 
@@ -805,6 +900,7 @@ on_both_backends!(
     another_organisation_sees_the_plan_only_with_consent,
     a_legal_basis_opens_the_plan_without_consent_until_it_ends,
     emergency_access_is_time_boxed_audited_told_and_reviewed,
+    emergency_access_never_changes_consents,
     a_relative_sees_what_the_citizen_shares_with_them,
     the_overview_shows_plan_facts_only_where_the_plan_is_shared,
     who_sees_the_plan_by_role_relationship_and_consent

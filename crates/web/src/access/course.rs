@@ -61,6 +61,22 @@ impl CourseScope {
         Self::checked(state, access, id, read_permission).await
     }
 
+    /// Writing the course's records (consents, requests for consent): a member of the care
+    /// team while the course is open. Emergency access never writes.
+    pub(crate) async fn write(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+    ) -> Result<Self, AppError> {
+        Self::checked(state, access, id, |a| Permission::WriteCourse {
+            course: a.course_id,
+            citizen: a.citizen_id,
+            member: a.membership.is_some(),
+            open: !a.closed,
+        })
+        .await
+    }
+
     /// Changing the course (phase, team, frame, legal bases): its coordinator.
     pub(crate) async fn manage(
         state: &AppState,

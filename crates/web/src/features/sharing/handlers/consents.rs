@@ -162,7 +162,7 @@ pub async fn record(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = CourseScope::write(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     let (input, document) = read_multipart(multipart, &chrome, &mut errors).await?;
@@ -195,7 +195,7 @@ pub async fn withdraw(
     access: AuditedAccess,
     Path((id, consent)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = CourseScope::write(&state, &access, id).await?;
     withdrawn(
         &state,
         state
@@ -228,7 +228,7 @@ pub async fn request(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<RequestForm>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = CourseScope::write(&state, &access, id).await?;
     let category = ShareCategory::parse(&form.category).ok_or(AppError::NotFound)?;
     state
         .store
