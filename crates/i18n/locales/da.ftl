@@ -933,6 +933,7 @@ flash-case-added = Borgersagen er sat på mødet.
 flash-meeting-moved = Mødet er flyttet. Serien er uændret.
 flash-meeting-cancelled = Mødet er aflyst. Serien er uændret.
 flash-evaluation-saved = Evalueringen er gemt.
+flash-evaluation-citizen-kept = Borgeren har selv svaret på evalueringen. Borgerens svar står, og dit notat er ikke gemt.
 flash-evaluation-thanks = Tak for dit svar.
 flash-minutes-approved = Referatet er godkendt og sendt til borgeren.
 flash-minutes-approved-locked = Referatet er godkendt og kan ikke længere ændres.

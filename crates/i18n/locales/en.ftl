@@ -933,6 +933,7 @@ flash-case-added = The citizen case is on the meeting.
 flash-meeting-moved = The meeting is moved. The series is unchanged.
 flash-meeting-cancelled = The meeting is cancelled. The series is unchanged.
 flash-evaluation-saved = The evaluation is saved.
+flash-evaluation-citizen-kept = The citizen answered the evaluation themselves. Their answers stand, and your note was not saved.
 flash-evaluation-thanks = Thank you for your answer.
 flash-minutes-approved = The minutes are approved and sent to the citizen.
 flash-minutes-approved-locked = The minutes are approved and can no longer be changed.

@@ -516,10 +516,11 @@ impl CaseStore for Backend {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         let r = case_ref_in(&mut tx, case, ROW_LOCK).await?;
-        sqlx::query(
+        let written = sqlx::query(
             "INSERT INTO case_evaluations (case_id, involvement, ownership, comment, by_citizen, recorded_ms, recorded_by_user_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO UPDATE SET involvement = $2, ownership = $3, \
-             comment = $4, by_citizen = $5, recorded_ms = $6, recorded_by_user_id = $7",
+             comment = $4, by_citizen = $5, recorded_ms = $6, recorded_by_user_id = $7 \
+             WHERE NOT case_evaluations.by_citizen OR $5",
         )
         .bind(case.0)
         .bind(i64::from(e.involvement.get()))
@@ -531,6 +532,10 @@ impl CaseStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(err)?;
+        // The citizen's own answers stand: a note of them by the leader changes no row.
+        if written.rows_affected() == 0 {
+            return Err(StoreError::Conflict(Conflict::CitizenEvaluated));
+        }
         append(
             &mut tx,
             audit,

@@ -96,6 +96,9 @@ pub enum Conflict {
     Minutes,
     /// A uniqueness rule on meeting evaluations was hit.
     Evaluation,
+    /// The citizen answered their case's evaluation themselves: a note of it by the meeting
+    /// leader does not replace their own answers.
+    CitizenEvaluated,
     /// A calendar feed with that token exists already.
     Feed,
     /// A uniqueness rule on team members was hit.
@@ -154,6 +157,7 @@ impl Conflict {
             Conflict::Case => "case",
             Conflict::Minutes => "minutes",
             Conflict::Evaluation => "evaluation",
+            Conflict::CitizenEvaluated => "citizen_evaluated",
             Conflict::Feed => "feed",
             Conflict::TeamMember => "team member",
             Conflict::Theme => "theme",

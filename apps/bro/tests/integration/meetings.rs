@@ -763,6 +763,25 @@ async fn approved_minutes_are_frozen_delivered_and_evaluated(backend: Backend) {
     assert_eq!((stored.involvement.get(), stored.ownership.get()), (4, 5));
     assert!(stored.by_citizen && stored.comment == "Jeg blev hørt.");
 
+    // The leader's note of the answers never replaces the citizen's own, and says so.
+    let r = koord
+        .post(
+            &format!("/cases/{case}/evaluation"),
+            &[("involvement", "1"), ("ownership", "2")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/cases/{case}"));
+    let (_, html) = koord.get_text(&format!("/cases/{case}")).await;
+    assert!(html.contains("Borgerens svar står"), "the leader is told");
+    let kept = app
+        .store()
+        .case_evaluation(CaseId(case))
+        .await
+        .expect("evaluation")
+        .expect("stored");
+    assert_eq!((kept.involvement.get(), kept.ownership.get()), (4, 5));
+    assert!(kept.by_citizen && kept.comment == "Jeg blev hørt.");
+
     // Each actor's evaluation of the meeting, and the team's chart data.
     let r = prof
         .post(

@@ -334,10 +334,13 @@ pub async fn note_evaluation(
     }
     let chrome = page.chrome(&state, &access.viewer, "/teams");
     match parse_evaluation(&chrome, &body, false) {
-        Ok(e) => {
-            state.store.record_case_evaluation(&ctx, case, &e).await?;
-            Ok(back(&state, id, "flash-evaluation-saved"))
-        }
+        Ok(e) => match state.store.record_case_evaluation(&ctx, case, &e).await {
+            Ok(()) => Ok(back(&state, id, "flash-evaluation-saved")),
+            Err(StoreError::Conflict(Conflict::CitizenEvaluated)) => {
+                Ok(back(&state, id, "flash-evaluation-citizen-kept"))
+            }
+            Err(e) => Err(e.into()),
+        },
         Err(errors) => {
             render(
                 &state,
