@@ -102,8 +102,15 @@ impl FeedStore for Backend {
     }
 
     async fn feed_by_digest(&self, digest: &str) -> StoreResult<Option<CalendarFeed>> {
+        // A feed lives as long as the account that made it, and a team's feed as long as its
+        // maker is on the team: the secret address is no key once they have left.
         let row = sqlx::query(
-            "SELECT id, user_id, team_id, created_ms, revoked_ms FROM calendar_feeds WHERE token_digest = $1 AND revoked_ms IS NULL",
+            "SELECT f.id, f.user_id, f.team_id, f.created_ms, f.revoked_ms FROM calendar_feeds f \
+             JOIN users u ON u.id = f.created_by_user_id \
+             WHERE f.token_digest = $1 AND f.revoked_ms IS NULL AND u.active \
+             AND (f.team_id IS NULL OR EXISTS (SELECT 1 FROM teams t WHERE t.id = f.team_id \
+                  AND (t.leader_user_id = u.id OR t.convener_user_id = u.id \
+                       OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.user_id = u.id))))",
         )
         .bind(digest)
         .fetch_optional(&self.pool)

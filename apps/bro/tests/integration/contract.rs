@@ -1244,6 +1244,34 @@ async fn relatives_see_what_the_network_entry_allows(db: &TestStore) {
     verify_all(s).await;
 }
 
+/// A calendar feed's secret address answers only while the account that made it is active.
+async fn calendar_feeds_die_with_their_owners_account(db: &TestStore) {
+    let s = &db.store;
+    let f = fixture(s, false).await;
+    let own = AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..ctx(f.holstebro.0)
+    };
+    s.create_feed(&own, bro_store::FeedOwner::User(f.koord), "digest-of-koord")
+        .await
+        .expect("feed");
+    let found = s.feed_by_digest("digest-of-koord").await.expect("read");
+    assert_eq!(
+        found.map(|feed| feed.owner),
+        Some(bro_store::FeedOwner::User(f.koord))
+    );
+    s.deactivate_user(&ctx(f.holstebro.0), f.koord)
+        .await
+        .expect("deactivate");
+    assert!(
+        s.feed_by_digest("digest-of-koord")
+            .await
+            .expect("read")
+            .is_none(),
+        "a deactivated account's feed answers nothing"
+    );
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1285,4 +1313,5 @@ contract!(
     grants_from_consents_and_legal_bases,
     emergency_accesses,
     relatives_see_what_the_network_entry_allows,
+    calendar_feeds_die_with_their_owners_account,
 );
