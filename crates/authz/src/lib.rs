@@ -111,6 +111,13 @@ pub enum Permission {
     },
     /// The citizen's own meetings, minutes and evaluations.
     OwnMeetings(CitizenId),
+    /// Write a participant's input field in a case: `own` says whether the actor is that
+    /// participant or the meeting's leader (who may note it for them). Asked after `TeamCase`.
+    WriteInputField {
+        case: CaseId,
+        citizen: CitizenId,
+        own: bool,
+    },
 }
 
 impl Permission {
@@ -127,7 +134,9 @@ impl Permission {
             | Permission::StartEmergency(c)
             | Permission::OwnMeetings(c)
             | Permission::OwnPlan(c) => Some(c),
-            Permission::TeamCase { citizen, .. } => Some(citizen),
+            Permission::TeamCase { citizen, .. } | Permission::WriteInputField { citizen, .. } => {
+                Some(citizen)
+            }
             Permission::RelativeShare { citizen, .. } => Some(citizen),
             Permission::ReadCourse { citizen, .. }
             | Permission::WriteCourse { citizen, .. }
@@ -152,6 +161,7 @@ impl Permission {
                 format!("team:{}", team.0)
             }
             Permission::TeamCase { case, .. } => format!("case:{}", case.0),
+            Permission::WriteInputField { case, .. } => format!("case:{}:input", case.0),
             Permission::RelativeShare {
                 citizen, category, ..
             } => format!("citizen:{}:{}", citizen.0, category.as_str()),
@@ -394,6 +404,7 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::ManageCourse {
             coordinator: true, ..
         } if with_citizens => Some(Purpose::CareTeam),
+        Permission::WriteInputField { own: true, .. } if with_citizens => Some(Purpose::CareTeam),
         Permission::TeamWork { member: true, .. }
         | Permission::ManageTeam { manager: true, .. }
             if with_citizens =>
@@ -494,6 +505,22 @@ mod tests {
             citizen: CitizenId(9),
         };
         assert_eq!(decide(&citizen, write(false, true)), None);
+    }
+
+    #[test]
+    fn an_input_field_is_written_by_its_participant_or_the_leader() {
+        let field = |own| Permission::WriteInputField {
+            case: CaseId(3),
+            citizen: CitizenId(9),
+            own,
+        };
+        let me = staff(Role::Professional, 2);
+        assert_eq!(decide(&me, field(true)), Some(Purpose::CareTeam));
+        assert_eq!(
+            decide(&me, field(false)),
+            None,
+            "another participant's field"
+        );
     }
 
     #[test]

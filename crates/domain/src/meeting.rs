@@ -48,12 +48,18 @@ pub fn input_field(user: crate::UserId) -> String {
     format!("input-{}", user.0)
 }
 
+/// The participant whose input field `field` is, if it is one.
+pub fn input_owner(field: &str) -> Option<crate::UserId> {
+    field
+        .strip_prefix("input-")
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|n| *n > 0)
+        .map(crate::UserId)
+}
+
 /// Whether `field` names a field of the template: a [`CaseField`] or a participant's input.
 pub fn is_template_field(field: &str) -> bool {
-    CaseField::parse(field).is_some()
-        || field
-            .strip_prefix("input-")
-            .is_some_and(|id| id.parse::<i64>().is_ok_and(|n| n > 0))
+    CaseField::parse(field).is_some() || input_owner(field).is_some()
 }
 
 /// The longest text one template field may hold.

@@ -617,6 +617,52 @@ async fn approved_minutes_are_frozen_delivered_and_evaluated(backend: Backend) {
     let html = r.text().await.expect("body");
     assert!(html.contains("Karen Koordinator har gemt feltet i mellemtiden"));
     assert!(html.contains("Bor nu i egen lejlighed."));
+
+    // A participant's input field is theirs: another member cannot write it (refused and
+    // audited), while the leader may note it for them.
+    let input_of = |user: bro_domain::UserId| format!("{page}/fields/input-{}", user.0);
+    let r = prof
+        .post(
+            &input_of(f.koord),
+            &[("body", "Skrevet i Karens navn."), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404, "not the participant's own field");
+    let r = prof
+        .post(
+            &input_of(f.prof_r),
+            &[("body", "Psykiatriens vurdering."), ("version", "0")],
+        )
+        .await;
+    assert_eq!(location(&r), page);
+    let r = koord
+        .post(
+            &input_of(f.prof_r),
+            &[
+                ("body", "Psykiatriens vurdering, noteret."),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), page, "the leader notes it for them");
+    let fields = app
+        .store()
+        .case_fields(&ctx, CaseId(case))
+        .await
+        .expect("fields");
+    assert!(
+        fields.iter().all(|v| !v.body.contains("Karens navn")),
+        "nothing written in another's field"
+    );
+    let denied = app
+        .store()
+        .recent_audit(f.region.0, 20)
+        .await
+        .expect("audit");
+    assert!(denied.iter().any(
+        |r| r.fields.action == bro_audit::AuditAction::AccessDenied.code()
+            && r.fields.object.as_deref() == Some(format!("case:{case}:input").as_str())
+    ));
     let r = koord
         .post(
             &format!("{page}/agreements"),

@@ -121,6 +121,28 @@ impl CaseScope {
     }
 }
 
+impl CaseScope {
+    /// Writing one field of the case's template: a participant's input field belongs to that
+    /// participant, and to the leader, who may note it for them; a refusal is recorded.
+    pub(crate) async fn may_write_field(
+        &self,
+        state: &AppState,
+        access: &AuditedAccess,
+        field: &str,
+    ) -> Result<(), AppError> {
+        let Some(owner) = bro_domain::meeting::input_owner(field) else {
+            return Ok(());
+        };
+        let user = access.viewer.user.id;
+        let permission = Permission::WriteInputField {
+            case: self.case.id,
+            citizen: self.case.citizen_id,
+            own: owner == user || self.team.leader.0 == user,
+        };
+        access.authorize(state, permission).await.map(drop)
+    }
+}
+
 /// The citizen's own case, with the audit context for their own data.
 pub(crate) struct OwnCaseScope {
     pub(crate) case: CaseRef,

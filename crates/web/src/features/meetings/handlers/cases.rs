@@ -159,10 +159,12 @@ pub async fn save_field(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     let case = CaseId(id);
-    let CaseScope { case: r, team, ctx } = CaseScope::of(&state, &access, case).await?;
+    let scope = CaseScope::of(&state, &access, case).await?;
     if !is_template_field(&field) {
         return Err(AppError::NotFound);
     }
+    scope.may_write_field(&state, &access, &field).await?;
+    let CaseScope { case: r, team, ctx } = scope;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
     let form = FieldForm::parse(&body);
     if form.too_long() {
