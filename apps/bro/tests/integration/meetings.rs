@@ -476,6 +476,26 @@ async fn a_case_needs_consent_for_every_team_organisation(backend: Backend) {
     let (_, html) = koord.get_text(&format!("/meetings/{first}")).await;
     assert!(html.contains("Mads Nørgaard"));
 
+    // A live stream belongs to its login: logging that session out ends the stream at once.
+    let case = app.store().cases(&ctx, list[0].id).await.expect("cases")[0].id;
+    let watcher = logged_in(&app, "koord").await;
+    let mut stream = watcher
+        .client
+        .get(format!("{}/cases/{}/live", watcher.base, case.0))
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .expect("GET live");
+    assert_eq!(stream.status().as_u16(), 200);
+    let first_event = stream.chunk().await.expect("chunk").expect("first event");
+    assert!(String::from_utf8_lossy(&first_event).contains("event: case"));
+    assert_eq!(location(&watcher.post("/logout", &[]).await), "/login");
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        while stream.chunk().await.expect("chunk").is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ends with its login");
+
     // The consent is withdrawn: the next meeting refuses the case, and the region's member
     // no longer opens the existing one.
     app.store()

@@ -131,7 +131,9 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionState, 
             expired: true,
         });
     }
-    if now - session.last_seen_ms >= TOUCH_EVERY_MS {
+    // A live stream reconnecting is not the user at work: it must not keep an idle session
+    // alive.
+    if now - session.last_seen_ms >= TOUCH_EVERY_MS && !is_event_stream(headers) {
         state.store.touch_session(&digest, now).await?;
     }
     let actor = actor_for(&user, &session);
@@ -143,6 +145,14 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionState, 
         }),
         expired: false,
     })
+}
+
+/// A request from a browser's `EventSource` (live minutes).
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
 }
 
 /// Layer: resolves the session once and leaves it in the request's extensions.

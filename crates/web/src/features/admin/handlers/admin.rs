@@ -10,6 +10,7 @@ use super::super::views::{
 use crate::access::{AdminScope, AuditedAccess};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
+use crate::live::Ended;
 use crate::state::AppState;
 use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
@@ -435,6 +436,7 @@ pub async fn deactivate(
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
     let user = own_org_user(&state, &ctx, org, id).await?;
     state.store.deactivate_user(&ctx, user).await?;
+    state.live.end(Ended::User(user));
     Ok(redirect_with_flash(
         &state,
         &format!("/admin/users/{id}"),

@@ -9,6 +9,7 @@ use super::super::forms::{CodeForm, LoginForm, SecondFactorCode};
 use super::super::views::{LoginPage, SecondFactorPage};
 use crate::http::error::AppError;
 use crate::http::session::{MaybeViewer, Pending};
+use crate::live::Ended;
 use crate::state::AppState;
 use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors};
@@ -393,6 +394,7 @@ pub async fn logout(
                 &v.session.id_hash,
             )
             .await?;
+        state.live.end(Ended::Session(v.session.id_hash));
     }
     let mut res = Redirect::to("/login").into_response();
     if let Some(c) = end_cookie(&state) {
@@ -414,6 +416,7 @@ pub async fn logout_everywhere(
         .store
         .delete_user_sessions(&v.audit(state.clock.now_ms(), "authentication"), v.user.id)
         .await?;
+    state.live.end(Ended::User(v.user.id));
     let mut res = Redirect::to("/login").into_response();
     if let Some(c) = end_cookie(&state) {
         res.headers_mut().append(header::SET_COOKIE, c);

@@ -10,6 +10,7 @@ use crate::access::AuditedAccess;
 use crate::access::{CaseScope, OwnCaseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
+use crate::live::Ended;
 use crate::services::minutes::{CaseSnapshot, build, parse_frozen, snapshot};
 use crate::state::AppState;
 use crate::ui::page::Page;
@@ -21,11 +22,14 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use bro_authz::Actor;
 use bro_domain::CaseId;
+use bro_domain::UserId;
 use bro_domain::meeting::is_template_field;
 use bro_store::Conflict;
 use bro_store::{AuditCtx, CaseRef, FieldSave, FieldValue, StoreError, Team};
 use std::convert::Infallible;
 use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
 
 /// A live connection is closed after this long; the browser reconnects at once, and access is
 /// decided (and logged) again, so a withdrawn consent ends the stream within minutes.
@@ -398,7 +402,14 @@ pub async fn live(
         &snapshot(&state.store, &ctx, &r, &team, None).await?,
         r.approved,
     )?;
-    let stream = live_stream(first, updates);
+    let session = &access.viewer.session;
+    // The stream ends when the session would: its idle time does not grow while it streams.
+    let left_ms = (session.last_seen_ms + state.config.idle_timeout_ms)
+        .min(session.expires_ms)
+        .saturating_sub(state.clock.now_ms());
+    let lifetime = STREAM_LIFETIME.min(Duration::from_millis(u64::try_from(left_ms).unwrap_or(0)));
+    let login = (session.id_hash.clone(), session.user_id);
+    let stream = live_stream(first, updates, state.live.endings(), login, lifetime);
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())
@@ -465,27 +476,50 @@ pub(super) async fn minutes_document(
 
 /// The first rendering, then each published one, as `case` events; closed after
 /// [`STREAM_LIFETIME`]. A viewer that fell behind skips to the newest: each event is whole.
+/// The case's updates as server-sent events, from `first` on, until `lifetime` has passed or
+/// the login it was opened under ends.
 fn live_stream(
     first: String,
-    updates: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
+    updates: broadcast::Receiver<std::sync::Arc<str>>,
+    endings: broadcast::Receiver<Ended>,
+    (session, user): (String, UserId),
+    lifetime: Duration,
 ) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
-    use tokio::sync::broadcast::error::RecvError;
-    let deadline = tokio::time::Instant::now() + STREAM_LIFETIME;
-    futures_util::stream::unfold((Some(first), updates), move |(first, mut rx)| async move {
-        if let Some(html) = first {
-            return Some((Ok(Event::default().event("case").data(html)), (None, rx)));
-        }
-        loop {
-            match tokio::time::timeout_at(deadline, rx.recv()).await {
-                Ok(Ok(html)) => {
-                    let event = Event::default().event("case").data(html.as_ref());
-                    return Some((Ok(event), (None, rx)));
+    let deadline = tokio::time::Instant::now() + lifetime;
+    let ours = move |e: &Ended| match e {
+        Ended::Session(s) => *s == session,
+        Ended::User(u) => *u == user,
+    };
+    futures_util::stream::unfold(
+        (Some(first), updates, endings),
+        move |(first, mut rx, mut ends)| {
+            let ours = ours.clone();
+            async move {
+                if let Some(html) = first {
+                    let event = Event::default().event("case").data(html);
+                    return Some((Ok(event), (None, rx, ends)));
                 }
-                Ok(Err(RecvError::Lagged(_))) => {}
-                Ok(Err(RecvError::Closed)) | Err(_) => return None,
+                loop {
+                    tokio::select! {
+                        update = rx.recv() => match update {
+                            Ok(html) => {
+                                let event = Event::default().event("case").data(html.as_ref());
+                                return Some((Ok(event), (None, rx, ends)));
+                            }
+                            Err(RecvError::Lagged(_)) => {}
+                            Err(RecvError::Closed) => return None,
+                        },
+                        end = ends.recv() => match end {
+                            Ok(e) if ours(&e) => return None,
+                            Ok(_) | Err(RecvError::Lagged(_)) => {}
+                            Err(RecvError::Closed) => return None,
+                        },
+                        () = tokio::time::sleep_until(deadline) => return None,
+                    }
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// Back to the page, with a message.
