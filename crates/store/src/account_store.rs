@@ -126,6 +126,18 @@ pub trait LoginThrottleStore {
         action: AuditAction,
         keys: &[String],
     ) -> StoreResult<()>;
+    /// Counts an attempt under each key before it is checked, as a failure tagged `claim`,
+    /// unless a key already has its limit of failures since `since`: `false` then, and nothing
+    /// is counted. Serialised per key, so parallel attempts get at most the limit.
+    async fn claim_login_attempt(
+        &self,
+        claim: &str,
+        keys: &[(String, i64)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Takes back a claimed attempt that succeeded: it was no failure.
+    async fn release_login_attempt(&self, claim: &str) -> StoreResult<()>;
     async fn login_failures_since(&self, key: &str, since: Timestamp) -> StoreResult<i64>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
     /// Forgets failures older than `before`: they no longer count towards any limit.

@@ -1272,6 +1272,41 @@ async fn calendar_feeds_die_with_their_owners_account(db: &TestStore) {
     );
 }
 
+/// Attempts are counted before they are checked, one at a time per key: of twelve claims at
+/// once under a limit of five, five get through; a released claim counts no more.
+async fn login_attempts_are_claimed_one_at_a_time(db: &TestStore) {
+    let keys = vec![
+        ("account:y".to_owned(), 5),
+        ("address:5.6.7.8".to_owned(), 50),
+    ];
+    let claims = (0..12).map(|i| {
+        let (s, keys) = (db.store.clone(), keys.clone());
+        tokio::spawn(async move {
+            let claim = format!("claim-{i}");
+            let through = s.claim_login_attempt(&claim, &keys, 0, 1_000).await;
+            (claim, through.expect("claim"))
+        })
+    });
+    let mut through = Vec::new();
+    for c in claims.collect::<Vec<_>>() {
+        let (claim, ok) = c.await.expect("join");
+        if ok {
+            through.push(claim);
+        }
+    }
+    let s = &db.store;
+    assert_eq!(through.len(), 5);
+    assert_eq!(s.login_failures_since("account:y", 0).await.expect("n"), 5);
+    s.release_login_attempt(&through[0]).await.expect("release");
+    assert_eq!(s.login_failures_since("account:y", 0).await.expect("n"), 4);
+    assert_eq!(
+        s.login_failures_since("address:5.6.7.8", 0)
+            .await
+            .expect("n"),
+        4
+    );
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1302,6 +1337,7 @@ contract!(
     users_roles_and_scoping,
     sessions_and_second_factor,
     login_throttle,
+    login_attempts_are_claimed_one_at_a_time,
     citizens_and_relatives,
     audit_chain_under_concurrency,
     audit_log_refuses_changes,

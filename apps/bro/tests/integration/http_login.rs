@@ -125,6 +125,43 @@ async fn an_account_is_locked_after_repeated_failures() {
     app.stop().await;
 }
 
+/// Attempts that arrive at once are counted before their password is checked, so no more
+/// of them than the limit are ever checked; on both backends.
+async fn parallel_attempts_get_at_most_the_limit(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "parallel_logins").await else {
+        return; // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    fixture(app.store(), false).await;
+    let limit = app.config.max_failures_per_account;
+    let tries = (0..limit * 3).map(|_| {
+        let b = app.browser();
+        tokio::spawn(async move { b.login("koord", "wrong-password-x").await.status().as_u16() })
+    });
+    let mut statuses = Vec::new();
+    for t in tries.collect::<Vec<_>>() {
+        statuses.push(t.await.expect("attempt"));
+    }
+    let limit = usize::try_from(limit).expect("limit");
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (limit, statuses.len() - limit),
+        "{statuses:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_attempts_get_at_most_the_limit_on_sqlite() {
+    parallel_attempts_get_at_most_the_limit(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_attempts_get_at_most_the_limit_on_postgres() {
+    parallel_attempts_get_at_most_the_limit(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_names_are_throttled_like_real_ones() {
     let app = app("unknown_throttled").await;

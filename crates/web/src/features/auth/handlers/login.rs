@@ -105,16 +105,25 @@ fn address_key(addr: &SocketAddr) -> String {
     format!("address:{}", addr.ip())
 }
 
-/// Minutes left (rounded up) when a key is over its limit, else `None`.
-async fn lockout(state: &AppState, keys: &[(String, i64)]) -> Result<Option<i64>, AppError> {
+/// Counts this attempt under `keys` before anything is checked: `Err` with the minutes left
+/// (rounded up) when a key has reached its limit, else the claim to take back on success.
+/// Counting first is what holds the limit when many attempts arrive at once.
+async fn claim_attempt(
+    state: &AppState,
+    keys: &[(String, i64)],
+) -> Result<Result<String, i64>, AppError> {
     let now = state.clock.now_ms();
     let since = now - state.config.login_window_ms;
-    for (key, max) in keys {
-        if state.store.login_failures_since(key, since).await? >= *max {
-            return Ok(Some((state.config.login_window_ms + 59_999) / 60_000));
-        }
+    let claim = bro_auth::token::random_token();
+    if state
+        .store
+        .claim_login_attempt(&claim, keys, since, now)
+        .await?
+    {
+        Ok(Ok(claim))
+    } else {
+        Ok(Err((state.config.login_window_ms + 59_999) / 60_000))
     }
-    Ok(None)
 }
 
 fn session_cookie(state: &AppState, token: &str) -> Option<HeaderValue> {
@@ -172,31 +181,35 @@ pub async fn submit(
     let credentials = state.store.credentials(&username).await?;
     let audit = login_audit(credentials.as_ref(), now);
 
-    if let Some(minutes) = lockout(&state, &keys).await? {
-        // Still verify, so a locked account answers no faster than an open one.
-        password::verify_password(form.password, None).await;
-        state
-            .store
-            .append_audit(
-                &audit,
-                bro_store::AuditEvent::denied(AuditAction::LoginRateLimited),
-            )
-            .await?;
-        let msg = chrome.t1("login-rate-limited", "minutes", &minutes.to_string());
-        return refused(chrome, form.username, msg, StatusCode::TOO_MANY_REQUESTS);
-    }
+    let claim = match claim_attempt(&state, &keys).await? {
+        Ok(claim) => claim,
+        Err(minutes) => {
+            // Still verify, so a locked account answers no faster than an open one.
+            password::verify_password(form.password, None).await;
+            state
+                .store
+                .append_audit(
+                    &audit,
+                    bro_store::AuditEvent::denied(AuditAction::LoginRateLimited),
+                )
+                .await?;
+            let msg = chrome.t1("login-rate-limited", "minutes", &minutes.to_string());
+            return refused(chrome, form.username, msg, StatusCode::TOO_MANY_REQUESTS);
+        }
+    };
 
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
     let verified = password::verify_password(form.password, hash).await;
     let Some(creds) = credentials.filter(|c| verified && c.active) else {
-        let failure_keys: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        // The attempt is counted already, by its claim: only the audit record is left.
         state
             .store
-            .record_login_failure(&audit, AuditAction::LoginFailed, &failure_keys)
+            .record_login_failure(&audit, AuditAction::LoginFailed, &[])
             .await?;
         let msg = chrome.t("login-failed");
         return refused(chrome, form.username, msg, StatusCode::UNAUTHORIZED);
     };
+    state.store.release_login_attempt(&claim).await?;
     state.store.clear_login_failures(&keys[0].0).await?;
 
     let require_second = second_factor_required(&state, &creds).await?;
@@ -312,15 +325,18 @@ pub async fn second_factor_submit(
             state.config.max_failures_per_address,
         ),
     ];
-    if let Some(minutes) = lockout(&state, &keys).await? {
-        state
-            .store
-            .delete_session(&audit, &viewer.session.id_hash)
-            .await?;
-        let msg = chrome.t1("login-rate-limited", "minutes", &minutes.to_string());
-        let status = StatusCode::TOO_MANY_REQUESTS;
-        return refused(chrome, viewer.user.username, msg, status);
-    }
+    let claim = match claim_attempt(&state, &keys).await? {
+        Ok(claim) => claim,
+        Err(minutes) => {
+            state
+                .store
+                .delete_session(&audit, &viewer.session.id_hash)
+                .await?;
+            let msg = chrome.t1("login-rate-limited", "minutes", &minutes.to_string());
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            return refused(chrome, viewer.user.username, msg, status);
+        }
+    };
     let creds = state
         .store
         .credentials(&viewer.user.username)
@@ -328,18 +344,16 @@ pub async fn second_factor_submit(
         .ok_or(AppError::LoginRequired)?;
     let secret = creds.totp_secret.as_deref();
     if !code_accepted(&state, &audit, viewer.user.id, secret, form.code(), now).await? {
+        // Counted already, by its claim: only the audit record is left.
         state
             .store
-            .record_login_failure(
-                &audit,
-                AuditAction::SecondFactorFailed,
-                &[keys[0].0.clone(), keys[1].0.clone()],
-            )
+            .record_login_failure(&audit, AuditAction::SecondFactorFailed, &[])
             .await?;
         let mut errors = FormErrors::default();
         errors.add(&chrome, "code", form.error_key());
         return second_factor_page(chrome, errors, StatusCode::UNAUTHORIZED);
     }
+    state.store.release_login_attempt(&claim).await?;
     state.store.clear_login_failures(&key).await?;
     let cookie = crate::http::session::complete_login(&state, &audit, &viewer).await?;
     let mut res = Redirect::to("/").into_response();
