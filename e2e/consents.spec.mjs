@@ -29,7 +29,7 @@ test("a consent is recorded by the team and withdrawn by the citizen", async ({ 
   await expect(staff.getByRole("alert").first()).toContainText("Vælg mindst én slags oplysninger");
   await expectNoAxeViolations(staff);
   await consentForm().getByLabel("Beskæftigelse", { exact: true }).check();
-  await consentForm().getByLabel("Vidne (ved mundtligt samtykke, hvis nogen)").fill("Bente fra bostøtten");
+  await consentForm().getByLabel("Vidne (kræves ved mundtligt samtykke)").fill("Bente fra bostøtten");
   await consentForm().getByRole("button", { name: "Registrér samtykket" }).click();
   await expect(staff.getByRole("status").first()).toContainText("Samtykket er registreret.");
   const recorded = staff.getByRole("listitem").filter({ hasText: "Holstebro Kommune må se: Beskæftigelse" });

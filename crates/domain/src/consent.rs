@@ -109,7 +109,7 @@ pub struct ConsentDraft {
     pub givers: Vec<String>,
     /// What the guardian may decide on (værgemålets omfang).
     pub guardian_scope: String,
-    /// For an oral consent: who else heard it, if anyone.
+    /// For an oral consent: who else heard it (required).
     pub witness: String,
     pub valid_from: time::Date,
     pub valid_to: Option<time::Date>,
@@ -128,6 +128,8 @@ pub enum ConsentError {
     EndBeforeStart,
     #[error("a written consent needs the signed document")]
     DocumentRequired,
+    #[error("an oral consent names who else heard it")]
+    WitnessRequired,
     #[error(
         "a child under 15 does not consent to sharing health information; the custody holders do"
     )]
@@ -153,6 +155,7 @@ impl ConsentError {
             ConsentError::NoCategories => "consent-error-categories",
             ConsentError::EndBeforeStart => "consent-error-end-before-start",
             ConsentError::DocumentRequired => "consent-error-document",
+            ConsentError::WitnessRequired => "consent-error-witness",
             ConsentError::ChildCannotConsent => "consent-error-child",
             ConsentError::CustodyHolders => "consent-error-custody",
             ConsentError::GuardianName => "consent-error-guardian-name",
@@ -173,7 +176,7 @@ impl ConsentError {
             ConsentError::ChildCannotConsent | ConsentError::CustodyHolders => "givers",
             ConsentError::GuardianName => "givers",
             ConsentError::GuardianScope => "guardian_scope",
-            ConsentError::TooLong => "witness",
+            ConsentError::TooLong | ConsentError::WitnessRequired => "witness",
             ConsentError::ReasonRequired => "reason",
             ConsentError::EndRequired => "valid_to",
         }
@@ -196,6 +199,10 @@ impl ConsentDraft {
         }
         if self.form == ConsentForm::Written && !self.has_document {
             errors.push(ConsentError::DocumentRequired);
+        }
+        // Heard by one person alone, an oral consent would rest on the recorder's word.
+        if self.form == ConsentForm::Oral && self.witness.trim().is_empty() {
+            errors.push(ConsentError::WitnessRequired);
         }
         let named = self.givers.iter().filter(|g| !g.trim().is_empty()).count();
         match self.given_by {
@@ -243,11 +250,21 @@ mod tests {
             given_by: GivenBy::Citizen,
             givers: vec![],
             guardian_scope: String::new(),
-            witness: String::new(),
+            witness: "Bente Bostøtte".into(),
             valid_from: day(1),
             valid_to: Some(day(30)),
             has_document: false,
         }
+    }
+
+    #[test]
+    fn an_oral_consent_names_its_witness() {
+        let unwitnessed = ConsentDraft {
+            witness: "  ".into(),
+            ..draft()
+        };
+        assert_eq!(unwitnessed.check(40), vec![ConsentError::WitnessRequired]);
+        assert!(draft().check(40).is_empty());
     }
 
     #[test]

@@ -75,6 +75,22 @@ async fn consents_are_recorded_shown_and_withdrawn(backend: Backend) {
         assert!(html.contains(message), "{message:?} missing");
     }
     let region = f.region.0.to_string();
+    // An oral consent always names who else heard it.
+    let oral = [
+        ("orgs", region.as_str()),
+        ("categories", "plan"),
+        ("form", "oral"),
+        ("given_by", "citizen"),
+        ("valid_from", "2026-11-01"),
+    ];
+    let r = koord.post_multipart(&consents, &oral, None).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Et mundtligt samtykke kræver et vidne")
+    );
     let valid = [
         ("orgs", region.as_str()),
         ("categories", "health"),
