@@ -439,14 +439,14 @@ impl ConsentStore for Backend {
 
     async fn emergency_active(
         &self,
-        citizen: CitizenId,
+        course: CourseId,
         user: UserId,
         now: i64,
     ) -> StoreResult<bool> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM emergency_accesses WHERE citizen_id = $1 AND user_id = $2 AND started_ms <= $3 AND ends_ms > $3",
+            "SELECT COUNT(*) FROM emergency_accesses WHERE course_id = $1 AND user_id = $2 AND started_ms <= $3 AND ends_ms > $3",
         )
-        .bind(citizen.0)
+        .bind(course.0)
         .bind(user.0)
         .bind(now)
         .fetch_one(&self.pool)

@@ -2,7 +2,7 @@
 //! [`crate::consent`].
 
 use async_trait::async_trait;
-use bro_domain::{CitizenId, OrgId, Timestamp, UserId};
+use bro_domain::{CitizenId, CourseId, OrgId, Timestamp, UserId};
 
 use crate::{
     AuditCtx, Consent, ConsentDocument, EmergencyAccess, LegalBasis, NewConsent,
@@ -53,11 +53,11 @@ pub trait ConsentStore {
         audit: &AuditCtx,
         new: NewEmergencyAccess,
     ) -> StoreResult<i64>;
-    /// Whether `user` has an emergency access to `citizen` in force at `now`. For access
-    /// decisions only.
+    /// Whether `user` has an emergency access to `course` in force at `now`: it opens that
+    /// course only, never the citizen's other courses. For access decisions only.
     async fn emergency_active(
         &self,
-        citizen: CitizenId,
+        course: CourseId,
         user: UserId,
         now: Timestamp,
     ) -> StoreResult<bool>;

@@ -1117,17 +1117,17 @@ async fn emergency_accesses(db: &TestStore) {
     };
     let id = s.start_emergency_access(&prof, new).await.expect("start");
     assert!(
-        s.emergency_active(f.citizen, f.prof_r, 1_000)
+        s.emergency_active(course, f.prof_r, 1_000)
             .await
             .expect("active")
     );
     assert!(
-        !s.emergency_active(f.citizen, f.prof_r, 61_000)
+        !s.emergency_active(course, f.prof_r, 61_000)
             .await
             .expect("ended")
     );
     assert!(
-        !s.emergency_active(f.citizen, f.koord, 1_000)
+        !s.emergency_active(course, f.koord, 1_000)
             .await
             .expect("someone else")
     );

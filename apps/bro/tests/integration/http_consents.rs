@@ -596,6 +596,45 @@ async fn emergency_access_never_changes_consents(backend: Backend) {
     app.stop().await;
 }
 
+/// Emergency access opens the course it was asked for, never the citizen's earlier, closed
+/// course.
+async fn emergency_access_opens_only_its_own_course(backend: Backend) {
+    let app = match TestApp::spawn(backend, "emergency_course").await {
+        Some(app) => app,
+        None => return, // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let earlier = course_without_the_region(&app, &f).await;
+    let earlier_id: i64 = earlier.rsplit('/').next().expect("id").parse().expect("id");
+    let coordinator = bro_store::AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..bro_store::AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
+    };
+    app.store()
+        .close_course(
+            &coordinator,
+            bro_domain::CourseId(earlier_id),
+            "Flyttet".into(),
+            "Struer Kommune".into(),
+        )
+        .await
+        .expect("closed");
+    let course = course_without_the_region(&app, &f).await;
+    let prof = logged_in(&app, "prof-r").await;
+    let reason = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
+    let r = prof
+        .post(&format!("{course}/emergency"), &[("reason", reason)])
+        .await;
+    assert_eq!(location(&r), course);
+    assert_eq!(prof.get_text(&course).await.0, 200, "the course asked for");
+    assert_eq!(
+        prof.get_text(&earlier).await.0,
+        404,
+        "not the citizen's earlier course"
+    );
+    app.stop().await;
+}
+
 /// How many access denials an organisation's audit chain holds.
 async fn denials(app: &TestApp, tenant: i64) -> usize {
     let records = app.store().recent_audit(tenant, 500).await.expect("audit");
@@ -917,6 +956,7 @@ on_both_backends!(
     a_legal_basis_opens_the_plan_without_consent_until_it_ends,
     emergency_access_is_time_boxed_audited_told_and_reviewed,
     emergency_access_never_changes_consents,
+    emergency_access_opens_only_its_own_course,
     a_relative_sees_what_the_citizen_shares_with_them,
     the_overview_shows_plan_facts_only_where_the_plan_is_shared,
     who_sees_the_plan_by_role_relationship_and_consent

@@ -28,7 +28,7 @@ pub(super) async fn facts(
     if a.membership.is_none() {
         a.emergency = state
             .store
-            .emergency_active(a.citizen_id, access.viewer.user.id, state.clock.now_ms())
+            .emergency_active(a.course_id, access.viewer.user.id, state.clock.now_ms())
             .await?;
     }
     Ok(a)
