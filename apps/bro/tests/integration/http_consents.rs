@@ -546,11 +546,7 @@ async fn emergency_access_never_changes_consents(backend: Backend) {
     };
 
     let prof = logged_in(&app, "prof-r").await;
-    let reason = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
-    let r = prof
-        .post(&format!("{course}/emergency"), &[("reason", reason)])
-        .await;
-    assert_eq!(location(&r), course);
+    take_emergency_access(&prof, &course).await;
     assert_eq!(
         prof.get_text(&consents).await.0,
         200,
@@ -621,11 +617,7 @@ async fn emergency_access_opens_only_its_own_course(backend: Backend) {
         .expect("closed");
     let course = course_without_the_region(&app, &f).await;
     let prof = logged_in(&app, "prof-r").await;
-    let reason = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
-    let r = prof
-        .post(&format!("{course}/emergency"), &[("reason", reason)])
-        .await;
-    assert_eq!(location(&r), course);
+    take_emergency_access(&prof, &course).await;
     assert_eq!(prof.get_text(&course).await.0, 200, "the course asked for");
     assert_eq!(
         prof.get_text(&earlier).await.0,
@@ -633,6 +625,20 @@ async fn emergency_access_opens_only_its_own_course(backend: Backend) {
         "not the citizen's earlier course"
     );
     app.stop().await;
+}
+
+/// The reason a professional outside the team gives for breaking the glass.
+const EMERGENCY_REASON: &str = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
+
+/// `prof` takes emergency access to `course` and lands on it.
+async fn take_emergency_access(prof: &bro_testkit::Browser, course: &str) {
+    let r = prof
+        .post(
+            &format!("{course}/emergency"),
+            &[("reason", EMERGENCY_REASON)],
+        )
+        .await;
+    assert_eq!(location(&r), course);
 }
 
 /// How many access denials an organisation's audit chain holds.
@@ -672,9 +678,8 @@ async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backe
             .expect("body")
             .contains("Feltet skal udfyldes")
     );
-    let reason = "Indlagt akut, bevidstløs; skal kende aftaler om medicin";
-    let r = prof.post(&emergency, &[("reason", reason)]).await;
-    assert_eq!(location(&r), course);
+    let reason = EMERGENCY_REASON;
+    take_emergency_access(&prof, &course).await;
 
     let (status, html) = prof.get_text(&course).await;
     assert_eq!(status, 200);

@@ -92,16 +92,7 @@ impl PlanScope {
         access: &AuditedAccess,
         id: i64,
     ) -> Result<Self, AppError> {
-        let course = facts(state, access, id).await?;
-        let sharing = PlanSharing::load(state, access, &course).await?;
-        let ctx = access
-            .authorize(state, sharing.read(&course, ShareCategory::Plan))
-            .await?;
-        Ok(Self {
-            course,
-            ctx,
-            sharing,
-        })
+        Self::checked(state, access, id, |s, c| s.read(c, ShareCategory::Plan)).await
     }
 
     /// Writing in the plan (sections, interventions, goals, comments).
@@ -110,9 +101,20 @@ impl PlanScope {
         access: &AuditedAccess,
         id: i64,
     ) -> Result<Self, AppError> {
+        Self::checked(state, access, id, |s, c| s.edit(c)).await
+    }
+
+    async fn checked(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+        permission: impl FnOnce(PlanSharing, &CourseAccess) -> Permission,
+    ) -> Result<Self, AppError> {
         let course = facts(state, access, id).await?;
         let sharing = PlanSharing::load(state, access, &course).await?;
-        let ctx = access.authorize(state, sharing.edit(&course)).await?;
+        let ctx = access
+            .authorize(state, permission(sharing, &course))
+            .await?;
         Ok(Self {
             course,
             ctx,

@@ -119,9 +119,7 @@ impl CaseScope {
             .await?;
         Ok(Self { case: r, team, ctx })
     }
-}
 
-impl CaseScope {
     /// Writing one field of the case's template: a participant's input field belongs to that
     /// participant, and to the leader, who may note it for them; a refusal is recorded.
     pub(crate) async fn may_write_field(

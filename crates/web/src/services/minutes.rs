@@ -5,10 +5,9 @@ use crate::http::error::AppError;
 use crate::ui::Chrome;
 use bro_domain::meeting::{Attendance, CaseField};
 use bro_domain::{CaseId, Timestamp};
-use bro_store::Conflict;
 use bro_store::{
-    Agreement, AuditCtx, CaseRef, DynStore, FieldValue, FrozenMinutes, Meeting, MeetingCase,
-    Participant, Team,
+    Agreement, AuditCtx, CaseRef, Conflict, DynStore, FieldValue, FrozenMinutes, Meeting,
+    MeetingCase, Participant, Team,
 };
 use serde::{Deserialize, Serialize};
 

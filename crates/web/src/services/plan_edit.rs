@@ -5,8 +5,7 @@ use crate::http::error::AppError;
 use crate::state::AppState;
 use bro_domain::CourseId;
 use bro_domain::plan::{PlanContent, Section};
-use bro_store::Conflict;
-use bro_store::{AuditCtx, PlanVersion, StoreError};
+use bro_store::{AuditCtx, Conflict, PlanVersion, StoreError};
 use serde::Deserialize;
 
 /// The fields of every plan form, as typed; kept on screen when a save is refused.

@@ -16,8 +16,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::{MeetingId, UserId};
-use bro_store::Conflict;
-use bro_store::StoreError;
+use bro_store::{Conflict, StoreError};
 
 async fn meeting_view(
     state: &AppState,

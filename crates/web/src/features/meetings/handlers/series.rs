@@ -12,8 +12,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::TeamId;
-use bro_store::Conflict;
-use bro_store::StoreError;
+use bro_store::{Conflict, StoreError};
 
 /// Makes a meeting series: every N weeks at a fixed local time, up to a last date.
 pub async fn create_series(

@@ -12,8 +12,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bro_domain::{CourseId, OrgId, TeamId, UserId};
-use bro_store::Conflict;
-use bro_store::StoreError;
+use bro_store::{Conflict, StoreError};
 
 pub async fn add_member(
     State(state): State<AppState>,

@@ -21,8 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use bro_authz::Actor;
 use bro_domain::plan::{GoalOwner, LifeArea, PlanContent, Section};
 use bro_domain::{Role, ShareCategory};
-use bro_store::Conflict;
-use bro_store::{SessionStage, StoreError};
+use bro_store::{Conflict, SessionStage, StoreError};
 
 /// `/`: where each kind of person starts.
 pub async fn root(MaybeViewer(found): MaybeViewer) -> Redirect {
