@@ -4,17 +4,17 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::meeting::{Attendance, DeliveryChannel, DeliveryStatus};
-use bro_domain::{CaseId, CitizenId, CourseId, MeetingId, TeamId};
+use bro_domain::{CaseId, CitizenId, CourseId, MeetingId, ShareCategory, TeamId};
 use bro_store::{
-    Agreement, AuditCtx, AuditEvent, AuditStore, CaseEvaluation, CaseRef, CaseStore, CitizenCase,
-    Conflict, FieldSave, FieldValue, FrozenMinutes, MeetingCase, MinutesSummary, StoreError,
-    StoreResult,
+    AuditCtx, AuditEvent, AuditStore, CaseEvaluation, CaseRef, CaseStore, CitizenCase, Conflict,
+    FieldSave, FieldValue, FrozenMinutes, MeetingCase, MinutesSummary, StoreError, StoreResult,
 };
 use sqlx::Row;
 
 use super::chain::append;
 use super::citizens::citizen_email;
 use super::courses::{course_event, lock_open_course};
+use super::sharing::{Asked, shared_with};
 use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
 use crate::{Backend, ROW_LOCK};
 
@@ -28,21 +28,6 @@ fn field_from_row(r: &DbRow) -> StoreResult<FieldValue> {
         version: r.try_get("version").map_err(err)?,
         updated_ms: r.try_get("updated_ms").map_err(err)?,
         updated_by: r.try_get("display_name").map_err(err)?,
-    })
-}
-
-const AGREEMENT_SELECT: &str = "SELECT a.id, a.case_id, a.what, a.who, a.due_date, a.done_ms, m.starts_ms FROM case_agreements a \
-     JOIN meeting_cases c ON c.id = a.case_id JOIN meetings m ON m.id = c.meeting_id";
-
-fn agreement_from_row(r: &DbRow) -> StoreResult<Agreement> {
-    Ok(Agreement {
-        id: r.try_get("id").map_err(err)?,
-        case_id: CaseId(r.try_get("case_id").map_err(err)?),
-        what: r.try_get("what").map_err(err)?,
-        who: r.try_get("who").map_err(err)?,
-        due_date: r.try_get("due_date").map_err(err)?,
-        done_ms: r.try_get("done_ms").map_err(err)?,
-        made_ms: r.try_get("starts_ms").map_err(err)?,
     })
 }
 
@@ -88,7 +73,7 @@ fn case_ref_from_row(r: &DbRow) -> StoreResult<CaseRef> {
 }
 
 /// A case's write lock: the case row, refused once the minutes are approved.
-async fn open_case(tx: &mut Tx, case: CaseId) -> StoreResult<CaseRef> {
+pub(super) async fn open_case(tx: &mut Tx, case: CaseId) -> StoreResult<CaseRef> {
     let r = case_ref_in(tx, case, ROW_LOCK).await?;
     if r.approved {
         return Err(StoreError::Conflict(Conflict::Approved));
@@ -161,9 +146,24 @@ impl CaseStore for Backend {
     }
 
     async fn cases(&self, audit: &AuditCtx, meeting: MeetingId) -> StoreResult<Vec<MeetingCase>> {
-        let sql = format!("{CASE_SELECT} WHERE c.meeting_id = $1 ORDER BY c.position");
+        // The agenda names only the citizens whose minutes the viewer's organisation may see,
+        // each one's showing recorded for that citizen's access log.
+        let minutes_shared = shared_with(
+            ShareCategory::Minutes,
+            Asked {
+                course: "c.course_id",
+                citizen: "c.citizen_id",
+                org: "$2",
+                now: "$3",
+            },
+        );
+        let sql = format!(
+            "{CASE_SELECT} WHERE c.meeting_id = $1 AND {minutes_shared} ORDER BY c.position"
+        );
         let rows = sqlx::query(&sql)
             .bind(meeting.0)
+            .bind(audit.tenant_id)
+            .bind(audit.at_ms)
             .fetch_all(&self.pool)
             .await
             .map_err(err)?;
@@ -171,9 +171,18 @@ impl CaseStore for Backend {
             .iter()
             .map(case_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        let event =
-            AuditEvent::allowed(AuditAction::CasesRead).object(format!("meeting:{}", meeting.0));
-        self.append_audit(audit, event).await?;
+        let records: Vec<_> = cases
+            .iter()
+            .map(|case| {
+                let event = AuditEvent::allowed(AuditAction::CasesRead)
+                    .subject(case.citizen_id)
+                    .object(format!("meeting:{}", meeting.0));
+                (audit.tenant_id, audit.fields(&event))
+            })
+            .collect();
+        if !records.is_empty() {
+            self.audit_writer.append(records).await?;
+        }
         Ok(cases)
     }
 
@@ -271,79 +280,6 @@ impl CaseStore for Backend {
         commit(tx).await
     }
 
-    async fn add_agreement(
-        &self,
-        audit: &AuditCtx,
-        case: CaseId,
-        what: &str,
-        who: &str,
-        due_date: Option<&str>,
-    ) -> StoreResult<i64> {
-        let mut tx = self.begin_write().await?;
-        let r = open_case(&mut tx, case).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO case_agreements (case_id, course_id, what, who, due_date) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(case.0)
-        .bind(r.course_id.0)
-        .bind(what)
-        .bind(who)
-        .bind(due_date)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(err)?;
-        append(&mut tx, audit, &case_event(AuditAction::CaseWritten, &r)).await?;
-        commit(tx).await?;
-        Ok(id)
-    }
-
-    async fn agreements_of_case(&self, case: CaseId) -> StoreResult<Vec<Agreement>> {
-        let sql = format!("{AGREEMENT_SELECT} WHERE a.case_id = $1 ORDER BY a.id");
-        let rows = sqlx::query(&sql)
-            .bind(case.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
-        rows.iter().map(agreement_from_row).collect()
-    }
-
-    async fn open_agreements(&self, case: CaseId) -> StoreResult<Vec<Agreement>> {
-        let sql = format!(
-            "{AGREEMENT_SELECT} WHERE a.course_id = (SELECT course_id FROM meeting_cases WHERE id = $1) AND a.case_id <> $1 \
-             AND c.approved_ms IS NOT NULL AND (a.done_ms IS NULL OR a.done_ms >= (SELECT added_ms FROM meeting_cases WHERE id = $1)) \
-             ORDER BY m.starts_ms, a.id"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(case.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
-        rows.iter().map(agreement_from_row).collect()
-    }
-
-    async fn complete_agreement(
-        &self,
-        audit: &AuditCtx,
-        case: CaseId,
-        agreement: i64,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let r = open_case(&mut tx, case).await?;
-        let done = sqlx::query("UPDATE case_agreements SET done_ms = $1 WHERE id = $2 AND course_id = $3 AND done_ms IS NULL")
-            .bind(audit.at_ms)
-            .bind(agreement)
-            .bind(r.course_id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        course_event(&mut tx, audit, r.course_id, "agreement_done", "").await?;
-        append(&mut tx, audit, &case_event(AuditAction::CaseWritten, &r)).await?;
-        commit(tx).await
-    }
-
     async fn approve_case(&self, audit: &AuditCtx, case: CaseId, body: &str) -> StoreResult<()> {
         let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
@@ -400,15 +336,16 @@ impl CaseStore for Backend {
             .await
             .map_err(err)?;
         }
-        let agreements: Vec<String> =
-            sqlx::query_scalar("SELECT what FROM case_agreements WHERE case_id = $1 ORDER BY id")
+        let agreements: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM case_agreements WHERE case_id = $1 ORDER BY id")
                 .bind(case.0)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(err)?;
         course_event(&mut tx, audit, r.course_id, "minutes_approved", "").await?;
-        for what in &agreements {
-            course_event(&mut tx, audit, r.course_id, "agreement", what).await?;
+        // The timeline names each agreement; its text stays with the minutes and their consent.
+        for id in agreements {
+            course_event(&mut tx, audit, r.course_id, "agreement", &id.to_string()).await?;
         }
         append(&mut tx, audit, &case_event(AuditAction::CaseApproved, &r)).await?;
         commit(tx).await

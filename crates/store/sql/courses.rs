@@ -16,6 +16,7 @@ use bro_store::{
 use sqlx::Row;
 
 use super::chain::append;
+use super::sharing::{Asked, shared_with};
 use super::{Tx, commit, corrupt, db_err, err};
 use crate::{Backend, Db, ROW_LOCK};
 
@@ -159,18 +160,6 @@ pub(super) fn scheme_from(r: &<Db as sqlx::Database>::Row) -> StoreResult<PhaseS
     let phases: Option<String> = r.try_get("phases").map_err(err)?;
     PhaseScheme::from_json(phases.as_deref()).map_err(|_| corrupt("phases"))
 }
-
-/// Whether the plan of course `c` is shared with the organisation of team member `m` at time
-/// `$2`: its holder's own, or a consent or legal basis in force for the plan. The same rule as
-/// `bro_authz::sharing`, in SQL so lists are filtered in the query; the HTTP tests hold the
-/// two to each other.
-const PLAN_SHARED: &str = "(m.org_id = (SELECT h.org_id FROM care_team_members h WHERE h.course_id = c.id AND h.is_coordinator AND h.removed_ms IS NULL) \
-     OR EXISTS (SELECT 1 FROM consents k JOIN consent_orgs ko ON ko.consent_id = k.id WHERE k.citizen_id = c.citizen_id \
-       AND ko.org_id = m.org_id AND k.withdrawn_ms IS NULL AND k.valid_from_ms <= $2 AND (k.valid_to_ms IS NULL OR k.valid_to_ms > $2) \
-       AND (',' || k.categories || ',') LIKE '%,plan,%') \
-     OR EXISTS (SELECT 1 FROM legal_bases b JOIN legal_basis_orgs bo ON bo.legal_basis_id = b.id WHERE b.citizen_id = c.citizen_id \
-       AND bo.org_id = m.org_id AND b.ended_ms IS NULL AND b.valid_from_ms <= $2 AND b.valid_to_ms > $2 \
-       AND (',' || b.categories || ',') LIKE '%,plan,%'))";
 
 /// A course's phase and the scheme it belongs to, checked against each other.
 fn phase_from(r: &<Db as sqlx::Database>::Row, column: &str) -> StoreResult<(String, PhaseScheme)> {
@@ -362,13 +351,22 @@ impl CourseStore for Backend {
 
     async fn my_courses(&self, audit: &AuditCtx, user: UserId) -> StoreResult<Vec<CourseSummary>> {
         let mut tx = self.begin_read().await?;
+        let plan_shared = shared_with(
+            ShareCategory::Plan,
+            Asked {
+                course: "c.id",
+                citizen: "c.citizen_id",
+                org: "$3",
+                now: "$2",
+            },
+        );
         let rows = sqlx::query(&format!(
-            // The sharing rule is evaluated once per course; the review date is read only where
-            // the plan is shared.
+            // The sharing rule is evaluated once per course, for the viewer's active
+            // organisation; the review date is read only where the plan is shared.
             "SELECT s.*, CASE WHEN s.plan_shared THEN \
                (SELECT p.review_date FROM plan_versions p WHERE p.course_id = s.id ORDER BY p.version DESC LIMIT 1) END AS review_date \
              FROM (SELECT c.id, c.citizen_id, c.phase, c.phases, c.opened_ms, m.course_role, m.is_coordinator, \
-               z.given_name, z.family_name, {PLAN_SHARED} AS plan_shared, \
+               z.given_name, z.family_name, {plan_shared} AS plan_shared, \
                (SELECT COUNT(*) FROM course_events e WHERE e.course_id = c.id AND e.kind = 'consent_requested' \
                  AND e.at_ms > COALESCE((SELECT MAX(k.recorded_ms) FROM consents k WHERE k.citizen_id = c.citizen_id), 0)) AS consent_requests \
                FROM care_team_members m JOIN courses c ON c.id = m.course_id JOIN citizens z ON z.id = c.citizen_id \
@@ -378,6 +376,7 @@ impl CourseStore for Backend {
         ))
         .bind(user.0)
         .bind(audit.at_ms)
+        .bind(audit.tenant_id)
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;

@@ -15,6 +15,7 @@
 //!
 //! The helpers every module uses (errors, commit, row decoding) are here.
 
+mod agreements;
 mod audit;
 mod bulk;
 mod care_team;
@@ -34,6 +35,7 @@ mod plans;
 mod rows;
 mod search;
 mod sessions;
+mod sharing;
 mod teams;
 mod throttle;
 mod users;

@@ -4,15 +4,18 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::meeting::TeamFunction;
-use bro_domain::{CitizenId, CollaborationId, CourseId, OrgId, TeamId, Timestamp, UserId};
+use bro_domain::{
+    CitizenId, CollaborationId, CourseId, OrgId, ShareCategory, TeamId, Timestamp, UserId,
+};
 use bro_store::{
-    AuditCtx, AuditEvent, AuditStore, Conflict, NewTeam, NewTeamMember, StoreError, StoreResult,
-    TargetCitizen, Team, TeamMember, TeamStore, TeamSummary,
+    AuditCtx, AuditEvent, Conflict, NewTeam, NewTeamMember, StoreError, StoreResult, TargetCitizen,
+    Team, TeamMember, TeamStore, TeamSummary,
 };
 use sqlx::Row;
 
 use super::chain::append;
 use super::courses::{course_citizen, lock_open_course};
+use super::sharing::{Asked, shared_with};
 use super::{Tx, actor, coded, commit, corrupt, db_err, err};
 use crate::Backend;
 
@@ -206,27 +209,46 @@ impl TeamStore for Backend {
         audit: &AuditCtx,
         team: TeamId,
     ) -> StoreResult<Vec<TargetCitizen>> {
-        let rows = sqlx::query(
+        // Only the citizens whose minutes the viewer's organisation may see, each one's
+        // showing recorded for that citizen's access log.
+        let minutes_shared = shared_with(
+            ShareCategory::Minutes,
+            Asked {
+                course: "c.id",
+                citizen: "c.citizen_id",
+                org: "$2",
+                now: "$3",
+            },
+        );
+        let rows = sqlx::query(&format!(
             "SELECT tc.course_id, c.citizen_id, ci.given_name || ' ' || ci.family_name AS name, tc.added_ms FROM team_citizens tc JOIN courses c ON c.id = tc.course_id \
-             JOIN citizens ci ON ci.id = c.citizen_id WHERE tc.team_id = $1 AND tc.removed_ms IS NULL AND c.closed_ms IS NULL \
-             ORDER BY ci.family_name, ci.given_name",
-        )
+             JOIN citizens ci ON ci.id = c.citizen_id WHERE tc.team_id = $1 AND tc.removed_ms IS NULL AND c.closed_ms IS NULL AND {minutes_shared} \
+             ORDER BY ci.family_name, ci.given_name"
+        ))
         .bind(team.0)
+        .bind(audit.tenant_id)
+        .bind(audit.at_ms)
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(rows.len());
+        let mut records = Vec::with_capacity(rows.len());
         for r in &rows {
-            out.push(TargetCitizen {
+            let citizen = TargetCitizen {
                 course_id: CourseId(r.try_get("course_id").map_err(err)?),
                 citizen_id: CitizenId(r.try_get("citizen_id").map_err(err)?),
                 citizen_name: r.try_get("name").map_err(err)?,
                 added_ms: r.try_get("added_ms").map_err(err)?,
-            });
+            };
+            let event = AuditEvent::allowed(AuditAction::TeamCitizensRead)
+                .subject(citizen.citizen_id)
+                .object(format!("team:{}", team.0));
+            records.push((audit.tenant_id, audit.fields(&event)));
+            out.push(citizen);
         }
-        let event =
-            AuditEvent::allowed(AuditAction::TeamCitizensRead).object(format!("team:{}", team.0));
-        self.append_audit(audit, event).await?;
+        if !records.is_empty() {
+            self.audit_writer.append(records).await?;
+        }
         Ok(out)
     }
 

@@ -31,7 +31,9 @@ pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
 pub use meeting::*;
-pub use meeting_store::{CaseStore, DeliveryStore, FeedStore, MeetingStore, TeamStore};
+pub use meeting_store::{
+    AgreementStore, CaseStore, DeliveryStore, FeedStore, MeetingStore, TeamStore,
+};
 pub use types::*;
 
 use std::sync::Arc;
@@ -52,6 +54,7 @@ pub trait Store:
     + TeamStore
     + MeetingStore
     + CaseStore
+    + AgreementStore
     + DeliveryStore
     + FeedStore
     + AuditStore
@@ -77,6 +80,8 @@ impl<T> Store for T where
         + TeamStore
         + MeetingStore
         + CaseStore
+        + AgreementStore
+        + AgreementStore
         + DeliveryStore
         + FeedStore
         + AuditStore

@@ -155,23 +155,6 @@ pub trait CaseStore {
         case: CaseId,
         attendance: Attendance,
     ) -> StoreResult<()>;
-    async fn add_agreement(
-        &self,
-        audit: &AuditCtx,
-        case: CaseId,
-        what: &str,
-        who: &str,
-        due_date: Option<&str>,
-    ) -> StoreResult<i64>;
-    async fn agreements_of_case(&self, case: CaseId) -> StoreResult<Vec<Agreement>>;
-    /// Agreements of the course made at earlier cases and not yet done.
-    async fn open_agreements(&self, case: CaseId) -> StoreResult<Vec<Agreement>>;
-    async fn complete_agreement(
-        &self,
-        audit: &AuditCtx,
-        case: CaseId,
-        agreement: i64,
-    ) -> StoreResult<()>;
     /// Freezes the minutes as `body`, puts them in the citizen's inbox, queues the e-mail
     /// notice and writes the agreements onto the course timeline, in one transaction.
     async fn approve_case(&self, audit: &AuditCtx, case: CaseId, body: &str) -> StoreResult<()>;
@@ -240,4 +223,34 @@ pub trait FeedStore {
     async fn revoke_feed(&self, audit: &AuditCtx, owner: FeedOwner, feed: i64) -> StoreResult<()>;
     /// The feed a token's digest opens, if it is not revoked.
     async fn feed_by_digest(&self, digest: &str) -> StoreResult<Option<CalendarFeed>>;
+}
+
+/// Fælles Team agreements: made at a case, followed up at the next, done. Writes take an
+/// [`AuditCtx`] and write the audit record in the same transaction.
+#[async_trait]
+pub trait AgreementStore {
+    async fn add_agreement(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        what: &str,
+        who: &str,
+        due_date: Option<&str>,
+    ) -> StoreResult<i64>;
+    async fn agreements_of_case(&self, case: CaseId) -> StoreResult<Vec<Agreement>>;
+    /// The agreements of the course's approved minutes: part of the minutes, read only where
+    /// they are shared.
+    async fn course_agreements(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+    ) -> StoreResult<Vec<Agreement>>;
+    /// Agreements of the course made at earlier cases and not yet done.
+    async fn open_agreements(&self, case: CaseId) -> StoreResult<Vec<Agreement>>;
+    async fn complete_agreement(
+        &self,
+        audit: &AuditCtx,
+        case: CaseId,
+        agreement: i64,
+    ) -> StoreResult<()>;
 }

@@ -933,28 +933,6 @@ async fn the_overview_shows_plan_facts_only_where_the_plan_is_shared(backend: Ba
     app.stop().await;
 }
 
-/// Every scenario runs on SQLite and on PostgreSQL.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(bro_testkit::Backend::Sqlite).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(bro_testkit::Backend::Postgres).await;
-                }
-            )*
-        }
-    };
-}
-
 on_both_backends!(
     consents_are_recorded_shown_and_withdrawn,
     another_organisation_sees_the_plan_only_with_consent,

@@ -1,6 +1,28 @@
 //! The one integration-test binary: store contract tests on both backends, HTTP tests against
 //! a real server, and CLI tests against the real `bro` binary.
 
+/// Every scenario runs on SQLite and on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(bro_testkit::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(bro_testkit::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
 mod cli;
 mod contract;
 mod http_access;
@@ -12,3 +34,4 @@ mod http_plan;
 mod http_shell;
 mod meetings;
 mod pdf;
+mod sharing_integrity;

@@ -18,7 +18,7 @@ const FAR_FUTURE_MS: i64 = 4_102_444_800_000;
 
 /// "Fælles Team Holstebro" of Holstebro and the region: the coordinator ("koord") leads and
 /// convenes it, the region's professional ("prof-r") is a fixed member.
-async fn team(app: &TestApp, f: &Fixture) -> TeamId {
+pub(crate) async fn team(app: &TestApp, f: &Fixture) -> TeamId {
     let ctx = AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "test");
     let collaboration = app
         .store()
@@ -59,7 +59,7 @@ async fn team(app: &TestApp, f: &Fixture) -> TeamId {
 }
 
 /// Plans a series through the team page's form.
-async fn plan_series(
+pub(crate) async fn plan_series(
     b: &Browser,
     team: TeamId,
     title: &str,
@@ -84,7 +84,7 @@ async fn plan_series(
     .await
 }
 
-async fn meetings(app: &TestApp, team: TeamId, title: &str) -> Vec<Meeting> {
+pub(crate) async fn meetings(app: &TestApp, team: TeamId, title: &str) -> Vec<Meeting> {
     app.store()
         .meetings_of_team(team, 0, FAR_FUTURE_MS)
         .await
@@ -101,7 +101,7 @@ fn local(ms: i64) -> String {
 }
 
 /// The consent that lets the region see the citizen's minutes (and so sit on the team).
-fn minutes_consent(f: &Fixture, now: i64) -> NewConsent {
+pub(crate) fn minutes_consent(f: &Fixture, now: i64) -> NewConsent {
     NewConsent {
         citizen_id: f.citizen,
         course_id: None,
@@ -118,7 +118,7 @@ fn minutes_consent(f: &Fixture, now: i64) -> NewConsent {
     }
 }
 
-fn koord_ctx(f: &Fixture, now: i64) -> AuditCtx {
+pub(crate) fn koord_ctx(f: &Fixture, now: i64) -> AuditCtx {
     AuditCtx {
         actor_user_id: Some(f.koord),
         ..AuditCtx::system(f.holstebro.0, now, "care-team")
@@ -885,28 +885,6 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("condition not reached within 20 s");
-}
-
-/// Every scenario runs on SQLite and on PostgreSQL.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(bro_testkit::Backend::Sqlite).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(bro_testkit::Backend::Postgres).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

@@ -4,8 +4,8 @@
 use super::AuditedAccess;
 use crate::http::error::AppError;
 use crate::state::AppState;
-use bro_authz::Permission;
-use bro_domain::CourseId;
+use bro_authz::{Permission, Sharing, sharing};
+use bro_domain::{CourseId, OrgId, ShareCategory};
 use bro_store::{AuditCtx, CourseAccess};
 
 /// A course the viewer passed a check on, with the audit context to act in.
@@ -32,6 +32,23 @@ pub(super) async fn facts(
             .await?;
     }
     Ok(a)
+}
+
+/// How `org` stands to one category of the course's citizen's information.
+pub(super) async fn org_sharing(
+    state: &AppState,
+    org: OrgId,
+    a: &CourseAccess,
+    category: ShareCategory,
+) -> Result<Sharing, AppError> {
+    if a.holder_org == Some(org) {
+        return Ok(Sharing::Holder);
+    }
+    let grants = state
+        .store
+        .grants(a.citizen_id, org, state.clock.now_ms())
+        .await?;
+    Ok(sharing(org, a.holder_org, category, &grants))
 }
 
 pub(super) fn read_permission(a: &CourseAccess) -> Permission {
@@ -96,6 +113,32 @@ impl CourseScope {
             Permission::StartEmergency(a.citizen_id)
         })
         .await
+    }
+
+    /// The audit context for reading what the citizen's minutes hold (the agreements on the
+    /// timeline), when they are shared with the viewer's organisation or an emergency access
+    /// is in force; a refusal is recorded.
+    pub(crate) async fn minutes(
+        &self,
+        state: &AppState,
+        access: &AuditedAccess,
+    ) -> Result<Option<AuditCtx>, AppError> {
+        let a = &self.course;
+        let sharing = match access.viewer.active_role() {
+            Some(role) if a.membership.is_some() => {
+                org_sharing(state, role.org_id, a, ShareCategory::Minutes).await?
+            }
+            _ => Sharing::NotShared,
+        };
+        let permission = Permission::ReadShared {
+            course: a.course_id,
+            citizen: a.citizen_id,
+            member: a.membership.is_some(),
+            category: ShareCategory::Minutes,
+            sharing,
+            emergency: a.emergency,
+        };
+        access.check(state, permission).await
     }
 
     async fn checked(

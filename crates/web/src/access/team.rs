@@ -3,10 +3,11 @@
 //! the sharing rule for the viewer's organisation and the citizen's minutes.
 
 use super::AuditedAccess;
+use super::course::org_sharing;
 use crate::http::error::AppError;
 use crate::state::AppState;
-use bro_authz::{Permission, Sharing, sharing};
-use bro_domain::{CaseId, OrgId, ShareCategory, TeamId};
+use bro_authz::{Permission, Sharing};
+use bro_domain::{CaseId, ShareCategory, TeamId};
 use bro_store::{AuditCtx, CaseRef, CourseAccess, Team};
 
 /// A team as the viewer stands to it.
@@ -49,22 +50,6 @@ impl TeamScope {
     }
 }
 
-/// How `org` stands to the minutes of the course's citizen.
-async fn minutes_sharing(
-    state: &AppState,
-    org: OrgId,
-    a: &CourseAccess,
-) -> Result<Sharing, AppError> {
-    if a.holder_org == Some(org) {
-        return Ok(Sharing::Holder);
-    }
-    let grants = state
-        .store
-        .grants(a.citizen_id, org, state.clock.now_ms())
-        .await?;
-    Ok(sharing(org, a.holder_org, ShareCategory::Minutes, &grants))
-}
-
 /// The team's organisations that no consent or legal basis lets see the citizen's minutes.
 /// A case may be put on the agenda only when this is empty.
 pub(crate) async fn uncovered_orgs(
@@ -74,7 +59,7 @@ pub(crate) async fn uncovered_orgs(
 ) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     for (org, name) in &team.orgs {
-        if minutes_sharing(state, *org, a).await? == Sharing::NotShared {
+        if org_sharing(state, *org, a, ShareCategory::Minutes).await? == Sharing::NotShared {
             out.push(name.clone());
         }
     }
@@ -102,7 +87,7 @@ impl CaseScope {
         let sharing = match access.viewer.active_role() {
             Some(role) if member => {
                 let a = state.store.course_access(r.course_id, user).await?;
-                minutes_sharing(state, role.org_id, &a).await?
+                org_sharing(state, role.org_id, &a, ShareCategory::Minutes).await?
             }
             _ => Sharing::NotShared,
         };

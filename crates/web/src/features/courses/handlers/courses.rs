@@ -17,7 +17,7 @@ use axum::response::Response;
 use bro_domain::{
     CitizenId, CollaborationId, CourseRole, LegalFrame, OrgId, TargetGroup, UnitKind,
 };
-use bro_store::{AuditCtx, Course, CourseAccess, NewCourse, NewMember, StoreError};
+use bro_store::{Agreement, Course, CourseAccess, NewCourse, NewMember, StoreError};
 
 pub async fn mine(
     State(state): State<AppState>,
@@ -104,14 +104,23 @@ pub async fn open(
 /// The course page; `forms` holds what a refused form sent.
 pub(super) async fn render_course(
     state: &AppState,
+    access: &AuditedAccess,
     chrome: Chrome,
-    ctx: &AuditCtx,
-    a: &CourseAccess,
+    scope: &CourseScope,
     flash: Option<String>,
     forms: CourseForms,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let CourseScope { course: a, ctx } = scope;
     let course = state.store.course(ctx, a.course_id).await?;
+    // An agreement's text is part of the minutes: asked for (and a refusal recorded) only
+    // when the timeline has one, and read only where the minutes are shared.
+    let mut agreements = Vec::new();
+    if course.timeline.iter().any(|e| e.kind == "agreement")
+        && let Some(minutes) = scope.minutes(state, access).await?
+    {
+        agreements = state.store.course_agreements(&minutes, a.course_id).await?;
+    }
     let coordinates = a.membership.is_some_and(|(_, c)| c) && course.closed_ms.is_none();
     // What the management forms choose from, for the coordinator only.
     let (staff, orgs, relative_accounts) = if coordinates {
@@ -127,7 +136,7 @@ pub(super) async fn render_course(
         relative_accounts,
         flash,
         emergency: a.emergency,
-        timeline: timeline(&chrome, &course),
+        timeline: timeline(&chrome, &course, &agreements),
         coordinates,
         next_phases: course.phases.next_options(&course.phase),
         staff,
@@ -187,7 +196,7 @@ async fn staff_circle(
 }
 
 /// The course's events in plain words.
-fn timeline(chrome: &Chrome, course: &Course) -> Vec<TimelineRow> {
+fn timeline(chrome: &Chrome, course: &Course, agreements: &[Agreement]) -> Vec<TimelineRow> {
     course
         .timeline
         .iter()
@@ -195,6 +204,10 @@ fn timeline(chrome: &Chrome, course: &Course) -> Vec<TimelineRow> {
             let what = chrome.t(&format!("event-{}", e.kind));
             let detail = match e.kind.as_str() {
                 "phase" | "opened" => chrome.phase(&course.phases, &e.detail),
+                "agreement" => agreements
+                    .iter()
+                    .find(|a| a.id.to_string() == e.detail)
+                    .map_or_else(|| chrome.t("event-agreement-withheld"), |a| a.what.clone()),
                 "consent_requested" => bro_domain::ShareCategory::parse(&e.detail)
                     .map(|c| chrome.t(c.label_key()))
                     .unwrap_or_default(),
@@ -220,7 +233,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let scope = CourseScope::read(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let flash = page.flash(&chrome);
     let forms = CourseForms {
@@ -231,7 +244,16 @@ pub async fn show(
             .map(OrgId),
         ..CourseForms::default()
     };
-    render_course(&state, chrome, &ctx, &a, flash, forms, StatusCode::OK).await
+    render_course(
+        &state,
+        &access,
+        chrome,
+        &scope,
+        flash,
+        forms,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn move_phase(
@@ -241,18 +263,19 @@ pub async fn move_phase(
     Path(id): Path<i64>,
     Form(form): Form<PhaseForm>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut forms = CourseForms::default();
     // The course's own phases decide which moves exist.
-    let phases = state.store.course(&ctx, a.course_id).await?.phases;
+    let phases = state.store.course(ctx, a.course_id).await?.phases;
     if let Err(e) = phases.check_move(&form.from, &form.to) {
         forms.errors.add(&chrome, "to", e.message_key());
         return render_course(
             &state,
+            &access,
             chrome,
-            &ctx,
-            &a,
+            &scope,
             None,
             forms,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -261,7 +284,7 @@ pub async fn move_phase(
     }
     match state
         .store
-        .move_phase(&ctx, a.course_id, &form.from, &form.to)
+        .move_phase(ctx, a.course_id, &form.from, &form.to)
         .await
     {
         Ok(()) => Ok(redirect_with_flash(
@@ -271,7 +294,16 @@ pub async fn move_phase(
         )),
         Err(StoreError::Conflict(_)) => {
             forms.errors.add(&chrome, "to", "phase-error-changed");
-            render_course(&state, chrome, &ctx, &a, None, forms, StatusCode::CONFLICT).await
+            render_course(
+                &state,
+                &access,
+                chrome,
+                &scope,
+                None,
+                forms,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -284,7 +316,8 @@ pub async fn close(
     Path(id): Path<i64>,
     Form(form): Form<CloseForm>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     let reason = required_text(&chrome, &mut errors, "reason", &form.reason);
@@ -292,7 +325,7 @@ pub async fn close(
     if let (Some(reason), Some(next_step)) = (reason, next_step) {
         match state
             .store
-            .close_course(&ctx, a.course_id, reason, next_step)
+            .close_course(ctx, a.course_id, reason, next_step)
             .await
         {
             Ok(()) => {
@@ -313,9 +346,9 @@ pub async fn close(
     };
     render_course(
         &state,
+        &access,
         chrome,
-        &ctx,
-        &a,
+        &scope,
         None,
         forms,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -330,7 +363,8 @@ pub async fn set_frame(
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     let pairs = crate::http::forms::form_pairs(&body);
     let groups = pairs
         .iter()
@@ -344,7 +378,7 @@ pub async fn set_frame(
         .collect();
     state
         .store
-        .set_course_frame(&ctx, a.course_id, groups, frames)
+        .set_course_frame(ctx, a.course_id, groups, frames)
         .await?;
     Ok(redirect_with_flash(
         &state,

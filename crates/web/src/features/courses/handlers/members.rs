@@ -24,7 +24,8 @@ pub async fn add(
     Path(id): Path<i64>,
     Form(form): Form<MemberForm>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     // Anyone active in one of their units: the list on the page is a convenience, not a limit.
@@ -34,7 +35,7 @@ pub async fn add(
     };
     let chosen = chosen.as_ref();
     if let Some(new) = form.check(&chrome, &mut errors, chosen) {
-        match state.store.add_member(&ctx, a.course_id, new).await {
+        match state.store.add_member(ctx, a.course_id, new).await {
             Ok(_) => {
                 return Ok(redirect_with_flash(
                     &state,
@@ -55,9 +56,9 @@ pub async fn add(
     };
     render_course(
         &state,
+        &access,
         chrome,
-        &ctx,
-        &a,
+        &scope,
         None,
         forms,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -70,10 +71,11 @@ pub async fn remove(
     access: AuditedAccess,
     Path((id, member)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     match state
         .store
-        .remove_member(&ctx, a.course_id, MemberId(member))
+        .remove_member(ctx, a.course_id, MemberId(member))
         .await
     {
         Ok(()) => Ok(redirect_with_flash(
@@ -95,10 +97,11 @@ pub async fn make_coordinator(
     access: AuditedAccess,
     Path((id, member)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     state
         .store
-        .set_coordinator(&ctx, a.course_id, MemberId(member))
+        .set_coordinator(ctx, a.course_id, MemberId(member))
         .await?;
     Ok(redirect_with_flash(
         &state,

@@ -23,7 +23,8 @@ pub async fn add(
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let pairs = crate::http::forms::form_pairs(&body);
     let field = |name: &str| {
@@ -68,7 +69,7 @@ pub async fn add(
         };
         state
             .store
-            .add_network_member(&ctx, a.course_id, new)
+            .add_network_member(ctx, a.course_id, new)
             .await?;
         return Ok(redirect_with_flash(
             &state,
@@ -84,9 +85,9 @@ pub async fn add(
     };
     render_course(
         &state,
+        &access,
         chrome,
-        &ctx,
-        &a,
+        &scope,
         None,
         forms,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -99,10 +100,11 @@ pub async fn remove(
     access: AuditedAccess,
     Path((id, member)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let scope = CourseScope::manage(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = &scope;
     state
         .store
-        .remove_network_member(&ctx, a.course_id, member)
+        .remove_network_member(ctx, a.course_id, member)
         .await?;
     Ok(redirect_with_flash(
         &state,
