@@ -59,7 +59,19 @@ pub enum Permission {
         course: CourseId,
         citizen: CitizenId,
         member: bool,
+        open: bool,
         sharing: Sharing,
+    },
+    /// Read what belongs to the citizen rather than to one course (their network, consents,
+    /// legal bases, signed consent documents) through a course: `open` says whether the course
+    /// is open. A closed course is history: its former team reads its own records only.
+    ReadCitizenData {
+        course: CourseId,
+        citizen: CitizenId,
+        member: bool,
+        open: bool,
+        /// The actor has an emergency access to this course in force.
+        emergency: bool,
     },
     /// Read one category of a course's information (the plan, the crisis plan, ...).
     ReadShared {
@@ -92,6 +104,7 @@ pub enum Permission {
         course: CourseId,
         citizen: CitizenId,
         coordinator: bool,
+        open: bool,
     },
     /// The citizen's own plan: read it, add own goals, agree.
     OwnPlan(CitizenId),
@@ -141,6 +154,7 @@ impl Permission {
             Permission::ReadCourse { citizen, .. }
             | Permission::WriteCourse { citizen, .. }
             | Permission::EditPlan { citizen, .. }
+            | Permission::ReadCitizenData { citizen, .. }
             | Permission::ReadShared { citizen, .. }
             | Permission::ManageCourse { citizen, .. } => Some(citizen),
         }
@@ -171,6 +185,7 @@ impl Permission {
             | Permission::WriteCourse { course, .. }
             | Permission::EditPlan { course, .. }
             | Permission::ManageCourse { course, .. } => format!("course:{}", course.0),
+            Permission::ReadCitizenData { course, .. } => format!("course:{}:citizen", course.0),
             Permission::ReadShared {
                 course, category, ..
             } => format!("course:{}:{}", course.0, category.as_str()),
@@ -364,6 +379,11 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
         Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::ReadCitizenData {
+            member: true,
+            open: true,
+            ..
+        } if with_citizens => Some(Purpose::CareTeam),
         Permission::WriteCourse {
             member: true,
             open: true,
@@ -379,10 +399,17 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
             member: false,
             emergency: true,
             ..
+        }
+        | Permission::ReadCitizenData {
+            member: false,
+            open: true,
+            emergency: true,
+            ..
         } if with_citizens => Some(Purpose::Emergency),
         Permission::StartEmergency(_) if with_citizens => Some(Purpose::Emergency),
         Permission::EditPlan {
             member: true,
+            open: true,
             sharing,
             ..
         }
@@ -402,7 +429,9 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
             Sharing::NotShared => None,
         },
         Permission::ManageCourse {
-            coordinator: true, ..
+            coordinator: true,
+            open: true,
+            ..
         } if with_citizens => Some(Purpose::CareTeam),
         Permission::WriteInputField { own: true, .. } if with_citizens => Some(Purpose::CareTeam),
         Permission::TeamWork { member: true, .. }
@@ -537,6 +566,7 @@ mod tests {
             course,
             citizen,
             coordinator,
+            open: true,
         };
         for role in [
             Role::Professional,
@@ -618,6 +648,7 @@ mod tests {
             course,
             citizen,
             member,
+            open: true,
             sharing: Sharing::Holder,
         };
         assert_eq!(
@@ -632,6 +663,65 @@ mod tests {
             active: None,
         };
         assert_eq!(decide(&no_role, Permission::SearchCitizens), None);
+    }
+
+    /// A closed course is history: its former team reads its records, but neither what
+    /// belongs to the citizen now (network, consents) nor any write, the coordinator's included.
+    #[test]
+    fn a_closed_course_is_read_as_history_only() {
+        let (course, citizen) = (CourseId(4), CitizenId(9));
+        let me = staff(Role::Coordinator, 2);
+        let citizen_data = |open, member, emergency| Permission::ReadCitizenData {
+            course,
+            citizen,
+            member,
+            open,
+            emergency,
+        };
+        assert_eq!(
+            decide(&me, citizen_data(true, true, false)),
+            Some(Purpose::CareTeam)
+        );
+        assert_eq!(
+            decide(&me, citizen_data(true, false, true)),
+            Some(Purpose::Emergency)
+        );
+        assert_eq!(decide(&me, citizen_data(false, true, false)), None);
+        assert_eq!(decide(&me, citizen_data(false, false, true)), None);
+        assert_eq!(decide(&me, citizen_data(true, false, false)), None);
+        for open in [true, false] {
+            let writes = [
+                Permission::ManageCourse {
+                    course,
+                    citizen,
+                    coordinator: true,
+                    open,
+                },
+                Permission::EditPlan {
+                    course,
+                    citizen,
+                    member: true,
+                    open,
+                    sharing: Sharing::Holder,
+                },
+                Permission::WriteCourse {
+                    course,
+                    citizen,
+                    member: true,
+                    open,
+                },
+            ];
+            for write in writes {
+                assert_eq!(decide(&me, write).is_some(), open, "{write:?}");
+            }
+        }
+        let read = Permission::ReadCourse {
+            course,
+            citizen,
+            member: true,
+            emergency: false,
+        };
+        assert_eq!(decide(&me, read), Some(Purpose::CareTeam), "its history");
     }
 
     /// Role × relationship × what covers the category: who sees a category of another
@@ -755,6 +845,7 @@ mod tests {
             course,
             citizen,
             member: false,
+            open: true,
             sharing: Sharing::NotShared,
         };
         assert_eq!(

@@ -442,6 +442,7 @@ course-frame = Målgrupper og lovgrundlag
 course-frame-save = Gem målgrupper og lovgrundlag
 event-frame = Målgrupper og lovgrundlag ændret
 network-title = Borgerens netværk
+network-closed-course = Forløbet er afsluttet: borgerens netværk, samtykker og dokumenter vises kun i et åbent forløb.
 network-none = Borgeren har ikke nævnt nogen i sit netværk endnu.
 network-add = Tilføj person fra netværket
 network-hint = Kun personer, borgeren selv har nævnt. Det, de må se, gælder fra samtykket træder i kraft.

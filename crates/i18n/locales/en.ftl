@@ -442,6 +442,7 @@ course-frame = Target groups and legal basis
 course-frame-save = Save target groups and legal basis
 event-frame = Target groups and legal basis changed
 network-title = The citizen's network
+network-closed-course = The course is closed: the citizen's network, consents and documents are shown only in an open course.
 network-none = The citizen has not named anyone in their network yet.
 network-add = Add a person from the network
 network-hint = Only people the citizen has named. What they may see applies once consent is in force.

@@ -278,10 +278,14 @@ impl CourseStore for Backend {
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
+        // The network is the citizen's now, not the course's: a closed course shows none.
         let network_rows = sqlx::query(
-            "SELECT id, name, relation, phone, may_see, user_id FROM network_members WHERE citizen_id = $1 AND removed_ms IS NULL ORDER BY name, id",
+            "SELECT n.id, n.name, n.relation, n.phone, n.may_see, n.user_id FROM network_members n \
+             JOIN courses c ON c.id = $2 AND c.closed_ms IS NULL \
+             WHERE n.citizen_id = $1 AND n.removed_ms IS NULL ORDER BY n.name, n.id",
         )
         .bind(citizen_id.0)
+        .bind(course.0)
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;

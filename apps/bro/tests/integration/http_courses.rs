@@ -118,7 +118,8 @@ async fn a_coordinator_opens_a_course_and_moves_it_through_the_phases() {
             &[("from", "closure"), ("to", "follow_up")],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422, "a closed course does not move");
+    // A closed course is history: no change passes the access check (issue 15, item 4).
+    assert_eq!(r.status().as_u16(), 404, "a closed course does not move");
 
     // A new course can be opened once the old one is closed; never two open at once.
     let r = b

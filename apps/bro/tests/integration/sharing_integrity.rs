@@ -4,7 +4,7 @@
 
 use crate::http_plan::{course, logged_in};
 use crate::meetings::{koord_ctx, meetings, minutes_consent, plan_series, team};
-use bro_domain::{Clock, MeetingId, Role};
+use bro_domain::{Clock, CourseId, MeetingId, Role};
 use bro_store::AuditCtx;
 use bro_testkit::{Backend, Fixture, TestApp, fixture, location};
 
@@ -200,7 +200,72 @@ async fn one_organisation_decides_lists_and_pages(backend: Backend) {
     app.stop().await;
 }
 
+/// A closed course is history, not a key (item 4): its former team still reads the course
+/// and its plan, but not the citizen's current network, consents or documents, and nobody,
+/// the coordinator included, changes anything on it.
+async fn a_closed_course_is_history_not_a_key(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "closed_course").await else {
+        return; // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let course = crate::http_plan::course_with_consent(&app, &f).await;
+    let course_id = CourseId(course.rsplit('/').next().expect("id").parse().expect("id"));
+    let ctx = koord_ctx(&f, app.clock.now_ms());
+    let network = bro_store::NewNetworkMember {
+        name: "Inge Nørgaard".into(),
+        relation: "Mor".into(),
+        phone: "20 30 40 50".into(),
+        may_see: vec![],
+        user_id: None,
+    };
+    app.store()
+        .add_network_member(&ctx, course_id, network)
+        .await
+        .expect("network");
+    let consents = format!("{course}/consents");
+    let koord = logged_in(&app, "koord").await;
+    let prof = logged_in(&app, "prof-r").await;
+    for b in [&koord, &prof] {
+        assert_eq!(b.get_text(&consents).await.0, 200, "open: the team reads");
+        assert!(b.get_text(&course).await.1.contains("Inge Nørgaard"));
+    }
+    app.store()
+        .close_course(&ctx, course_id, "Flyttet".into(), "Struer Kommune".into())
+        .await
+        .expect("closed");
+
+    for (login, b) in [("koord", &koord), ("prof-r", &prof)] {
+        let (status, html) = b.get_text(&course).await;
+        assert_eq!(status, 200, "{login} reads the closed course's history");
+        assert!(!html.contains("Inge Nørgaard"), "{login}: not the network");
+        assert_eq!(b.get_text(&format!("{course}/plan")).await.0, 200);
+        assert_eq!(
+            b.get_text(&consents).await.0,
+            404,
+            "{login}: not the consents"
+        );
+    }
+    let writes: [(&str, &[(&str, &str)]); 3] = [
+        ("network", &[("network_name", "Ole"), ("relation", "Bror")]),
+        ("phase", &[("from", "start"), ("to", "plan")]),
+        (
+            "legal-bases",
+            &[("kind", "13c"), ("reason", "Koordinering")],
+        ),
+    ];
+    for (what, fields) in writes {
+        let r = koord.post(&format!("{course}/{what}"), fields).await;
+        assert_eq!(
+            r.status().as_u16(),
+            404,
+            "the coordinator changes no {what}"
+        );
+    }
+    app.stop().await;
+}
+
 on_both_backends!(
     team_lists_agendas_and_agreements_obey_the_minutes_consent,
     one_organisation_decides_lists_and_pages,
+    a_closed_course_is_history_not_a_key,
 );

@@ -65,6 +65,7 @@ fn manage_permission(a: &CourseAccess) -> Permission {
         course: a.course_id,
         citizen: a.citizen_id,
         coordinator: a.membership.is_some_and(|(_, c)| c),
+        open: !a.closed,
     }
 }
 
@@ -76,6 +77,24 @@ impl CourseScope {
         id: i64,
     ) -> Result<Self, AppError> {
         Self::checked(state, access, id, read_permission).await
+    }
+
+    /// Reading what belongs to the citizen rather than to the course (network, consents,
+    /// legal bases, signed documents): the team of an open course, or an emergency access to
+    /// it. A closed course's former members read only its own history.
+    pub(crate) async fn citizen_data(
+        state: &AppState,
+        access: &AuditedAccess,
+        id: i64,
+    ) -> Result<Self, AppError> {
+        Self::checked(state, access, id, |a| Permission::ReadCitizenData {
+            course: a.course_id,
+            citizen: a.citizen_id,
+            member: a.membership.is_some(),
+            open: !a.closed,
+            emergency: a.emergency,
+        })
+        .await
     }
 
     /// Writing the course's records (consents, requests for consent): a member of the care

@@ -65,6 +65,7 @@ impl PlanSharing {
             course: a.course_id,
             citizen: a.citizen_id,
             member: a.membership.is_some(),
+            open: !a.closed,
             sharing: self.plan,
         }
     }

@@ -84,7 +84,7 @@ pub async fn list(
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = CourseScope::citizen_data(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let flash = page.flash(&chrome);
     let inputs = (ConsentInput::default(), LegalBasisInput::default());
@@ -211,7 +211,7 @@ pub async fn document(
     access: AuditedAccess,
     Path((id, consent)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let CourseScope { course: a, ctx } = CourseScope::citizen_data(&state, &access, id).await?;
     document_response(
         state
             .store
