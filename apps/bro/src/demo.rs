@@ -456,6 +456,7 @@ async fn demo_course(
             "Hverdage 8-15",
         ),
         collaboration: collaboration.map(|c| c.id),
+        handover_reason: None,
     };
     let course = store
         .open_course(&ctx(opened), new)

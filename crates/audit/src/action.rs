@@ -127,6 +127,8 @@ actions! {
     EvaluationRecorded => "evaluation.record",
     CalendarFeedCreated => "calendar.create",
     CalendarFeedRevoked => "calendar.revoke",
+    NoticesListed => "notice.list",
+    NoticesMarkedRead => "notice.mark_read",
     AccessDenied => "access.denied",
     AccessLogRead => "citizen.access_log_read",
 }

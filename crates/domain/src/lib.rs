@@ -11,6 +11,7 @@ pub mod cpr;
 pub mod ids;
 pub mod local_time;
 pub mod meeting;
+pub mod notice;
 pub mod org;
 pub mod phases;
 pub mod plan;

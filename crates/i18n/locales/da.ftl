@@ -968,3 +968,23 @@ save = Gem
 remove = Fjern
 actions = Handlinger
 member-name = Navn
+
+# Notices and handovers
+nav-notices = Beskeder
+notices-title = Beskeder
+notices-none = Du har ingen beskeder.
+notices-unread = Ny
+notices-mark-read = Markér alle som læst
+flash-notices-read = Beskederne er markeret som læst.
+notice-consent_recorded = { $org } har registreret et samtykke for { $citizen }.
+notice-consent_recorded-own = { $org } har registreret et samtykke for dig. Se dine samtykker, og træk det tilbage, hvis det ikke er rigtigt.
+notice-course_opened_elsewhere = { $org } har startet et nyt forløb for { $citizen }, som I havde det seneste forløb med. Begrundelse: { $detail }
+event-handover = Nyt forløb efter en anden organisations forløb. Begrundelse
+act-notice-list = Dit navn blev vist i en besked i Bro
+act-notice-mark-read = Beskeder markeret som læst
+course-handover-title = Start et nyt forløb
+course-handover-intro = Borgerens seneste forløb blev holdt af en anden organisation. Skriv, hvorfor I starter et nyt forløb. Den organisations tovholder får besked med din begrundelse.
+course-handover-reason = Begrundelse
+course-handover-error-reason = Skriv en begrundelse for det nye forløb.
+cancel = Fortryd
+notice-consent_recorded-by-citizen = { $citizen } har selv givet et samtykke i Bro.

@@ -968,3 +968,23 @@ save = Save
 remove = Remove
 actions = Actions
 member-name = Name
+
+# Notices and handovers
+nav-notices = Notices
+notices-title = Notices
+notices-none = You have no notices.
+notices-unread = New
+notices-mark-read = Mark all as read
+flash-notices-read = The notices are marked as read.
+notice-consent_recorded = { $org } recorded a consent for { $citizen }.
+notice-consent_recorded-own = { $org } recorded a consent for you. See your consents, and withdraw it if it is not right.
+notice-course_opened_elsewhere = { $org } started a new course for { $citizen }, whose last course was yours. Reason: { $detail }
+event-handover = New course after another organisation's course. Reason
+act-notice-list = Your name was shown in a notice in Bro
+act-notice-mark-read = Notices marked as read
+course-handover-title = Start a new course
+course-handover-intro = The citizen's last course was held by another organisation. Write why you start a new course. That organisation's coordinator is told, with your reason.
+course-handover-reason = Reason
+course-handover-error-reason = Write a reason for the new course.
+cancel = Cancel
+notice-consent_recorded-by-citizen = { $citizen } gave a consent in Bro themself.

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::course::{decode_set, encode_set};
+use bro_domain::notice::NoticeKind;
 use bro_domain::{
     CitizenId, CourseId, CourseRole, Cpr, LegalFrame, MemberId, OrgId, PhaseScheme, ShareCategory,
     TargetGroup, UserId,
@@ -16,6 +17,7 @@ use bro_store::{
 use sqlx::Row;
 
 use super::chain::append;
+use super::notices::{About, notify};
 use super::sharing::{Asked, shared_with};
 use super::{Tx, commit, corrupt, db_err, err};
 use crate::{Backend, Db, ROW_LOCK};
@@ -161,6 +163,44 @@ pub(super) fn scheme_from(r: &<Db as sqlx::Database>::Row) -> StoreResult<PhaseS
     PhaseScheme::from_json(phases.as_deref()).map_err(|_| corrupt("phases"))
 }
 
+/// When the citizen's last course was held by another organisation, the new one needs a
+/// reason: it goes on the new course's timeline and to that course's coordinator.
+async fn handover(
+    tx: &mut Tx,
+    audit: &AuditCtx,
+    new: &NewCourse,
+    course: CourseId,
+) -> StoreResult<()> {
+    let last = sqlx::query(
+        "SELECT c.id, m.user_id, m.org_id FROM courses c JOIN care_team_members m ON m.course_id = c.id \
+         AND m.is_coordinator AND m.removed_ms IS NULL WHERE c.citizen_id = $1 AND c.closed_ms IS NOT NULL \
+         ORDER BY c.closed_ms DESC, c.id DESC LIMIT 1",
+    )
+    .bind(new.citizen_id.0)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(err)?;
+    let Some(last) = last else { return Ok(()) };
+    let org: i64 = last.try_get("org_id").map_err(err)?;
+    if org == new.coordinator.org_id.0 {
+        return Ok(());
+    }
+    let reason = match new.handover_reason.as_deref().map(str::trim) {
+        Some(r) if !r.is_empty() => r,
+        _ => return Err(StoreError::Conflict(Conflict::HandoverReason)),
+    };
+    course_event(tx, audit, course, "handover", reason).await?;
+    let about = About {
+        kind: NoticeKind::CourseOpenedElsewhere,
+        citizen: new.citizen_id,
+        course: Some(CourseId(last.try_get("id").map_err(err)?)),
+        org: Some(new.coordinator.org_id),
+        detail: reason,
+    };
+    let coordinator = UserId(last.try_get("user_id").map_err(err)?);
+    notify(tx, audit, &[coordinator], &about).await
+}
+
 /// A course's phase and the scheme it belongs to, checked against each other.
 fn phase_from(r: &<Db as sqlx::Database>::Row, column: &str) -> StoreResult<(String, PhaseScheme)> {
     let scheme = scheme_from(r)?;
@@ -211,6 +251,7 @@ impl CourseStore for Backend {
         .map_err(db_err(Conflict::OpenCourse))?;
         let course = CourseId(id);
         course_event(&mut tx, audit, course, "opened", &first).await?;
+        handover(&mut tx, audit, &new, course).await?;
         insert_member(&mut tx, audit, course, &new.coordinator, true).await?;
         let event = AuditEvent::allowed(AuditAction::CourseOpened)
             .subject(new.citizen_id)

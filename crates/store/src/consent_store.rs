@@ -1,4 +1,4 @@
-//! The trait of consents, legal bases and emergency access; their types are in
+//! The traits of consents, legal bases and emergency access; their types are in
 //! [`crate::consent`].
 
 use async_trait::async_trait;
@@ -47,6 +47,19 @@ pub trait ConsentStore {
         citizen: CitizenId,
         id: i64,
     ) -> StoreResult<()>;
+    /// The signed document of a written consent.
+    async fn consent_document(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<ConsentDocument>;
+}
+
+/// Emergency access: one course, for a bounded time, with a stated reason; reviewed by the
+/// professional's organisation.
+#[async_trait]
+pub trait EmergencyStore {
     /// Starts an emergency access for the acting user (who must be `audit.actor_user_id`).
     async fn start_emergency_access(
         &self,
@@ -81,11 +94,4 @@ pub trait ConsentStore {
         id: i64,
         comment: String,
     ) -> StoreResult<()>;
-    /// The signed document of a written consent.
-    async fn consent_document(
-        &self,
-        audit: &AuditCtx,
-        citizen: CitizenId,
-        id: i64,
-    ) -> StoreResult<ConsentDocument>;
 }

@@ -32,6 +32,10 @@ pub struct NewCourse {
     /// The collaboration whose phases the course follows; `None` for the default six. It must
     /// include the coordinator's organisation.
     pub collaboration: Option<CollaborationId>,
+    /// Why this organisation opens a course for a citizen whose last course another
+    /// organisation held: required then (`Conflict::HandoverReason`), and sent to that course's
+    /// coordinator.
+    pub handover_reason: Option<String>,
 }
 
 /// A collaboration of organisations (e.g. a municipality and the regional psychiatry) with the
@@ -87,6 +91,7 @@ pub const COURSE_EVENT_KINDS: &[&str] = &[
     "network_added",
     "network_removed",
     "consent_requested",
+    "handover",
 ];
 
 /// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,

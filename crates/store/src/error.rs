@@ -50,6 +50,8 @@ pub enum Conflict {
     Member,
     /// The citizen has an open course already.
     OpenCourse,
+    /// The citizen's last course was held by another organisation: a new one needs a reason.
+    HandoverReason,
     /// The meeting would overlap another meeting of the team.
     Overlap,
     /// The course is no longer in the phase the change started from.
@@ -134,6 +136,7 @@ impl Conflict {
             Conflict::Listed => "listed",
             Conflict::Member => "member",
             Conflict::OpenCourse => "open_course",
+            Conflict::HandoverReason => "handover_reason",
             Conflict::Overlap => "overlap",
             Conflict::Phase => "phase",
             Conflict::Plan => "plan",

@@ -19,6 +19,7 @@ mod course_store;
 mod error;
 mod meeting;
 mod meeting_store;
+mod notice_store;
 mod types;
 
 pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
@@ -26,7 +27,7 @@ pub use audit_store::{AuditStore, MetaStore};
 pub use bulk::*;
 pub use citizen_store::{CitizenSearchStore, CitizenStore};
 pub use consent::*;
-pub use consent_store::ConsentStore;
+pub use consent_store::{ConsentStore, EmergencyStore};
 pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
@@ -34,6 +35,7 @@ pub use meeting::*;
 pub use meeting_store::{
     AgreementStore, CaseStore, DeliveryStore, FeedStore, MeetingStore, TeamStore,
 };
+pub use notice_store::{Notice, NoticeStore};
 pub use types::*;
 
 use std::sync::Arc;
@@ -50,6 +52,7 @@ pub trait Store:
     + CareTeamStore
     + CollaborationStore
     + ConsentStore
+    + EmergencyStore
     + PlanStore
     + TeamStore
     + MeetingStore
@@ -57,6 +60,7 @@ pub trait Store:
     + AgreementStore
     + DeliveryStore
     + FeedStore
+    + NoticeStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -76,14 +80,15 @@ impl<T> Store for T where
         + CareTeamStore
         + CollaborationStore
         + ConsentStore
+        + EmergencyStore
         + PlanStore
         + TeamStore
         + MeetingStore
         + CaseStore
         + AgreementStore
-        + AgreementStore
         + DeliveryStore
         + FeedStore
+        + NoticeStore
         + AuditStore
         + BulkStore
         + MetaStore

@@ -491,6 +491,7 @@ async fn courses_and_care_teams(db: &TestStore) {
             CourseRole::SubstanceAbuseCounsellor,
         ),
         collaboration: None,
+        handover_reason: None,
     };
     let course = s.open_course(&h, new.clone()).await.expect("open");
     assert!(
@@ -724,6 +725,7 @@ async fn collaborations_and_their_phases(db: &TestStore) {
                 legal_frames: vec![],
                 coordinator: coordinator(f.holstebro, f.holstebro_unit),
                 collaboration: Some(id),
+                handover_reason: None,
             },
         )
         .await
@@ -1100,6 +1102,7 @@ async fn emergency_accesses(db: &TestStore) {
                     hours: String::new(),
                 },
                 collaboration: None,
+                handover_reason: None,
             },
         )
         .await
@@ -1195,6 +1198,7 @@ async fn relatives_see_what_the_network_entry_allows(db: &TestStore) {
                     hours: String::new(),
                 },
                 collaboration: None,
+                handover_reason: None,
             },
         )
         .await

@@ -506,6 +506,7 @@ async fn course_without_the_region(app: &TestApp, f: &bro_testkit::Fixture) -> S
             hours: String::new(),
         },
         collaboration: None,
+        handover_reason: None,
     };
     let id = app
         .store()

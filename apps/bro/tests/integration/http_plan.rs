@@ -31,6 +31,7 @@ pub(crate) async fn course(app: &TestApp, f: &Fixture) -> String {
             CourseRole::SubstanceAbuseCounsellor,
         ),
         collaboration: None,
+        handover_reason: None,
     };
     let id = app.store().open_course(&ctx, new).await.expect("course");
     app.store()

@@ -264,8 +264,142 @@ async fn a_closed_course_is_history_not_a_key(backend: Backend) {
     app.stop().await;
 }
 
+/// A consent the region recorded for the region, on the store's own terms (the edge's rules
+/// are tested over HTTP elsewhere).
+fn region_consent(f: &Fixture, now: i64) -> bro_store::NewConsent {
+    bro_store::NewConsent {
+        orgs: vec![f.region],
+        categories: vec![bro_domain::ShareCategory::Health],
+        witness: "Karen Koordinator, Holstebro Kommune".into(),
+        ..minutes_consent(f, now)
+    }
+}
+
+/// Every consent recorded is told to the citizen and to the coordinator, in Bro's notices;
+/// the coordinator's list of notices reaches the citizen's access log (item 2 in part).
+async fn the_coordinator_and_the_citizen_are_told_of_every_consent(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "consent_told").await else {
+        return; // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    course(&app, &f).await;
+    let prof = AuditCtx {
+        actor_user_id: Some(f.prof_r),
+        ..AuditCtx::system(f.region.0, app.clock.now_ms(), "care-team")
+    };
+    app.store()
+        .record_consent(&prof, region_consent(&f, app.clock.now_ms()))
+        .await
+        .expect("consent");
+    let koord = logged_in(&app, "koord").await;
+    let (status, html) = koord.get_text("/notices").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Region Midtjylland har registreret et samtykke for Mads Nørgaard"),
+        "{html}"
+    );
+    assert!(html.contains("/consents\""), "it leads to the consents");
+    let citizen = logged_in(&app, "citizen").await;
+    let (_, html) = citizen.get_text("/notices").await;
+    assert!(html.contains("Region Midtjylland har registreret et samtykke for dig"));
+    let (_, log) = citizen.get_text("/me/access-log").await;
+    assert!(log.contains("Dit navn blev vist i en besked i Bro"));
+    let (_, prof_notices) = logged_in(&app, "prof-r").await.get_text("/notices").await;
+    assert!(
+        prof_notices.contains("Du har ingen beskeder."),
+        "the recorder is not told of their own act"
+    );
+
+    let newest = {
+        let needle = "name=\"up_to\" value=\"";
+        let at = html.find(needle).expect("mark-read form") + needle.len();
+        html[at..].split('"').next().expect("id").to_owned()
+    };
+    let r = citizen.post("/notices/read", &[("up_to", &newest)]).await;
+    assert_eq!(location(&r), "/notices");
+    let (_, html) = citizen.get_text("/notices").await;
+    assert!(html.contains("Beskederne er markeret som læst.") && !html.contains("badge-info"));
+    app.stop().await;
+}
+
+/// Opening a course for a citizen whose last course another organisation held needs a
+/// reason, which goes on the new course and to that course's coordinator (item 4).
+async fn a_course_after_another_organisations_needs_a_reason(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "handover").await else {
+        return; // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let old = course(&app, &f).await;
+    let old_id = CourseId(old.rsplit('/').next().expect("id").parse().expect("id"));
+    app.store()
+        .close_course(
+            &koord_ctx(&f, app.clock.now_ms()),
+            old_id,
+            "Flyttet".into(),
+            "Regionen".into(),
+        )
+        .await
+        .expect("closed");
+    let setup = AuditCtx::system(f.region.0, app.clock.now_ms(), "test");
+    app.store()
+        .grant_role(&setup, f.prof_r, f.region_unit, Role::Coordinator)
+        .await
+        .expect("coordinator role");
+    let region = logged_in(&app, "prof-r").await;
+    let (_, home) = region.get_text("/home").await;
+    let assignment = {
+        let at = home
+            .find("Tovholder")
+            .expect("the coordinator role on offer");
+        let start = home[..at].rfind("value=\"").expect("option") + 7;
+        home[start..].split('"').next().expect("id").to_owned()
+    };
+    let r = region
+        .post("/context", &[("assignment", &assignment)])
+        .await;
+    assert_eq!(location(&r), "/home");
+    let citizen = f.citizen.0.to_string();
+    let r = region.post("/courses", &[("citizen", &citizen)]).await;
+    assert_eq!(r.status().as_u16(), 200, "asked for a reason first");
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Skriv, hvorfor I starter et nyt forløb")
+    );
+    let r = region
+        .post("/courses", &[("citizen", &citizen), ("reason", "  ")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Skriv en begrundelse for det nye forløb.")
+    );
+    const REASON: &str = "Udskrevet til regionens botilbud, som koordinerer herfra";
+    let r = region
+        .post("/courses", &[("citizen", &citizen), ("reason", REASON)])
+        .await;
+    let new = location(&r);
+    assert!(new.starts_with("/courses/") && new != old, "{new}");
+    let (_, html) = region.get_text(&new).await;
+    assert!(html.contains(REASON), "the reason is on the new course");
+    let koord = logged_in(&app, "koord").await;
+    let (_, html) = koord.get_text("/notices").await;
+    assert!(
+        html.contains("Region Midtjylland har startet et nyt forløb for Mads Nørgaard")
+            && html.contains(REASON)
+            && html.contains(&format!("href=\"{old}\"")),
+        "{html}"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
     team_lists_agendas_and_agreements_obey_the_minutes_consent,
     one_organisation_decides_lists_and_pages,
     a_closed_course_is_history_not_a_key,
+    the_coordinator_and_the_citizen_are_told_of_every_consent,
+    a_course_after_another_organisations_needs_a_reason,
 );

@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod courses;
 mod meetings;
+mod notices;
 mod plan;
 mod portal;
 mod sharing;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .merge(plan::router())
         .merge(sharing::router())
         .merge(meetings::router())
+        .merge(notices::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), crate::http::forms::layer))

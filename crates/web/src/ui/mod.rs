@@ -110,6 +110,7 @@ impl Chrome {
                         item("/courses", "nav-courses");
                         item("/teams", "nav-teams");
                         item("/citizens/search", "nav-search");
+                        item("/notices", "nav-notices");
                     }
                     if v.actor.has_role(Role::Admin) {
                         item("/admin", "nav-admin");
@@ -123,6 +124,7 @@ impl Chrome {
                 Actor::Citizen { .. } => {
                     item("/me", "nav-me");
                     item("/me/meetings", "nav-my-meetings");
+                    item("/notices", "nav-notices");
                 }
                 Actor::Relative { .. } => item("/me", "nav-me"),
             }

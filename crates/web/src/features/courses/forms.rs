@@ -40,6 +40,10 @@ pub(super) struct OpenForm {
     /// A collaboration's id, or empty for the default phases.
     #[serde(default)]
     pub(super) collaboration: String,
+    /// Why the course is opened when the citizen's last course was another organisation's;
+    /// absent until the page asking for it was shown.
+    #[serde(default)]
+    pub(super) reason: Option<String>,
 }
 
 /// `?staff_org=N`: show that organisation's staff in the member form too.

@@ -78,3 +78,15 @@ pub(super) struct CoursePage {
     pub(super) network_name: String,
     pub(super) relation: String,
 }
+
+/// Opening a course for a citizen whose last course another organisation held: the reason,
+/// which that organisation's coordinator is told.
+#[derive(Template)]
+#[template(path = "courses/handover.html")]
+pub(super) struct HandoverPage {
+    pub(super) chrome: Chrome,
+    pub(super) errors: FormErrors,
+    pub(super) citizen: i64,
+    pub(super) collaboration: String,
+    pub(super) reason: String,
+}

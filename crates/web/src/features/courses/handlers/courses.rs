@@ -2,8 +2,10 @@
 //! frame and timeline. A professional opens only courses whose team they are on; every refusal
 //! is in the audit log.
 
-use super::super::forms::{CloseForm, CourseForms, OpenForm, PhaseForm, ShowQuery, required_text};
-use super::super::views::{CoursePage, CoursesPage, StaffChoice, TimelineRow};
+use super::super::forms::{
+    CloseForm, CourseForms, MAX_TEXT, OpenForm, PhaseForm, ShowQuery, required_text,
+};
+use super::super::views::{CoursePage, CoursesPage, HandoverPage, StaffChoice, TimelineRow};
 use crate::access::{AuditedAccess, CourseScope, StaffScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
@@ -17,7 +19,7 @@ use axum::response::Response;
 use bro_domain::{
     CitizenId, CollaborationId, CourseRole, LegalFrame, OrgId, TargetGroup, UnitKind,
 };
-use bro_store::{Agreement, Course, CourseAccess, NewCourse, NewMember, StoreError};
+use bro_store::{Agreement, Conflict, Course, CourseAccess, NewCourse, NewMember, StoreError};
 
 pub async fn mine(
     State(state): State<AppState>,
@@ -57,6 +59,7 @@ fn default_course_role(kind: UnitKind) -> CourseRole {
 
 pub async fn open(
     State(state): State<AppState>,
+    page: Page,
     access: AuditedAccess,
     Form(form): Form<OpenForm>,
 ) -> Result<Response, AppError> {
@@ -85,13 +88,24 @@ pub async fn open(
         legal_frames: Vec::new(),
         coordinator,
         collaboration,
+        handover_reason: form.reason.clone(),
     };
+    if new
+        .handover_reason
+        .as_deref()
+        .is_some_and(|r| r.trim().chars().count() > MAX_TEXT)
+    {
+        return handover_page(&state, &page, &access, form);
+    }
     match state.store.open_course(&ctx, new).await {
         Ok(id) => Ok(redirect_with_flash(
             &state,
             &format!("/courses/{}", id.0),
             "flash-course-opened",
         )),
+        Err(StoreError::Conflict(Conflict::HandoverReason)) => {
+            handover_page(&state, &page, &access, form)
+        }
         Err(StoreError::Conflict(_)) => Ok(redirect_with_flash(
             &state,
             "/citizens/search",
@@ -99,6 +113,38 @@ pub async fn open(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Asks for the reason of a new course after another organisation's (refused as missing
+/// when one was asked for already).
+fn handover_page(
+    state: &AppState,
+    page: &Page,
+    access: &AuditedAccess,
+    form: OpenForm,
+) -> Result<Response, AppError> {
+    let chrome = page.chrome(state, &access.viewer, "/citizens/search");
+    let mut errors = FormErrors::default();
+    let refused = match form.reason.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some("course-handover-error-reason"),
+        Some(_) => Some("field-too-long"),
+    };
+    let status = match refused {
+        Some(key) => {
+            errors.add(&chrome, "reason", key);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        None => StatusCode::OK,
+    };
+    let view = HandoverPage {
+        chrome,
+        errors,
+        citizen: form.citizen,
+        collaboration: form.collaboration,
+        reason: form.reason.unwrap_or_default(),
+    };
+    html(status, view)
 }
 
 /// The course page; `forms` holds what a refused form sent.

@@ -1,0 +1,14 @@
+//! Notices: what Bro tells a person in Bro itself, one list per person, shared by every
+//! capability that has something to tell.
+
+use crate::coded::coded;
+
+coded!(
+    /// What a notice tells its reader: `consent_recorded`, a consent recorded for the citizen
+    /// (to the coordinator and the citizen); `course_opened_elsewhere`, another organisation
+    /// opened a new course for the citizen of a course the reader coordinated, with its reason.
+    NoticeKind, "notice-" {
+        ConsentRecorded => "consent_recorded",
+        CourseOpenedElsewhere => "course_opened_elsewhere",
+    }
+);
