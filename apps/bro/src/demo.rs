@@ -539,6 +539,7 @@ async fn demo_course(
             givers: Vec::new(),
             guardian_scope: String::new(),
             witness: "Kontaktperson fra bostøtten".to_owned(),
+            witness_org: None,
             valid_from_ms: opened + DAY_MS,
             valid_to_ms: Some(opened + 365 * DAY_MS),
             document: None,

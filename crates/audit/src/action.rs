@@ -98,6 +98,7 @@ actions! {
     PlanAgreed => "plan.agree",
     PlanCommented => "plan.comment",
     ConsentRecorded => "consent.record",
+    ConsentConfirmed => "consent.confirm",
     ConsentRead => "consent.read",
     ConsentWithdrawn => "consent.withdraw",
     ConsentDocumentRead => "consent.document_read",

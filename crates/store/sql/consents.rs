@@ -14,6 +14,7 @@ use bro_store::{
 use sqlx::Row;
 
 use super::chain::append;
+use super::consent_rules::awaits_confirmation;
 use super::notices::tell_consent_recorded;
 use super::{Tx, commit, corrupt, db_err, err};
 use crate::{Backend, Db, ROW_LOCK};
@@ -138,14 +139,16 @@ impl ConsentStore for Backend {
             .actor_user_id
             .ok_or_else(|| StoreError::Corrupt("a consent is recorded by someone".into()))?;
         let mut tx = self.begin_write().await?;
+        let awaiting = awaits_confirmation(&mut tx, audit, recorded_by, &new).await?;
         let (name, content_type, bytes) = match new.document {
             Some(d) => (Some(d.name), Some(d.content_type), Some(d.bytes)),
             None => (None, None, None),
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO consents (citizen_id, course_id, categories, purpose, form, given_by, givers, guardian_scope, witness, \
-             valid_from_ms, valid_to_ms, recorded_by_user_id, recorded_ms, document_name, document_type, document) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+             valid_from_ms, valid_to_ms, recorded_by_user_id, recorded_ms, document_name, document_type, document, \
+             witness_org_id, awaiting_since_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
         )
         .bind(new.citizen_id.0)
         .bind(new.course_id.map(|c| c.0))
@@ -163,18 +166,18 @@ impl ConsentStore for Backend {
         .bind(name)
         .bind(content_type)
         .bind(bytes)
+        .bind(new.witness_org.map(|o| o.0))
+        .bind(awaiting.then_some(audit.at_ms))
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err(Conflict::Consent))?;
         insert_orgs(&mut tx, "consent_orgs (consent_id, org_id)", id, &new.orgs).await?;
-        tell_consent_recorded(
-            &mut tx,
-            audit,
-            new.citizen_id,
-            NoticeKind::ConsentRecorded,
-            id,
-        )
-        .await?;
+        let told = if awaiting {
+            NoticeKind::ConsentAwaiting
+        } else {
+            NoticeKind::ConsentRecorded
+        };
+        tell_consent_recorded(&mut tx, audit, new.citizen_id, told, id).await?;
         let event = AuditEvent::allowed(AuditAction::ConsentRecorded)
             .subject(new.citizen_id)
             .object(format!("consent:{id}"));
@@ -187,9 +190,10 @@ impl ConsentStore for Backend {
         let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT c.id, c.citizen_id, c.categories, c.purpose, c.form, c.given_by, c.givers, c.guardian_scope, c.witness, \
-             c.valid_from_ms, c.valid_to_ms, c.recorded_ms, c.document_name, c.withdrawn_ms, \
-             r.display_name AS recorded_by, w.display_name AS withdrawn_by FROM consents c \
+             c.valid_from_ms, c.valid_to_ms, c.recorded_ms, c.document_name, c.withdrawn_ms, c.awaiting_since_ms, \
+             r.display_name AS recorded_by, w.display_name AS withdrawn_by, k.display_name AS confirmed_by FROM consents c \
              JOIN users r ON r.id = c.recorded_by_user_id LEFT JOIN users w ON w.id = c.withdrawn_by_user_id \
+             LEFT JOIN users k ON k.id = c.confirmed_by_user_id \
              WHERE c.citizen_id = $1 ORDER BY c.recorded_ms DESC, c.id DESC",
         )
         .bind(citizen.0)
@@ -234,6 +238,11 @@ impl ConsentStore for Backend {
                 document_name: r.try_get("document_name").map_err(err)?,
                 withdrawn_ms: r.try_get("withdrawn_ms").map_err(err)?,
                 withdrawn_by: r.try_get("withdrawn_by").map_err(err)?,
+                awaiting: r
+                    .try_get::<Option<i64>, _>("awaiting_since_ms")
+                    .map_err(err)?
+                    .is_some(),
+                confirmed_by: r.try_get("confirmed_by").map_err(err)?,
             });
         }
         self.finish_read(
@@ -256,10 +265,41 @@ impl ConsentStore for Backend {
         commit(tx).await
     }
 
+    async fn confirm_consent(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<()> {
+        let by = audit
+            .actor_user_id
+            .ok_or_else(|| StoreError::Corrupt("a consent is confirmed by someone".into()))?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE consents SET awaiting_since_ms = NULL, confirmed_ms = $1, confirmed_by_user_id = $2 \
+             WHERE id = $3 AND citizen_id = $4 AND awaiting_since_ms IS NOT NULL AND withdrawn_ms IS NULL",
+        )
+        .bind(audit.at_ms)
+        .bind(by.0)
+        .bind(id)
+        .bind(citizen.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::ConsentConfirmed)
+            .subject(citizen)
+            .object(format!("consent:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
     async fn grants(&self, citizen: CitizenId, org: OrgId, now: i64) -> StoreResult<Grants> {
         let consents: Vec<String> = sqlx::query_scalar(
             "SELECT c.categories FROM consents c JOIN consent_orgs o ON o.consent_id = c.id \
-             WHERE c.citizen_id = $1 AND o.org_id = $2 AND c.withdrawn_ms IS NULL AND c.valid_from_ms <= $3 \
+             WHERE c.citizen_id = $1 AND o.org_id = $2 AND c.withdrawn_ms IS NULL AND c.awaiting_since_ms IS NULL AND c.valid_from_ms <= $3 \
              AND (c.valid_to_ms IS NULL OR c.valid_to_ms > $3)",
         )
         .bind(citizen.0)

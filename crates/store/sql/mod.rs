@@ -23,6 +23,7 @@ mod cases;
 mod chain;
 mod citizens;
 mod collaborations;
+mod consent_rules;
 mod consents;
 mod courses;
 mod deliveries;

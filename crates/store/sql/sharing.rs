@@ -27,7 +27,7 @@ pub(super) fn shared_with(category: ShareCategory, at: Asked<'_>) -> String {
     format!(
         "({org} = (SELECT h.org_id FROM care_team_members h WHERE h.course_id = {course} AND h.is_coordinator AND h.removed_ms IS NULL) \
          OR EXISTS (SELECT 1 FROM consents k JOIN consent_orgs ko ON ko.consent_id = k.id WHERE k.citizen_id = {citizen} \
-           AND ko.org_id = {org} AND k.withdrawn_ms IS NULL AND k.valid_from_ms <= {now} AND (k.valid_to_ms IS NULL OR k.valid_to_ms > {now}) \
+           AND ko.org_id = {org} AND k.withdrawn_ms IS NULL AND k.awaiting_since_ms IS NULL AND k.valid_from_ms <= {now} AND (k.valid_to_ms IS NULL OR k.valid_to_ms > {now}) \
            AND (',' || k.categories || ',') LIKE {like}) \
          OR EXISTS (SELECT 1 FROM legal_bases b JOIN legal_basis_orgs bo ON bo.legal_basis_id = b.id WHERE b.citizen_id = {citizen} \
            AND bo.org_id = {org} AND b.ended_ms IS NULL AND b.valid_from_ms <= {now} AND b.valid_to_ms > {now} \

@@ -24,6 +24,8 @@ pub struct NewConsent {
     pub givers: Vec<String>,
     pub guardian_scope: String,
     pub witness: String,
+    /// The witness's organisation, when they work in one.
+    pub witness_org: Option<OrgId>,
     pub valid_from_ms: Timestamp,
     /// Exclusive; `None` until withdrawn.
     pub valid_to_ms: Option<Timestamp>,
@@ -51,12 +53,18 @@ pub struct Consent {
     pub document_name: Option<String>,
     pub withdrawn_ms: Option<Timestamp>,
     pub withdrawn_by: Option<String>,
+    /// Recorded by staff for their own organisation (or again on the day it was withdrawn):
+    /// not in force until the citizen or the coordinator confirms it.
+    pub awaiting: bool,
+    /// Who confirmed it, when it had to be.
+    pub confirmed_by: Option<String>,
 }
 
 impl Consent {
-    /// In force at `now`: started, not ended, not withdrawn.
+    /// In force at `now`: confirmed where it had to be, started, not ended, not withdrawn.
     pub fn is_active(&self, now: Timestamp) -> bool {
-        self.withdrawn_ms.is_none()
+        !self.awaiting
+            && self.withdrawn_ms.is_none()
             && self.valid_from_ms <= now
             && self.valid_to_ms.is_none_or(|to| now < to)
     }

@@ -24,6 +24,14 @@ pub trait ConsentStore {
         citizen: CitizenId,
         id: i64,
     ) -> StoreResult<()>;
+    /// Puts a consent that awaits confirmation in force (the citizen's or the coordinator's
+    /// word); `NotFound` unless it is the citizen's and awaiting.
+    async fn confirm_consent(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+        id: i64,
+    ) -> StoreResult<()>;
     /// What lets `org` see `citizen`'s information at `now`: consents and legal bases in
     /// force. For access decisions only (not shown to anyone), so not itself an audited read.
     async fn grants(

@@ -915,7 +915,9 @@ async fn consents_are_kept_and_withdrawn(db: &TestStore) {
         given_by: GivenBy::CustodyHolders,
         givers: vec!["Inge Nørgaard".into(), "Ole Nørgaard".into()],
         guardian_scope: String::new(),
-        witness: String::new(),
+        // A witness from another organisation: Holstebro's own access is not its word alone.
+        witness: "Pia Fagperson".into(),
+        witness_org: Some(f.region),
         valid_from_ms: 1_000,
         valid_to_ms: Some(5_000),
         document: Some(ConsentDocument {
@@ -986,6 +988,7 @@ async fn grants_from_consents_and_legal_bases(db: &TestStore) {
         givers: vec![],
         guardian_scope: String::new(),
         witness: String::new(),
+        witness_org: None,
         valid_from_ms: 1_000,
         valid_to_ms,
         document: None,

@@ -63,6 +63,7 @@ pub(crate) async fn course_with_consent(app: &TestApp, f: &Fixture) -> String {
         givers: vec![],
         guardian_scope: String::new(),
         witness: String::new(),
+        witness_org: None,
         valid_from_ms: app.clock.now_ms(),
         valid_to_ms: None,
         document: None,

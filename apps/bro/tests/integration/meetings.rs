@@ -112,6 +112,7 @@ pub(crate) fn minutes_consent(f: &Fixture, now: i64) -> NewConsent {
         givers: vec![],
         guardian_scope: String::new(),
         witness: String::new(),
+        witness_org: None,
         valid_from_ms: now,
         valid_to_ms: None,
         document: None,

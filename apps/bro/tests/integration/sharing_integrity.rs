@@ -271,6 +271,7 @@ fn region_consent(f: &Fixture, now: i64) -> bro_store::NewConsent {
         orgs: vec![f.region],
         categories: vec![bro_domain::ShareCategory::Health],
         witness: "Karen Koordinator, Holstebro Kommune".into(),
+        witness_org: None,
         ..minutes_consent(f, now)
     }
 }
@@ -396,10 +397,127 @@ async fn a_course_after_another_organisations_needs_a_reason(backend: Backend) {
     app.stop().await;
 }
 
+/// The form's id of the newest consent on a consents page (its confirm or withdraw form).
+fn newest_consent(html: &str, base: &str) -> String {
+    let at = html.find(&format!("{base}/")).expect("a consent's form") + base.len() + 1;
+    html[at..].split('/').next().expect("id").to_owned()
+}
+
+/// Records an oral consent for `org`'s seeing the plan, witnessed from `witness_org` ("":
+/// none given).
+async fn record_oral(
+    b: &bro_testkit::Browser,
+    consents: &str,
+    org: &str,
+    witness_org: &str,
+) -> reqwest::Response {
+    let fields = [
+        ("orgs", org),
+        ("categories", "plan"),
+        ("form", "oral"),
+        ("given_by", "citizen"),
+        ("witness", "Bente Bostøtte"),
+        ("witness_org", witness_org),
+        ("valid_from", "2026-11-01"),
+    ];
+    b.post_multipart(consents, &fields, None).await
+}
+
+/// No one unlocks their own organisation's access alone (item 2): a team member's oral
+/// consent for their own organisation waits until the citizen confirms it in Bro; with a
+/// witness from another organisation it applies at once; and what a withdrawal ended today is
+/// not re-recorded by staff without the coordinator's (or the citizen's) confirmation.
+async fn no_one_unlocks_their_own_organisation_alone(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "own_org_consent").await else {
+        return; // PostgreSQL unreachable: scripts/test reports it skipped
+    };
+    let f = fixture(app.store(), false).await;
+    let course = course(&app, &f).await;
+    let consents = format!("{course}/consents");
+    let plan = format!("{course}/plan");
+    let withheld = "Planen er ikke delt med din organisation";
+    let region = f.region.0.to_string();
+    let holstebro = f.holstebro.0.to_string();
+    let prof = logged_in(&app, "prof-r").await;
+    let r = record_oral(&prof, &consents, &region, "").await;
+    assert_eq!(location(&r), consents);
+    let (_, html) = prof.get_text(&consents).await;
+    assert!(
+        html.contains("Venter på bekræftelse"),
+        "its own word is not enough"
+    );
+    assert!(prof.get_text(&plan).await.1.contains(withheld));
+    let koord = logged_in(&app, "koord").await;
+    let (_, notices) = koord.get_text("/notices").await;
+    assert!(
+        notices.contains("som venter på bekræftelse"),
+        "the coordinator is told"
+    );
+    let citizen = logged_in(&app, "citizen").await;
+    let (_, mine) = citizen.get_text("/me/consents").await;
+    let id = newest_consent(&mine, "/me/consents");
+    let r = citizen
+        .post(&format!("/me/consents/{id}/confirm"), &[])
+        .await;
+    assert_eq!(location(&r), "/me/consents");
+    let (_, mine) = citizen.get_text("/me/consents").await;
+    assert!(mine.contains("Samtykket er bekræftet og gælder nu."));
+    assert!(
+        !prof.get_text(&plan).await.1.contains(withheld),
+        "confirmed by the citizen"
+    );
+
+    // Withdrawn, then recorded again the same day by staff: the coordinator confirms it.
+    let r = citizen
+        .post(&format!("/me/consents/{id}/withdraw"), &[])
+        .await;
+    assert_eq!(location(&r), "/me/consents");
+    assert!(prof.get_text(&plan).await.1.contains(withheld));
+    let r = record_oral(&prof, &consents, &region, &holstebro).await;
+    assert_eq!(location(&r), consents);
+    assert!(
+        prof.get_text(&plan).await.1.contains(withheld),
+        "not re-recorded on the day of its withdrawal, witness or not"
+    );
+    let (_, html) = koord.get_text(&consents).await;
+    let again = newest_consent(&html, &consents);
+    assert_ne!(again, id);
+    let r = prof.post(&format!("{consents}/{again}/confirm"), &[]).await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "only the coordinator confirms for the team"
+    );
+    let r = koord
+        .post(&format!("{consents}/{again}/confirm"), &[])
+        .await;
+    assert_eq!(location(&r), consents);
+    assert!(
+        !prof.get_text(&plan).await.1.contains(withheld),
+        "confirmed by the coordinator"
+    );
+
+    // The next day, with a witness from another organisation: in force at once.
+    let r = koord
+        .post(&format!("{consents}/{again}/withdraw"), &[])
+        .await;
+    assert_eq!(location(&r), consents);
+    app.clock.advance_ms(24 * 3_600_000);
+    let prof = logged_in(&app, "prof-r").await;
+    let r = record_oral(&prof, &consents, &region, &holstebro).await;
+    assert_eq!(location(&r), consents);
+    assert!(
+        !prof.get_text(&plan).await.1.contains(withheld),
+        "witnessed by Holstebro"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
     team_lists_agendas_and_agreements_obey_the_minutes_consent,
     one_organisation_decides_lists_and_pages,
     a_closed_course_is_history_not_a_key,
     the_coordinator_and_the_citizen_are_told_of_every_consent,
     a_course_after_another_organisations_needs_a_reason,
+    no_one_unlocks_their_own_organisation_alone,
 );

@@ -58,6 +58,8 @@ pub(super) struct ConsentInput {
     pub(super) giver2: String,
     pub(super) guardian_scope: String,
     pub(super) witness: String,
+    /// The witness's organisation's id, or empty.
+    pub(super) witness_org: String,
     pub(super) valid_from: String,
     pub(super) valid_to: String,
 }
@@ -75,6 +77,7 @@ impl ConsentInput {
                 "giver2" => f.giver2 = v,
                 "guardian_scope" => f.guardian_scope = v,
                 "witness" => f.witness = v,
+                "witness_org" => f.witness_org = v,
                 "valid_from" => f.valid_from = v,
                 "valid_to" => f.valid_to = v,
                 _ => {}
@@ -117,6 +120,20 @@ impl ConsentInput {
                 .ok(),
         };
         let orgs = self.coverage.orgs(chrome, errors, "orgs", known_orgs);
+        let witness_org = match self.witness_org.trim() {
+            "" => None,
+            id => {
+                let org = id
+                    .parse()
+                    .ok()
+                    .map(OrgId)
+                    .filter(|o| known_orgs.contains(o));
+                if org.is_none() {
+                    errors.add(chrome, "witness_org", "consent-error-unknown-org");
+                }
+                org
+            }
+        };
         let categories = self.coverage.categories();
         let (Some(form), Some(given_by), Some(from), Some(to)) = (form, given_by, from, to) else {
             return None;
@@ -154,6 +171,7 @@ impl ConsentInput {
             givers,
             guardian_scope: draft.guardian_scope,
             witness: draft.witness,
+            witness_org,
             valid_from_ms: crate::ui::danish_day_start_ms(from),
             valid_to_ms: to.map(|d| crate::ui::danish_day_start_ms(d.next_day().unwrap_or(d))),
             document,

@@ -25,6 +25,10 @@ pub(super) fn router() -> Router<AppState> {
             post(handlers::own_consents::withdraw),
         )
         .route(
+            "/me/consents/{consent}/confirm",
+            post(handlers::own_consents::confirm),
+        )
+        .route(
             "/me/consents/{consent}/document",
             get(handlers::own_consents::document),
         )
@@ -60,6 +64,10 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/courses/{id}/consents/{consent}/withdraw",
             post(handlers::consents::withdraw),
+        )
+        .route(
+            "/courses/{id}/consents/{consent}/confirm",
+            post(handlers::consents::confirm),
         )
         .route(
             "/courses/{id}/consents/{consent}/document",

@@ -21,6 +21,8 @@ pub(super) struct ConsentRow {
     pub(super) withdrawn: Option<String>,
     pub(super) status: String,
     pub(super) document: Option<String>,
+    /// Waits for the citizen's or the coordinator's confirmation before it is in force.
+    pub(super) awaiting: bool,
 }
 
 impl ConsentRow {
@@ -59,8 +61,13 @@ impl ConsentRow {
         if !c.witness.is_empty() {
             how = format!("{how}; {}: {}", chrome.t("consent-witness"), c.witness);
         }
+        if let Some(by) = &c.confirmed_by {
+            how = format!("{how}; {}: {by}", chrome.t("consent-confirmed-by"));
+        }
         let status = if c.withdrawn_ms.is_some() {
             "consent-status-withdrawn"
+        } else if c.awaiting {
+            "consent-status-awaiting"
         } else if c.valid_to_ms.is_some_and(|to| to <= now) {
             "consent-status-expired"
         } else if c.valid_from_ms > now {
@@ -92,6 +99,7 @@ impl ConsentRow {
             }),
             status: chrome.t(status),
             document: c.document_name.clone(),
+            awaiting: c.awaiting && c.withdrawn_ms.is_none(),
         }
     }
 }

@@ -57,6 +57,14 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
             "notice-consent_recorded",
             n.course_id.map(|c| format!("/courses/{}/consents", c.0)),
         ),
+        (NoticeKind::ConsentAwaiting, true) => (
+            "notice-consent_awaiting-own",
+            Some("/me/consents".to_owned()),
+        ),
+        (NoticeKind::ConsentAwaiting, false) => (
+            "notice-consent_awaiting",
+            n.course_id.map(|c| format!("/courses/{}/consents", c.0)),
+        ),
         (NoticeKind::CourseOpenedElsewhere, _) => (
             "notice-course_opened_elsewhere",
             n.course_id.map(|c| format!("/courses/{}", c.0)),

@@ -206,6 +206,42 @@ pub async fn withdraw(
     )
 }
 
+/// The coordinator confirms a consent that waits for it (one a team member recorded for their
+/// own organisation); the citizen can confirm it on their own page instead.
+pub async fn confirm(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path((id, consent)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let CourseScope { course: a, ctx } = CourseScope::manage(&state, &access, id).await?;
+    let back = format!("/courses/{id}/consents");
+    confirmed(
+        &state,
+        state
+            .store
+            .confirm_consent(&ctx, a.citizen_id, consent)
+            .await,
+        &back,
+    )
+}
+
+/// Where a confirmation leads: back with a word of what happened.
+pub(super) fn confirmed(
+    state: &AppState,
+    result: Result<(), StoreError>,
+    back: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(redirect_with_flash(state, back, "flash-consent-confirmed")),
+        Err(StoreError::NotFound) => Ok(redirect_with_flash(
+            state,
+            back,
+            "flash-consent-not-awaiting",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn document(
     State(state): State<AppState>,
     access: AuditedAccess,

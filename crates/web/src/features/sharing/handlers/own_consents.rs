@@ -4,7 +4,7 @@
 
 use super::super::forms::ConsentInput;
 use super::super::views::{ConsentRow, LegalBasisRow, MeConsentsPage};
-use super::consents::{document_response, known_orgs, withdrawn};
+use super::consents::{confirmed, document_response, known_orgs, withdrawn};
 use crate::access::{AuditedAccess, CitizenScope};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
@@ -128,6 +128,20 @@ pub async fn withdraw(
     withdrawn(
         &state,
         state.store.withdraw_consent(&ctx, citizen, consent).await,
+        "/me/consents",
+    )
+}
+
+/// The citizen confirms a consent staff recorded that waits for their word.
+pub async fn confirm(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(consent): Path<i64>,
+) -> Result<Response, AppError> {
+    let CitizenScope { citizen, ctx } = CitizenScope::own(&state, &access).await?;
+    confirmed(
+        &state,
+        state.store.confirm_consent(&ctx, citizen, consent).await,
         "/me/consents",
     )
 }
