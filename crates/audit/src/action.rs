@@ -81,6 +81,7 @@ actions! {
     CitizenRead => "citizen.read",
     RelativeLinked => "citizen.relative_link",
     CitizenSearched => "citizen.search",
+    SearchRateLimited => "citizen.search_rate_limited",
     CourseOpened => "course.open",
     CourseRead => "course.read",
     CourseListed => "course.list",

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CitizenId, CourseId, Cpr, UserId};
+use bro_domain::{CitizenId, CourseId, Cpr, Timestamp, UserId};
 use bro_store::{AuditCtx, AuditEvent, CitizenHit, CitizenQuery, CitizenSearchStore, StoreResult};
 use sqlx::Row;
 
@@ -16,6 +16,23 @@ const MAX_NAME_WORDS: usize = 4;
 
 #[async_trait]
 impl CitizenSearchStore for Backend {
+    async fn count_search(&self, user: UserId, now: Timestamp, window_ms: i64) -> StoreResult<i64> {
+        // One row per user: a new window starts when the last one is over.
+        sqlx::query_scalar(
+            "INSERT INTO search_counts (user_id, window_start_ms, searches) VALUES ($1, $2, 1) \
+             ON CONFLICT (user_id) DO UPDATE SET \
+               searches = CASE WHEN search_counts.window_start_ms <= $3 THEN 1 ELSE search_counts.searches + 1 END, \
+               window_start_ms = CASE WHEN search_counts.window_start_ms <= $3 THEN $2 ELSE search_counts.window_start_ms END \
+             RETURNING searches",
+        )
+        .bind(user.0)
+        .bind(now)
+        .bind(now - window_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)
+    }
+
     async fn search_citizens(
         &self,
         audit: &AuditCtx,
@@ -38,24 +55,49 @@ impl CitizenSearchStore for Backend {
                 let sql = page_of("SELECT id, cpr, given_name, family_name FROM citizens WHERE cpr = $2 LIMIT $3");
                 sqlx::query(&sql).bind(user.0).bind(cpr.compact()).bind(limit).fetch_all(&mut *tx).await
             }
-            // Every word of the text must begin a word of the name. The longest leads: a range of
-            // the word index (migration 17), read in word and page order and stopped after
-            // NAME_CANDIDATES, so a common name costs no more than a rare one (with a full page,
-            // the page asks for more letters). The other words are checked on those rows. No
-            // name holds LIKE's wildcards, so a text with one matches nobody.
-            CitizenQuery::Name(name) if name.contains(['%', '_', '\\']) || bro_store::name_words(name).is_empty() => Ok(Vec::new()),
-            CitizenQuery::Name(name) => {
+            // Every word of the text must begin a word of the name (or be one, for a full
+            // name). The longest leads: a range of the word index (migration 17), read in word
+            // and page order and stopped after NAME_CANDIDATES, so a common name costs no more
+            // than a rare one (with a full page, the page asks for more letters). The other
+            // words are checked on those rows. No name holds LIKE's wildcards, so a text with
+            // one matches nobody; a birth date is six digits.
+            CitizenQuery::OwnByName(name) | CitizenQuery::FullNameBorn { name, .. }
+                if name.contains(['%', '_', '\\']) || bro_store::name_words(name).is_empty() =>
+            {
+                Ok(Vec::new())
+            }
+            CitizenQuery::FullNameBorn { born, .. } if born.len() != 6 || !born.bytes().all(|b| b.is_ascii_digit()) => Ok(Vec::new()),
+            CitizenQuery::OwnByName(name) | CitizenQuery::FullNameBorn { name, .. } => {
+                let whole = matches!(query, CitizenQuery::FullNameBorn { .. });
                 let mut words = bro_store::name_words(name);
                 words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
                 words.truncate(MAX_NAME_WORDS);
                 let (lead, others) = words.split_first().map_or(("", &[][..]), |(l, o)| (l.as_str(), o));
-                let others_begin_words: String = (0..others.len())
-                    .map(|k| format!(" AND (' ' || REPLACE(c.search_name, '-', ' ')) LIKE ${}", k + 5))
+                let others_match: String = (0..others.len())
+                    .map(|k| format!(" AND (' ' || REPLACE(c.search_name, '-', ' ') || ' ') LIKE ${}", k + 5))
                     .collect();
+                // Who may be found: by a full name and birth date anyone, else the searcher's own.
+                let among = match query {
+                    // A replacement number (erstatningspersonnummer) adds 60 to the day.
+                    CitizenQuery::FullNameBorn { born, .. } => {
+                        let day: u32 = born[..2].parse().unwrap_or(0);
+                        let replaced = format!("{:02}{}", day + 60, &born[2..]);
+                        format!(" AND (c.cpr LIKE '{born}%' OR c.cpr LIKE '{replaced}%')")
+                    }
+                    _ => " AND EXISTS (SELECT 1 FROM courses o JOIN care_team_members om ON om.course_id = o.id \
+                          WHERE o.citizen_id = c.id AND o.closed_ms IS NULL AND om.user_id = $1 AND om.removed_ms IS NULL)"
+                        .to_owned(),
+                };
+                // A whole word is the range [lead, lead]; a beginning is [lead, lead + the last char).
+                let (lead_match, upper) = if whole {
+                    ("w.word >= $2 AND w.word <= $3", lead.to_owned())
+                } else {
+                    ("w.word >= $2 AND w.word < $3", format!("{lead}\u{10FFFF}"))
+                };
                 let sql = page_of(&format!(
                     "SELECT * FROM (SELECT id, cpr, given_name, family_name FROM citizens WHERE id IN \
                        (SELECT w.citizen_id FROM citizen_name_words w JOIN citizens c ON c.id = w.citizen_id \
-                        WHERE w.word >= $2 AND w.word < $3{others_begin_words} \
+                        WHERE {lead_match}{others_match}{among} \
                         ORDER BY w.word, w.family_name, w.given_name, w.citizen_id LIMIT {NAME_CANDIDATES})) k \
                      ORDER BY family_name, given_name, id LIMIT $4"
                 ));
@@ -65,10 +107,11 @@ impl CitizenSearchStore for Backend {
                     .persistent(false)
                     .bind(user.0)
                     .bind(lead)
-                    .bind(format!("{lead}\u{10FFFF}"))
+                    .bind(upper)
                     .bind(limit);
                 for word in others {
-                    q = q.bind(format!("% {word}%"));
+                    let pattern = if whole { format!("% {word} %") } else { format!("% {word}%") };
+                    q = q.bind(pattern);
                 }
                 q.fetch_all(&mut *tx).await
             }

@@ -2,7 +2,7 @@
 //! [`crate::course`].
 
 use async_trait::async_trait;
-use bro_domain::{CitizenId, UserId};
+use bro_domain::{CitizenId, Timestamp, UserId};
 
 use crate::{AuditCtx, Citizen, CitizenHit, CitizenQuery, NewCitizen, RelativeLink, StoreResult};
 
@@ -46,4 +46,7 @@ pub trait CitizenSearchStore {
         user: UserId,
         limit: i64,
     ) -> StoreResult<Vec<CitizenHit>>;
+    /// Counts one search by `user` and returns how many they made in the window of
+    /// `window_ms` that it falls in (the window starts at the first search after the last).
+    async fn count_search(&self, user: UserId, now: Timestamp, window_ms: i64) -> StoreResult<i64>;
 }

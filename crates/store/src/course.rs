@@ -196,9 +196,14 @@ pub struct CourseAccess {
 /// What a citizen search looks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CitizenQuery {
+    /// A whole CPR number: anyone.
     Cpr(Cpr),
-    /// The beginnings of words of a name ("niel", "mette niel"), at least two characters.
-    Name(String),
+    /// The beginnings of words of a name ("niel", "mette niel"), at least two characters: only
+    /// among the citizens whose open course's care team the searcher is on.
+    OwnByName(String),
+    /// A full name (every word whole) and the birth date, as the CPR number's first six digits
+    /// (`DDMMYY`): anyone. So nobody lists the register by a few letters.
+    FullNameBorn { name: String, born: String },
 }
 
 /// The words a name is found by: lower case, split at spaces and hyphens, each once, in order.

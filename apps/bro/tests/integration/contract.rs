@@ -583,12 +583,19 @@ async fn courses_and_care_teams(db: &TestStore) {
     assert!(s.my_courses(&h, f.koord).await.expect("mine").is_empty());
 
     let by_name = s
-        .search_citizens(&h, &CitizenQuery::Name("nørg".into()), f.prof_r, 10)
+        .search_citizens(&h, &CitizenQuery::OwnByName("nørg".into()), f.prof_r, 10)
         .await
         .expect("search");
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].open_course, Some(course));
     assert!(by_name[0].member);
+    assert!(
+        s.search_citizens(&h, &CitizenQuery::OwnByName("nørg".into()), f.koord, 10)
+            .await
+            .expect("search")
+            .is_empty(),
+        "a name alone finds only the searcher's own citizens"
+    );
     let by_cpr = s
         .search_citizens(
             &h,
@@ -601,7 +608,7 @@ async fn courses_and_care_teams(db: &TestStore) {
     assert_eq!(by_cpr.len(), 1);
     assert!(!by_cpr[0].member);
     assert!(
-        s.search_citizens(&h, &CitizenQuery::Name("%".into()), f.koord, 10)
+        s.search_citizens(&h, &CitizenQuery::OwnByName("%".into()), f.koord, 10)
             .await
             .expect("search")
             .is_empty(),
@@ -616,15 +623,23 @@ async fn courses_and_care_teams(db: &TestStore) {
         city: String::new(),
     };
     s.create_citizen(&h, aase).await.expect("citizen");
-    let found = s
-        .search_citizens(&h, &CitizenQuery::Name("øster".into()), f.koord, 10)
-        .await
-        .expect("search");
-    assert_eq!(
-        found.len(),
-        1,
-        "Danish letters match without regard to case"
-    );
+    // Anyone is found by full name and birth date: whole words, Danish letters in any case.
+    for (text, born, hits) in [
+        ("ÅSE ØSTERGAARD", "661285", 1),
+        ("østergaard åse", "661285", 1),
+        ("åse øster", "661285", 0),
+        ("åse østergaard", "661286", 0),
+    ] {
+        let query = CitizenQuery::FullNameBorn {
+            name: text.into(),
+            born: born.into(),
+        };
+        let found = s
+            .search_citizens(&h, &query, f.koord, 10)
+            .await
+            .expect("search");
+        assert_eq!(found.len(), hits, "{text} born {born}");
+    }
     // Every word of the text begins a word of the name, in any order; the middle of a word is
     // not a beginning.
     for (text, hits) in [
@@ -634,7 +649,7 @@ async fn courses_and_care_teams(db: &TestStore) {
         ("mads øster", 0),
     ] {
         let found = s
-            .search_citizens(&h, &CitizenQuery::Name(text.into()), f.koord, 10)
+            .search_citizens(&h, &CitizenQuery::OwnByName(text.into()), f.prof_r, 10)
             .await
             .expect("search");
         assert_eq!(found.len(), hits, "{text}");

@@ -153,7 +153,7 @@ async fn only_the_care_team_opens_a_course_and_refusals_are_audited() {
     assert_eq!(last[0].fields.subject_citizen_id, Some(f.citizen));
     // The outsider's search shows that a course exists, but not a way in.
     let html = outsider
-        .post("/citizens/search", &[("q", "nørgaard")])
+        .post("/citizens/search", &[("q", "7105852345")])
         .await
         .text()
         .await
@@ -340,8 +340,38 @@ async fn citizen_search_checks_its_input_and_audits_each_citizen_shown() {
         .await
         .expect("body");
     assert!(!html.contains("<script>'%"), "escaped");
+    // A name alone finds only one's own citizens: the register is not listed by letters.
     let html = b
         .post("/citizens/search", &[("q", "MADS")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("Ingen borgere passer på søgningen."),
+        "not koord's citizen"
+    );
+    for (born, message) in [
+        ("31-02-1985", "Skriv fødselsdatoen som dd-mm-åååå"),
+        ("11-05-1985", "Skriv både fornavn og efternavn"),
+    ] {
+        let q = if born.starts_with("31") {
+            "Mads Nørgaard"
+        } else {
+            "Nørgaard"
+        };
+        let r = b
+            .post("/citizens/search", &[("q", q), ("born", born)])
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{born}");
+        assert!(r.text().await.expect("body").contains(message), "{born}");
+    }
+    // The full name and the birth date find anyone (here a replacement number: day + 60).
+    let html = b
+        .post(
+            "/citizens/search",
+            &[("q", "mads NØRGAARD"), ("born", "11-05-1985")],
+        )
         .await
         .text()
         .await
@@ -357,6 +387,35 @@ async fn citizen_search_checks_its_input_and_audits_each_citizen_shown() {
         .expect("audit");
     assert_eq!(audit[0].fields.action, AuditAction::CitizenSearched.code());
     assert_eq!(audit[0].fields.subject_citizen_id, Some(f.citizen));
+
+    // Searches are limited per user: the 31st in ten minutes is refused, and recorded.
+    let mut made = 9;
+    let refused = loop {
+        made += 1;
+        let r = b.post("/citizens/search", &[("q", "710585-2345")]).await;
+        if r.status().as_u16() == 429 {
+            let html = r.text().await.expect("body");
+            assert!(html.contains("Du har søgt mange gange på kort tid"));
+            break made;
+        }
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(made < 40, "never limited");
+    };
+    assert_eq!(refused, 31);
+    let audit = app
+        .store()
+        .recent_audit(f.holstebro.0, 1)
+        .await
+        .expect("audit");
+    assert_eq!(
+        audit[0].fields.action,
+        AuditAction::SearchRateLimited.code()
+    );
+    app.clock.advance_ms(10 * 60 * 1000);
+    let b = app.browser();
+    b.login("koord", FIXTURE_PASSWORD).await;
+    let r = b.post("/citizens/search", &[("q", "710585-2345")]).await;
+    assert_eq!(r.status().as_u16(), 200, "a new window");
     app.stop().await;
 }
 

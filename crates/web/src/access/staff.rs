@@ -4,9 +4,15 @@
 use super::AuditedAccess;
 use crate::http::error::AppError;
 use crate::state::AppState;
+use bro_audit::AuditAction;
 use bro_authz::Permission;
 use bro_domain::CitizenId;
-use bro_store::AuditCtx;
+use bro_store::{AuditCtx, AuditEvent};
+
+/// Searches a user may make in one window: enough for a day's work at a desk, too few to
+/// list the register by trying names.
+pub(crate) const SEARCHES_PER_WINDOW: i64 = 30;
+pub(crate) const SEARCH_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// A check on staff work outside a course, with the audit context to do it in.
 pub(crate) struct StaffScope {
@@ -22,9 +28,33 @@ impl StaffScope {
         Self::checked(state, access, Permission::ListOwnCourses).await
     }
 
-    /// Searching for a citizen by CPR number or name.
-    pub(crate) async fn search(state: &AppState, access: &AuditedAccess) -> Result<Self, AppError> {
+    /// The search page itself, before anything is searched.
+    pub(crate) async fn search_page(
+        state: &AppState,
+        access: &AuditedAccess,
+    ) -> Result<Self, AppError> {
         Self::checked(state, access, Permission::SearchCitizens).await
+    }
+
+    /// Searching for a citizen: counted, and refused (and recorded) as `None` once the viewer
+    /// has searched [`SEARCHES_PER_WINDOW`] times in [`SEARCH_WINDOW_MS`].
+    pub(crate) async fn search(
+        state: &AppState,
+        access: &AuditedAccess,
+    ) -> Result<Option<Self>, AppError> {
+        let scope = Self::checked(state, access, Permission::SearchCitizens).await?;
+        let user = access.viewer.user.id;
+        let now = state.clock.now_ms();
+        let count = state
+            .store
+            .count_search(user, now, SEARCH_WINDOW_MS)
+            .await?;
+        if count > SEARCHES_PER_WINDOW {
+            let event = AuditEvent::denied(AuditAction::SearchRateLimited);
+            state.store.append_audit(&scope.ctx, event).await?;
+            return Ok(None);
+        }
+        Ok(Some(scope))
     }
 
     /// Opening a course for `citizen`.

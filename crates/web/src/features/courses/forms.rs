@@ -13,22 +13,65 @@ pub(super) const MAX_TEXT: usize = 1000;
 pub(super) struct SearchForm {
     #[serde(default)]
     pub(super) q: String,
+    /// The birth date that goes with a full name (`dd-mm-åååå`, `ddmmåå`), or empty.
+    #[serde(default)]
+    pub(super) born: String,
 }
 
-/// What was typed: a CPR number when it has digits, else part of a name.
-pub(super) fn parse_query(q: &str) -> Result<CitizenQuery, &'static str> {
+/// What was typed: a CPR number when it has digits; a full name with a birth date; or else the
+/// beginnings of a name, which finds only the viewer's own citizens. The refusal names the
+/// field (`q` or `born`) and the message.
+pub(super) fn parse_query(
+    q: &str,
+    born: &str,
+) -> Result<CitizenQuery, (&'static str, &'static str)> {
     let q = q.trim();
     if q.chars().any(|c| c.is_ascii_digit()) {
         return Cpr::parse(q)
             .map(CitizenQuery::Cpr)
-            .map_err(|e| e.message_key());
+            .map_err(|e| ("q", e.message_key()));
     }
     match q.chars().count() {
-        0 => Err("search-required"),
-        1 => Err("search-too-short"),
-        n if n > 100 => Err("field-too-long"),
-        _ => Ok(CitizenQuery::Name(q.to_owned())),
+        0 => return Err(("q", "search-required")),
+        1 => return Err(("q", "search-too-short")),
+        n if n > 100 => return Err(("q", "field-too-long")),
+        _ => {}
     }
+    if born.trim().is_empty() {
+        return Ok(CitizenQuery::OwnByName(q.to_owned()));
+    }
+    let born = birth_date(born).ok_or(("born", "search-born-invalid"))?;
+    if bro_store::name_words(q).len() < 2 {
+        return Err(("q", "search-full-name"));
+    }
+    Ok(CitizenQuery::FullNameBorn {
+        name: q.to_owned(),
+        born,
+    })
+}
+
+/// A birth date as the CPR number's first six digits (`DDMMYY`): from `dd-mm-åååå`,
+/// `dd.mm.åååå`, `dd/mm/åååå`, `ddmmåå` or `dd-mm-åå`, when it is a real date.
+fn birth_date(text: &str) -> Option<String> {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let rest_ok = text
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | '/'));
+    let (day, month, year) = match digits.len() {
+        6 | 8 if rest_ok => (&digits[0..2], &digits[2..4], &digits[4..]),
+        _ => return None,
+    };
+    let (d, m): (u8, u8) = (day.parse().ok()?, month.parse().ok()?);
+    let y: i32 = match year.len() {
+        4 => year.parse().ok()?,
+        // Two digits: any century will do for checking the day exists (29 February aside).
+        _ => 2000 + year.parse::<i32>().ok()?,
+    };
+    let month = time::Month::try_from(m).ok()?;
+    let valid = time::Date::from_calendar_date(y, month, d).is_ok()
+        || (year.len() == 2 && time::Date::from_calendar_date(y - 100, month, d).is_ok());
+    valid.then(|| format!("{day}{month:02}{}", &year[year.len() - 2..], month = m))
 }
 
 /// How many citizens a search shows; with as many, the page asks for a narrower search.
@@ -188,19 +231,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_are_cpr_numbers_or_names() {
+    fn queries_are_cpr_numbers_full_names_with_birth_dates_or_own_names() {
         assert!(matches!(
-            parse_query("710585-2345"),
+            parse_query("710585-2345", ""),
             Ok(CitizenQuery::Cpr(_))
         ));
-        assert_eq!(parse_query("3202901234"), Err("cpr-invalid-date"));
-        assert_eq!(parse_query("12345"), Err("cpr-wrong-length"));
-        assert_eq!(parse_query(" "), Err("search-required"));
-        assert_eq!(parse_query("a"), Err("search-too-short"));
         assert_eq!(
-            parse_query("Nørgaard"),
-            Ok(CitizenQuery::Name("Nørgaard".into()))
+            parse_query("3202901234", ""),
+            Err(("q", "cpr-invalid-date"))
         );
+        assert_eq!(parse_query("12345", ""), Err(("q", "cpr-wrong-length")));
+        assert_eq!(parse_query(" ", ""), Err(("q", "search-required")));
+        assert_eq!(parse_query("a", ""), Err(("q", "search-too-short")));
+        assert_eq!(
+            parse_query("Nørgaard", ""),
+            Ok(CitizenQuery::OwnByName("Nørgaard".into()))
+        );
+        for born in ["07-10-1985", "07.10.1985", "071085", "07-10-85"] {
+            assert_eq!(
+                parse_query("Mads Nørgaard", born),
+                Ok(CitizenQuery::FullNameBorn {
+                    name: "Mads Nørgaard".into(),
+                    born: "071085".into()
+                }),
+                "{born}"
+            );
+        }
+        assert_eq!(
+            parse_query("Nørgaard", "07-10-1985"),
+            Err(("q", "search-full-name"))
+        );
+        for born in ["31-02-1985", "7-10-85", "1985-10-07x", "i går"] {
+            assert_eq!(
+                parse_query("Mads Nørgaard", born),
+                Err(("born", "search-born-invalid")),
+                "{born}"
+            );
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub(super) struct CitizenSearchPage {
     pub(super) flash: Option<String>,
     pub(super) errors: FormErrors,
     pub(super) q: String,
+    pub(super) born: String,
     /// `None` before a search.
     pub(super) hits: Option<Vec<CitizenHit>>,
     /// The viewer may open new courses (works as coordinator).

@@ -1,4 +1,5 @@
-//! Finding a citizen, by CPR number or part of a name, to open or find their course.
+//! Finding a citizen to open or find their course: anyone by CPR number or by full name and
+//! birth date, one's own citizens by part of a name; searches are limited per user.
 
 use super::super::forms::{SEARCH_HITS, SearchForm, parse_query};
 use super::super::views::CitizenSearchPage;
@@ -18,13 +19,14 @@ pub async fn search_form(
     page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    StaffScope::search(&state, &access).await?;
+    StaffScope::search_page(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
     let by_cpr = false;
     let view = CitizenSearchPage {
         flash: page.flash(&chrome),
         errors: FormErrors::default(),
         q: String::new(),
+        born: String::new(),
         hits: None,
         can_open: access.viewer.actor.has_role(bro_domain::Role::Coordinator),
         // No results, no forms to open a course from.
@@ -42,12 +44,17 @@ pub async fn search(
     access: AuditedAccess,
     Form(form): Form<SearchForm>,
 ) -> Result<Response, AppError> {
-    let StaffScope { ctx } = StaffScope::search(&state, &access).await?;
+    let scope = StaffScope::search(&state, &access).await?;
     let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
     let mut errors = FormErrors::default();
-    let by_cpr = matches!(parse_query(&form.q), Ok(CitizenQuery::Cpr(_)));
-    let (hits, status) = match parse_query(&form.q) {
-        Ok(query) => (
+    let query = parse_query(&form.q, &form.born);
+    let by_cpr = matches!(query, Ok(CitizenQuery::Cpr(_)));
+    let (hits, status) = match (scope, query) {
+        (None, _) => {
+            errors.add(&chrome, "q", "search-throttled");
+            (None, StatusCode::TOO_MANY_REQUESTS)
+        }
+        (Some(StaffScope { ctx }), Ok(query)) => (
             Some(
                 state
                     .store
@@ -56,8 +63,8 @@ pub async fn search(
             ),
             StatusCode::OK,
         ),
-        Err(key) => {
-            errors.add(&chrome, "q", key);
+        (Some(_), Err((field, key))) => {
+            errors.add(&chrome, field, key);
             (None, StatusCode::UNPROCESSABLE_ENTITY)
         }
     };
@@ -70,6 +77,7 @@ pub async fn search(
         flash: None,
         errors,
         q: form.q,
+        born: form.born,
         hits,
         can_open,
         collaborations,
