@@ -21,7 +21,8 @@ test("emergency access is taken with a reason and the citizen is told", async ({
   await expect(outsider.getByRole("heading", { level: 1 })).toHaveText("Nødadgang til borgerens forløb");
   await expectNoAxeViolations(outsider);
   await outsider.getByRole("button", { name: "Få nødadgang" }).click();
-  await expect(outsider.getByRole("alert").first()).toContainText("Feltet skal udfyldes");
+  await expect(outsider.getByRole("alert").first()).toContainText("Skriv mindst 20 tegn");
+  await outsider.getByLabel("Akut krise: borgeren henvender sig eller bringes ind").check();
   const reason = "Borgeren er fundet forvirret på gaden i Ringkøbing";
   await outsider.getByLabel("Begrundelse for nødadgangen").fill(reason);
   await outsider.getByRole("button", { name: "Få nødadgang" }).click();

@@ -111,6 +111,7 @@ actions! {
     EmergencyAccessRead => "emergency.read",
     EmergencyReviewsRead => "emergency.review_list",
     EmergencyAccessReviewed => "emergency.review",
+    EmergencyAccessApproved => "emergency.approve",
     TeamCreated => "team.create",
     TeamChanged => "team.change",
     TeamCitizenAdded => "team.citizen_add",

@@ -37,6 +37,28 @@ coded!(
     }
 );
 
+coded!(
+    /// Why a professional outside the care team breaks the glass; the free text says more.
+    EmergencyReasonKind, "emergency-kind-" {
+        AcuteAdmission => "acute_admission",
+        AcuteCrisis => "acute_crisis",
+        CannotConsent => "cannot_consent",
+        Danger => "danger",
+    }
+);
+
+/// The fewest characters the free text of an emergency access's reason may have: enough to
+/// say what is going on, so that the citizen and the reviewer can judge it afterwards.
+pub const MIN_EMERGENCY_REASON_CHARS: usize = 20;
+
+/// How long after an emergency access another by the same person to the same course counts
+/// as its renewal.
+pub const EMERGENCY_RENEWAL_WINDOW_MS: i64 = 24 * 3_600_000;
+
+/// Renewals a professional may make on their own: one. A further one waits for the approval
+/// of their organisation's administrator.
+pub const EMERGENCY_RENEWALS_WITHOUT_APPROVAL: i64 = 1;
+
 /// What covers one organisation's view of a citizen's information right now: the categories
 /// its consents in force grant, and those its recorded legal bases grant (with the basis).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

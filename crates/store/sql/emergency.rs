@@ -4,6 +4,9 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
+use bro_domain::consent::{
+    EMERGENCY_RENEWAL_WINDOW_MS, EMERGENCY_RENEWALS_WITHOUT_APPROVAL, EmergencyReasonKind,
+};
 use bro_domain::{CitizenId, CourseId, OrgId, UserId};
 use bro_store::{
     AuditCtx, AuditEvent, Conflict, EmergencyAccess, EmergencyStore, NewEmergencyAccess,
@@ -12,12 +15,15 @@ use bro_store::{
 use sqlx::Row;
 
 use super::chain::append;
-use super::{commit, db_err, err};
+use super::courses::lock_open_course;
+use super::{actor, coded, commit, db_err, err};
 use crate::{Backend, Db, ROW_LOCK};
 
-const EMERGENCY_SELECT: &str = "SELECT e.id, e.course_id, e.reason, e.started_ms, e.ends_ms, e.reviewed_ms, e.review_comment, \
-     u.display_name AS user_name, o.name AS org_name, r.display_name AS reviewed_by FROM emergency_accesses e \
-     JOIN users u ON u.id = e.user_id JOIN organisations o ON o.id = e.org_id LEFT JOIN users r ON r.id = e.reviewed_by_user_id";
+const EMERGENCY_SELECT: &str = "SELECT e.id, e.course_id, e.reason_kind, e.reason, e.started_ms, e.ends_ms, e.renewal, \
+     e.awaiting_approval_since_ms, e.reviewed_ms, e.review_comment, \
+     u.display_name AS user_name, o.name AS org_name, r.display_name AS reviewed_by, p.display_name AS approved_by \
+     FROM emergency_accesses e JOIN users u ON u.id = e.user_id JOIN organisations o ON o.id = e.org_id \
+     LEFT JOIN users r ON r.id = e.reviewed_by_user_id LEFT JOIN users p ON p.id = e.approved_by_user_id";
 
 fn emergency_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<EmergencyAccess> {
     Ok(EmergencyAccess {
@@ -25,9 +31,16 @@ fn emergency_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<EmergencyA
         course_id: CourseId(r.try_get("course_id").map_err(err)?),
         user_name: r.try_get("user_name").map_err(err)?,
         org_name: r.try_get("org_name").map_err(err)?,
+        kind: coded(r, "reason_kind", EmergencyReasonKind::parse)?,
         reason: r.try_get("reason").map_err(err)?,
         started_ms: r.try_get("started_ms").map_err(err)?,
         ends_ms: r.try_get("ends_ms").map_err(err)?,
+        renewal: r.try_get("renewal").map_err(err)?,
+        awaiting_approval: r
+            .try_get::<Option<i64>, _>("awaiting_approval_since_ms")
+            .map_err(err)?
+            .is_some(),
+        approved_by: r.try_get("approved_by").map_err(err)?,
         reviewed_ms: r.try_get("reviewed_ms").map_err(err)?,
         reviewed_by: r.try_get("reviewed_by").map_err(err)?,
         review_comment: r.try_get("review_comment").map_err(err)?,
@@ -45,17 +58,34 @@ impl EmergencyStore for Backend {
             .actor_user_id
             .ok_or_else(|| StoreError::Corrupt("an emergency access has a person".into()))?;
         let mut tx = self.begin_write().await?;
+        // Which renewal this is: the person's accesses to the course that ended within the
+        // window (or are in force); beyond the one renewal allowed, it waits for approval.
+        // The course row is locked (and must be open): parallel requests count one by one.
+        lock_open_course(&mut tx, new.course_id).await?;
+        let renewal: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM emergency_accesses WHERE course_id = $1 AND user_id = $2 AND ends_ms > $3",
+        )
+        .bind(new.course_id.0)
+        .bind(user.0)
+        .bind(audit.at_ms - EMERGENCY_RENEWAL_WINDOW_MS)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+        let awaiting = (renewal > EMERGENCY_RENEWALS_WITHOUT_APPROVAL).then_some(audit.at_ms);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO emergency_accesses (citizen_id, course_id, user_id, org_id, reason, started_ms, ends_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO emergency_accesses (citizen_id, course_id, user_id, org_id, reason_kind, reason, started_ms, ends_ms, \
+             renewal, awaiting_approval_since_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(new.citizen_id.0)
         .bind(new.course_id.0)
         .bind(user.0)
         .bind(new.org_id.0)
+        .bind(new.kind.as_str())
         .bind(&new.reason)
         .bind(audit.at_ms)
         .bind(new.ends_ms)
+        .bind(renewal)
+        .bind(awaiting)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err(Conflict::Emergency))?;
@@ -74,7 +104,8 @@ impl EmergencyStore for Backend {
         now: i64,
     ) -> StoreResult<bool> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM emergency_accesses WHERE course_id = $1 AND user_id = $2 AND started_ms <= $3 AND ends_ms > $3",
+            "SELECT COUNT(*) FROM emergency_accesses WHERE course_id = $1 AND user_id = $2 AND started_ms <= $3 AND ends_ms > $3 \
+             AND awaiting_approval_since_ms IS NULL",
         )
         .bind(course.0)
         .bind(user.0)
@@ -168,6 +199,43 @@ impl EmergencyStore for Backend {
             .map_err(err)?;
         let event = AuditEvent::allowed(AuditAction::EmergencyAccessReviewed)
             .subject(citizen)
+            .object(format!("emergency:{id}"));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
+    async fn approve_emergency_access(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        id: i64,
+    ) -> StoreResult<()> {
+        let by = actor(audit)?;
+        let mut tx = self.begin_write().await?;
+        // Its time runs from the approval: what waited was never in force.
+        let done = sqlx::query(
+            "UPDATE emergency_accesses SET awaiting_approval_since_ms = NULL, approved_ms = $1, approved_by_user_id = $2, \
+             ends_ms = $1 + (ends_ms - started_ms), started_ms = $1 \
+             WHERE id = $3 AND org_id = $4 AND awaiting_approval_since_ms IS NOT NULL",
+        )
+        .bind(audit.at_ms)
+        .bind(by.0)
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let citizen: i64 =
+            sqlx::query_scalar("SELECT citizen_id FROM emergency_accesses WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(err)?;
+        let event = AuditEvent::allowed(AuditAction::EmergencyAccessApproved)
+            .subject(CitizenId(citizen))
             .object(format!("emergency:{id}"));
         append(&mut tx, audit, &event).await?;
         commit(tx).await

@@ -1,6 +1,6 @@
 //! Consent records as the store keeps them.
 
-use bro_domain::consent::{ConsentForm, GivenBy, LegalBasisKind};
+use bro_domain::consent::{ConsentForm, EmergencyReasonKind, GivenBy, LegalBasisKind};
 use bro_domain::{CitizenId, CourseId, OrgId, ShareCategory, Timestamp};
 
 /// The signed document of a written consent.
@@ -109,6 +109,7 @@ pub struct NewEmergencyAccess {
     pub citizen_id: CitizenId,
     pub course_id: CourseId,
     pub org_id: OrgId,
+    pub kind: EmergencyReasonKind,
     pub reason: String,
     pub ends_ms: Timestamp,
 }
@@ -120,9 +121,16 @@ pub struct EmergencyAccess {
     pub course_id: CourseId,
     pub user_name: String,
     pub org_name: String,
+    pub kind: EmergencyReasonKind,
     pub reason: String,
     pub started_ms: Timestamp,
     pub ends_ms: Timestamp,
+    /// 0 for a first access; 1, 2, … for its renewals within the renewal window.
+    pub renewal: i64,
+    /// A renewal beyond the one a professional may make alone, not in force until their
+    /// organisation's administrator approves it.
+    pub awaiting_approval: bool,
+    pub approved_by: Option<String>,
     pub reviewed_ms: Option<Timestamp>,
     pub reviewed_by: Option<String>,
     pub review_comment: Option<String>,

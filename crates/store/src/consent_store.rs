@@ -94,6 +94,14 @@ pub trait EmergencyStore {
         audit: &AuditCtx,
         org: OrgId,
     ) -> StoreResult<Vec<EmergencyAccess>>;
+    /// Approves one of `org`'s emergency accesses that waits for it (a renewal beyond the
+    /// first); its time runs from now. `NotFound` unless it is `org`'s and waiting.
+    async fn approve_emergency_access(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        id: i64,
+    ) -> StoreResult<()>;
     /// Marks one of `org`'s emergency accesses reviewed; `Conflict::Reviewed` when it is.
     async fn review_emergency_access(
         &self,

@@ -1133,6 +1133,7 @@ async fn emergency_accesses(db: &TestStore) {
         citizen_id: f.citizen,
         course_id: course,
         org_id: f.region,
+        kind: bro_domain::consent::EmergencyReasonKind::AcuteAdmission,
         reason: "Akut indlagt".into(),
         ends_ms: 1_000 + 60_000,
     };

@@ -637,7 +637,7 @@ async fn take_emergency_access(prof: &bro_testkit::Browser, course: &str) {
     let r = prof
         .post(
             &format!("{course}/emergency"),
-            &[("reason", EMERGENCY_REASON)],
+            &[("kind", "acute_admission"), ("reason", EMERGENCY_REASON)],
         )
         .await;
     assert_eq!(location(&r), course);
@@ -672,14 +672,11 @@ async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backe
         html.contains("240 minutter") && !html.contains("Mads"),
         "the form shows no personal data"
     );
-    let r = prof.post(&emergency, &[("reason", "  ")]).await;
+    // A reason is a kind and enough words to judge it by afterwards.
+    let r = prof.post(&emergency, &[("reason", "Akut indlagt")]).await;
     assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("Feltet skal udfyldes")
-    );
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Skriv mindst 20 tegn") && html.contains("Vælg en"));
     let reason = EMERGENCY_REASON;
     take_emergency_access(&prof, &course).await;
 
@@ -731,6 +728,53 @@ async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backe
     let prof = logged_in(&app, "prof-r").await;
     assert_eq!(prof.get_text(&course).await.0, 404);
 
+    // One renewal on one's own word, shown to the citizen as such; the next waits for the
+    // administrator of one's own organisation.
+    take_emergency_access(&prof, &course).await;
+    let me = logged_in(&app, "citizen").await;
+    let (_, html) = me.get_text("/me").await;
+    assert!(html.contains("(Fornyelse)"), "the citizen sees the renewal");
+    app.clock.advance_ms(240 * 60_000);
+    let prof = logged_in(&app, "prof-r").await;
+    let r = prof
+        .post(
+            &emergency,
+            &[("kind", "acute_admission"), ("reason", EMERGENCY_REASON)],
+        )
+        .await;
+    assert_eq!(location(&r), "/citizens/search");
+    let (_, html) = prof.get_text("/citizens/search").await;
+    assert!(html.contains("Din administrator skal godkende en ny"));
+    assert_eq!(prof.get_text(&course).await.0, 404, "not in force yet");
+    let me = logged_in(&app, "citizen").await;
+    assert!(
+        me.get_text("/me")
+            .await
+            .1
+            .contains("Venter på administratorens godkendelse")
+    );
+    let admin = logged_in(&app, "admin-r").await;
+    let (_, html) = admin.get_text("/admin/emergency-access").await;
+    let approve = {
+        let at = html.find("/approve\"").expect("approve form");
+        let start = html[..at].rfind('"').expect("action") + 1;
+        format!("{}/approve", &html[start..at])
+    };
+    assert_eq!(
+        logged_in(&app, "admin-h")
+            .await
+            .post(&approve, &[])
+            .await
+            .status()
+            .as_u16(),
+        404,
+        "another organisation's administrator does not approve"
+    );
+    let r = admin.post(&approve, &[]).await;
+    assert_eq!(location(&r), "/admin/emergency-access");
+    assert_eq!(prof.get_text(&course).await.0, 200, "approved: in force");
+    app.clock.advance_ms(240 * 60_000);
+
     // The region's privacy contact reviews it, with a comment.
     let admin = logged_in(&app, "admin-r").await;
     let (_, html) = admin.get_text("/admin/emergency-access").await;
@@ -756,7 +800,12 @@ async fn emergency_access_is_time_boxed_audited_told_and_reviewed(backend: Backe
         .await;
     assert_eq!(location(&r), "/admin/emergency-access");
     let (_, html) = admin.get_text("/admin/emergency-access").await;
-    assert!(html.contains("Berettiget: akut indlæggelse") && !html.contains("Ikke gennemgået"));
+    assert!(html.contains("Berettiget: akut indlæggelse"));
+    assert_eq!(
+        html.matches("badge-warning\">Ikke gennemgået").count(),
+        2,
+        "the two renewals are still to review"
+    );
     // Holstebro's admin does not review the region's accesses.
     let other = logged_in(&app, "admin-h").await;
     assert!(
@@ -1164,7 +1213,7 @@ async fn who_sees_the_plan_by_role_relationship_and_consent(backend: Backend) {
                 let r = b
                     .post(
                         &format!("{course}/emergency"),
-                        &[("reason", "Akut indlagt")],
+                        &[("kind", "acute_admission"), ("reason", EMERGENCY_REASON)],
                     )
                     .await;
                 assert_eq!(location(&r), course);

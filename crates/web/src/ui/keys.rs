@@ -130,6 +130,11 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| k.label_key().to_owned()),
     );
     keys.extend(
+        bro_domain::consent::EmergencyReasonKind::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_authz::Purpose::ALL
             .iter()
             .map(|p| p.label_key().to_owned()),

@@ -285,10 +285,39 @@ pub struct EmergencyReviewRow {
     pub id: i64,
     pub course_id: i64,
     pub who: String,
+    /// The reason's kind and its text.
     pub reason: String,
     pub period: String,
+    /// A renewal of an access by the same person to the same course.
+    pub renewal: bool,
+    /// Waits for the administrator's approval; not in force.
+    pub awaiting: bool,
     /// Who reviewed it, when, and their comment.
     pub review: Option<String>,
+}
+
+impl EmergencyReviewRow {
+    /// `e` in plain words, for the citizen and for the reviewer alike (the review only for the
+    /// reviewer).
+    pub fn of(chrome: &Chrome, e: &bro_store::EmergencyAccess, with_review: bool) -> Self {
+        EmergencyReviewRow {
+            id: e.id,
+            course_id: e.course_id.0,
+            who: format!("{}, {}", e.user_name, e.org_name),
+            reason: format!("{}: {}", chrome.t(e.kind.label_key()), e.reason),
+            period: format!("{} – {}", local_time(e.started_ms), local_time(e.ends_ms)),
+            renewal: e.renewal > 0,
+            awaiting: e.awaiting_approval,
+            review: e.reviewed_ms.filter(|_| with_review).map(|at| {
+                format!(
+                    "{}, {}: {}",
+                    e.reviewed_by.clone().unwrap_or_default(),
+                    local_time(at),
+                    e.review_comment.clone().unwrap_or_default()
+                )
+            }),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 
 use crate::ui::{Chrome, FormErrors};
 use bro_domain::consent::{
-    ConsentDraft, ConsentError, ConsentForm, GivenBy, LegalBasisDraft, LegalBasisKind,
+    ConsentDraft, ConsentError, ConsentForm, EmergencyReasonKind, GivenBy, LegalBasisDraft,
+    LegalBasisKind, MIN_EMERGENCY_REASON_CHARS,
 };
 use bro_domain::plan::parse_day;
 use bro_domain::{CitizenId, OrgId, ShareCategory};
@@ -291,7 +292,33 @@ pub(super) struct RequestForm {
 #[derive(serde::Deserialize, Default)]
 pub(super) struct EmergencyForm {
     #[serde(default)]
+    pub(super) kind: String,
+    #[serde(default)]
     pub(super) reason: String,
+}
+
+impl EmergencyForm {
+    /// The reason's kind and its text, which says enough to judge it afterwards.
+    pub(super) fn check(
+        &self,
+        chrome: &Chrome,
+        errors: &mut FormErrors,
+    ) -> Option<(EmergencyReasonKind, String)> {
+        let kind = EmergencyReasonKind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add(chrome, "kind", "field-choose");
+        }
+        let reason = self.reason.trim();
+        if reason.chars().count() < MIN_EMERGENCY_REASON_CHARS {
+            errors.add(chrome, "reason", "emergency-reason-too-short");
+        } else if reason.chars().count() > 1000 {
+            errors.add(chrome, "reason", "field-too-long");
+        }
+        if !errors.is_empty() {
+            return None;
+        }
+        Some((kind?, reason.to_owned()))
+    }
 }
 
 /// The privacy contact's comment on an emergency access.

@@ -54,6 +54,10 @@ pub(super) fn router() -> Router<AppState> {
             post(handlers::emergency::review),
         )
         .route(
+            "/admin/emergency-access/{id}/approve",
+            post(handlers::emergency::approve),
+        )
+        .route(
             "/courses/{id}/legal-bases",
             post(handlers::legal_bases::record),
         )

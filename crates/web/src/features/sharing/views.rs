@@ -228,6 +228,9 @@ pub(super) struct EmergencyPage {
     /// How long the access lasts.
     pub(super) minutes: i64,
     pub(super) errors: FormErrors,
+    pub(super) kinds: &'static [bro_domain::consent::EmergencyReasonKind],
+    /// The chosen kind's code, as sent.
+    pub(super) kind: String,
     pub(super) reason: String,
 }
 

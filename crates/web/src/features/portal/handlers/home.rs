@@ -126,18 +126,7 @@ async fn render_me(
                 .emergency_accesses_of(&ctx, citizen)
                 .await?
                 .iter()
-                .map(|e| crate::ui::EmergencyReviewRow {
-                    id: e.id,
-                    course_id: e.course_id.0,
-                    who: format!("{}, {}", e.user_name, e.org_name),
-                    reason: e.reason.clone(),
-                    period: format!(
-                        "{} – {}",
-                        crate::ui::local_time(e.started_ms),
-                        crate::ui::local_time(e.ends_ms)
-                    ),
-                    review: None,
-                })
+                .map(|e| crate::ui::EmergencyReviewRow::of(&view.chrome, e, false))
                 .collect();
             if let Some(course_id) = state.store.open_course_of(citizen).await? {
                 let ctx = CitizenScope::own_plan(state, access).await?.ctx;

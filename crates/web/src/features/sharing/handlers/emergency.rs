@@ -18,8 +18,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use bro_domain::consent::EmergencyReasonKind;
 use bro_domain::plan;
-use bro_store::{EmergencyAccess, NewEmergencyAccess, StoreError};
+use bro_store::{NewEmergencyAccess, StoreError};
 
 pub async fn form(
     State(state): State<AppState>,
@@ -29,14 +30,32 @@ pub async fn form(
 ) -> Result<Response, AppError> {
     CourseScope::start_emergency(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
-    let view = EmergencyPage {
-        course_id: id,
-        minutes: state.config.emergency_access_ms / 60_000,
-        errors: FormErrors::default(),
-        reason: String::new(),
+    let view = emergency_page(
+        &state,
         chrome,
-    };
+        id,
+        FormErrors::default(),
+        EmergencyForm::default(),
+    );
     html(StatusCode::OK, view)
+}
+
+fn emergency_page(
+    state: &AppState,
+    chrome: crate::ui::Chrome,
+    course_id: i64,
+    errors: FormErrors,
+    form: EmergencyForm,
+) -> EmergencyPage {
+    EmergencyPage {
+        course_id,
+        minutes: state.config.emergency_access_ms / 60_000,
+        errors,
+        kinds: EmergencyReasonKind::ALL,
+        kind: form.kind,
+        reason: form.reason,
+        chrome,
+    }
 }
 
 pub async fn start(
@@ -52,30 +71,31 @@ pub async fn start(
         .active_role()
         .map(|r| r.org_id)
         .ok_or(AppError::NotFound)?;
-    let reason = match plan::required_text(&form.reason) {
-        Ok(r) => r,
-        Err(e) => {
-            let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
-            let mut errors = FormErrors::default();
-            errors.add(&chrome, "reason", e.message_key());
-            let view = EmergencyPage {
-                course_id: id,
-                minutes: state.config.emergency_access_ms / 60_000,
-                errors,
-                reason: form.reason,
-                chrome,
-            };
-            return html(StatusCode::UNPROCESSABLE_ENTITY, view);
-        }
+    let chrome = page.chrome(&state, &access.viewer, "/citizens/search");
+    let mut errors = FormErrors::default();
+    let Some((kind, reason)) = form.check(&chrome, &mut errors) else {
+        let view = emergency_page(&state, chrome, id, errors, form);
+        return html(StatusCode::UNPROCESSABLE_ENTITY, view);
     };
     let new = NewEmergencyAccess {
         citizen_id: a.citizen_id,
         course_id: a.course_id,
         org_id: org,
+        kind,
         reason,
         ends_ms: state.clock.now_ms() + state.config.emergency_access_ms,
     };
     state.store.start_emergency_access(&ctx, new).await?;
+    let now = state.clock.now_ms();
+    let user = access.viewer.user.id;
+    if !state.store.emergency_active(a.course_id, user, now).await? {
+        // A second renewal: recorded, and waiting for the administrator.
+        return Ok(redirect_with_flash(
+            &state,
+            "/citizens/search",
+            "flash-emergency-awaiting",
+        ));
+    }
     Ok(redirect_with_flash(
         &state,
         &format!("/courses/{id}"),
@@ -83,27 +103,20 @@ pub async fn start(
     ))
 }
 
-/// One emergency access as its reviewer sees it.
-fn review_row(e: &EmergencyAccess) -> EmergencyReviewRow {
-    EmergencyReviewRow {
-        id: e.id,
-        course_id: e.course_id.0,
-        who: e.user_name.clone(),
-        reason: e.reason.clone(),
-        period: format!(
-            "{} – {}",
-            crate::ui::local_time(e.started_ms),
-            crate::ui::local_time(e.ends_ms)
-        ),
-        review: e.reviewed_ms.map(|at| {
-            format!(
-                "{}, {}: {}",
-                e.reviewed_by.clone().unwrap_or_default(),
-                crate::ui::local_time(at),
-                e.review_comment.clone().unwrap_or_default()
-            )
-        }),
-    }
+/// The administrator approves a renewal beyond the first; its time runs from now.
+pub async fn approve(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    // Another organisation's access, or one not waiting, is not found.
+    state.store.approve_emergency_access(&ctx, org, id).await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/admin/emergency-access",
+        "flash-emergency-approved",
+    ))
 }
 
 pub async fn reviews(
@@ -118,7 +131,7 @@ pub async fn reviews(
         .emergency_reviews(&ctx, org)
         .await?
         .iter()
-        .map(review_row)
+        .map(|e| EmergencyReviewRow::of(&chrome, e, true))
         .collect();
     let view = EmergencyReviewsPage {
         flash: page.flash(&chrome),
