@@ -1016,3 +1016,4 @@ emergency-approve = Godkend nødadgangen
 flash-emergency-awaiting = Du har allerede fornyet nødadgangen én gang. Din administrator skal godkende en ny; den er sendt til godkendelse.
 flash-emergency-approved = Nødadgangen er godkendt og gælder fra nu.
 act-emergency-approve = En nødadgang blev godkendt
+case-field-input-leader-note = Input fra { $name }, noteret af mødelederen

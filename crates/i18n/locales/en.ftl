@@ -1016,3 +1016,4 @@ emergency-approve = Approve the emergency access
 flash-emergency-awaiting = You have renewed the emergency access once already. Your administrator must approve another; it has been sent for approval.
 flash-emergency-approved = The emergency access is approved and applies from now.
 act-emergency-approve = An emergency access was approved
+case-field-input-leader-note = Input from { $name }, noted by the meeting leader

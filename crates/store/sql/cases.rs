@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::meeting::{Attendance, DeliveryChannel, DeliveryStatus};
-use bro_domain::{CaseId, CitizenId, CourseId, MeetingId, ShareCategory, TeamId};
+use bro_domain::{CaseId, CitizenId, CourseId, MeetingId, ShareCategory, TeamId, UserId};
 use bro_store::{
     AuditCtx, AuditEvent, AuditStore, CaseEvaluation, CaseRef, CaseStore, CitizenCase, Conflict,
     FieldSave, FieldValue, FrozenMinutes, MeetingCase, MinutesSummary, StoreError, StoreResult,
@@ -18,7 +18,7 @@ use super::sharing::{Asked, shared_with};
 use super::{DbRow, Tx, actor, coded, commit, db_err, err, score};
 use crate::{Backend, ROW_LOCK};
 
-const FIELD_SELECT: &str = "SELECT f.field, f.body, f.version, f.updated_ms, u.display_name FROM case_fields f \
+const FIELD_SELECT: &str = "SELECT f.field, f.body, f.version, f.updated_ms, f.updated_by_user_id, u.display_name FROM case_fields f \
      JOIN users u ON u.id = f.updated_by_user_id";
 
 fn field_from_row(r: &DbRow) -> StoreResult<FieldValue> {
@@ -28,6 +28,7 @@ fn field_from_row(r: &DbRow) -> StoreResult<FieldValue> {
         version: r.try_get("version").map_err(err)?,
         updated_ms: r.try_get("updated_ms").map_err(err)?,
         updated_by: r.try_get("display_name").map_err(err)?,
+        updated_by_user_id: UserId(r.try_get("updated_by_user_id").map_err(err)?),
     })
 }
 

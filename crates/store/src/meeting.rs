@@ -149,6 +149,7 @@ pub struct FieldValue {
     pub version: i64,
     pub updated_ms: Timestamp,
     pub updated_by: String,
+    pub updated_by_user_id: UserId,
 }
 
 /// The answer to a write in the template.

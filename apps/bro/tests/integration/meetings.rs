@@ -666,6 +666,11 @@ async fn approved_minutes_are_frozen_delivered_and_evaluated(backend: Backend) {
         )
         .await;
     assert_eq!(location(&r), page, "the leader notes it for them");
+    let (_, html) = koord.get_text(&page).await;
+    assert!(
+        html.contains("Input fra Pia Fagperson (Region Midtjylland), noteret af mødelederen"),
+        "the minutes say whose words they are"
+    );
     let fields = app
         .store()
         .case_fields(&ctx, CaseId(case))

@@ -25,6 +25,10 @@ pub struct CaseSnapshot {
     pub fields: Vec<(String, Option<String>, String)>,
     pub agreements: Vec<Agreement>,
     pub follow_up: Vec<Agreement>,
+    /// The input fields whose text the meeting's leader wrote for their participant (marked
+    /// so in the minutes); absent from minutes frozen before it was kept.
+    #[serde(default)]
+    pub noted_by_leader: Vec<String>,
 }
 
 impl CaseSnapshot {
@@ -49,9 +53,17 @@ impl CaseSnapshot {
             .iter()
             .map(|f| (f.as_str().to_owned(), None, body(f.as_str())))
             .collect();
+        let mut noted_by_leader = Vec::new();
         for p in participants {
             let code = bro_domain::meeting::input_field(p.user_id);
             let text = body(&code);
+            // Only the participant and the leader write it: anyone else's text is the leader's.
+            if fields
+                .iter()
+                .any(|f| f.field == code && f.updated_by_user_id != p.user_id)
+            {
+                noted_by_leader.push(code.clone());
+            }
             out.push((code, Some(format!("{} ({})", p.name, p.org_name)), text));
         }
         CaseSnapshot {
@@ -68,11 +80,15 @@ impl CaseSnapshot {
             fields: out,
             agreements,
             follow_up,
+            noted_by_leader,
         }
     }
 
     pub fn label(&self, chrome: &Chrome, code: &str, who: &Option<String>) -> String {
         match who {
+            Some(name) if self.noted_by_leader.iter().any(|c| c == code) => {
+                chrome.t1("case-field-input-leader-note", "name", name)
+            }
             Some(name) => chrome.t1("case-field-input", "name", name),
             None => chrome.t(&format!("case-field-{code}")),
         }

@@ -546,6 +546,7 @@ impl CaseRows {
                     .collect(),
                 agreements: vec![agreement],
                 follow_up: Vec::new(),
+                noted_by_leader: Vec::new(),
             };
             let body = serde_json::to_string(&snapshot).map_err(|e| e.to_string())?;
             self.minutes.push(vec![
