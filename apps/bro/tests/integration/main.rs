@@ -35,3 +35,4 @@ mod http_shell;
 mod meetings;
 mod pdf;
 mod sharing_integrity;
+mod sharing_matrix;
