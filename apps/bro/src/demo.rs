@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 mod courses;
 mod meetings;
+mod offers;
 mod people;
 pub mod scale;
 
@@ -388,6 +389,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
         .await
         .map_err(|e| e.to_string())?;
     seed_teams(store, &staff, &units, &fælles_team, course, now).await?;
+    offers::seed_offers(store, &staff, &units, now).await?;
     store
         .set_meta(SEEDED_KEY, "1")
         .await

@@ -124,6 +124,15 @@ pub enum Permission {
     },
     /// The citizen's own meetings, minutes and evaluations.
     OwnMeetings(CitizenId),
+    /// Publish and change a unit's offers in the directory: its organisation's administrator,
+    /// or a staff member the administrator named the unit's editor (`editor`).
+    EditOffers {
+        org: OrgId,
+        unit: UnitId,
+        editor: bool,
+    },
+    /// Follow offers' changes: any member of staff.
+    FollowOffers,
     /// Write a participant's input field in a case: `own` says whether the actor is that
     /// participant or the meeting's leader (who may note it for them). Asked after `TeamCase`.
     WriteInputField {
@@ -138,6 +147,8 @@ impl Permission {
     pub fn subject(self) -> Option<CitizenId> {
         match self {
             Permission::AdministerOrg(_)
+            | Permission::EditOffers { .. }
+            | Permission::FollowOffers
             | Permission::SearchCitizens
             | Permission::ListOwnCourses
             | Permission::TeamWork { .. }
@@ -180,6 +191,8 @@ impl Permission {
                 citizen, category, ..
             } => format!("citizen:{}:{}", citizen.0, category.as_str()),
             Permission::SearchCitizens => "citizen-search".to_owned(),
+            Permission::EditOffers { unit, .. } => format!("unit:{}:offers", unit.0),
+            Permission::FollowOffers => "offer-follows".to_owned(),
             Permission::ListOwnCourses => "my-courses".to_owned(),
             Permission::ReadCourse { course, .. }
             | Permission::WriteCourse { course, .. }
@@ -376,6 +389,11 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
             Some(Purpose::Administration)
         }
         Permission::SearchCitizens if with_citizens => Some(Purpose::Search),
+        Permission::EditOffers { org, .. } if a.role == Role::Admin && a.org_id == org => {
+            Some(Purpose::Administration)
+        }
+        Permission::EditOffers { editor: true, .. } => Some(Purpose::Administration),
+        Permission::FollowOffers => Some(Purpose::Administration),
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
         Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
@@ -663,6 +681,32 @@ mod tests {
             active: None,
         };
         assert_eq!(decide(&no_role, Permission::SearchCitizens), None);
+    }
+
+    /// A unit's offers are edited by its organisation's administrator or a named editor, and
+    /// any member of staff follows offers.
+    #[test]
+    fn offers_are_edited_by_the_administrator_or_a_named_editor() {
+        let edit = |org, editor| Permission::EditOffers {
+            org: OrgId(org),
+            unit: UnitId(7),
+            editor,
+        };
+        let admin = staff(Role::Admin, 2);
+        assert!(decide(&admin, edit(2, false)).is_some());
+        assert!(
+            decide(&admin, edit(3, false)).is_none(),
+            "another organisation's"
+        );
+        let prof = staff(Role::Professional, 2);
+        assert!(decide(&prof, edit(2, false)).is_none());
+        assert!(decide(&prof, edit(2, true)).is_some(), "named editor");
+        assert!(decide(&prof, Permission::FollowOffers).is_some());
+        let citizen = Actor::Citizen {
+            user: UserId(1),
+            citizen: CitizenId(9),
+        };
+        assert!(decide(&citizen, Permission::FollowOffers).is_none());
     }
 
     /// A closed course is history: its former team reads its records, but neither what

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod local_time;
 pub mod meeting;
 pub mod notice;
+pub mod offer;
 pub mod org;
 pub mod phases;
 pub mod plan;

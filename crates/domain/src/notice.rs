@@ -7,10 +7,12 @@ coded!(
     /// What a notice tells its reader: `consent_recorded`, a consent recorded for the citizen
     /// (to the coordinator and the citizen); `consent_awaiting`, one that
     /// waits for their confirmation; `course_opened_elsewhere`, another organisation
-    /// opened a new course for the citizen of a course the reader coordinated, with its reason.
+    /// opened a new course for the citizen of a course the reader coordinated, with its reason;
+    /// `offer_changed`, an offer the reader follows changed.
     NoticeKind, "notice-" {
         ConsentRecorded => "consent_recorded",
         ConsentAwaiting => "consent_awaiting",
         CourseOpenedElsewhere => "course_opened_elsewhere",
+        OfferChanged => "offer_changed",
     }
 );

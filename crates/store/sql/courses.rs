@@ -192,8 +192,9 @@ async fn handover(
     course_event(tx, audit, course, "handover", reason).await?;
     let about = About {
         kind: NoticeKind::CourseOpenedElsewhere,
-        citizen: new.citizen_id,
+        citizen: Some(new.citizen_id),
         course: Some(CourseId(last.try_get("id").map_err(err)?)),
+        offer: None,
         org: Some(new.coordinator.org_id),
         detail: reason,
     };

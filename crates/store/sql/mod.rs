@@ -33,6 +33,7 @@ mod group_commit;
 mod meetings;
 mod meta;
 mod notices;
+mod offers;
 mod orgs;
 mod plans;
 mod rows;

@@ -15,8 +15,9 @@ use crate::Backend;
 /// What a notice is about, for [`notify`].
 pub(super) struct About<'a> {
     pub(super) kind: NoticeKind,
-    pub(super) citizen: CitizenId,
+    pub(super) citizen: Option<CitizenId>,
     pub(super) course: Option<CourseId>,
+    pub(super) offer: Option<i64>,
     pub(super) org: Option<OrgId>,
     pub(super) detail: &'a str,
 }
@@ -33,12 +34,14 @@ pub(super) async fn notify(
     to.dedup();
     for user in to.into_iter().filter(|u| Some(*u) != audit.actor_user_id) {
         sqlx::query(
-            "INSERT INTO notices (user_id, kind, citizen_id, course_id, org_id, detail, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO notices (user_id, kind, citizen_id, course_id, offer_id, org_id, detail, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(user.0)
         .bind(about.kind.as_str())
-        .bind(about.citizen.0)
+        .bind(about.citizen.map(|c| c.0))
         .bind(about.course.map(|c| c.0))
+        .bind(about.offer)
         .bind(about.org.map(|o| o.0))
         .bind(about.detail)
         .bind(audit.at_ms)
@@ -97,8 +100,9 @@ pub(super) async fn tell_consent_recorded(
     to.extend(coordinator.map(|(u, _)| u));
     let about = About {
         kind,
-        citizen,
+        citizen: Some(citizen),
         course: coordinator.map(|(_, c)| c),
+        offer: None,
         // The citizen's own acts go into the platform chain: no organisation acted.
         org: (audit.tenant_id != bro_audit::PLATFORM_TENANT).then_some(OrgId(audit.tenant_id)),
         detail: &id.to_string(),
@@ -117,8 +121,9 @@ impl NoticeStore for Backend {
         let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT n.id, n.kind, n.citizen_id, z.given_name || ' ' || z.family_name AS citizen_name, n.course_id, \
-             o.name AS org_name, n.detail, n.created_ms, n.read_ms FROM notices n \
+             o.name AS org_name, n.offer_id, f.name AS offer_name, n.detail, n.created_ms, n.read_ms FROM notices n \
              LEFT JOIN citizens z ON z.id = n.citizen_id LEFT JOIN organisations o ON o.id = n.org_id \
+             LEFT JOIN offers f ON f.id = n.offer_id \
              WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
         )
         .bind(user.0)
@@ -151,6 +156,10 @@ impl NoticeStore for Backend {
                     .map_err(err)?
                     .map(CourseId),
                 org_name: r.try_get("org_name").map_err(err)?,
+                offer: match r.try_get::<Option<i64>, _>("offer_id").map_err(err)? {
+                    Some(id) => Some((id, r.try_get("offer_name").map_err(err)?)),
+                    None => None,
+                },
                 detail: r.try_get("detail").map_err(err)?,
                 created_ms: r.try_get("created_ms").map_err(err)?,
                 read: read.is_some(),

@@ -58,6 +58,8 @@ pub enum Conflict {
     Phase,
     /// The plan was saved by someone else since the version the change started from.
     Plan,
+    /// The offer was saved by someone else since the version the change started from.
+    Offer,
     /// The emergency access was reviewed already.
     Reviewed,
     /// The user holds that role in that unit already.
@@ -140,6 +142,7 @@ impl Conflict {
             Conflict::Overlap => "overlap",
             Conflict::Phase => "phase",
             Conflict::Plan => "plan",
+            Conflict::Offer => "offer",
             Conflict::Reviewed => "reviewed",
             Conflict::Role => "role",
             Conflict::SecondFactor => "second_factor",

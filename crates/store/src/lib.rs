@@ -20,6 +20,7 @@ mod error;
 mod meeting;
 mod meeting_store;
 mod notice_store;
+mod offer_store;
 mod types;
 
 pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
@@ -36,6 +37,7 @@ pub use meeting_store::{
     AgreementStore, CaseStore, DeliveryStore, FeedStore, MeetingStore, TeamStore,
 };
 pub use notice_store::{Notice, NoticeStore};
+pub use offer_store::{Follow, Offer, OfferQuery, OfferStore, OfferVersion};
 pub use types::*;
 
 use std::sync::Arc;
@@ -61,6 +63,7 @@ pub trait Store:
     + DeliveryStore
     + FeedStore
     + NoticeStore
+    + OfferStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -89,6 +92,7 @@ impl<T> Store for T where
         + DeliveryStore
         + FeedStore
         + NoticeStore
+        + OfferStore
         + AuditStore
         + BulkStore
         + MetaStore

@@ -16,6 +16,8 @@ pub struct Notice {
     pub course_id: Option<CourseId>,
     /// The organisation that acted, by name.
     pub org_name: Option<String>,
+    /// The offer it is about: id and name.
+    pub offer: Option<(i64, String)>,
     pub detail: String,
     pub created_ms: Timestamp,
     pub read: bool,

@@ -33,6 +33,7 @@ mod http_login;
 mod http_plan;
 mod http_shell;
 mod meetings;
+mod offers;
 mod pdf;
 mod sharing_integrity;
 mod sharing_matrix;

@@ -7,6 +7,7 @@ mod auth;
 mod courses;
 mod meetings;
 mod notices;
+mod offers;
 mod plan;
 mod portal;
 mod sharing;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sharing::router())
         .merge(meetings::router())
         .merge(notices::router())
+        .merge(offers::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), crate::http::forms::layer))

@@ -134,6 +134,17 @@ fn derived_keys() -> BTreeSet<String> {
             .iter()
             .map(|k| k.label_key().to_owned()),
     );
+    {
+        use bro_domain::offer::{
+            FIELDS, OfferCategory, OfferLaw, OfferStatus, ReferrerKind, WEEKDAYS,
+        };
+        keys.extend(FIELDS.iter().map(|f| format!("offer-field-{f}")));
+        keys.extend(WEEKDAYS.iter().map(|d| format!("weekday-{d}")));
+        keys.extend(OfferCategory::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(OfferStatus::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(OfferLaw::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(ReferrerKind::ALL.iter().map(|k| k.label_key().to_owned()));
+    }
     keys.extend(
         bro_authz::Purpose::ALL
             .iter()

@@ -104,6 +104,7 @@ impl Chrome {
             match &v.actor {
                 Actor::Staff { .. } => {
                     item("/home", "nav-home");
+                    item("/tilbud", "nav-offers");
                     if v.active_role()
                         .is_some_and(|a| bro_authz::works_with_citizens(a.role))
                     {
@@ -113,6 +114,7 @@ impl Chrome {
                         item("/notices", "nav-notices");
                     }
                     if v.actor.has_role(Role::Admin) {
+                        item("/offers", "nav-my-offers");
                         item("/admin", "nav-admin");
                         item("/admin/units", "nav-units");
                         item("/admin/users", "nav-users");
@@ -273,6 +275,16 @@ pub fn local_date(ms: i64) -> String {
 /// never falls in a summer-time switch (those happen at 01:00 UTC), so it always exists.
 pub fn danish_day_start_ms(day: time::Date) -> i64 {
     bro_domain::local_time::from_local(day.midnight())
+}
+
+/// The weekday (0 = Monday) and minute after midnight in Danish time: "open now".
+pub fn weekday_minute(ms: i64) -> (u8, u16) {
+    let local = danish(ms);
+    let day = local.weekday().number_days_from_monday();
+    (
+        day,
+        u16::from(local.hour()) * 60 + u16::from(local.minute()),
+    )
 }
 
 /// The Danish wall-clock time at `ms`; the summer-time rule lives in the domain.

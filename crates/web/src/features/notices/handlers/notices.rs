@@ -65,12 +65,20 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
             "notice-consent_awaiting",
             n.course_id.map(|c| format!("/courses/{}/consents", c.0)),
         ),
+        (NoticeKind::OfferChanged, _) => (
+            "notice-offer_changed",
+            n.offer
+                .as_ref()
+                .map(|(id, _)| format!("/tilbud/{id}/versions")),
+        ),
         (NoticeKind::CourseOpenedElsewhere, _) => (
             "notice-course_opened_elsewhere",
             n.course_id.map(|c| format!("/courses/{}", c.0)),
         ),
     };
+    let offer = n.offer.as_ref().map_or("", |(_, name)| name.as_str());
     let args = [
+        ("offer", offer.to_owned()),
         ("citizen", name.to_owned()),
         ("org", org.to_owned()),
         ("detail", n.detail.clone()),
