@@ -339,6 +339,37 @@ impl OfferStore for Backend {
             .collect())
     }
 
+    async fn offers_changed_after(
+        &self,
+        after: i64,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Offer>, i64)> {
+        let mut tx = self.begin_read().await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM offers WHERE updated_ms > $1 AND NOT external",
+        )
+        .bind(after)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+        let rows = sqlx::query(&format!(
+            "{OFFER_SELECT} WHERE f.updated_ms > $1 AND NOT f.external ORDER BY f.id LIMIT $2 OFFSET $3"
+        ))
+        .bind(after)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        commit(tx).await?;
+        let offers = rows
+            .iter()
+            .map(offer_from_row)
+            .collect::<StoreResult<_>>()?;
+        Ok((offers, total))
+    }
+
     async fn offers_of_units(&self, units: &[UnitId]) -> StoreResult<Vec<Offer>> {
         if units.is_empty() {
             return Ok(Vec::new());

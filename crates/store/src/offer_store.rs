@@ -115,6 +115,14 @@ pub trait OfferStore {
     async fn offer_versions(&self, id: i64) -> StoreResult<Vec<OfferVersion>>;
     /// Offers matching `query`, by name; at most `limit`.
     async fn search_offers(&self, query: &OfferQuery, limit: i64) -> StoreResult<Vec<Offer>>;
+    /// Bro's own offers (not another directory's) changed after `after`, in id order: `limit`
+    /// of them from `offset`, and how many there are in all. For the open data.
+    async fn offers_changed_after(
+        &self,
+        after: Timestamp,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Offer>, i64)>;
     /// The offers of `units`, active or not, by name.
     async fn offers_of_units(&self, units: &[UnitId]) -> StoreResult<Vec<Offer>>;
     /// Names (`on`) or removes a staff member as editor of a unit's offers.

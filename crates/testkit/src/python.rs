@@ -161,6 +161,35 @@ pub fn ical_parse(python: &Path, ics: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("ical_check.py prints JSON")
 }
 
+/// Validates `documents` against the HSDS 3.0 schema `schema` (a file name in
+/// `crates/hsds/schemas/`) with scripts/hsds_check.py (the `jsonschema` package); returns each
+/// error, empty when all are valid.
+pub fn hsds_validate(python: &Path, schema: &str, documents: &[serde_json::Value]) -> Vec<String> {
+    let schema = scripts_dir().join("../crates/hsds/schemas").join(schema);
+    let mut child = Command::new(python)
+        .arg(scripts_dir().join("hsds_check.py"))
+        .arg(schema)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scripts/hsds_check.py starts");
+    let input = serde_json::Value::Array(documents.to_vec()).to_string();
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes());
+    let out = child.wait_with_output().expect("hsds_check.py output");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() || !stdout.is_empty(),
+        "hsds_check.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout.lines().map(str::to_owned).collect()
+}
+
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local address").port()

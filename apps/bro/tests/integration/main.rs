@@ -25,6 +25,7 @@ macro_rules! on_both_backends {
 
 mod cli;
 mod contract;
+mod hsds;
 mod http_access;
 mod http_admin;
 mod http_consents;

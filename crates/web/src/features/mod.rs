@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod courses;
+mod hsds;
 mod meetings;
 mod notices;
 mod offers;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(notices::router())
         .merge(offers::router())
+        .merge(hsds::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), crate::http::forms::layer))

@@ -23,13 +23,14 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     let res = next.run(req).await;
     let status = res.status();
     let marked = res.extensions().get::<ErrorPage>().copied();
-    // Errors that are not pages already (framework rejections, empty bodies) get the page.
-    let is_html = res
+    // Errors that are not pages already (framework rejections, empty bodies) get the page;
+    // an API's JSON error is its answer.
+    let formed = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let bare_error = (status.is_client_error() || status.is_server_error()) && !is_html;
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    let bare_error = (status.is_client_error() || status.is_server_error()) && !formed;
     let page = match marked {
         Some(p) => p,
         None if bare_error => ErrorPage::for_status(status),

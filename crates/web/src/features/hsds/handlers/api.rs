@@ -1,0 +1,200 @@
+//! The HSDS 3.0 API's read endpoints. Lists are pages (`page` from 1, `per_page` up to 500);
+//! `modified_after` (RFC 3339) keeps the services changed since.
+
+use crate::http::error::AppError;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bro_domain::Language;
+use bro_domain::offer::OfferCategory;
+use bro_hsds::{Kind, ServiceIn};
+use bro_store::Offer;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Most items one page holds.
+const MAX_PER_PAGE: usize = 500;
+/// The refusal of a page outside those bounds.
+const BAD_PAGE: &str = "page counts from 1, and per_page is 1 to 500";
+
+#[derive(Deserialize, Default)]
+pub(crate) struct PageQuery {
+    page: Option<usize>,
+    per_page: Option<usize>,
+    modified_after: Option<String>,
+}
+
+impl PageQuery {
+    /// (page number from 1, size, offset), or `None` for a bad value (see [`BAD_PAGE`]).
+    fn window(&self) -> Option<(usize, usize, usize)> {
+        let page = self.page.unwrap_or(1);
+        let size = self.per_page.unwrap_or(50);
+        (page > 0 && size > 0 && size <= MAX_PER_PAGE).then(|| (page, size, (page - 1) * size))
+    }
+}
+
+fn json(status: StatusCode, v: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+/// An error as JSON, naming what was wrong (never personal data: there is none here).
+fn problem(status: StatusCode, detail: &str) -> Response {
+    json(status, &serde_json::json!({ "error": detail }))
+}
+
+/// An offer as a service, its category and referrers named in Danish.
+fn service_of(state: &AppState, o: &Offer) -> Value {
+    let t = |key: &str| state.i18n.get(Language::Da, key);
+    let category = o
+        .content
+        .category
+        .map(|c| t(c.label_key()))
+        .unwrap_or_default();
+    let referrers: Vec<String> = o
+        .content
+        .referrers
+        .iter()
+        .map(|r| t(r.label_key()))
+        .collect();
+    let s = ServiceIn {
+        id: o.id,
+        org_id: o.org_id.0,
+        org_name: &o.org_name,
+        status: o.status,
+        content: &o.content,
+        updated_ms: o.updated_ms,
+        confirmed_ms: o.confirmed_ms,
+    };
+    bro_hsds::service(&s, &category, &referrers)
+}
+
+pub async fn root() -> Response {
+    json(StatusCode::OK, &bro_hsds::root())
+}
+
+pub async fn services(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let Some((page, size, offset)) = q.window() else {
+        return Ok(problem(StatusCode::BAD_REQUEST, BAD_PAGE));
+    };
+    let after = match q.modified_after.as_deref() {
+        None | Some("") => i64::MIN,
+        Some(t) => {
+            match time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339) {
+                Ok(t) => i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX),
+                Err(_) => {
+                    return Ok(problem(
+                        StatusCode::BAD_REQUEST,
+                        "modified_after is an RFC 3339 date-time",
+                    ));
+                }
+            }
+        }
+    };
+    let (offers, total) = state
+        .store
+        .offers_changed_after(after, offset as i64, size as i64)
+        .await?;
+    let contents = offers.iter().map(|o| service_of(&state, o)).collect();
+    let total = usize::try_from(total).unwrap_or(0);
+    Ok(json(
+        StatusCode::OK,
+        &bro_hsds::page(contents, total, page, size),
+    ))
+}
+
+/// One of Bro's own offers by its HSDS id, or "not found".
+async fn own_offer(state: &AppState, id: &str) -> Result<Option<Offer>, AppError> {
+    let Some(id) = bro_hsds::id_of(Kind::Service, id) else {
+        return Ok(None);
+    };
+    match state.store.offer(id).await {
+        Ok(o) if !o.external => Ok(Some(o)),
+        Ok(_) | Err(bro_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn service(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(match own_offer(&state, &id).await? {
+        Some(o) => json(StatusCode::OK, &service_of(&state, &o)),
+        None => problem(StatusCode::NOT_FOUND, "no such service"),
+    })
+}
+
+pub async fn organizations(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let Some((page, size, offset)) = q.window() else {
+        return Ok(problem(StatusCode::BAD_REQUEST, BAD_PAGE));
+    };
+    let orgs = state.store.organisations().await?;
+    let contents = orgs
+        .iter()
+        .skip(offset)
+        .take(size)
+        .map(|o| bro_hsds::organization(o.id.0, &o.name, &[]))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &bro_hsds::page(contents, orgs.len(), page, size),
+    ))
+}
+
+pub async fn organization(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let org = bro_hsds::id_of(Kind::Organization, &id);
+    let orgs = state.store.organisations().await?;
+    let Some(org) = orgs.iter().find(|o| Some(o.id.0) == org) else {
+        return Ok(problem(StatusCode::NOT_FOUND, "no such organization"));
+    };
+    let units: Vec<_> = state
+        .store
+        .units(org.id)
+        .await?
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    let services: Vec<Value> = state
+        .store
+        .offers_of_units(&units)
+        .await?
+        .iter()
+        .filter(|o| !o.external)
+        .map(|o| service_of(&state, o))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &bro_hsds::organization(org.id.0, &org.name, &services),
+    ))
+}
+
+pub async fn taxonomies() -> Response {
+    json(
+        StatusCode::OK,
+        &bro_hsds::page(vec![bro_hsds::taxonomy()], 1, 1, 1),
+    )
+}
+
+pub async fn taxonomy_terms(State(state): State<AppState>) -> Response {
+    let terms: Vec<Value> = OfferCategory::ALL
+        .iter()
+        .map(|c| bro_hsds::term(*c, &state.i18n.get(Language::Da, c.label_key())))
+        .collect();
+    let n = terms.len();
+    json(StatusCode::OK, &bro_hsds::page(terms, n, 1, n))
+}
