@@ -4,6 +4,7 @@ mod admin;
 mod audit_verify;
 mod config;
 mod demo;
+mod export;
 mod open;
 mod server;
 
@@ -66,6 +67,23 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Export data in an open format.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The directory of offers as Open Referral HSDS 3.0 JSON files.
+    Hsds {
+        /// The folder to write to (created when missing).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "BRO_DATABASE_URL")]
+        database: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,6 +143,9 @@ async fn main() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { database },
         } => return audit_verify::run(&database).await,
+        Command::Export {
+            command: ExportCommand::Hsds { out, database },
+        } => export::hsds(&database, &out).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

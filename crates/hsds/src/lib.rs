@@ -202,6 +202,32 @@ pub fn service(s: &ServiceIn<'_>, category_name: &str, referrers: &[String]) -> 
     }))
 }
 
+/// One of Bro's offers as a service; `name` gives a Fluent key's Danish text (the category's
+/// and the referrers' names).
+pub fn service_of(o: &bro_store::Offer, name: &dyn Fn(&str) -> String) -> Value {
+    let category = o
+        .content
+        .category
+        .map(|c| name(c.label_key()))
+        .unwrap_or_default();
+    let referrers: Vec<String> = o
+        .content
+        .referrers
+        .iter()
+        .map(|r| name(r.label_key()))
+        .collect();
+    let s = ServiceIn {
+        id: o.id,
+        org_id: o.org_id.0,
+        org_name: &o.org_name,
+        status: o.status,
+        content: &o.content,
+        updated_ms: o.updated_ms,
+        confirmed_ms: o.confirmed_ms,
+    };
+    service(&s, &category, &referrers)
+}
+
 /// An organisation; `services` are its services, when they are to be nested.
 pub fn organization(id: i64, name: &str, services: &[Value]) -> Value {
     json!({

@@ -99,7 +99,11 @@ async fn the_directory_is_served_as_valid_hsds(backend: Backend) {
     let id = listed[0]["id"].as_str().expect("id");
     let (status, one) = get(&app, &format!("/api/hsds/services/{id}")).await;
     assert_eq!(status, 200);
-    let errors = hsds_validate(&python, "compiled_service.json.gz", std::slice::from_ref(&one));
+    let errors = hsds_validate(
+        &python,
+        "compiled_service.json.gz",
+        std::slice::from_ref(&one),
+    );
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(one["schedules"][0]["byday"], "MO");
     assert_eq!(
@@ -127,6 +131,47 @@ async fn the_directory_is_served_as_valid_hsds(backend: Backend) {
     assert!(errors.is_empty(), "{errors:#?}");
     let (_, terms) = get(&app, "/api/hsds/taxonomy_terms").await;
     assert_eq!(terms["total_items"], OfferCategory::ALL.len());
+
+    // `bro export hsds` writes the same services as files, valid as well.
+    let out = std::env::temp_dir().join(format!("bro-hsds-{}-{backend:?}", std::process::id()));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_bro"))
+        .args(["export", "hsds", "--out"])
+        .arg(&out)
+        .args(["--database", &app.db.url()])
+        .env("BRO_LOG", "warn")
+        .output()
+        .expect("run bro export hsds");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&run.stdout).starts_with("exported 2 services of 1 organizations")
+    );
+    let file = |name: &str| -> Vec<Value> {
+        let text = std::fs::read_to_string(out.join(name)).expect("exported file");
+        serde_json::from_str(&text).expect("a JSON array")
+    };
+    let exported = file("services.json");
+    let served = [listed[1].clone(), listed[0].clone()];
+    let by_id = |v: &[Value], id: &Value| v.iter().find(|s| &s["id"] == id).cloned();
+    for s in &served {
+        assert_eq!(
+            by_id(&exported, &s["id"]).as_ref(),
+            Some(s),
+            "the same as served"
+        );
+    }
+    let errors = hsds_validate(&python, "compiled_service.json.gz", &exported);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let errors = hsds_validate(
+        &python,
+        "compiled_organization.json.gz",
+        &file("organizations.json"),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    let _ = std::fs::remove_dir_all(&out);
 
     for bad in [
         "/api/hsds/services?per_page=0",

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_domain::Language;
 use bro_domain::offer::OfferCategory;
-use bro_hsds::{Kind, ServiceIn};
+use bro_hsds::Kind;
 use bro_store::Offer;
 use serde::Deserialize;
 use serde_json::Value;
@@ -50,28 +50,7 @@ fn problem(status: StatusCode, detail: &str) -> Response {
 
 /// An offer as a service, its category and referrers named in Danish.
 fn service_of(state: &AppState, o: &Offer) -> Value {
-    let t = |key: &str| state.i18n.get(Language::Da, key);
-    let category = o
-        .content
-        .category
-        .map(|c| t(c.label_key()))
-        .unwrap_or_default();
-    let referrers: Vec<String> = o
-        .content
-        .referrers
-        .iter()
-        .map(|r| t(r.label_key()))
-        .collect();
-    let s = ServiceIn {
-        id: o.id,
-        org_id: o.org_id.0,
-        org_name: &o.org_name,
-        status: o.status,
-        content: &o.content,
-        updated_ms: o.updated_ms,
-        confirmed_ms: o.confirmed_ms,
-    };
-    bro_hsds::service(&s, &category, &referrers)
+    bro_hsds::service_of(o, &|key| state.i18n.get(Language::Da, key))
 }
 
 pub async fn root() -> Response {
