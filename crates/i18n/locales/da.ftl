@@ -1150,3 +1150,5 @@ referrer-hospital = Hospital
 offer-editor-name = Udpeg en redaktør for enhedens tilbud
 offer-editor-add = Udpeg redaktør
 flash-offer-editor = Redaktøren er udpeget.
+offers-find-for-course = Find tilbud til borgeren
+offers-for-course = Søgningen tager udgangspunkt i borgerens by og alder. Tilbage til forløbet

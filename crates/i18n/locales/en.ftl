@@ -1150,3 +1150,5 @@ referrer-hospital = Hospital
 offer-editor-name = Name an editor of the unit's offers
 offer-editor-add = Name editor
 flash-offer-editor = The editor is named.
+offers-find-for-course = Find offers for the citizen
+offers-for-course = The search starts from the citizen's town and age. Back to the course

@@ -306,7 +306,8 @@ impl OfferStore for Backend {
             sql.push_str(&format!(" AND f.category = {}", next()));
         }
         if !query.municipality.trim().is_empty() {
-            sql.push_str(&format!(" AND f.municipality = {}", next()));
+            // "Holstebro" finds "Holstebro Kommune".
+            sql.push_str(&format!(" AND f.municipality LIKE {}", next()));
         }
         if !query.inactive {
             sql.push_str(" AND f.status = 'active'");
@@ -319,8 +320,9 @@ impl OfferStore for Backend {
         if let Some(c) = query.category {
             q = q.bind(c.as_str());
         }
-        if !query.municipality.trim().is_empty() {
-            q = q.bind(query.municipality.trim().to_lowercase());
+        let place = query.municipality.trim().to_lowercase();
+        if !place.is_empty() {
+            q = q.bind(format!("%{}%", place.replace(['%', '_', '\\'], "")));
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await.map_err(err)?;
         let offers = rows

@@ -102,6 +102,29 @@ async fn offers_are_published_changed_told_and_scoped(backend: Backend) {
         "staff see it"
     );
 
+    // From a course: the citizen's town and age fill the search, sent by POST, never in a URL.
+    let course = crate::http_plan::course(&app, &f).await;
+    let course_id = course.rsplit('/').next().expect("id").to_owned();
+    assert!(
+        koord
+            .get_text(&course)
+            .await
+            .1
+            .contains("Find tilbud til borgeren")
+    );
+    let r = post(&koord, "/tilbud", &[("course", course_id.clone())]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("value=\"Holstebro\"") && html.contains("value=\"41\""));
+    assert!(html.contains("<form method=\"post\" action=\"/tilbud\""));
+    assert!(
+        html.contains("Rusmiddelcenter Holstebro"),
+        "its offers found"
+    );
+    let outsider = logged_in(&app, "admin-r").await;
+    let r = post(&outsider, "/tilbud", &[("course", course_id)]).await;
+    assert_eq!(r.status().as_u16(), 404, "only for the course's team");
+
     // Followers of the offer, of its unit and of its category in the municipality.
     let follow = |what: &'static str, id: String, category: &'static str| {
         vec![

@@ -236,6 +236,9 @@ pub(super) struct DirectoryQuery {
     pub(super) referrer: String,
     #[serde(default)]
     pub(super) open_now: String,
+    /// From a course: the course whose citizen the search is for (by POST only).
+    #[serde(default)]
+    pub(super) course: Option<i64>,
 }
 
 /// Which two versions to compare (`from` older, `to` newer); the latest change by default.

@@ -15,7 +15,10 @@ use axum::routing::{get, post};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/tilbud", get(handlers::directory::search))
+        .route(
+            "/tilbud",
+            get(handlers::directory::search).post(handlers::directory::search_for_course),
+        )
         .route("/tilbud/follow", post(handlers::follows::follow))
         .route("/tilbud/{id}", get(handlers::directory::show))
         .route("/tilbud/{id}/versions", get(handlers::directory::versions))

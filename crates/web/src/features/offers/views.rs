@@ -55,6 +55,9 @@ impl OfferRow {
 #[template(path = "offers/directory.html")]
 pub(super) struct DirectoryPage {
     pub(super) chrome: Chrome,
+    /// For a course's citizen the search goes by POST, so their age and municipality never
+    /// reach a URL.
+    pub(super) for_course: Option<i64>,
     pub(super) query: DirectoryQuery,
     pub(super) rows: Option<Vec<OfferRow>>,
     pub(super) categories: &'static [OfferCategory],

@@ -5,6 +5,7 @@ use super::super::forms::{CompareQuery, DirectoryQuery};
 use super::super::views::{
     DirectoryPage, OfferPage, OfferRow, VersionRow, VersionsPage, change_words,
 };
+use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::http::session::{MaybeViewer, Viewer};
 use crate::state::AppState;
@@ -35,6 +36,45 @@ pub async fn search(
 ) -> Result<Response, AppError> {
     let viewer = staff(viewer);
     let chrome = page.chrome_for(&state, viewer.as_ref(), "/tilbud");
+    let query = DirectoryQuery {
+        course: None,
+        ..query
+    };
+    directory(&state, chrome, query, None).await
+}
+
+/// "Find tilbud" from a course: the search starts from the citizen's town and age, read (and
+/// audited) as the course's team reads them, and goes on by POST.
+pub async fn search_for_course(
+    State(state): State<AppState>,
+    page: Page,
+    access: AuditedAccess,
+    axum::Form(query): axum::Form<DirectoryQuery>,
+) -> Result<Response, AppError> {
+    let id = query.course.ok_or(AppError::NotFound)?;
+    let CourseScope { course: a, ctx } = CourseScope::read(&state, &access, id).await?;
+    let chrome = page.chrome(&state, &access.viewer, "/tilbud");
+    let first = query.q.is_empty() && query.municipality.is_empty() && query.age.is_empty();
+    let query = if first {
+        let citizen = state.store.citizen(&ctx, a.citizen_id).await?;
+        let today = crate::ui::danish_date(state.clock.now_ms());
+        DirectoryQuery {
+            municipality: citizen.city,
+            age: citizen.cpr.age_on(today).to_string(),
+            ..query
+        }
+    } else {
+        query
+    };
+    directory(&state, chrome, query, Some(id)).await
+}
+
+async fn directory(
+    state: &AppState,
+    chrome: crate::ui::Chrome,
+    query: DirectoryQuery,
+    for_course: Option<i64>,
+) -> Result<Response, AppError> {
     let asked = !(query.q.trim().is_empty()
         && query.category.is_empty()
         && query.municipality.trim().is_empty()
@@ -65,6 +105,7 @@ pub async fn search(
     };
     let view = DirectoryPage {
         chrome,
+        for_course,
         query,
         rows,
         categories: OfferCategory::ALL,
