@@ -1152,3 +1152,4 @@ offer-editor-add = Udpeg redaktør
 flash-offer-editor = Redaktøren er udpeget.
 offers-find-for-course = Find tilbud til borgeren
 offers-for-course = Søgningen tager udgangspunkt i borgerens by og alder. Tilbage til forløbet
+offer-important-on = Vigtig ændring { $date }

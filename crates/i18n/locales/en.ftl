@@ -1152,3 +1152,4 @@ offer-editor-add = Name editor
 flash-offer-editor = The editor is named.
 offers-find-for-course = Find offers for the citizen
 offers-for-course = The search starts from the citizen's town and age. Back to the course
+offer-important-on = Important change on { $date }

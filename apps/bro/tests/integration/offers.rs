@@ -175,6 +175,18 @@ async fn offers_are_published_changed_told_and_scoped(backend: Backend) {
     );
     assert!(html.contains("Åbningstider ændret fra Mandag 08:00–15:00, Tirsdag 08:00–15:00 til Mandag 09:00–15:00, Tirsdag 08:00–15:00"));
     assert!(html.contains("Vigtig ændring"));
+    let (_, page) = visitor.get_text(&offer).await;
+    let first = page
+        .find("id=\"important-change\"")
+        .expect("the important change first");
+    assert!(
+        page[first..].contains("Ventetid i uger ændret fra 18 til 6")
+            && first
+                < page
+                    .find("Ambulant behandling for alkohol og stoffer")
+                    .unwrap_or(0),
+        "shown before the offer's text"
+    );
     let r = post(&admin, &format!("/offers/{id}"), &changed).await;
     assert_eq!(r.status().as_u16(), 409, "saved on a version that is gone");
 

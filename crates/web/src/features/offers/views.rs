@@ -58,6 +58,8 @@ pub(super) struct DirectoryPage {
     /// For a course's citizen the search goes by POST, so their age and municipality never
     /// reach a URL.
     pub(super) for_course: Option<i64>,
+    /// A member of staff: the page links to the offers they edit.
+    pub(super) staff: bool,
     pub(super) query: DirectoryQuery,
     pub(super) rows: Option<Vec<OfferRow>>,
     pub(super) categories: &'static [OfferCategory],
@@ -86,6 +88,8 @@ pub(super) struct OfferPage {
     pub(super) following: bool,
     pub(super) following_unit: bool,
     pub(super) editor: bool,
+    /// The latest change its editor marked important: when, and what changed, in words.
+    pub(super) important: Option<(String, Vec<String>)>,
 }
 
 impl OfferPage {

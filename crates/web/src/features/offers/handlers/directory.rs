@@ -40,7 +40,8 @@ pub async fn search(
         course: None,
         ..query
     };
-    directory(&state, chrome, query, None).await
+    let staff = viewer.is_some();
+    directory(&state, chrome, query, None, staff).await
 }
 
 /// "Find tilbud" from a course: the search starts from the citizen's town and age, read (and
@@ -66,7 +67,7 @@ pub async fn search_for_course(
     } else {
         query
     };
-    directory(&state, chrome, query, Some(id)).await
+    directory(&state, chrome, query, Some(id), true).await
 }
 
 async fn directory(
@@ -74,6 +75,7 @@ async fn directory(
     chrome: crate::ui::Chrome,
     query: DirectoryQuery,
     for_course: Option<i64>,
+    staff: bool,
 ) -> Result<Response, AppError> {
     let asked = !(query.q.trim().is_empty()
         && query.category.is_empty()
@@ -106,6 +108,7 @@ async fn directory(
     let view = DirectoryPage {
         chrome,
         for_course,
+        staff,
         query,
         rows,
         categories: OfferCategory::ALL,
@@ -139,7 +142,21 @@ pub async fn show(
         None => (false, false, false),
     };
     let now = state.clock.now_ms();
+    // The latest important change is shown first (the internal note's excepted).
+    let versions = state.store.offer_versions(id).await?;
+    let important = versions.iter().find(|v| v.important).map(|v| {
+        let before = versions.iter().find(|p| p.version == v.version - 1);
+        let words = before
+            .map(|p| bro_domain::offer::changes(&p.content, &v.content))
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| c.field != "internal_note")
+            .map(|c| change_words(&chrome, c))
+            .collect();
+        (crate::ui::local_date(v.changed_ms), words)
+    });
     let view = OfferPage {
+        important,
         flash: page.flash(&chrome),
         row: OfferRow::new(&chrome, &offer, now),
         laws: OfferPage::labels_of_laws(&chrome, &offer.content.laws),
