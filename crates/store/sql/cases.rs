@@ -161,11 +161,12 @@ impl CaseStore for Backend {
         let sql = format!(
             "{CASE_SELECT} WHERE c.meeting_id = $1 AND {minutes_shared} ORDER BY c.position"
         );
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(&sql)
             .bind(meeting.0)
             .bind(audit.tenant_id)
             .bind(audit.at_ms)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await
             .map_err(err)?;
         let cases = rows
@@ -181,9 +182,7 @@ impl CaseStore for Backend {
                 (audit.tenant_id, audit.fields(&event))
             })
             .collect();
-        if !records.is_empty() {
-            self.audit_writer.append(records).await?;
-        }
+        self.finish_read_many(tx, records).await?;
         Ok(cases)
     }
 

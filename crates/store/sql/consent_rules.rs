@@ -9,6 +9,7 @@ use bro_domain::{ShareCategory, UserId};
 use bro_store::{AuditCtx, NewConsent, StoreResult};
 use sqlx::Row;
 
+use super::notices::open_coordinator;
 use super::{Tx, err};
 
 /// Whether `new`, recorded in `audit`, waits for a confirmation before it is in force.
@@ -22,22 +23,9 @@ pub(super) async fn awaits_confirmation(
     if audit.tenant_id == bro_audit::PLATFORM_TENANT {
         return Ok(false);
     }
-    let coordinator = sqlx::query(
-        "SELECT m.user_id, m.org_id FROM care_team_members m JOIN courses c ON c.id = m.course_id \
-         WHERE c.citizen_id = $1 AND c.closed_ms IS NULL AND m.is_coordinator AND m.removed_ms IS NULL",
-    )
-    .bind(new.citizen_id.0)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(err)?;
-    let (coordinator, holder) = match coordinator {
-        Some(r) => (
-            Some(r.try_get::<i64, _>("user_id").map_err(err)?),
-            Some(r.try_get::<i64, _>("org_id").map_err(err)?),
-        ),
-        None => (None, None),
-    };
-    if coordinator == Some(recorder.0) {
+    let coordinator = open_coordinator(tx, new.citizen_id).await?;
+    let holder = coordinator.as_ref().map(|c| c.org.0);
+    if coordinator.is_some_and(|c| c.user == recorder) {
         return Ok(false);
     }
     let own = audit.tenant_id;

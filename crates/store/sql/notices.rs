@@ -64,13 +64,20 @@ async fn citizen_users(tx: &mut Tx, citizen: CitizenId) -> StoreResult<Vec<UserI
     Ok(ids.into_iter().map(UserId).collect())
 }
 
-/// The coordinator of the citizen's open course, if any.
-async fn coordinator_of(
+/// The coordinator of the citizen's open course, if any: who, for which organisation, and the
+/// course.
+pub(super) struct OpenCoordinator {
+    pub(super) user: UserId,
+    pub(super) org: OrgId,
+    pub(super) course: CourseId,
+}
+
+pub(super) async fn open_coordinator(
     tx: &mut Tx,
     citizen: CitizenId,
-) -> StoreResult<Option<(UserId, CourseId)>> {
+) -> StoreResult<Option<OpenCoordinator>> {
     let row = sqlx::query(
-        "SELECT m.user_id, c.id FROM care_team_members m JOIN courses c ON c.id = m.course_id \
+        "SELECT m.user_id, m.org_id, c.id FROM care_team_members m JOIN courses c ON c.id = m.course_id \
          WHERE c.citizen_id = $1 AND c.closed_ms IS NULL AND m.is_coordinator AND m.removed_ms IS NULL",
     )
     .bind(citizen.0)
@@ -78,10 +85,11 @@ async fn coordinator_of(
     .await
     .map_err(err)?;
     row.map(|r| {
-        Ok((
-            UserId(r.try_get("user_id").map_err(err)?),
-            CourseId(r.try_get("id").map_err(err)?),
-        ))
+        Ok(OpenCoordinator {
+            user: UserId(r.try_get("user_id").map_err(err)?),
+            org: OrgId(r.try_get("org_id").map_err(err)?),
+            course: CourseId(r.try_get("id").map_err(err)?),
+        })
     })
     .transpose()
 }
@@ -96,12 +104,12 @@ pub(super) async fn tell_consent_recorded(
     id: i64,
 ) -> StoreResult<()> {
     let mut to = citizen_users(tx, citizen).await?;
-    let coordinator = coordinator_of(tx, citizen).await?;
-    to.extend(coordinator.map(|(u, _)| u));
+    let coordinator = open_coordinator(tx, citizen).await?;
+    to.extend(coordinator.as_ref().map(|c| c.user));
     let about = About {
         kind,
         citizen: Some(citizen),
-        course: coordinator.map(|(_, c)| c),
+        course: coordinator.map(|c| c.course),
         offer: None,
         // The citizen's own acts go into the platform chain: no organisation acted.
         org: (audit.tenant_id != bro_audit::PLATFORM_TENANT).then_some(OrgId(audit.tenant_id)),

@@ -220,6 +220,7 @@ impl TeamStore for Backend {
                 now: "$3",
             },
         );
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(&format!(
             "SELECT tc.course_id, c.citizen_id, ci.given_name || ' ' || ci.family_name AS name, tc.added_ms FROM team_citizens tc JOIN courses c ON c.id = tc.course_id \
              JOIN citizens ci ON ci.id = c.citizen_id WHERE tc.team_id = $1 AND tc.removed_ms IS NULL AND c.closed_ms IS NULL AND {minutes_shared} \
@@ -228,7 +229,7 @@ impl TeamStore for Backend {
         .bind(team.0)
         .bind(audit.tenant_id)
         .bind(audit.at_ms)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
         let mut out = Vec::with_capacity(rows.len());
@@ -246,9 +247,7 @@ impl TeamStore for Backend {
             records.push((audit.tenant_id, audit.fields(&event)));
             out.push(citizen);
         }
-        if !records.is_empty() {
-            self.audit_writer.append(records).await?;
-        }
+        self.finish_read_many(tx, records).await?;
         Ok(out)
     }
 
