@@ -1,10 +1,13 @@
 //! `bro export hsds --out DIR`: the directory of offers as Open Referral HSDS 3.0 files, the
 //! same documents `/api/hsds/` serves: `services.json`, `organizations.json` (each with its
-//! services), `taxonomies.json` and `taxonomy_terms.json`, each a JSON array.
+//! services), `taxonomies.json` and `taxonomy_terms.json`, each a JSON array. Services imported
+//! from another directory (`bro import hsds`) come after Bro's own, as their source published
+//! them.
 
 use bro_domain::Language;
 use bro_domain::offer::OfferCategory;
 use bro_i18n::I18n;
+use bro_store::OpenService;
 use serde_json::Value;
 use std::path::Path;
 
@@ -15,32 +18,42 @@ pub async fn hsds(database: &str, out: &Path) -> Result<(), String> {
     let store = crate::open::open(database).await?;
     let i18n = I18n::new().map_err(|e| e.to_string())?;
     let name = |key: &str| i18n.get(Language::Da, key);
-    let mut offers = Vec::new();
+    let mut open = Vec::new();
     loop {
         let (page, _) = store
-            .offers_changed_after(i64::MIN, offers.len() as i64, PAGE)
+            .open_services(i64::MIN, open.len() as i64, PAGE)
             .await
             .map_err(|e| e.to_string())?;
         let done = page.len() < PAGE as usize;
-        offers.extend(page);
+        open.extend(page);
         if done {
             break;
         }
     }
-    let services: Vec<Value> = offers
+    let services: Vec<Value> = open
         .iter()
-        .map(|o| bro_hsds::service_of(o, &name))
+        .map(|s| bro_hsds::open_service(s, &name))
         .collect();
     let mut organizations = Vec::new();
     for org in store.organisations().await.map_err(|e| e.to_string())? {
-        let theirs: Vec<Value> = offers
+        let theirs: Vec<Value> = open
             .iter()
-            .filter(|o| o.org_id == org.id)
-            .map(|o| bro_hsds::service_of(o, &name))
+            .filter_map(|s| match s {
+                OpenService::Own(o) if o.org_id == org.id => Some(bro_hsds::service_of(o, &name)),
+                _ => None,
+            })
             .collect();
         if !theirs.is_empty() {
             organizations.push(bro_hsds::organization(org.id.0, &org.name, &theirs));
         }
+    }
+    // Other directories' organisations follow, as their sources published them.
+    for (org, theirs) in store
+        .external_organisations()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        organizations.push(bro_hsds::external_organization(&org.source, &theirs));
     }
     let terms: Vec<Value> = OfferCategory::ALL
         .iter()

@@ -5,6 +5,7 @@ mod audit_verify;
 mod config;
 mod demo;
 mod export;
+mod import;
 mod open;
 mod server;
 
@@ -71,6 +72,23 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+    /// Import data in an open format.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Another directory's Open Referral HSDS 3.0 JSON (services, organizations with their
+    /// services, or an API page) as read-only offers of external organisations.
+    Hsds {
+        /// The JSON file, e.g. another Bro's services.json.
+        file: PathBuf,
+        #[arg(long, env = "BRO_DATABASE_URL")]
+        database: String,
     },
 }
 
@@ -146,6 +164,9 @@ async fn main() -> ExitCode {
         Command::Export {
             command: ExportCommand::Hsds { out, database },
         } => export::hsds(&database, &out).await,
+        Command::Import {
+            command: ImportCommand::Hsds { file, database },
+        } => import::hsds(&database, &file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,8 @@
 //! A small load generator for Bro's real pages: logs in through the login form like a
 //! browser, then keeps `--concurrency` sessions busy for `--seconds` on one page kind (a course
 //! overview, a plan, "my courses", a citizen search by name or CPR number, a saved plan change,
-//! the citizen's access log) and prints requests per second and latency percentiles.
+//! the citizen's access log, or any public page by its path, without logging in) and prints
+//! requests per second and latency percentiles.
 
 use bro_loadgen::{get_text, login, ms, percentile, value_after};
 use clap::Parser;
@@ -21,9 +22,12 @@ struct Args {
     concurrency: usize,
     #[arg(long, default_value_t = 15)]
     seconds: u64,
-    /// overview | plan | courses | search | save | access-log
+    /// overview | plan | courses | search | save | access-log | public (`--path`, anonymous)
     #[arg(long, default_value = "overview")]
     page: String,
+    /// What `public` asks for: a path with its query, e.g. `/tilbud?q=rusmiddel`.
+    #[arg(long, default_value = "/tilbud")]
+    path: String,
     /// What `search` looks for: a name or a CPR number.
     #[arg(long, default_value = "Nielsen")]
     query: String,
@@ -61,6 +65,7 @@ async fn request(
         "plan" => get(format!("/courses/{id}/plan")).await,
         "courses" => get("/courses".to_owned()).await,
         "access-log" => get("/me/access-log".to_owned()).await,
+        "public" => get(args.path.clone()).await,
         "search" => {
             let start = Instant::now();
             let r = client
@@ -160,10 +165,13 @@ async fn open_loop(
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
-    let first = login(&args.base, &args.user, &args.password).await?;
+    let public = args.page == "public";
     let ids = Arc::new(match args.page.as_str() {
-        "access-log" | "search" | "courses" => vec![0],
-        _ => course_ids(&first, &args.base).await?,
+        "access-log" | "search" | "courses" | "public" => vec![0],
+        _ => {
+            let first = login(&args.base, &args.user, &args.password).await?;
+            course_ids(&first, &args.base).await?
+        }
     });
     // Every session logs in first; then all start together, so the load is `concurrency` for
     // the whole run.
@@ -175,6 +183,9 @@ async fn main() -> Result<(), String> {
         let start_line = start_line.clone();
         workers.push(tokio::spawn(async move {
             let session = async {
+                if public {
+                    return Ok((reqwest::Client::new(), String::new()));
+                }
                 let client = login(&args.base, &args.user, &args.password).await?;
                 let home = get_text(&client, &format!("{}/account", args.base)).await?;
                 let csrf = value_after(&home, "name=\"csrf_token\" value=\"").unwrap_or_default();

@@ -132,6 +132,7 @@ actions! {
     CalendarFeedRevoked => "calendar.revoke",
     OfferChanged => "offer.change",
     OfferConfirmed => "offer.confirm",
+    OffersImported => "offer.import",
     OfferEditorChanged => "offer.editor_change",
     OfferFollowChanged => "offer.follow_change",
     NoticesListed => "notice.list",

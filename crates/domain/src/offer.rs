@@ -184,6 +184,21 @@ pub const SHORT_TEXT: usize = 200;
 pub const LONG_TEXT: usize = 5_000;
 
 impl OfferContent {
+    /// What search reads: the offer's words in lower case, hyphens as spaces, with a space first
+    /// so that `LIKE '% word%'` finds the beginning of any word.
+    pub fn search_text(&self) -> String {
+        let words = [
+            self.name.as_str(),
+            &self.summary,
+            &self.description,
+            &self.target_group,
+            &self.provides,
+            &self.address,
+            &self.municipality,
+        ];
+        format!(" {}", words.join(" ").to_lowercase().replace('-', " "))
+    }
+
     /// The content as stored (a version's JSON).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

@@ -3,10 +3,14 @@
 //! values from what the caller read, and does no I/O.
 //!
 //! Ids: HSDS wants UUIDs. An offer's, an organisation's and a term's id are derived from its
-//! id in Bro ([`uuid`]), so the same offer has the same id in every export.
+//! id in Bro ([`uuid`]), so the same offer has the same id in every export. Another
+//! directory's services, imported ([`import`]), are served as their source published them,
+//! with their own ids.
 
 use bro_domain::offer::{OfferCategory, OfferContent, OfferStatus, WEEKDAYS};
 use serde_json::{Value, json};
+
+pub mod import;
 
 /// The HSDS version served.
 pub const VERSION: &str = "3.0";
@@ -226,6 +230,30 @@ pub fn service_of(o: &bro_store::Offer, name: &dyn Fn(&str) -> String) -> Value 
         confirmed_ms: o.confirmed_ms,
     };
     service(&s, &category, &referrers)
+}
+
+/// A service of the open data: one of Bro's own offers, or an imported one as its source
+/// published it.
+pub fn open_service(s: &bro_store::OpenService, name: &dyn Fn(&str) -> String) -> Value {
+    match s {
+        bro_store::OpenService::Own(o) => service_of(o, name),
+        bro_store::OpenService::External(source) => parse_source(source),
+    }
+}
+
+/// A stored source document; it was read from JSON on import, so it parses.
+pub fn parse_source(source: &str) -> Value {
+    serde_json::from_str(source).unwrap_or(Value::Null)
+}
+
+/// An imported organisation, as its source published it, with its services' sources nested.
+pub fn external_organization(source: &str, services: &[String]) -> Value {
+    let mut org = parse_source(source);
+    if let Value::Object(map) = &mut org {
+        let nested = services.iter().map(|s| parse_source(s)).collect();
+        map.insert("services".into(), Value::Array(nested));
+    }
+    org
 }
 
 /// An organisation; `services` are its services, when they are to be nested.

@@ -8,17 +8,18 @@ use bro_domain::offer::{OfferContent, OfferStatus};
 use bro_domain::{OrgId, UnitId, UserId};
 use bro_store::{
     AuditCtx, AuditEvent, Conflict, Follow, Offer, OfferQuery, OfferStore, OfferVersion,
-    StoreError, StoreResult,
+    OpenService, StoreError, StoreResult,
 };
 use sqlx::Row;
 
 use super::chain::append;
+use super::notice_mail::mark_offer_mails;
 use super::notices::{About, notify};
 use super::{DbRow, Tx, coded, commit, corrupt, db_err, err};
 use crate::{Backend, ROW_LOCK};
 
 const OFFER_SELECT: &str = "SELECT f.id, f.org_id, o.name AS org_name, f.unit_id, u.name AS unit_name, f.status, f.version, \
-     f.content, f.updated_ms, f.confirmed_ms, f.external FROM offers f \
+     f.content, f.updated_ms, f.confirmed_ms FROM offers f \
      JOIN organisations o ON o.id = f.org_id JOIN units u ON u.id = f.unit_id";
 
 fn content_of(r: &DbRow) -> StoreResult<OfferContent> {
@@ -38,38 +39,19 @@ fn offer_from_row(r: &DbRow) -> StoreResult<Offer> {
         content: content_of(r)?,
         updated_ms: r.try_get("updated_ms").map_err(err)?,
         confirmed_ms: r.try_get("confirmed_ms").map_err(err)?,
-        external: r.try_get("external").map_err(err)?,
     })
 }
 
-/// What search reads: the offer's words in lower case, hyphens as spaces, with a space first
-/// so that `LIKE '% word%'` finds the beginning of any word.
-fn search_text(c: &OfferContent) -> String {
-    let words = [
-        c.name.as_str(),
-        &c.summary,
-        &c.description,
-        &c.target_group,
-        &c.provides,
-        &c.address,
-        &c.municipality,
-    ];
-    format!(" {}", words.join(" ").to_lowercase().replace('-', " "))
-}
-
-/// The offer's row, locked for a change; refused for an offer from another directory.
+/// The offer's row, locked for a change.
 async fn lock_offer(tx: &mut Tx, id: i64) -> StoreResult<(i64, OfferStatus, OfferContent, i64)> {
     let r = sqlx::query(&format!(
-        "SELECT unit_id, status, version, content, external FROM offers WHERE id = $1{ROW_LOCK}"
+        "SELECT unit_id, status, version, content FROM offers WHERE id = $1{ROW_LOCK}"
     ))
     .bind(id)
     .fetch_optional(&mut **tx)
     .await
     .map_err(err)?
     .ok_or(StoreError::NotFound)?;
-    if r.try_get::<bool, _>("external").map_err(err)? {
-        return Err(StoreError::NotFound);
-    }
     Ok((
         r.try_get("version").map_err(err)?,
         coded(&r, "status", OfferStatus::parse)?,
@@ -114,7 +96,7 @@ async fn save_version(
     .bind(&content.name)
     .bind(category)
     .bind(content.municipality.trim().to_lowercase())
-    .bind(search_text(content))
+    .bind(content.search_text())
     .bind(audit.at_ms)
     .bind(id)
     .execute(&mut **tx)
@@ -156,7 +138,45 @@ async fn tell_followers(
         detail: &version.to_string(),
     };
     let to: Vec<UserId> = users.into_iter().map(UserId).collect();
-    notify(tx, audit, &to, &about).await
+    notify(tx, audit, &to, &about).await?;
+    mark_offer_mails(tx, audit.at_ms, id, version).await
+}
+
+/// The search of `query` over `select` (whose table is `f`, with `search_text`, `category`,
+/// `municipality`, `status` and `name`): the SQL, ending in a LIMIT placeholder, and its text
+/// binds in order. Offers are few (thousands) and public: the conditions are checked row by
+/// row; age and referrer live in the content and are checked on what was read
+/// ([`OfferQuery::matches_content`]).
+pub(super) fn search_sql(select: &str, query: &OfferQuery) -> (String, Vec<String>) {
+    let words = bro_store::name_words(&query.text);
+    let mut sql = format!("{select} WHERE 1 = 1");
+    let mut binds = Vec::new();
+    for w in words
+        .iter()
+        .filter(|w| !w.contains(['%', '_', '\\']))
+        .take(6)
+    {
+        binds.push(format!("% {w}%"));
+        sql.push_str(&format!(" AND f.search_text LIKE ${}", binds.len()));
+    }
+    if let Some(c) = query.category {
+        binds.push(c.as_str().to_owned());
+        sql.push_str(&format!(" AND f.category = ${}", binds.len()));
+    }
+    let place = query.municipality.trim().to_lowercase();
+    if !place.is_empty() {
+        // "Holstebro" finds "Holstebro Kommune".
+        binds.push(format!("%{}%", place.replace(['%', '_', '\\'], "")));
+        sql.push_str(&format!(" AND f.municipality LIKE ${}", binds.len()));
+    }
+    if !query.inactive {
+        sql.push_str(" AND f.status = 'active'");
+    }
+    sql.push_str(&format!(
+        " ORDER BY f.name, f.id LIMIT ${}",
+        binds.len() + 1
+    ));
+    (sql, binds)
 }
 
 fn offer_event(action: AuditAction, id: i64) -> AuditEvent {
@@ -286,77 +306,40 @@ impl OfferStore for Backend {
     }
 
     async fn search_offers(&self, query: &OfferQuery, limit: i64) -> StoreResult<Vec<Offer>> {
-        // Offers are few (thousands) and public: the conditions are checked row by row.
-        let words = bro_store::name_words(&query.text);
-        let words: Vec<&String> = words
-            .iter()
-            .filter(|w| !w.contains(['%', '_', '\\']))
-            .take(6)
-            .collect();
-        let mut sql = format!("{OFFER_SELECT} WHERE 1 = 1");
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        for _ in &words {
-            sql.push_str(&format!(" AND f.search_text LIKE {}", next()));
-        }
-        if query.category.is_some() {
-            sql.push_str(&format!(" AND f.category = {}", next()));
-        }
-        if !query.municipality.trim().is_empty() {
-            // "Holstebro" finds "Holstebro Kommune".
-            sql.push_str(&format!(" AND f.municipality LIKE {}", next()));
-        }
-        if !query.inactive {
-            sql.push_str(" AND f.status = 'active'");
-        }
-        sql.push_str(&format!(" ORDER BY f.name, f.id LIMIT {}", next()));
+        let (sql, binds) = search_sql(OFFER_SELECT, query);
         let mut q = sqlx::query(&sql);
-        for w in &words {
-            q = q.bind(format!("% {w}%"));
-        }
-        if let Some(c) = query.category {
-            q = q.bind(c.as_str());
-        }
-        let place = query.municipality.trim().to_lowercase();
-        if !place.is_empty() {
-            q = q.bind(format!("%{}%", place.replace(['%', '_', '\\'], "")));
+        for b in &binds {
+            q = q.bind(b);
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await.map_err(err)?;
         let offers = rows
             .iter()
             .map(offer_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        // Age and referrer live in the content: filtered here, on what the page would show.
         Ok(offers
             .into_iter()
-            .filter(|o| {
-                let c = &o.content;
-                query.age.is_none_or(|age| {
-                    c.age_min.is_none_or(|min| min <= age) && c.age_max.is_none_or(|max| age <= max)
-                }) && query.referrer.is_none_or(|r| c.referrers.contains(&r))
-            })
+            .filter(|o| query.matches_content(&o.content))
             .collect())
     }
 
-    async fn offers_changed_after(
+    async fn open_services(
         &self,
         after: i64,
         offset: i64,
         limit: i64,
-    ) -> StoreResult<(Vec<Offer>, i64)> {
+    ) -> StoreResult<(Vec<OpenService>, i64)> {
         let mut tx = self.begin_read().await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM offers WHERE updated_ms > $1 AND NOT external",
-        )
-        .bind(after)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(err)?;
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(after);
+        let own: i64 = count("SELECT COUNT(*) FROM offers WHERE updated_ms > $1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+        let external: i64 = count("SELECT COUNT(*) FROM external_offers WHERE modified_ms > $1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
         let rows = sqlx::query(&format!(
-            "{OFFER_SELECT} WHERE f.updated_ms > $1 AND NOT f.external ORDER BY f.id LIMIT $2 OFFSET $3"
+            "{OFFER_SELECT} WHERE f.updated_ms > $1 ORDER BY f.id LIMIT $2 OFFSET $3"
         ))
         .bind(after)
         .bind(limit)
@@ -364,12 +347,26 @@ impl OfferStore for Backend {
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
-        commit(tx).await?;
-        let offers = rows
+        let mut out = rows
             .iter()
-            .map(offer_from_row)
-            .collect::<StoreResult<_>>()?;
-        Ok((offers, total))
+            .map(|r| offer_from_row(r).map(|o| OpenService::Own(Box::new(o))))
+            .collect::<StoreResult<Vec<_>>>()?;
+        // The page goes on into the other directories' services after Bro's own.
+        let rest = limit - out.len() as i64;
+        if rest > 0 {
+            let sources: Vec<String> = sqlx::query_scalar(
+                "SELECT source FROM external_offers WHERE modified_ms > $1 ORDER BY id LIMIT $2 OFFSET $3",
+            )
+            .bind(after)
+            .bind(rest)
+            .bind((offset - own).max(0))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+            out.extend(sources.into_iter().map(OpenService::External));
+        }
+        commit(tx).await?;
+        Ok((out, own + external))
     }
 
     async fn offers_of_units(&self, units: &[UnitId]) -> StoreResult<Vec<Offer>> {

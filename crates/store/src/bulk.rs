@@ -112,6 +112,8 @@ pub const BULK_TABLES: &[&str] = &[
     "units",
     "users",
     "role_assignments",
+    "offers",
+    "offer_versions",
     "collaborations",
     "collaboration_orgs",
     "teams",

@@ -36,8 +36,11 @@ pub use meeting::*;
 pub use meeting_store::{
     AgreementStore, CaseStore, DeliveryStore, FeedStore, MeetingStore, TeamStore,
 };
-pub use notice_store::{Notice, NoticeStore};
-pub use offer_store::{Follow, Offer, OfferQuery, OfferStore, OfferVersion};
+pub use notice_store::{DueNoticeMail, Notice, NoticeMailStore, NoticeStore};
+pub use offer_store::{
+    ExternalOffer, ExternalOfferStore, ExternalOrganisation, ExternalService, Follow, ImportCounts,
+    Offer, OfferQuery, OfferStore, OfferVersion, OpenService,
+};
 pub use types::*;
 
 use std::sync::Arc;
@@ -63,7 +66,9 @@ pub trait Store:
     + DeliveryStore
     + FeedStore
     + NoticeStore
+    + NoticeMailStore
     + OfferStore
+    + ExternalOfferStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -92,7 +97,9 @@ impl<T> Store for T where
         + DeliveryStore
         + FeedStore
         + NoticeStore
+        + NoticeMailStore
         + OfferStore
+        + ExternalOfferStore
         + AuditStore
         + BulkStore
         + MetaStore

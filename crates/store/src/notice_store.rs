@@ -37,3 +37,35 @@ pub trait NoticeStore {
         up_to: i64,
     ) -> StoreResult<()>;
 }
+
+/// A notice whose e-mail is due: where it goes (`None`: the user has no address any more) and
+/// the offer it names, which is not personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueNoticeMail {
+    pub id: i64,
+    pub email: Option<String>,
+    pub offer: Option<(i64, String)>,
+}
+
+/// The e-mails that go with notices, for those who chose them.
+#[async_trait]
+pub trait NoticeMailStore {
+    /// Whether the user chose an e-mail for each change of an offer they follow.
+    async fn mail_offer_changes(&self, user: UserId) -> StoreResult<bool>;
+    async fn set_mail_offer_changes(
+        &self,
+        audit: &AuditCtx,
+        user: UserId,
+        on: bool,
+    ) -> StoreResult<()>;
+    /// Notice e-mails waiting to be sent or retried at `now`, oldest first; at most `limit`.
+    async fn due_notice_mails(&self, now: Timestamp, limit: i64)
+    -> StoreResult<Vec<DueNoticeMail>>;
+    /// Records one attempt: sent, or failed with a reason (no personal data) and retried later.
+    async fn record_notice_mail(
+        &self,
+        id: i64,
+        now: Timestamp,
+        outcome: Result<(), String>,
+    ) -> StoreResult<()>;
+}

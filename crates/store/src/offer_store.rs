@@ -22,8 +22,6 @@ pub struct Offer {
     pub updated_ms: Timestamp,
     /// When the unit last confirmed that the offer is as described.
     pub confirmed_ms: Timestamp,
-    /// The offer comes from another directory's open data and is read-only in Bro.
-    pub external: bool,
 }
 
 /// One version of an offer: what it said, its status, who changed it and when.
@@ -50,6 +48,15 @@ pub struct OfferQuery {
     pub referrer: Option<ReferrerKind>,
     /// Paused and closed offers too (for their editors); the directory shows active ones.
     pub inactive: bool,
+}
+
+impl OfferQuery {
+    /// Whether an offer's content meets the age and the referrer asked for.
+    pub fn matches_content(&self, c: &OfferContent) -> bool {
+        self.age.is_none_or(|age| {
+            c.age_min.is_none_or(|min| min <= age) && c.age_max.is_none_or(|max| age <= max)
+        }) && self.referrer.is_none_or(|r| c.referrers.contains(&r))
+    }
 }
 
 /// What a staff member follows: an offer, a unit's offers, or a category (in an area, or
@@ -115,14 +122,15 @@ pub trait OfferStore {
     async fn offer_versions(&self, id: i64) -> StoreResult<Vec<OfferVersion>>;
     /// Offers matching `query`, by name; at most `limit`.
     async fn search_offers(&self, query: &OfferQuery, limit: i64) -> StoreResult<Vec<Offer>>;
-    /// Bro's own offers (not another directory's) changed after `after`, in id order: `limit`
-    /// of them from `offset`, and how many there are in all. For the open data.
-    async fn offers_changed_after(
+    /// The open data's services changed after `after`: Bro's own offers in id order, then
+    /// other directories' in the order they were imported; `limit` of them from `offset`, and
+    /// how many there are in all.
+    async fn open_services(
         &self,
         after: Timestamp,
         offset: i64,
         limit: i64,
-    ) -> StoreResult<(Vec<Offer>, i64)>;
+    ) -> StoreResult<(Vec<OpenService>, i64)>;
     /// The offers of `units`, active or not, by name.
     async fn offers_of_units(&self, units: &[UnitId]) -> StoreResult<Vec<Offer>>;
     /// Names (`on`) or removes a staff member as editor of a unit's offers.
@@ -145,4 +153,82 @@ pub trait OfferStore {
     ) -> StoreResult<()>;
     /// The keys of what `user` follows.
     async fn follows(&self, user: UserId) -> StoreResult<Vec<String>>;
+}
+
+/// A service of the open data: one of Bro's own offers, or another directory's service as its
+/// source published it (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenService {
+    Own(Box<Offer>),
+    External(String),
+}
+
+/// An offer of another directory, read from its open data; read-only in Bro.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalOffer {
+    pub id: i64,
+    /// Its id in the source (a UUID).
+    pub hsds_id: String,
+    pub org_name: String,
+    pub status: OfferStatus,
+    /// Bro's reading of the source.
+    pub content: OfferContent,
+    /// The source document (JSON).
+    pub source: String,
+    pub modified_ms: Timestamp,
+    pub imported_ms: Timestamp,
+}
+
+/// An organisation of another directory, as its source published it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalOrganisation {
+    pub hsds_id: String,
+    pub name: String,
+    /// The source document without its services (JSON).
+    pub source: String,
+}
+
+/// A service to import: its source id and organisation's, and what Bro read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalService {
+    pub hsds_id: String,
+    pub org_hsds_id: String,
+    pub status: OfferStatus,
+    pub content: OfferContent,
+    pub source: String,
+    /// The source's last change; the import's time when it gives none.
+    pub modified_ms: Option<Timestamp>,
+}
+
+/// What an import did: services new to Bro, and services it already had and replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub added: usize,
+    pub replaced: usize,
+}
+
+/// Other directories' offers, imported from their HSDS open data.
+#[async_trait]
+pub trait ExternalOfferStore {
+    /// Writes the organisations and services of one file in one transaction: new ones added,
+    /// known ones (by source id) replaced. All or nothing.
+    async fn import_external(
+        &self,
+        audit: &AuditCtx,
+        organisations: &[ExternalOrganisation],
+        services: &[ExternalService],
+    ) -> StoreResult<ImportCounts>;
+    async fn external_offer(&self, id: i64) -> StoreResult<ExternalOffer>;
+    /// The external offer with this source id.
+    async fn external_offer_by_source(&self, hsds_id: &str) -> StoreResult<ExternalOffer>;
+    /// External offers matching `query` (age and referrer as for Bro's own), by name.
+    async fn search_external_offers(
+        &self,
+        query: &OfferQuery,
+        limit: i64,
+    ) -> StoreResult<Vec<ExternalOffer>>;
+    /// Every external organisation with the source documents of its services, in the order
+    /// they were imported.
+    async fn external_organisations(&self)
+    -> StoreResult<Vec<(ExternalOrganisation, Vec<String>)>>;
 }

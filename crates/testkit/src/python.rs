@@ -116,6 +116,15 @@ impl SmtpSink {
             .collect()
     }
 
+    /// The messages received so far with their quoted-printable text decoded (soft line
+    /// breaks joined, `=XX` as bytes, read as UTF-8), so a test can look for a whole link.
+    pub fn decoded(&self) -> Vec<String> {
+        self.messages()
+            .iter()
+            .map(|m| quoted_printable(m))
+            .collect()
+    }
+
     /// Waits until at least `n` messages arrived, then returns them all; panics after `timeout`.
     pub async fn wait_for(&self, n: usize, timeout: Duration) -> Vec<String> {
         let mut stored = self.stored.clone();
@@ -204,4 +213,29 @@ fn unique_dir(what: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
+}
+
+/// Decodes quoted-printable text; anything that is not an escape stays as it is.
+fn quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

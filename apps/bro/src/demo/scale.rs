@@ -8,6 +8,7 @@
 //! plan, usually an oral consent, and the audit records all of that produces, reads included,
 //! appended to each organisation's hash chain. Each municipality's Fælles Team meets every four
 //! weeks, and citizens come on its agenda with minutes and evaluations (`scale::meetings`).
+//! Every generated municipality and region publishes about 30 offers (`scale::offers`).
 //!
 //! Chunks of 1,000 citizens are written one transaction each, with a marker in `meta`, so an
 //! interrupted run resumes where it stopped and a finished one is not repeated. Every id and
@@ -22,6 +23,7 @@ use std::io::Write;
 mod history;
 mod layout;
 mod meetings;
+mod offers;
 mod writer;
 
 use layout::{Bases, Layout, REGIONS, Staff, pick};
@@ -118,6 +120,7 @@ async fn grow_chunks(
                 meeting: max("meetings").await?,
                 case: max("meeting_cases").await?,
                 agreement: max("case_agreements").await?,
+                offer: max("offers").await?,
             };
             let layout = Layout::new(generated, seed, bases)?;
             let hash = bro_auth::password::hash_password(DEMO_PASSWORD.into())
@@ -238,6 +241,10 @@ mod tests {
         assert_eq!(facts.approved_cases_without_minutes, 0);
         assert!(rows(&facts, "minutes") > cases / 2);
         assert!(rows(&facts, "case_evaluations") > 0);
+        // A directory of 30 offers for the generated municipality and each of the four regions.
+        let offers = rows(&facts, "offers");
+        assert!((150..200).contains(&offers), "{offers}");
+        assert!(rows(&facts, "offer_versions") >= offers);
         let mut citizens: Vec<&str> = facts
             .courses
             .iter()

@@ -9,7 +9,7 @@ use bro_store::AuditCtx;
 use bro_testkit::{Backend, TestApp, fixture, hsds_validate, test_python};
 use serde_json::Value;
 
-fn offer(name: &str, link: &str) -> OfferContent {
+pub(crate) fn offer(name: &str, link: &str) -> OfferContent {
     OfferContent {
         name: name.into(),
         category: Some(OfferCategory::SubstanceTreatment),

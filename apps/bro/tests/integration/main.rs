@@ -26,6 +26,7 @@ macro_rules! on_both_backends {
 mod cli;
 mod contract;
 mod hsds;
+mod hsds_import;
 mod http_access;
 mod http_admin;
 mod http_consents;
@@ -34,6 +35,7 @@ mod http_login;
 mod http_plan;
 mod http_shell;
 mod meetings;
+mod offer_mail;
 mod offers;
 mod pdf;
 mod sharing_integrity;

@@ -8,7 +8,7 @@ use crate::http_plan::logged_in;
 use bro_testkit::{Backend, Browser, TestApp, fixture, location};
 
 /// A complete offer of `unit`, as the form sends it.
-fn offer_form(unit: &str, waiting: &str, monday: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn offer_form(unit: &str, waiting: &str, monday: &str) -> Vec<(&'static str, String)> {
     [
         ("unit", unit),
         ("name", "Rusmiddelcenter Holstebro"),
@@ -35,7 +35,11 @@ fn offer_form(unit: &str, waiting: &str, monday: &str) -> Vec<(&'static str, Str
     .collect()
 }
 
-async fn post(b: &Browser, path: &str, fields: &[(&'static str, String)]) -> reqwest::Response {
+pub(crate) async fn post(
+    b: &Browser,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> reqwest::Response {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     b.post(path, &fields).await
 }

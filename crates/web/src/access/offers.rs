@@ -38,16 +38,13 @@ impl OfferEditScope {
         Ok(Self { unit, ctx })
     }
 
-    /// Changing the offer `id` (one of Bro's own; another directory's is read-only).
+    /// Changing the offer `id` (Bro's own: other directories' offers live apart, read-only).
     pub(crate) async fn offer(
         state: &AppState,
         access: &AuditedAccess,
         id: i64,
     ) -> Result<(Self, Offer), AppError> {
         let offer = state.store.offer(id).await?;
-        if offer.external {
-            return Err(AppError::NotFound);
-        }
         let scope = Self::unit(state, access, offer.unit_id).await?;
         Ok((scope, offer))
     }

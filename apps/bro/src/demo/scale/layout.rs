@@ -152,6 +152,9 @@ pub(super) struct Bases {
     pub(super) case: i64,
     #[serde(default)]
     pub(super) agreement: i64,
+    /// Offers of the directory; worlds grown before it had none.
+    #[serde(default)]
+    pub(super) offer: i64,
 }
 
 /// A staff member as the care team row needs them.
@@ -378,6 +381,7 @@ impl Layout {
         }
         let mut tables = vec![orgs, units, users, roles];
         tables.extend(meetings::team_tables(&self.teams, &mut audit));
+        tables.extend(super::offers::offer_tables(self, &mut audit));
         BulkChunk {
             tables,
             audit,

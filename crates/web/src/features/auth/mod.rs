@@ -33,6 +33,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/account", get(handlers::account::show))
         .route("/account/email", post(handlers::account::set_email))
         .route(
+            "/account/offer-mail",
+            post(handlers::account::set_offer_mail),
+        )
+        .route(
             "/account/second-factor",
             get(handlers::account::enrol_form).post(handlers::account::enrol_submit),
         )

@@ -42,5 +42,8 @@ pub(super) struct AccountPage {
     pub(super) recovery_left: i64,
     pub(super) new_codes: Option<Vec<String>>,
     pub(super) email: String,
+    pub(super) has_email: bool,
+    /// For staff: whether they chose e-mails of changes in the offers they follow.
+    pub(super) offer_mail: Option<bool>,
     pub(super) errors: FormErrors,
 }

@@ -21,6 +21,10 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route("/tilbud/follow", post(handlers::follows::follow))
         .route("/tilbud/{id}", get(handlers::directory::show))
+        .route(
+            "/tilbud/ekstern/{id}",
+            get(handlers::directory::show_external),
+        )
         .route("/tilbud/{id}/versions", get(handlers::directory::versions))
         .route(
             "/offers",

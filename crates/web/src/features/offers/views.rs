@@ -4,8 +4,10 @@
 use super::forms::{DirectoryQuery, OfferInput};
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
-use bro_domain::offer::{Change, OfferCategory, OfferLaw, OfferStatus, ReferrerKind, WEEKDAYS};
-use bro_store::{Offer, Unit};
+use bro_domain::offer::{
+    Change, OfferCategory, OfferContent, OfferLaw, OfferStatus, ReferrerKind, WEEKDAYS,
+};
+use bro_store::{ExternalOffer, Offer, Unit};
 
 /// An offer unconfirmed for this long is flagged to its editors.
 pub(super) const STALE_MS: i64 = 182 * 24 * 3_600_000;
@@ -13,6 +15,8 @@ pub(super) const STALE_MS: i64 = 182 * 24 * 3_600_000;
 /// One offer in a list.
 pub(super) struct OfferRow {
     pub(super) id: i64,
+    /// Its page: Bro's own offers at `/tilbud/{id}`, other directories' apart.
+    pub(super) href: String,
     pub(super) name: String,
     pub(super) by: String,
     pub(super) category: String,
@@ -28,12 +32,32 @@ pub(super) struct OfferRow {
 
 impl OfferRow {
     pub(super) fn new(chrome: &Chrome, o: &Offer, now: i64) -> Self {
-        let c = &o.content;
-        let (day, minute) = crate::ui::weekday_minute(now);
         OfferRow {
             id: o.id,
-            name: c.name.clone(),
+            href: format!("/tilbud/{}", o.id),
             by: format!("{}, {}", o.unit_name, o.org_name),
+            stale: now - o.confirmed_ms > STALE_MS,
+            ..Self::of_content(chrome, &o.content, o.status, now)
+        }
+    }
+
+    /// Another directory's offer: never flagged stale, since Bro does not ask its unit.
+    pub(super) fn external(chrome: &Chrome, o: &ExternalOffer, now: i64) -> Self {
+        OfferRow {
+            id: o.id,
+            href: format!("/tilbud/ekstern/{}", o.id),
+            by: o.org_name.clone(),
+            ..Self::of_content(chrome, &o.content, o.status, now)
+        }
+    }
+
+    fn of_content(chrome: &Chrome, c: &OfferContent, status: OfferStatus, now: i64) -> Self {
+        let (day, minute) = crate::ui::weekday_minute(now);
+        OfferRow {
+            id: 0,
+            href: String::new(),
+            by: String::new(),
+            name: c.name.clone(),
             category: c
                 .category
                 .map(|k| chrome.t(k.label_key()))
@@ -44,9 +68,9 @@ impl OfferRow {
                 .map(|w| chrome.t1("offer-waiting-weeks", "weeks", &w.to_string())),
             capacity: c.capacity.map(|n| n.to_string()),
             open_now: c.open_at(day, minute),
-            status: chrome.t(o.status.label_key()),
-            active: o.status == OfferStatus::Active,
-            stale: now - o.confirmed_ms > STALE_MS,
+            status: chrome.t(status.label_key()),
+            active: status == OfferStatus::Active,
+            stale: false,
         }
     }
 }
@@ -62,8 +86,22 @@ pub(super) struct DirectoryPage {
     pub(super) staff: bool,
     pub(super) query: DirectoryQuery,
     pub(super) rows: Option<Vec<OfferRow>>,
+    /// Other directories' offers that match, shown apart.
+    pub(super) external_rows: Vec<OfferRow>,
     pub(super) categories: &'static [OfferCategory],
     pub(super) referrers: &'static [ReferrerKind],
+}
+
+/// Another directory's offer, read-only: what Bro read from its source.
+#[derive(Template)]
+#[template(path = "offers/external.html")]
+pub(super) struct ExternalPage {
+    pub(super) chrome: Chrome,
+    pub(super) offer: ExternalOffer,
+    pub(super) row: OfferRow,
+    pub(super) hours: Vec<HoursRow>,
+    /// Whose offer it is, when they last changed it and when Bro read it.
+    pub(super) note: String,
 }
 
 /// One day's opening hours in words.
@@ -93,11 +131,10 @@ pub(super) struct OfferPage {
 }
 
 impl OfferPage {
-    pub(super) fn hours_of(chrome: &Chrome, offer: &Offer) -> Vec<HoursRow> {
+    pub(super) fn hours_of(chrome: &Chrome, content: &OfferContent) -> Vec<HoursRow> {
         (0..7u8)
             .filter_map(|d| {
-                let spans: Vec<String> = offer
-                    .content
+                let spans: Vec<String> = content
                     .hours
                     .iter()
                     .filter(|o| o.day == d)

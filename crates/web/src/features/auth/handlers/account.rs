@@ -23,24 +23,31 @@ pub async fn show(
     Authed(viewer): Authed,
 ) -> Result<Response, AppError> {
     let chrome = page.chrome(&state, &viewer, "/account");
-    let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
     let flash = page.flash(&chrome);
     let email = state.store.email(viewer.user.id).await?.unwrap_or_default();
     let form = EmailForm {
         email,
         errors: FormErrors::default(),
     };
-    render_account(chrome, flash, &viewer, recovery_left, None, form)
+    render_account(&state, chrome, flash, &viewer, None, form).await
 }
 
-fn render_account(
+async fn render_account(
+    state: &AppState,
     chrome: Chrome,
     flash: Option<String>,
     viewer: &Viewer,
-    recovery_left: i64,
     new_codes: Option<Vec<String>>,
     form: EmailForm,
 ) -> Result<Response, AppError> {
+    let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
+    // Only staff follow offers.
+    let offer_mail = match viewer.actor {
+        bro_authz::Actor::Staff { .. } => {
+            Some(state.store.mail_offer_changes(viewer.user.id).await?)
+        }
+        _ => None,
+    };
     let status = if form.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -53,7 +60,9 @@ fn render_account(
         totp_enabled: viewer.user.totp_enabled,
         recovery_left,
         new_codes,
+        has_email: !form.email.is_empty(),
         email: form.email,
+        offer_mail,
         errors: form.errors,
         chrome,
     };
@@ -74,12 +83,11 @@ pub async fn set_email(
             let chrome = chrome_for(&state, &page, &viewer);
             let mut errors = FormErrors::default();
             errors.add(&chrome, "email", key);
-            let recovery_left = state.store.unused_recovery_codes(viewer.user.id).await?;
             let form = EmailForm {
                 email: typed.0,
                 errors,
             };
-            return render_account(chrome, None, &viewer, recovery_left, None, form);
+            return render_account(&state, chrome, None, &viewer, None, form).await;
         }
     };
     let audit = viewer.audit(state.clock.now_ms(), "own-account");
@@ -91,6 +99,35 @@ pub async fn set_email(
         .store
         .set_email(&audit, viewer.user.id, stored)
         .await?;
+    Ok(redirect_with_flash(&state, "/account", flash))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct OfferMailForm {
+    #[serde(default)]
+    offer_mail: String,
+}
+
+/// A member of staff's choice of an e-mail for each change of an offer they follow.
+pub async fn set_offer_mail(
+    State(state): State<AppState>,
+    Authed(viewer): Authed,
+    Form(form): Form<OfferMailForm>,
+) -> Result<Response, AppError> {
+    if !matches!(viewer.actor, bro_authz::Actor::Staff { .. }) {
+        return Err(AppError::NotFound);
+    }
+    let on = form.offer_mail == "on";
+    let audit = viewer.audit(state.clock.now_ms(), "own-account");
+    state
+        .store
+        .set_mail_offer_changes(&audit, viewer.user.id, on)
+        .await?;
+    let flash = if on {
+        "flash-offer-mail-on"
+    } else {
+        "flash-offer-mail-off"
+    };
     Ok(redirect_with_flash(&state, "/account", flash))
 }
 
@@ -225,10 +262,9 @@ pub async fn renew_recovery_codes(
         .await?;
     let chrome = page.chrome(&state, &viewer, "/account");
     let flash = Some(chrome.t("flash-codes-renewed"));
-    let left = i64::try_from(codes.len()).unwrap_or(0);
     let form = EmailForm {
         email: state.store.email(viewer.user.id).await?.unwrap_or_default(),
         errors: FormErrors::default(),
     };
-    render_account(chrome, flash, &viewer, left, Some(codes), form)
+    render_account(&state, chrome, flash, &viewer, Some(codes), form).await
 }

@@ -78,11 +78,15 @@ pub async fn services(
             }
         }
     };
-    let (offers, total) = state
+    let (services, total) = state
         .store
-        .offers_changed_after(after, offset as i64, size as i64)
+        .open_services(after, offset as i64, size as i64)
         .await?;
-    let contents = offers.iter().map(|o| service_of(&state, o)).collect();
+    let name = |key: &str| state.i18n.get(Language::Da, key);
+    let contents = services
+        .iter()
+        .map(|s| bro_hsds::open_service(s, &name))
+        .collect();
     let total = usize::try_from(total).unwrap_or(0);
     Ok(json(
         StatusCode::OK,
@@ -90,14 +94,24 @@ pub async fn services(
     ))
 }
 
-/// One of Bro's own offers by its HSDS id, or "not found".
-async fn own_offer(state: &AppState, id: &str) -> Result<Option<Offer>, AppError> {
-    let Some(id) = bro_hsds::id_of(Kind::Service, id) else {
-        return Ok(None);
+/// A service by its HSDS id: one of Bro's own offers, else an imported one; `None` when there
+/// is none.
+async fn open_service(state: &AppState, id: &str) -> Result<Option<Value>, AppError> {
+    let found = match bro_hsds::id_of(Kind::Service, id) {
+        Some(own) => state.store.offer(own).await.map(|o| service_of(state, &o)),
+        None => Err(bro_store::StoreError::NotFound),
     };
-    match state.store.offer(id).await {
-        Ok(o) if !o.external => Ok(Some(o)),
-        Ok(_) | Err(bro_store::StoreError::NotFound) => Ok(None),
+    let found = match found {
+        Err(bro_store::StoreError::NotFound) => state
+            .store
+            .external_offer_by_source(id)
+            .await
+            .map(|o| bro_hsds::parse_source(&o.source)),
+        other => other,
+    };
+    match found {
+        Ok(v) => Ok(Some(v)),
+        Err(bro_store::StoreError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
@@ -106,8 +120,8 @@ pub async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    Ok(match own_offer(&state, &id).await? {
-        Some(o) => json(StatusCode::OK, &service_of(&state, &o)),
+    Ok(match open_service(&state, &id).await? {
+        Some(v) => json(StatusCode::OK, &v),
         None => problem(StatusCode::NOT_FOUND, "no such service"),
     })
 }
@@ -119,16 +133,23 @@ pub async fn organizations(
     let Some((page, size, offset)) = q.window() else {
         return Ok(problem(StatusCode::BAD_REQUEST, BAD_PAGE));
     };
-    let orgs = state.store.organisations().await?;
-    let contents = orgs
+    // Bro's own organisations, then the other directories' (as their sources published them).
+    let own = state.store.organisations().await?;
+    let external = state.store.external_organisations().await?;
+    let all: Vec<Value> = own
         .iter()
-        .skip(offset)
-        .take(size)
         .map(|o| bro_hsds::organization(o.id.0, &o.name, &[]))
+        .chain(
+            external
+                .iter()
+                .map(|(o, _)| bro_hsds::external_organization(&o.source, &[])),
+        )
         .collect();
+    let total = all.len();
+    let contents = all.into_iter().skip(offset).take(size).collect();
     Ok(json(
         StatusCode::OK,
-        &bro_hsds::page(contents, orgs.len(), page, size),
+        &bro_hsds::page(contents, total, page, size),
     ))
 }
 
@@ -139,7 +160,14 @@ pub async fn organization(
     let org = bro_hsds::id_of(Kind::Organization, &id);
     let orgs = state.store.organisations().await?;
     let Some(org) = orgs.iter().find(|o| Some(o.id.0) == org) else {
-        return Ok(problem(StatusCode::NOT_FOUND, "no such organization"));
+        let external = state.store.external_organisations().await?;
+        return Ok(match external.iter().find(|(o, _)| o.hsds_id == id) {
+            Some((o, services)) => json(
+                StatusCode::OK,
+                &bro_hsds::external_organization(&o.source, services),
+            ),
+            None => problem(StatusCode::NOT_FOUND, "no such organization"),
+        });
     };
     let units: Vec<_> = state
         .store
@@ -153,7 +181,6 @@ pub async fn organization(
         .offers_of_units(&units)
         .await?
         .iter()
-        .filter(|o| !o.external)
         .map(|o| service_of(&state, o))
         .collect();
     Ok(json(

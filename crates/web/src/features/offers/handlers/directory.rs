@@ -3,7 +3,7 @@
 
 use super::super::forms::{CompareQuery, DirectoryQuery};
 use super::super::views::{
-    DirectoryPage, OfferPage, OfferRow, VersionRow, VersionsPage, change_words,
+    DirectoryPage, ExternalPage, OfferPage, OfferRow, VersionRow, VersionsPage, change_words,
 };
 use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
@@ -93,24 +93,35 @@ async fn directory(
             inactive: false,
         };
         let now = state.clock.now_ms();
+        let open_now = |r: &OfferRow| query.open_now.is_empty() || r.open_now;
         let rows: Vec<OfferRow> = state
             .store
             .search_offers(&q, HITS)
             .await?
             .iter()
             .map(|o| OfferRow::new(&chrome, o, now))
-            .filter(|r| query.open_now.is_empty() || r.open_now)
+            .filter(open_now)
             .collect();
-        Some(rows)
+        let external: Vec<OfferRow> = state
+            .store
+            .search_external_offers(&q, HITS)
+            .await?
+            .iter()
+            .map(|o| OfferRow::external(&chrome, o, now))
+            .filter(open_now)
+            .collect();
+        (Some(rows), external)
     } else {
-        None
+        (None, Vec::new())
     };
+    let (rows, external_rows) = rows;
     let view = DirectoryPage {
         chrome,
         for_course,
         staff,
         query,
         rows,
+        external_rows,
         categories: OfferCategory::ALL,
         referrers: ReferrerKind::ALL,
     };
@@ -136,7 +147,7 @@ pub async fn show(
             (
                 follows.contains(&Follow::Offer(id).key()),
                 follows.contains(&Follow::Unit(offer.unit_id).key()),
-                !offer.external && (admin || editor.contains(&offer.unit_id)),
+                admin || editor.contains(&offer.unit_id),
             )
         }
         None => (false, false, false),
@@ -166,12 +177,39 @@ pub async fn show(
             .iter()
             .map(|r| chrome.t(r.label_key()))
             .collect(),
-        hours: OfferPage::hours_of(&chrome, &offer),
+        hours: OfferPage::hours_of(&chrome, &offer.content),
         confirmed: crate::ui::local_date(offer.confirmed_ms),
         staff: viewer.is_some(),
         following,
         following_unit,
         editor,
+        offer,
+        chrome,
+    };
+    html(StatusCode::OK, view)
+}
+
+/// Another directory's offer, as Bro read it from the source's open data; read-only.
+pub async fn show_external(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: MaybeViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let viewer = staff(viewer);
+    let chrome = page.chrome_for(&state, viewer.as_ref(), "/tilbud");
+    let offer = state.store.external_offer(id).await?;
+    let view = ExternalPage {
+        row: OfferRow::external(&chrome, &offer, state.clock.now_ms()),
+        hours: OfferPage::hours_of(&chrome, &offer.content),
+        note: chrome.tn(
+            "offer-external-note",
+            &[
+                ("org", offer.org_name.clone()),
+                ("modified", crate::ui::local_date(offer.modified_ms)),
+                ("imported", crate::ui::local_date(offer.imported_ms)),
+            ],
+        ),
         offer,
         chrome,
     };

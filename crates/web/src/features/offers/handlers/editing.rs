@@ -148,6 +148,7 @@ pub async fn create(
         .store
         .create_offer(&scope.ctx, scope.unit.id, &content)
         .await?;
+    crate::services::delivery::wake(&state);
     Ok(redirect_with_flash(
         &state,
         &format!("/tilbud/{id}"),
@@ -192,11 +193,15 @@ pub async fn change(
         .change_offer(&scope.ctx, id, base, &content, important)
         .await
     {
-        Ok(_) => Ok(redirect_with_flash(
-            &state,
-            &format!("/tilbud/{id}"),
-            "flash-offer-changed",
-        )),
+        Ok(_) => {
+            // Followers who chose e-mail get theirs from the delivery worker.
+            crate::services::delivery::wake(&state);
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/tilbud/{id}"),
+                "flash-offer-changed",
+            ))
+        }
         Err(StoreError::Conflict(Conflict::Offer)) => {
             // Someone saved in between: what was typed stays, against the newer version.
             errors.add(&chrome, "name", "offer-error-changed");
@@ -221,6 +226,7 @@ pub async fn set_status(
     let (scope, _) = OfferEditScope::offer(&state, &access, id).await?;
     let status = OfferStatus::parse(&form.status).ok_or(AppError::NotFound)?;
     state.store.set_offer_status(&scope.ctx, id, status).await?;
+    crate::services::delivery::wake(&state);
     Ok(redirect_with_flash(
         &state,
         &format!("/tilbud/{id}"),

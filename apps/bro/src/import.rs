@@ -1,0 +1,64 @@
+//! `bro import hsds FILE`: another directory's HSDS 3.0 open data (a municipality's, say) into
+//! Bro as offers of external organisations: searchable in the directory, read-only, kept apart
+//! from Bro's own offers and served again in Bro's open data as their source published them.
+//! A file with any bad record imports nothing and names every problem by record and field;
+//! importing the same source again replaces what it held.
+
+use bro_audit::PLATFORM_TENANT;
+use bro_domain::{Clock, SystemClock};
+use bro_store::{AuditCtx, ExternalOrganisation, ExternalService};
+use std::path::Path;
+
+/// Problems listed at most; the count says how many there were.
+const SHOWN: usize = 50;
+
+pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let directory = bro_hsds::import::read(&text).map_err(|errors| {
+        let mut said = format!(
+            "{}: nothing imported; {} problem(s):",
+            file.display(),
+            errors.len()
+        );
+        for e in errors.iter().take(SHOWN) {
+            said.push_str(&format!("\n  {e}"));
+        }
+        said
+    })?;
+    let organisations: Vec<ExternalOrganisation> = directory
+        .organizations
+        .iter()
+        .map(|o| ExternalOrganisation {
+            hsds_id: o.id.clone(),
+            name: o.name.clone(),
+            source: o.source.to_string(),
+        })
+        .collect();
+    let services: Vec<ExternalService> = directory
+        .services
+        .into_iter()
+        .map(|s| ExternalService {
+            hsds_id: s.id,
+            org_hsds_id: s.organization_id,
+            status: s.status,
+            content: s.content,
+            source: s.source.to_string(),
+            modified_ms: s.modified_ms,
+        })
+        .collect();
+    let store = crate::open::open(database).await?;
+    let ctx = AuditCtx::system(PLATFORM_TENANT, SystemClock.now_ms(), "hsds-import");
+    let counts = store
+        .import_external(&ctx, &organisations, &services)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "imported {} services of {} organizations from {}: {} new, {} replaced",
+        services.len(),
+        organisations.len(),
+        file.display(),
+        counts.added,
+        counts.replaced
+    );
+    Ok(())
+}
