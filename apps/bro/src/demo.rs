@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod courses;
+mod external;
 mod meetings;
 mod offers;
 mod people;
@@ -390,6 +391,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
         .map_err(|e| e.to_string())?;
     seed_teams(store, &staff, &units, &fælles_team, course, now).await?;
     offers::seed_offers(store, &staff, &units, now).await?;
+    external::import_struer(store, now).await?;
     store
         .set_meta(SEEDED_KEY, "1")
         .await

@@ -18,6 +18,11 @@ pub async fn hsds(database: &str, out: &Path) -> Result<(), String> {
     let store = crate::open::open(database).await?;
     let i18n = I18n::new().map_err(|e| e.to_string())?;
     let name = |key: &str| i18n.get(Language::Da, key);
+    let stored = store
+        .meta(bro_hsds::NAMESPACE_KEY)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ns = bro_hsds::namespace_from(stored.as_deref());
     let mut open = Vec::new();
     loop {
         let (page, _) = store
@@ -32,19 +37,21 @@ pub async fn hsds(database: &str, out: &Path) -> Result<(), String> {
     }
     let services: Vec<Value> = open
         .iter()
-        .map(|s| bro_hsds::open_service(s, &name))
+        .map(|s| bro_hsds::open_service(ns, s, &name))
         .collect();
     let mut organizations = Vec::new();
     for org in store.organisations().await.map_err(|e| e.to_string())? {
         let theirs: Vec<Value> = open
             .iter()
             .filter_map(|s| match s {
-                OpenService::Own(o) if o.org_id == org.id => Some(bro_hsds::service_of(o, &name)),
+                OpenService::Own(o) if o.org_id == org.id => {
+                    Some(bro_hsds::service_of(ns, o, &name))
+                }
                 _ => None,
             })
             .collect();
         if !theirs.is_empty() {
-            organizations.push(bro_hsds::organization(org.id.0, &org.name, &theirs));
+            organizations.push(bro_hsds::organization(ns, org.id.0, &org.name, &theirs));
         }
     }
     // Other directories' organisations follow, as their sources published them.

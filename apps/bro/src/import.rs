@@ -6,7 +6,7 @@
 
 use bro_audit::PLATFORM_TENANT;
 use bro_domain::{Clock, SystemClock};
-use bro_store::{AuditCtx, ExternalOrganisation, ExternalService};
+use bro_store::AuditCtx;
 use std::path::Path;
 
 /// Problems listed at most; the count says how many there were.
@@ -14,7 +14,13 @@ const SHOWN: usize = 50;
 
 pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let directory = bro_hsds::import::read(&text).map_err(|errors| {
+    let store = crate::open::open(database).await?;
+    let stored = store
+        .meta(bro_hsds::NAMESPACE_KEY)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ns = bro_hsds::namespace_from(stored.as_deref());
+    let directory = bro_hsds::import::read(&text, ns).map_err(|errors| {
         let mut said = format!(
             "{}: nothing imported; {} problem(s):",
             file.display(),
@@ -25,28 +31,7 @@ pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
         }
         said
     })?;
-    let organisations: Vec<ExternalOrganisation> = directory
-        .organizations
-        .iter()
-        .map(|o| ExternalOrganisation {
-            hsds_id: o.id.clone(),
-            name: o.name.clone(),
-            source: o.source.to_string(),
-        })
-        .collect();
-    let services: Vec<ExternalService> = directory
-        .services
-        .into_iter()
-        .map(|s| ExternalService {
-            hsds_id: s.id,
-            org_hsds_id: s.organization_id,
-            status: s.status,
-            content: s.content,
-            source: s.source.to_string(),
-            modified_ms: s.modified_ms,
-        })
-        .collect();
-    let store = crate::open::open(database).await?;
+    let (organisations, services) = directory.into_store();
     let ctx = AuditCtx::system(PLATFORM_TENANT, SystemClock.now_ms(), "hsds-import");
     let counts = store
         .import_external(&ctx, &organisations, &services)

@@ -4,6 +4,7 @@
 //! content) for the directory's search and pages. A file with any bad record is refused whole,
 //! with every reason by record and field.
 
+use crate::{Kind, Namespace};
 use bro_domain::offer::{OfferCategory, OfferContent, OfferError, OfferStatus, Opening, WEEKDAYS};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -34,6 +35,39 @@ pub struct Directory {
     pub services: Vec<ImportedService>,
 }
 
+impl Directory {
+    /// What the store writes: the organizations, and the services with their source text.
+    pub fn into_store(
+        self,
+    ) -> (
+        Vec<bro_store::ExternalOrganisation>,
+        Vec<bro_store::ExternalService>,
+    ) {
+        let organisations = self
+            .organizations
+            .into_iter()
+            .map(|o| bro_store::ExternalOrganisation {
+                hsds_id: o.id,
+                name: o.name,
+                source: o.source.to_string(),
+            })
+            .collect();
+        let services = self
+            .services
+            .into_iter()
+            .map(|s| bro_store::ExternalService {
+                hsds_id: s.id,
+                org_hsds_id: s.organization_id,
+                status: s.status,
+                content: s.content,
+                source: s.source.to_string(),
+                modified_ms: s.modified_ms,
+            })
+            .collect();
+        (organisations, services)
+    }
+}
+
 /// Why one record cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError {
@@ -54,7 +88,9 @@ const MAX_SERVICE_BYTES: usize = 200_000;
 
 /// Reads a file of HSDS services: a JSON array of services (each with its `organization`), an
 /// array of organizations (each with its `services`), or an API page (`contents`) of either.
-pub fn read(text: &str) -> Result<Directory, Vec<RecordError>> {
+/// Records with ids of this instance's namespace `own` are refused: Bro's own data does not
+/// come back as another directory's.
+pub fn read(text: &str, own: Namespace) -> Result<Directory, Vec<RecordError>> {
     let whole = |reason: String| {
         vec![RecordError {
             record: "file".into(),
@@ -75,7 +111,10 @@ pub fn read(text: &str) -> Result<Directory, Vec<RecordError>> {
             ));
         }
     };
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        own: Some(own),
+        ..Reader::default()
+    };
     for item in items {
         match item {
             Value::Object(o) if o.contains_key("services") => reader.organization(o),
@@ -88,6 +127,7 @@ pub fn read(text: &str) -> Result<Directory, Vec<RecordError>> {
 
 #[derive(Default)]
 struct Reader {
+    own: Option<Namespace>,
     organizations: BTreeMap<String, ImportedOrganization>,
     order: Vec<String>,
     services: Vec<ImportedService>,
@@ -110,7 +150,15 @@ fn is_uuid(s: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// Why a record of this instance's own is refused.
+const OWN: &str = "is one of this Bro's own: its data does not come back as another directory's";
+
 impl Reader {
+    fn is_own(&self, kind: Kind, id: &str) -> bool {
+        self.own
+            .is_some_and(|ns| ns != Namespace::SHARED && crate::id_of(ns, kind, id).is_some())
+    }
+
     fn fail(&mut self, record: &str, field: &str, reason: &str) {
         self.errors.push(RecordError {
             record: record.to_owned(),
@@ -125,6 +173,8 @@ impl Reader {
         let id = str_of(o, "id").unwrap_or_default().to_owned();
         if !is_uuid(&id) {
             self.fail(record, "organization.id", "must be a UUID");
+        } else if self.is_own(Kind::Organization, &id) {
+            self.fail(record, "organization.id", OWN);
         }
         let name = str_of(o, "name").unwrap_or_default().trim().to_owned();
         if name.is_empty() || name.chars().count() > 200 {
@@ -196,6 +246,8 @@ impl Reader {
         }
         if !is_uuid(&id) {
             self.fail(&record, "id", "must be a UUID");
+        } else if self.is_own(Kind::Service, &id) {
+            self.fail(&record, "id", OWN);
         } else if !self.seen.insert(id.clone()) {
             self.fail(&record, "id", "appears twice in the file");
         }
@@ -451,7 +503,7 @@ mod tests {
     #[test]
     fn a_service_is_read_with_its_organization_and_source() {
         let text = json!([service("00000001-0000-4000-8000-000000000001")]).to_string();
-        let d = read(&text).expect("valid");
+        let d = read(&text, Namespace::SHARED).expect("valid");
         assert_eq!(d.organizations.len(), 1);
         assert_eq!(d.organizations[0].name, "Struer Kommune");
         let s = &d.services[0];
@@ -475,7 +527,7 @@ mod tests {
             no_org
         ])
         .to_string();
-        let errors = read(&text).expect_err("refused");
+        let errors = read(&text, Namespace::SHARED).expect_err("refused");
         let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
         for expected in [
             "service 2 (id 00000001-0000-4000-8000-000000000001): id: appears twice in the file",
@@ -488,7 +540,16 @@ mod tests {
                 "{expected:?} not in {said:#?}"
             );
         }
-        assert!(read("{\"name\": 1}").is_err());
-        assert!(read("not json").is_err());
+        assert!(read("{\"name\": 1}", Namespace::SHARED).is_err());
+        assert!(read("not json", Namespace::SHARED).is_err());
+        // Our own services do not come back as another directory's.
+        let ns = Namespace::parse("a1b2c3d4e5").expect("namespace");
+        let own = json!([service(&crate::uuid(ns, Kind::Service, 7))]).to_string();
+        let errors = read(&own, ns).expect_err("refused");
+        assert!(
+            errors.iter().any(|e| e.field == "id" && e.reason == OWN),
+            "{errors:?}"
+        );
+        assert!(read(&own, Namespace::parse("0000000001").expect("ns")).is_ok());
     }
 }

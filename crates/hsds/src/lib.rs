@@ -3,7 +3,8 @@
 //! values from what the caller read, and does no I/O.
 //!
 //! Ids: HSDS wants UUIDs. An offer's, an organisation's and a term's id are derived from its
-//! id in Bro ([`uuid`]), so the same offer has the same id in every export. Another
+//! id in Bro and the instance's [`Namespace`] ([`uuid`]), so the same offer has the same id in
+//! every export and two Bro instances' ids never meet. Another
 //! directory's services, imported ([`import`]), are served as their source published them,
 //! with their own ids.
 
@@ -29,19 +30,61 @@ pub enum Kind {
     Language = 9,
 }
 
-/// A stable UUID (version 4 layout, variant 1) for `id` of `kind`.
-pub fn uuid(kind: Kind, id: i64) -> String {
-    format!("{:08x}-0000-4000-8000-{:012x}", kind as u32, id)
+/// Where a Bro database keeps its namespace (`meta`); a migration chose it at random.
+pub const NAMESPACE_KEY: &str = "hsds_namespace";
+
+/// The instance's part of the ids it makes: 40 random bits chosen when its database was
+/// created, so the ids of two Bro instances (a region's and a municipality's) never meet.
+/// Bro's taxonomy is the same everywhere, so its ids use [`Namespace::SHARED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Namespace(u64);
+
+impl Namespace {
+    pub const SHARED: Namespace = Namespace(0);
+
+    /// The namespace stored as ten hex digits; `None` for anything else.
+    pub fn parse(hex: &str) -> Option<Namespace> {
+        (hex.len() == 10)
+            .then(|| u64::from_str_radix(hex, 16).ok())
+            .flatten()
+            .map(Namespace)
+    }
+
+    /// The UUID's text before its last group.
+    fn prefix(self, kind: Kind) -> String {
+        let n = self.0;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-",
+            kind as u32,
+            (n >> 24) & 0xffff,
+            (n >> 12) & 0xfff,
+            n & 0xfff
+        )
+    }
 }
 
-/// The Bro id of a UUID made by [`uuid`] for `kind`, if it is one.
-pub fn id_of(kind: Kind, uuid: &str) -> Option<i64> {
-    let rest = uuid.strip_prefix(&format!("{:08x}-0000-4000-8000-", kind as u32))?;
+/// The namespace a database keeps under [`NAMESPACE_KEY`] (`None`, or anything unreadable:
+/// [`Namespace::SHARED`]; every migrated database has one).
+pub fn namespace_from(stored: Option<&str>) -> Namespace {
+    stored
+        .and_then(Namespace::parse)
+        .unwrap_or(Namespace::SHARED)
+}
+
+/// A stable UUID (version 4 layout, variant 1) for `id` of `kind` in namespace `ns`.
+pub fn uuid(ns: Namespace, kind: Kind, id: i64) -> String {
+    format!("{}{:012x}", ns.prefix(kind), id)
+}
+
+/// The Bro id of a UUID made by [`uuid`] for `kind` in `ns`, if it is one.
+pub fn id_of(ns: Namespace, kind: Kind, uuid: &str) -> Option<i64> {
+    let rest = uuid.strip_prefix(&ns.prefix(kind))?;
     (rest.len() == 12).then(|| i64::from_str_radix(rest, 16).ok())?
 }
 
 /// An offer, as the directory's open data holds it (never its internal note).
 pub struct ServiceIn<'a> {
+    pub ns: Namespace,
     pub id: i64,
     pub org_id: i64,
     pub org_name: &'a str,
@@ -97,7 +140,7 @@ fn status(s: OfferStatus) -> &'static str {
 /// The taxonomy: Bro's offer categories, one term each.
 pub fn taxonomy() -> Value {
     json!({
-        "id": uuid(Kind::Taxonomy, 1),
+        "id": uuid(Namespace::SHARED, Kind::Taxonomy, 1),
         "name": "Bro offer categories",
         "description": "The fixed categories of offers in Bro's directory.",
         "version": "1",
@@ -107,11 +150,11 @@ pub fn taxonomy() -> Value {
 /// One category as an HSDS taxonomy term; `name` is its Danish name.
 pub fn term(category: OfferCategory, name: &str) -> Value {
     json!({
-        "id": uuid(Kind::Term, category_index(category)),
+        "id": uuid(Namespace::SHARED, Kind::Term, category_index(category)),
         "code": category.as_str(),
         "name": name,
         "description": name,
-        "taxonomy_id": uuid(Kind::Taxonomy, 1),
+        "taxonomy_id": uuid(Namespace::SHARED, Kind::Taxonomy, 1),
         "language": "da",
     })
 }
@@ -125,7 +168,7 @@ fn category_index(c: OfferCategory) -> i64 {
 
 /// The category whose term has this UUID.
 pub fn category_of_term(uuid: &str) -> Option<OfferCategory> {
-    let i = id_of(Kind::Term, uuid)?;
+    let i = id_of(Namespace::SHARED, Kind::Term, uuid)?;
     OfferCategory::ALL
         .get(usize::try_from(i - 1).ok()?)
         .copied()
@@ -135,7 +178,8 @@ pub fn category_of_term(uuid: &str) -> Option<OfferCategory> {
 /// the kinds who may refer, in words.
 pub fn service(s: &ServiceIn<'_>, category_name: &str, referrers: &[String]) -> Value {
     let c = s.content;
-    let sid = uuid(Kind::Service, s.id);
+    let id = |kind: Kind, n: i64| uuid(s.ns, kind, n);
+    let sid = id(Kind::Service, s.id);
     let schedules: Vec<Value> = c
         .hours
         .iter()
@@ -143,7 +187,7 @@ pub fn service(s: &ServiceIn<'_>, category_name: &str, referrers: &[String]) -> 
         .map(|(i, o)| {
             let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
             json!({
-                "id": uuid(Kind::Schedule, s.id * 100 + i as i64),
+                "id": id(Kind::Schedule, s.id * 100 + i as i64),
                 "service_id": sid,
                 "freq": "WEEKLY",
                 "wkst": "MO",
@@ -164,11 +208,11 @@ pub fn service(s: &ServiceIn<'_>, category_name: &str, referrers: &[String]) -> 
         .category
         .map(|cat| {
             json!({
-                "id": uuid(Kind::Attribute, s.id),
+                "id": id(Kind::Attribute, s.id),
                 "link_id": sid,
                 "link_type": "service_category",
                 "link_entity": "service",
-                "taxonomy_term_id": uuid(Kind::Term, category_index(cat)),
+                "taxonomy_term_id": uuid(Namespace::SHARED, Kind::Term, category_index(cat)),
                 "taxonomy_term": term(cat, category_name),
             })
         })
@@ -176,7 +220,7 @@ pub fn service(s: &ServiceIn<'_>, category_name: &str, referrers: &[String]) -> 
         .collect();
     compact(json!({
         "id": sid,
-        "organization_id": uuid(Kind::Organization, s.org_id),
+        "organization_id": id(Kind::Organization, s.org_id),
         "name": c.name,
         "description": if c.description.trim().is_empty() { &c.summary } else { &c.description },
         "alternate_name": text(&c.summary),
@@ -192,23 +236,23 @@ pub fn service(s: &ServiceIn<'_>, category_name: &str, referrers: &[String]) -> 
         "assured_date": day(s.confirmed_ms),
         "last_modified": rfc3339(s.updated_ms),
         "phones": if c.phone.trim().is_empty() { vec![] } else {
-            vec![json!({"id": uuid(Kind::Phone, s.id), "service_id": sid, "number": c.phone})]
+            vec![json!({"id": id(Kind::Phone, s.id), "service_id": sid, "number": c.phone})]
         },
         "schedules": schedules,
         "service_areas": if c.municipality.trim().is_empty() { vec![] } else {
-            vec![json!({"id": uuid(Kind::Area, s.id), "service_id": sid, "name": c.municipality})]
+            vec![json!({"id": id(Kind::Area, s.id), "service_id": sid, "name": c.municipality})]
         },
         "languages": if c.languages.trim().is_empty() { vec![] } else {
-            vec![json!({"id": uuid(Kind::Language, s.id), "service_id": sid, "name": c.languages})]
+            vec![json!({"id": id(Kind::Language, s.id), "service_id": sid, "name": c.languages})]
         },
         "attributes": attributes,
-        "organization": organization(s.org_id, s.org_name, &[]),
+        "organization": organization(s.ns, s.org_id, s.org_name, &[]),
     }))
 }
 
 /// One of Bro's offers as a service; `name` gives a Fluent key's Danish text (the category's
 /// and the referrers' names).
-pub fn service_of(o: &bro_store::Offer, name: &dyn Fn(&str) -> String) -> Value {
+pub fn service_of(ns: Namespace, o: &bro_store::Offer, name: &dyn Fn(&str) -> String) -> Value {
     let category = o
         .content
         .category
@@ -221,6 +265,7 @@ pub fn service_of(o: &bro_store::Offer, name: &dyn Fn(&str) -> String) -> Value 
         .map(|r| name(r.label_key()))
         .collect();
     let s = ServiceIn {
+        ns,
         id: o.id,
         org_id: o.org_id.0,
         org_name: &o.org_name,
@@ -234,9 +279,13 @@ pub fn service_of(o: &bro_store::Offer, name: &dyn Fn(&str) -> String) -> Value 
 
 /// A service of the open data: one of Bro's own offers, or an imported one as its source
 /// published it.
-pub fn open_service(s: &bro_store::OpenService, name: &dyn Fn(&str) -> String) -> Value {
+pub fn open_service(
+    ns: Namespace,
+    s: &bro_store::OpenService,
+    name: &dyn Fn(&str) -> String,
+) -> Value {
     match s {
-        bro_store::OpenService::Own(o) => service_of(o, name),
+        bro_store::OpenService::Own(o) => service_of(ns, o, name),
         bro_store::OpenService::External(source) => parse_source(source),
     }
 }
@@ -257,9 +306,9 @@ pub fn external_organization(source: &str, services: &[String]) -> Value {
 }
 
 /// An organisation; `services` are its services, when they are to be nested.
-pub fn organization(id: i64, name: &str, services: &[Value]) -> Value {
+pub fn organization(ns: Namespace, id: i64, name: &str, services: &[Value]) -> Value {
     json!({
-        "id": uuid(Kind::Organization, id),
+        "id": uuid(ns, Kind::Organization, id),
         "name": name,
         "description": name,
         "services": services,
@@ -297,10 +346,18 @@ mod tests {
 
     #[test]
     fn ids_are_uuids_and_come_back() {
-        let u = uuid(Kind::Service, 4711);
+        let u = uuid(Namespace::SHARED, Kind::Service, 4711);
         assert_eq!(u, "00000001-0000-4000-8000-000000001267");
-        assert_eq!(id_of(Kind::Service, &u), Some(4711));
-        assert_eq!(id_of(Kind::Organization, &u), None);
+        assert_eq!(id_of(Namespace::SHARED, Kind::Service, &u), Some(4711));
+        assert_eq!(id_of(Namespace::SHARED, Kind::Organization, &u), None);
+        // Another instance's namespace: another id for the same offer, not taken for ours.
+        let ns = Namespace::parse("a1b2c3d4e5").expect("ten hex digits");
+        let theirs = uuid(ns, Kind::Service, 4711);
+        assert_eq!(theirs, "00000001-a1b2-4c3d-84e5-000000001267");
+        assert_eq!(id_of(ns, Kind::Service, &theirs), Some(4711));
+        assert_eq!(id_of(Namespace::SHARED, Kind::Service, &theirs), None);
+        assert_eq!(Namespace::parse("a1b2"), None);
+        assert_eq!(Namespace::parse("a1b2c3d4eg"), None);
         for c in OfferCategory::ALL {
             let t = term(*c, "x");
             assert_eq!(category_of_term(t["id"].as_str().unwrap_or("")), Some(*c));

@@ -338,8 +338,10 @@ impl OfferStore for Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(err)?;
+        // The page's ids from the narrow (id, updated_ms) index, then only those rows.
         let rows = sqlx::query(&format!(
-            "{OFFER_SELECT} WHERE f.updated_ms > $1 ORDER BY f.id LIMIT $2 OFFSET $3"
+            "{OFFER_SELECT} WHERE f.id IN (SELECT id FROM offers WHERE updated_ms > $1 ORDER BY id LIMIT $2 OFFSET $3) \
+             ORDER BY f.id"
         ))
         .bind(after)
         .bind(limit)
@@ -355,7 +357,8 @@ impl OfferStore for Backend {
         let rest = limit - out.len() as i64;
         if rest > 0 {
             let sources: Vec<String> = sqlx::query_scalar(
-                "SELECT source FROM external_offers WHERE modified_ms > $1 ORDER BY id LIMIT $2 OFFSET $3",
+                "SELECT e.source FROM external_offers e WHERE e.id IN (SELECT id FROM external_offers \
+                 WHERE modified_ms > $1 ORDER BY id LIMIT $2 OFFSET $3) ORDER BY e.id",
             )
             .bind(after)
             .bind(rest)

@@ -1,7 +1,8 @@
 //! `bro import hsds` (issue 16, item 4): one Bro's export read into a fresh database as
 //! another directory's offers, exported again unchanged and valid; found in the directory's
 //! search apart from local offers, on a read-only page; imported again, replaced, not doubled;
-//! a file with a bad record imports nothing and names each problem.
+//! a file with a bad record imports nothing and names each problem; a Bro's own export is
+//! refused by itself (ids carry each instance's namespace).
 
 use crate::hsds::offer;
 use bro_domain::Clock;
@@ -71,6 +72,10 @@ async fn an_export_is_imported_apart_and_exported_again_unchanged(backend: Backe
     let (first_dir, second_dir) = (dir("hsds-first", backend), dir("hsds-second", backend));
     let (services, organizations) = export(&source.db.url(), &first_dir);
     assert_eq!(services.len(), 2);
+    // A Bro's own export does not come back into it as another directory's.
+    let run = import(&source.db.url(), &first_dir.join("services.json"));
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("is one of this Bro's own"));
     source.stop().await;
 
     // A fresh database (with its own organisations) reads the file.

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bro_domain::Language;
 use bro_domain::offer::OfferCategory;
-use bro_hsds::Kind;
+use bro_hsds::{Kind, Namespace};
 use bro_store::Offer;
 use serde::Deserialize;
 use serde_json::Value;
@@ -49,8 +49,14 @@ fn problem(status: StatusCode, detail: &str) -> Response {
 }
 
 /// An offer as a service, its category and referrers named in Danish.
-fn service_of(state: &AppState, o: &Offer) -> Value {
-    bro_hsds::service_of(o, &|key| state.i18n.get(Language::Da, key))
+fn service_of(state: &AppState, ns: Namespace, o: &Offer) -> Value {
+    bro_hsds::service_of(ns, o, &|key| state.i18n.get(Language::Da, key))
+}
+
+/// This instance's namespace of ids.
+async fn namespace(state: &AppState) -> Result<Namespace, AppError> {
+    let stored = state.store.meta(bro_hsds::NAMESPACE_KEY).await?;
+    Ok(bro_hsds::namespace_from(stored.as_deref()))
 }
 
 pub async fn root() -> Response {
@@ -82,10 +88,11 @@ pub async fn services(
         .store
         .open_services(after, offset as i64, size as i64)
         .await?;
+    let ns = namespace(&state).await?;
     let name = |key: &str| state.i18n.get(Language::Da, key);
     let contents = services
         .iter()
-        .map(|s| bro_hsds::open_service(s, &name))
+        .map(|s| bro_hsds::open_service(ns, s, &name))
         .collect();
     let total = usize::try_from(total).unwrap_or(0);
     Ok(json(
@@ -97,8 +104,13 @@ pub async fn services(
 /// A service by its HSDS id: one of Bro's own offers, else an imported one; `None` when there
 /// is none.
 async fn open_service(state: &AppState, id: &str) -> Result<Option<Value>, AppError> {
-    let found = match bro_hsds::id_of(Kind::Service, id) {
-        Some(own) => state.store.offer(own).await.map(|o| service_of(state, &o)),
+    let ns = namespace(state).await?;
+    let found = match bro_hsds::id_of(ns, Kind::Service, id) {
+        Some(own) => state
+            .store
+            .offer(own)
+            .await
+            .map(|o| service_of(state, ns, &o)),
         None => Err(bro_store::StoreError::NotFound),
     };
     let found = match found {
@@ -134,11 +146,12 @@ pub async fn organizations(
         return Ok(problem(StatusCode::BAD_REQUEST, BAD_PAGE));
     };
     // Bro's own organisations, then the other directories' (as their sources published them).
+    let ns = namespace(&state).await?;
     let own = state.store.organisations().await?;
     let external = state.store.external_organisations().await?;
     let all: Vec<Value> = own
         .iter()
-        .map(|o| bro_hsds::organization(o.id.0, &o.name, &[]))
+        .map(|o| bro_hsds::organization(ns, o.id.0, &o.name, &[]))
         .chain(
             external
                 .iter()
@@ -157,7 +170,8 @@ pub async fn organization(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = bro_hsds::id_of(Kind::Organization, &id);
+    let ns = namespace(&state).await?;
+    let org = bro_hsds::id_of(ns, Kind::Organization, &id);
     let orgs = state.store.organisations().await?;
     let Some(org) = orgs.iter().find(|o| Some(o.id.0) == org) else {
         let external = state.store.external_organisations().await?;
@@ -181,11 +195,11 @@ pub async fn organization(
         .offers_of_units(&units)
         .await?
         .iter()
-        .map(|o| service_of(&state, o))
+        .map(|o| service_of(&state, ns, o))
         .collect();
     Ok(json(
         StatusCode::OK,
-        &bro_hsds::organization(org.id.0, &org.name, &services),
+        &bro_hsds::organization(ns, org.id.0, &org.name, &services),
     ))
 }
 

@@ -1,0 +1,3 @@
+-- The instance's namespace for the ids of its open data (HSDS): 40 random bits, chosen once
+-- when the database is created, so the ids of two Bro instances never meet.
+INSERT INTO meta (key, value) VALUES ('hsds_namespace', lower(hex(randomblob(5))));
