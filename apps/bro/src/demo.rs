@@ -18,6 +18,7 @@ mod external;
 mod meetings;
 mod offers;
 mod people;
+mod referrals;
 pub mod scale;
 
 use courses::{DemoCourse, demo_course};
@@ -392,6 +393,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
     seed_teams(store, &staff, &units, &fælles_team, course, now).await?;
     offers::seed_offers(store, &staff, &units, now).await?;
     external::import_struer(store, now).await?;
+    referrals::seed_referrals(store, &staff, &ids, now).await?;
     store
         .set_meta(SEEDED_KEY, "1")
         .await

@@ -140,6 +140,25 @@ pub enum Permission {
         citizen: CitizenId,
         own: bool,
     },
+    /// See a unit's queue of incoming referrals: `in_unit` says whether the actor's active
+    /// role is in that unit.
+    ReferralQueue { unit: UnitId, in_unit: bool },
+    /// Read and work on a referral sent to the actor's unit (receive, start, complete, hold,
+    /// recommend): `in_unit` as for the queue.
+    ReferralWork {
+        referral: i64,
+        citizen: CitizenId,
+        in_unit: bool,
+    },
+    /// Decide a referral (accept or reject): `decider` says whether the actor's active role is
+    /// the deciding role for the offer, in the receiving unit. Everyone else recommends.
+    DecideReferral {
+        referral: i64,
+        citizen: CitizenId,
+        decider: bool,
+    },
+    /// The citizen's own referrals: read them, and agree to one made without their word.
+    OwnReferrals(CitizenId),
 }
 
 impl Permission {
@@ -157,7 +176,11 @@ impl Permission {
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
             | Permission::OwnMeetings(c)
+            | Permission::OwnReferrals(c)
             | Permission::OwnPlan(c) => Some(c),
+            Permission::ReferralWork { citizen, .. }
+            | Permission::DecideReferral { citizen, .. } => Some(citizen),
+            Permission::ReferralQueue { .. } => None,
             Permission::TeamCase { citizen, .. } | Permission::WriteInputField { citizen, .. } => {
                 Some(citizen)
             }
@@ -179,6 +202,7 @@ impl Permission {
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
             | Permission::OwnMeetings(c)
+            | Permission::OwnReferrals(c)
             | Permission::OwnPlan(c) => {
                 format!("citizen:{}", c.0)
             }
@@ -193,6 +217,9 @@ impl Permission {
             Permission::SearchCitizens => "citizen-search".to_owned(),
             Permission::EditOffers { unit, .. } => format!("unit:{}:offers", unit.0),
             Permission::FollowOffers => "offer-follows".to_owned(),
+            Permission::ReferralQueue { unit, .. } => format!("unit:{}:referrals", unit.0),
+            Permission::ReferralWork { referral, .. } => format!("referral:{referral}"),
+            Permission::DecideReferral { referral, .. } => format!("referral:{referral}:decide"),
             Permission::ListOwnCourses => "my-courses".to_owned(),
             Permission::ReadCourse { course, .. }
             | Permission::WriteCourse { course, .. }
@@ -269,6 +296,8 @@ pub enum Purpose {
     Emergency,
     /// A relative, seeing what the citizen chose to share with them.
     Relative,
+    /// Staff of the unit a referral was sent to, dealing with it.
+    Referral,
 }
 
 impl Purpose {
@@ -283,6 +312,7 @@ impl Purpose {
         Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven),
         Purpose::Emergency,
         Purpose::Relative,
+        Purpose::Referral,
     ];
 
     pub fn parse(code: &str) -> Option<Purpose> {
@@ -308,6 +338,7 @@ impl Purpose {
             }
             Purpose::Emergency => "purpose-emergency",
             Purpose::Relative => "purpose-relative",
+            Purpose::Referral => "purpose-referral",
         }
     }
 
@@ -323,6 +354,7 @@ impl Purpose {
             Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => "care-team-service-act",
             Purpose::Emergency => "emergency",
             Purpose::Relative => "relative",
+            Purpose::Referral => "referral",
         }
     }
 }
@@ -375,7 +407,8 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
                 Actor::Citizen { citizen, .. },
                 Permission::ReadCitizenRecord(id)
                 | Permission::OwnPlan(id)
-                | Permission::OwnMeetings(id),
+                | Permission::OwnMeetings(id)
+                | Permission::OwnReferrals(id),
             ) if *citizen == id => Some(Purpose::OwnData),
             (Actor::Relative { .. }, Permission::RelativeShare { shared: true, .. }) => {
                 Some(Purpose::Relative)
@@ -452,6 +485,13 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
             ..
         } if with_citizens => Some(Purpose::CareTeam),
         Permission::WriteInputField { own: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::ReferralQueue { in_unit: true, .. }
+        | Permission::ReferralWork { in_unit: true, .. }
+        | Permission::DecideReferral { decider: true, .. }
+            if with_citizens =>
+        {
+            Some(Purpose::Referral)
+        }
         Permission::TeamWork { member: true, .. }
         | Permission::ManageTeam { manager: true, .. }
             if with_citizens =>

@@ -17,6 +17,7 @@ pub mod org;
 pub mod phases;
 pub mod plan;
 pub mod recurrence;
+pub mod referral;
 pub mod role;
 pub mod text;
 

@@ -195,6 +195,7 @@ async fn handover(
         citizen: Some(new.citizen_id),
         course: Some(CourseId(last.try_get("id").map_err(err)?)),
         offer: None,
+        referral: None,
         org: Some(new.coordinator.org_id),
         detail: reason,
     };

@@ -38,6 +38,7 @@ mod notices;
 mod offers;
 mod orgs;
 mod plans;
+mod referrals;
 mod rows;
 mod search;
 mod sessions;

@@ -1,17 +1,18 @@
 //! The e-mails that go with notices: who chose them, and the attempts to send each one. A
 //! notice's e-mail is marked due in the transaction that writes the notice
-//! ([`mark_offer_mails`]); the delivery worker sends it later, so a mail server that is down
+//! ([`mark_offer_mails`], [`mark_citizen_mails`]); the delivery worker sends it later, so a mail server that is down
 //! never holds up a change.
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::meeting::retry_delay_ms;
+use bro_domain::notice::NoticeKind;
 use bro_domain::{Timestamp, UserId};
 use bro_store::{AuditCtx, AuditEvent, DueNoticeMail, NoticeMailStore, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::chain::append;
-use super::{Tx, commit, err};
+use super::{Tx, coded, commit, err};
 use crate::{Backend, ROW_LOCK};
 
 /// Makes the e-mail of each notice of `version` of offer `offer` due now, for the addressees
@@ -30,6 +31,26 @@ pub(super) async fn mark_offer_mails(
     .bind(now)
     .bind(offer)
     .bind(version.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(err)?;
+    Ok(())
+}
+
+/// Makes the e-mail of the citizen's notice of a decision on referral `referral` due now, for
+/// a citizen who gave an address. It says only that there is news in Bro.
+pub(super) async fn mark_citizen_mails(
+    tx: &mut Tx,
+    now: Timestamp,
+    referral: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE notices SET mail_status = 'pending', mail_next_ms = $1 \
+         WHERE referral_id = $2 AND kind = 'referral_decided' AND mail_status IS NULL \
+         AND user_id IN (SELECT id FROM users WHERE kind = 'citizen' AND email IS NOT NULL AND active)",
+    )
+    .bind(now)
+    .bind(referral)
     .execute(&mut **tx)
     .await
     .map_err(err)?;
@@ -75,7 +96,7 @@ impl NoticeMailStore for Backend {
         limit: i64,
     ) -> StoreResult<Vec<DueNoticeMail>> {
         let rows = sqlx::query(
-            "SELECT n.id, u.email, n.offer_id, f.name AS offer_name FROM notices n \
+            "SELECT n.id, n.kind, u.email, n.offer_id, f.name AS offer_name FROM notices n \
              JOIN users u ON u.id = n.user_id LEFT JOIN offers f ON f.id = n.offer_id \
              WHERE n.mail_status IN ('pending', 'failed') AND n.mail_next_ms <= $1 \
              ORDER BY n.mail_next_ms LIMIT $2",
@@ -89,6 +110,7 @@ impl NoticeMailStore for Backend {
             .map(|r| {
                 Ok(DueNoticeMail {
                     id: r.try_get("id").map_err(err)?,
+                    kind: coded(r, "kind", NoticeKind::parse)?,
                     email: r.try_get("email").map_err(err)?,
                     offer: match r.try_get::<Option<i64>, _>("offer_id").map_err(err)? {
                         Some(id) => Some((id, r.try_get("offer_name").map_err(err)?)),

@@ -18,6 +18,7 @@ pub(super) struct About<'a> {
     pub(super) citizen: Option<CitizenId>,
     pub(super) course: Option<CourseId>,
     pub(super) offer: Option<i64>,
+    pub(super) referral: Option<i64>,
     pub(super) org: Option<OrgId>,
     pub(super) detail: &'a str,
 }
@@ -34,14 +35,15 @@ pub(super) async fn notify(
     to.dedup();
     for user in to.into_iter().filter(|u| Some(*u) != audit.actor_user_id) {
         sqlx::query(
-            "INSERT INTO notices (user_id, kind, citizen_id, course_id, offer_id, org_id, detail, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO notices (user_id, kind, citizen_id, course_id, offer_id, referral_id, org_id, detail, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(user.0)
         .bind(about.kind.as_str())
         .bind(about.citizen.map(|c| c.0))
         .bind(about.course.map(|c| c.0))
         .bind(about.offer)
+        .bind(about.referral)
         .bind(about.org.map(|o| o.0))
         .bind(about.detail)
         .bind(audit.at_ms)
@@ -111,6 +113,7 @@ pub(super) async fn tell_consent_recorded(
         citizen: Some(citizen),
         course: coordinator.map(|c| c.course),
         offer: None,
+        referral: None,
         // The citizen's own acts go into the platform chain: no organisation acted.
         org: (audit.tenant_id != bro_audit::PLATFORM_TENANT).then_some(OrgId(audit.tenant_id)),
         detail: &id.to_string(),
@@ -129,7 +132,7 @@ impl NoticeStore for Backend {
         let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT n.id, n.kind, n.citizen_id, z.given_name || ' ' || z.family_name AS citizen_name, n.course_id, \
-             o.name AS org_name, n.offer_id, f.name AS offer_name, n.detail, n.created_ms, n.read_ms FROM notices n \
+             o.name AS org_name, n.offer_id, f.name AS offer_name, n.referral_id, n.detail, n.created_ms, n.read_ms FROM notices n \
              LEFT JOIN citizens z ON z.id = n.citizen_id LEFT JOIN organisations o ON o.id = n.org_id \
              LEFT JOIN offers f ON f.id = n.offer_id \
              WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
@@ -168,6 +171,7 @@ impl NoticeStore for Backend {
                     Some(id) => Some((id, r.try_get("offer_name").map_err(err)?)),
                     None => None,
                 },
+                referral_id: r.try_get("referral_id").map_err(err)?,
                 detail: r.try_get("detail").map_err(err)?,
                 created_ms: r.try_get("created_ms").map_err(err)?,
                 read: read.is_some(),

@@ -134,6 +134,7 @@ async fn tell_followers(
         citizen: None,
         course: None,
         offer: Some(id),
+        referral: None,
         org: None,
         detail: &version.to_string(),
     };

@@ -60,6 +60,8 @@ pub enum Conflict {
     Plan,
     /// The offer was saved by someone else since the version the change started from.
     Offer,
+    /// Someone else took a step on the referral since the version the step started from.
+    Referral,
     /// The emergency access was reviewed already.
     Reviewed,
     /// The user holds that role in that unit already.
@@ -143,6 +145,7 @@ impl Conflict {
             Conflict::Phase => "phase",
             Conflict::Plan => "plan",
             Conflict::Offer => "offer",
+            Conflict::Referral => "referral",
             Conflict::Reviewed => "reviewed",
             Conflict::Role => "role",
             Conflict::SecondFactor => "second_factor",

@@ -21,6 +21,7 @@ mod meeting;
 mod meeting_store;
 mod notice_store;
 mod offer_store;
+mod referral_store;
 mod types;
 
 pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
@@ -40,6 +41,9 @@ pub use notice_store::{DueNoticeMail, Notice, NoticeMailStore, NoticeStore};
 pub use offer_store::{
     ExternalOffer, ExternalOfferStore, ExternalOrganisation, ExternalService, Follow, ImportCounts,
     Offer, OfferQuery, OfferStore, OfferVersion, OpenService,
+};
+pub use referral_store::{
+    Decision, NewReferral, Referral, ReferralEvent, ReferralFacts, ReferralStep, ReferralStore,
 };
 pub use types::*;
 
@@ -69,6 +73,7 @@ pub trait Store:
     + NoticeMailStore
     + OfferStore
     + ExternalOfferStore
+    + ReferralStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -100,6 +105,7 @@ impl<T> Store for T where
         + NoticeMailStore
         + OfferStore
         + ExternalOfferStore
+        + ReferralStore
         + AuditStore
         + BulkStore
         + MetaStore

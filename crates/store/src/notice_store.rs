@@ -18,6 +18,8 @@ pub struct Notice {
     pub org_name: Option<String>,
     /// The offer it is about: id and name.
     pub offer: Option<(i64, String)>,
+    /// The referral it is about.
+    pub referral_id: Option<i64>,
     pub detail: String,
     pub created_ms: Timestamp,
     pub read: bool,
@@ -38,11 +40,12 @@ pub trait NoticeStore {
     ) -> StoreResult<()>;
 }
 
-/// A notice whose e-mail is due: where it goes (`None`: the user has no address any more) and
-/// the offer it names, which is not personal data.
+/// A notice whose e-mail is due: what kind, where it goes (`None`: the user has no address any
+/// more) and the offer it names, which is not personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueNoticeMail {
     pub id: i64,
+    pub kind: NoticeKind,
     pub email: Option<String>,
     pub offer: Option<(i64, String)>,
 }

@@ -38,5 +38,6 @@ mod meetings;
 mod offer_mail;
 mod offers;
 mod pdf;
+mod referrals;
 mod sharing_integrity;
 mod sharing_matrix;

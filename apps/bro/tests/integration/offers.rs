@@ -119,7 +119,7 @@ async fn offers_are_published_changed_told_and_scoped(backend: Backend) {
     let r = post(&koord, "/tilbud", &[("course", course_id.clone())]).await;
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().await.expect("body");
-    assert!(html.contains("value=\"Holstebro\"") && html.contains("value=\"41\""));
+    assert!(html.contains("value=\"Holstebro Kommune\"") && html.contains("value=\"41\""));
     assert!(html.contains("<form method=\"post\" action=\"/tilbud\""));
     assert!(
         html.contains("Rusmiddelcenter Holstebro"),

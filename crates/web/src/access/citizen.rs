@@ -53,6 +53,15 @@ impl CitizenScope {
         Self::checked(state, access, citizen, Permission::OwnMeetings(citizen)).await
     }
 
+    /// Their own referrals: reading them, and agreeing to one.
+    pub(crate) async fn own_referrals(
+        state: &AppState,
+        access: &AuditedAccess,
+    ) -> Result<Self, AppError> {
+        let citizen = own_citizen(access)?;
+        Self::checked(state, access, citizen, Permission::OwnReferrals(citizen)).await
+    }
+
     /// A relative reading what `citizen` lets them see of `category`.
     pub(crate) async fn shared_with_relative(
         state: &AppState,

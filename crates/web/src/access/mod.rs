@@ -11,6 +11,7 @@ mod citizen;
 mod course;
 mod offers;
 mod plan;
+mod referral;
 mod staff;
 mod team;
 
@@ -20,5 +21,6 @@ pub(crate) use citizen::CitizenScope;
 pub(crate) use course::CourseScope;
 pub(crate) use offers::{OfferEditScope, follow as follow_offers};
 pub(crate) use plan::{PlanPage, PlanScope};
+pub(crate) use referral::{ReferralScope, queue as referral_queue, referring_kind};
 pub(crate) use staff::StaffScope;
 pub(crate) use team::{CaseScope, OwnCaseScope, TeamScope, uncovered_orgs};

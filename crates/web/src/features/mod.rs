@@ -11,6 +11,7 @@ mod notices;
 mod offers;
 mod plan;
 mod portal;
+mod referrals;
 mod sharing;
 
 use crate::http::error::AppError;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(notices::router())
         .merge(offers::router())
+        .merge(referrals::router())
         .merge(hsds::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })

@@ -1,13 +1,15 @@
-//! Sending Bro's e-mail notices: of approved minutes (to the citizen) and of changes in the
-//! offers a member of staff follows (to those who chose it). The copy in Bro is written with
-//! what it tells of; the e-mail is sent here, outside any request, so an SMTP outage never
-//! blocks the meeting or the change. A failed e-mail stays in the store and is retried with
+//! Sending Bro's e-mail notices: of approved minutes and of decisions on referrals (to the
+//! citizen) and of changes in the offers a member of staff follows (to those who chose it).
+//! The copy in Bro is written with what it tells of; the e-mail is sent here, outside any
+//! request, so an SMTP outage never blocks the meeting or the change. A failed e-mail stays in the store and is retried with
 //! growing pauses until it is sent: none is lost.
 //!
-//! A minutes notice carries no personal data: it says that new minutes are waiting in Bro. An
-//! offer notice names the offer and links to what changed; offers are not personal data.
+//! A minutes notice and a referral notice carry no personal data: they say that there is news
+//! in Bro. An offer notice names the offer and links to what changed; offers are not personal
+//! data.
 
 use crate::state::AppState;
+use bro_domain::notice::NoticeKind;
 use bro_mail::Mail;
 use std::time::Duration;
 
@@ -21,7 +23,7 @@ pub fn wake(state: &AppState) {
 
 /// Sends every due e-mail once; returns how many were sent.
 pub async fn deliver_due(state: &AppState) -> usize {
-    deliver_minutes_notices(state).await + deliver_offer_notices(state).await
+    deliver_minutes_notices(state).await + deliver_notice_mails(state).await
 }
 
 async fn deliver_minutes_notices(state: &AppState) -> usize {
@@ -63,7 +65,7 @@ async fn deliver_minutes_notices(state: &AppState) -> usize {
     sent
 }
 
-async fn deliver_offer_notices(state: &AppState) -> usize {
+async fn deliver_notice_mails(state: &AppState) -> usize {
     let due = match state
         .store
         .due_notice_mails(state.clock.now_ms(), BATCH)
@@ -77,22 +79,28 @@ async fn deliver_offer_notices(state: &AppState) -> usize {
     };
     let mut sent = 0;
     for d in due {
-        let outcome = match (&state.mailer, d.email.as_deref(), &d.offer) {
+        let mail = match (d.kind, &d.offer) {
+            (NoticeKind::OfferChanged, Some((id, name))) => Ok(offer_mail(state, *id, name)),
+            (NoticeKind::ReferralDecided, _) => Ok(referral_mail(state)),
+            _ => Err("no e-mail for this notice".to_owned()),
+        };
+        let outcome = match (&state.mailer, d.email.as_deref(), mail) {
             (None, _, _) => Err("e-mail is not configured (smtp)".to_owned()),
             (_, None, _) => Err("the user has no e-mail address".to_owned()),
-            (_, _, None) => Err("the notice names no offer".to_owned()),
-            (Some(mailer), Some(to), Some((id, name))) => {
-                let mail = offer_mail(state, to, *id, name);
+            (_, _, Err(e)) => Err(e),
+            (Some(mailer), Some(to), Ok((subject, text))) => {
+                let mail = Mail {
+                    to: to.to_owned(),
+                    subject,
+                    text,
+                };
                 mailer.send(&mail).await.map_err(|e| e.to_string())
             }
         };
         if outcome.is_ok() {
             sent += 1;
         } else {
-            tracing::warn!(
-                notice = d.id,
-                "offer notice e-mail not delivered; will retry"
-            );
+            tracing::warn!(notice = d.id, "notice e-mail not delivered; will retry");
         }
         if let Err(e) = state
             .store
@@ -105,25 +113,36 @@ async fn deliver_offer_notices(state: &AppState) -> usize {
     sent
 }
 
-/// The e-mail of a change in offer `id`, in Danish then English, linking to what changed.
-fn offer_mail(state: &AppState, to: &str, id: i64, name: &str) -> Mail {
-    let link = format!(
-        "{}/tilbud/{id}/versions",
-        state.config.public_url.trim_end_matches('/')
-    );
-    let args = [("offer", name.to_owned()), ("link", link)];
-    let text = |lang| state.i18n.get_with(lang, "mail-offer-body", &args);
+/// The subject and text (Danish, then English) of a notice e-mail linking to `path`.
+fn mail_text(
+    state: &AppState,
+    (subject_key, body_key): (&str, &str),
+    path: &str,
+    args: &[(&str, String)],
+) -> (String, String) {
+    let link = format!("{}{path}", state.config.public_url.trim_end_matches('/'));
+    let mut args = args.to_vec();
+    args.push(("link", link));
+    let text = |lang| state.i18n.get_with(lang, body_key, &args);
     let (da, en) = (
         text(bro_domain::Language::Da),
         text(bro_domain::Language::En),
     );
-    Mail {
-        to: to.to_owned(),
-        subject: state
-            .i18n
-            .get_with(Default::default(), "mail-offer-subject", &args),
-        text: format!("{da}\n\n---\n\n{en}\n"),
-    }
+    let subject = state.i18n.get_with(Default::default(), subject_key, &args);
+    (subject, format!("{da}\n\n---\n\n{en}\n"))
+}
+
+/// A change in offer `id`, linking to what changed.
+fn offer_mail(state: &AppState, id: i64, name: &str) -> (String, String) {
+    let path = format!("/tilbud/{id}/versions");
+    let keys = ("mail-offer-subject", "mail-offer-body");
+    mail_text(state, keys, &path, &[("offer", name.to_owned())])
+}
+
+/// A decision on the citizen's referral: only that there is news, never what it is.
+fn referral_mail(state: &AppState) -> (String, String) {
+    let keys = ("mail-referral-subject", "mail-referral-body");
+    mail_text(state, keys, "/me/referrals", &[])
 }
 
 fn notice_text(state: &AppState) -> String {

@@ -145,6 +145,17 @@ fn derived_keys() -> BTreeSet<String> {
         keys.extend(OfferLaw::ALL.iter().map(|k| k.label_key().to_owned()));
         keys.extend(ReferrerKind::ALL.iter().map(|k| k.label_key().to_owned()));
     }
+    {
+        use bro_domain::referral::{ReferralAction, ReferralStatus, Urgency};
+        keys.extend(ReferralStatus::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(
+            ReferralStatus::ALL
+                .iter()
+                .map(|k| format!("referral-plain-{}", k.as_str())),
+        );
+        keys.extend(Urgency::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(ReferralAction::ALL.iter().map(|k| k.label_key().to_owned()));
+    }
     keys.extend(
         bro_authz::Purpose::ALL
             .iter()

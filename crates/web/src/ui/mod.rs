@@ -111,6 +111,7 @@ impl Chrome {
                         item("/courses", "nav-courses");
                         item("/teams", "nav-teams");
                         item("/citizens/search", "nav-search");
+                        item("/referrals", "nav-referrals");
                         item("/notices", "nav-notices");
                     }
                     if v.actor.has_role(Role::Admin) {
@@ -126,6 +127,7 @@ impl Chrome {
                 Actor::Citizen { .. } => {
                     item("/me", "nav-me");
                     item("/me/meetings", "nav-my-meetings");
+                    item("/me/referrals", "nav-my-referrals");
                     item("/notices", "nav-notices");
                 }
                 Actor::Relative { .. } => item("/me", "nav-me"),

@@ -71,17 +71,29 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
                 .as_ref()
                 .map(|(id, _)| format!("/tilbud/{id}/versions")),
         ),
+        (NoticeKind::ReferralChanged, _) => (
+            "notice-referral_changed",
+            n.referral_id.map(|r| format!("/referrals/{r}")),
+        ),
+        (NoticeKind::ReferralDecided, _) => {
+            ("notice-referral_decided", Some("/me/referrals".to_owned()))
+        }
         (NoticeKind::CourseOpenedElsewhere, _) => (
             "notice-course_opened_elsewhere",
             n.course_id.map(|c| format!("/courses/{}", c.0)),
         ),
     };
     let offer = n.offer.as_ref().map_or("", |(_, name)| name.as_str());
+    // A referral's notice names its new state by its code.
+    let detail = match bro_domain::referral::ReferralStatus::parse(&n.detail) {
+        Some(s) if n.referral_id.is_some() => chrome.t(s.label_key()),
+        _ => n.detail.clone(),
+    };
     let args = [
         ("offer", offer.to_owned()),
         ("citizen", name.to_owned()),
         ("org", org.to_owned()),
-        ("detail", n.detail.clone()),
+        ("detail", detail),
     ];
     NoticeRow {
         time: crate::ui::local_time(n.created_ms),

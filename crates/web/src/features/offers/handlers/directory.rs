@@ -59,8 +59,17 @@ pub async fn search_for_course(
     let query = if first {
         let citizen = state.store.citizen(&ctx, a.citizen_id).await?;
         let today = crate::ui::danish_date(state.clock.now_ms());
+        // The citizen's municipality is the one coordinating the course; else their town.
+        let holder = match a.holder_org {
+            Some(org) => Some(state.store.organisation(org).await?),
+            None => None,
+        };
+        let municipality = match holder {
+            Some(o) if o.kind == bro_domain::OrgKind::Municipality => o.name,
+            _ => citizen.city,
+        };
         DirectoryQuery {
-            municipality: citizen.city,
+            municipality,
             age: citizen.cpr.age_on(today).to_string(),
             ..query
         }

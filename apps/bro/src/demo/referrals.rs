@@ -1,0 +1,176 @@
+//! The demo's referrals: Holstebro's citizens referred to the MPO places at Skovvang and to the
+//! Rusmiddelcenter, by their coordinator, in every state of the closed loop, decided by
+//! `funktionsleder` with reasons, so the queue, the course's referrals and `borger`'s own page
+//! have something to show. `borger` has one waiting for their yes.
+
+use super::DemoStaff;
+use bro_domain::offer::{OfferLaw, ReferrerKind};
+use bro_domain::referral::{ReferralAction as A, ReferralStatus as S, ReferralText, Urgency};
+use bro_domain::{CitizenId, CourseId};
+use bro_store::{AuditCtx, Decision, DynStore, NewReferral, OfferQuery, ReferralStep};
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn ctx_of(s: &DemoStaff, at_ms: i64, purpose: &'static str) -> AuditCtx {
+    AuditCtx {
+        tenant_id: s.org.0,
+        at_ms,
+        actor_user_id: Some(s.user),
+        actor_role: Some(s.role.as_str().to_owned()),
+        actor_unit_id: Some(s.unit),
+        purpose,
+    }
+}
+
+/// One step of a demo story: what is done, the state it leads to, and its note.
+type Step = (A, S, &'static str);
+
+/// The steps after a referral is sent that bring it to its state, with its urgency.
+const STORIES: &[(Urgency, &[Step])] = &[
+    (Urgency::Asap, &[]),
+    (Urgency::Urgent, &[(A::Receive, S::Received, "")]),
+    (
+        Urgency::Routine,
+        &[
+            (A::Receive, S::Received, ""),
+            (A::Accept, S::Accepted, "I målgruppen; plads fra den 1."),
+        ],
+    ),
+    (
+        Urgency::Urgent,
+        &[
+            (A::Accept, S::Accepted, "Akut behov, plads i dag"),
+            (A::Start, S::InProgress, ""),
+        ],
+    ),
+    (
+        Urgency::Routine,
+        &[
+            (A::Receive, S::Received, ""),
+            (
+                A::Reject,
+                S::Rejected,
+                "Ikke i målgruppen: ingen psykisk lidelse beskrevet",
+            ),
+        ],
+    ),
+    (
+        Urgency::Routine,
+        &[
+            (A::Accept, S::Accepted, "Plads efter udskrivning"),
+            (A::Start, S::InProgress, ""),
+            (
+                A::Complete,
+                S::Completed,
+                "Udskrevet til eget hjem med bostøtte",
+            ),
+        ],
+    ),
+    (
+        Urgency::Routine,
+        &[(A::Hold, S::OnHold, "Afventer udskrivning fra døgnafsnittet")],
+    ),
+];
+
+async fn offer_id(store: &DynStore, text: &str) -> Result<i64, String> {
+    let query = OfferQuery {
+        text: text.to_owned(),
+        ..OfferQuery::default()
+    };
+    let found = store
+        .search_offers(&query, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    found
+        .first()
+        .map(|o| o.id)
+        .ok_or_else(|| format!("demo offer {text} missing"))
+}
+
+/// Refers Holstebro's first citizens (after `borger`) through the stories, a week apart, and
+/// `borger` to the Rusmiddelcenter without their yes yet.
+pub(super) async fn seed_referrals(
+    store: &DynStore,
+    staff: &[DemoStaff],
+    citizens: &[CitizenId],
+    now: i64,
+) -> Result<(), String> {
+    let e = |e: bro_store::StoreError| e.to_string();
+    let find = |name: &str| {
+        staff
+            .iter()
+            .find(|s| s.username == name)
+            .ok_or_else(|| format!("demo user {name} missing"))
+    };
+    let (koordinator, leader) = (find("koordinator")?, find("funktionsleder")?);
+    let mpo = offer_id(store, "Midlertidige psykiatriske omsorgspladser").await?;
+    let rusmiddel = offer_id(store, "Rusmiddelcenter Holstebro").await?;
+    // The courses koordinator is on, in citizen order.
+    let mut courses: Vec<CourseId> = Vec::new();
+    for c in citizens {
+        if let Some(course) = store.open_course_of(*c).await.map_err(e)?
+            && store
+                .course_access(course, koordinator.user)
+                .await
+                .map_err(e)?
+                .membership
+                .is_some()
+        {
+            courses.push(course);
+        }
+    }
+    let text = |reason: &str| ReferralText {
+        reason: reason.to_owned(),
+        tried: "Bostøtte og ambulant behandling".to_owned(),
+        wishes: "Et roligt sted at være, hvor nogen ser til mig".to_owned(),
+    };
+    let mut when = now - 60 * DAY_MS;
+    for (course, (urgency, steps)) in courses.iter().skip(1).zip(STORIES) {
+        let new = NewReferral {
+            course_id: *course,
+            offer_id: mpo,
+            referrer_kind: ReferrerKind::OwnMunicipality,
+            urgency: *urgency,
+            text: text("Forværring og misbrug; hjemmet slår ikke til lige nu"),
+            citizen_agreed: true,
+        };
+        let id = store
+            .create_referral(&ctx_of(koordinator, when, "care-team"), &new)
+            .await
+            .map_err(e)?;
+        for (k, (action, to, note)) in steps.iter().enumerate() {
+            when += DAY_MS;
+            let decision = matches!(action, A::Accept | A::Reject).then(|| Decision {
+                law: Some(OfferLaw::Serviceloven107),
+                alternatives: Vec::new(),
+            });
+            let step = ReferralStep {
+                base_version: 1 + k as i64,
+                action: *action,
+                to: *to,
+                note: (*note).to_owned(),
+                decision,
+            };
+            store
+                .step_referral(&ctx_of(leader, when, "referral"), id, &step)
+                .await
+                .map_err(e)?;
+        }
+        when += 7 * DAY_MS;
+    }
+    if let Some(course) = courses.first() {
+        let new = NewReferral {
+            course_id: *course,
+            offer_id: rusmiddel,
+            referrer_kind: ReferrerKind::OwnMunicipality,
+            urgency: Urgency::Routine,
+            text: text("Ønsker hjælp til at skære ned på hash"),
+            citizen_agreed: false,
+        };
+        store
+            .create_referral(&ctx_of(koordinator, now - DAY_MS, "care-team"), &new)
+            .await
+            .map_err(e)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! One referral: its page with the history and the steps the viewer may take, taking a step,
+//! and the receiving unit's queue.
+
+use super::super::forms::StepForm;
+use super::super::views::{EventRow, QueuePage, ReferralPage, ReferralRow, actions_for};
+use crate::access::{AuditedAccess, ReferralScope, referral_queue};
+use crate::http::error::AppError;
+use crate::http::forms::{form_pairs, redirect_with_flash};
+use crate::state::AppState;
+use crate::ui::Chrome;
+use crate::ui::page::Page;
+use crate::ui::respond as html;
+use axum::extract::{Path, RawForm, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use bro_domain::offer::OfferLaw;
+use bro_domain::referral::{ReferralAction, Side, deciding_role, step};
+use bro_store::{Conflict, Decision, OfferQuery, ReferralStep, StoreError};
+
+/// Offers a rejection may name instead: others of the same category in the same area.
+async fn alternatives_to(state: &AppState, offer_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    let offer = state.store.offer(offer_id).await?;
+    let query = OfferQuery {
+        category: offer.content.category,
+        municipality: offer.content.municipality.clone(),
+        ..OfferQuery::default()
+    };
+    Ok(state
+        .store
+        .search_offers(&query, 20)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != offer_id)
+        .map(|o| (o.id, o.content.name))
+        .collect())
+}
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    scope: &ReferralScope,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (referral, events) = state.store.referral(&scope.ctx, scope.facts.id).await?;
+    let actions = actions_for(&referral, scope.side);
+    let alternatives = match scope.side {
+        Side::Decider => alternatives_to(state, referral.offer_id).await?,
+        _ => Vec::new(),
+    };
+    let mut named = Vec::new();
+    for id in &referral.alternatives {
+        if let Ok(o) = state.store.offer(*id).await {
+            named.push((o.id, o.content.name));
+        }
+    }
+    let decider = chrome.t(deciding_role(referral.facts.offer_category).label_key());
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let view = ReferralPage {
+        row: ReferralRow::new(&chrome, &referral, state.clock.now_ms()),
+        events: events.iter().map(|e| EventRow::new(&chrome, e)).collect(),
+        actions,
+        decider,
+        laws: OfferLaw::ALL,
+        alternatives,
+        named,
+        error,
+        show_course: scope.side == Side::Team,
+        recommend_only: scope.side == Side::Receiver,
+        flash,
+        referral,
+        chrome,
+    };
+    html(status, view)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let scope = ReferralScope::read(&state, &access, id).await?;
+    let chrome = page.chrome(&state, &access.viewer, "/referrals");
+    let flash = page.flash(&chrome);
+    render(&state, chrome, &scope, flash, None).await
+}
+
+pub async fn take_step(
+    State(state): State<AppState>,
+    page: Page,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let form = StepForm::from_pairs(form_pairs(&body));
+    let action = form.action().ok_or(AppError::NotFound)?;
+    let scope = match action {
+        ReferralAction::Accept | ReferralAction::Reject => {
+            ReferralScope::decide(&state, &access, id).await?
+        }
+        ReferralAction::Cancel => ReferralScope::team_step(&state, &access, id).await?,
+        _ => ReferralScope::read(&state, &access, id).await?,
+    };
+    let chrome = page.chrome(&state, &access.viewer, "/referrals");
+    let f = &scope.facts;
+    if f.version != form.base_version {
+        // Someone took a step since the page was shown: shown what stands now.
+        let error = chrome.t("referral-error-changed");
+        return render(&state, chrome, &scope, None, Some(error)).await;
+    }
+    let to = match step(f.status, f.held_from, action, scope.side, &form.note) {
+        Ok(to) => to,
+        Err(e) => {
+            let error = chrome.t(e.message_key());
+            return render(&state, chrome, &scope, None, Some(error)).await;
+        }
+    };
+    let decision =
+        matches!(action, ReferralAction::Accept | ReferralAction::Reject).then(|| Decision {
+            law: form.law(),
+            alternatives: form.alternatives.clone(),
+        });
+    let taken = ReferralStep {
+        base_version: form.base_version,
+        action,
+        to,
+        note: form
+            .note
+            .chars()
+            .take(bro_domain::referral::TEXT_MAX)
+            .collect(),
+        decision,
+    };
+    match state.store.step_referral(&scope.ctx, id, &taken).await {
+        Ok(()) => {
+            crate::services::delivery::wake(&state);
+            let back = format!("/referrals/{id}");
+            Ok(redirect_with_flash(&state, &back, "flash-referral-step"))
+        }
+        Err(StoreError::Conflict(Conflict::Referral)) => {
+            // Someone took a step in between: shown what stands now, nothing overwritten.
+            let error = chrome.t("referral-error-changed");
+            render(&state, chrome, &scope, None, Some(error)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The viewer's unit's incoming referrals: the most urgent first, then the oldest.
+pub async fn queue(
+    State(state): State<AppState>,
+    page: Page,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let (unit, ctx) = referral_queue(&state, &access).await?;
+    let chrome = page.chrome(&state, &access.viewer, "/referrals");
+    let now = state.clock.now_ms();
+    let rows = state
+        .store
+        .referral_queue(&ctx, unit)
+        .await?
+        .iter()
+        .map(|r| ReferralRow::new(&chrome, r, now))
+        .collect();
+    let view = QueuePage {
+        unit: state.store.unit(unit).await?.name,
+        rows,
+        chrome,
+    };
+    html(StatusCode::OK, view)
+}

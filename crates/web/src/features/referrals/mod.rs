@@ -1,0 +1,32 @@
+//! Referral and visitation: a course's citizen referred to an offer in the directory, the
+//! receiving unit's queue and decisions, each step shown to the referrer, the team (as sharing
+//! allows) and the citizen.
+
+mod handlers {
+    pub(super) mod own;
+    pub(super) mod refer;
+    pub(super) mod work;
+}
+mod forms;
+mod views;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/courses/{id}/referrals",
+            get(handlers::refer::of_course).post(handlers::refer::create),
+        )
+        .route(
+            "/courses/{id}/referrals/new",
+            get(handlers::refer::new_form),
+        )
+        .route("/referrals", get(handlers::work::queue))
+        .route("/referrals/{id}", get(handlers::work::show))
+        .route("/referrals/{id}/step", post(handlers::work::take_step))
+        .route("/me/referrals", get(handlers::own::mine))
+        .route("/me/referrals/{id}/confirm", post(handlers::own::confirm))
+}

@@ -1,0 +1,70 @@
+// Referral and visitation in three browsers: the GP refers the demo citizen to the MPO places
+// at Skovvang from the citizen's course; the function leader finds it in the unit's queue and
+// accepts it with a reason and a legal basis; the citizen reads the decision in plain Danish.
+// axe-core checks every page on the way.
+
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations, login } from "./helpers.mjs";
+
+const MPO = "Midlertidige psykiatriske omsorgspladser, Skovvang";
+
+test("the GP refers the citizen to MPO, the function leader accepts, the citizen sees it", async ({ browser, baseURL }) => {
+  const newPage = async () => (await browser.newContext({ baseURL, locale: "da-DK" })).newPage();
+  const who = await newPage();
+  await login(who, "borger");
+  const greeting = await who.getByRole("heading", { level: 1 }).textContent();
+  const name = greeting.replace(/^Velkommen,\s*/, "").trim();
+  const cpr = (await who.getByRole("row", { name: /CPR-nummer/ }).getByRole("cell").textContent()).trim();
+  await who.close();
+
+  const gp = await newPage();
+  await login(gp, "laege");
+  await gp.getByRole("link", { name: "Find borger" }).first().click();
+  await gp.getByLabel("Navn eller CPR-nummer").fill(cpr);
+  await gp.getByRole("button", { name: "Søg" }).click();
+  await gp.getByRole("table").getByRole("link", { name: /Åbn forløb/ }).click();
+  await gp.getByRole("link", { name: "Henvisninger" }).last().click();
+  await expect(gp.getByRole("heading", { level: 1 })).toHaveText("Henvisninger");
+  await expectNoAxeViolations(gp);
+  await gp.getByRole("button", { name: "Find tilbud til borgeren" }).click();
+  await gp.getByRole("link", { name: `Henvis borgeren til ${MPO}` }).click();
+  await expect(gp.getByRole("heading", { level: 1 })).toHaveText("Ny henvisning");
+  await expectNoAxeViolations(gp);
+  await gp.getByRole("button", { name: "Send henvisning" }).click();
+  await expect(gp.getByRole("alert").first()).toContainText("Feltet skal udfyldes");
+  await expectNoAxeViolations(gp);
+  await gp.getByLabel("Hvorfor henvises borgeren?").fill("Forværring; kan ikke klare sig hjemme lige nu");
+  await gp.getByLabel("Borgerens egne ønsker (med borgerens ord)").fill("Jeg vil gerne sove ordentligt igen");
+  await gp.getByLabel("Hvor meget haster det?").selectOption("urgent");
+  await gp.getByLabel("Ja, borgeren har sagt ja til, at henvisningen sendes").check();
+  await gp.getByRole("button", { name: "Send henvisning" }).click();
+  await expect(gp.getByRole("status").first()).toContainText("Henvisningen er gemt.");
+  await expect(gp.locator("#referral-status")).toHaveText("Sendt");
+  await expectNoAxeViolations(gp);
+  await gp.close();
+
+  const leader = await newPage();
+  await login(leader, "funktionsleder");
+  await leader.getByRole("link", { name: "Henvisninger" }).first().click();
+  await expect(leader.getByRole("heading", { level: 1 })).toHaveText("Henvisninger til min enhed");
+  await expectNoAxeViolations(leader);
+  await leader.locator("#referral-queue").getByRole("link", { name }).first().click();
+  await expect(leader.getByRole("heading", { level: 1 })).toContainText(name);
+  await expectNoAxeViolations(leader);
+  const accept = leader.locator("form", { has: leader.getByRole("button", { name: "Accepter henvisningen" }) });
+  await accept.getByLabel("Begrundelse eller note").fill("I målgruppen; seng fra i morgen");
+  await accept.getByLabel("Lovgrundlag").selectOption("serviceloven_107");
+  await accept.getByRole("button", { name: "Accepter henvisningen" }).click();
+  await expect(leader.locator("#referral-status")).toHaveText("Accepteret");
+  await expect(leader.locator("#referral-decision")).toContainText("I målgruppen; seng fra i morgen");
+  await expectNoAxeViolations(leader);
+  await leader.close();
+
+  const citizen = await newPage();
+  await login(citizen, "borger");
+  await citizen.getByRole("link", { name: "Mine henvisninger" }).first().click();
+  await expect(citizen.getByText("MPO Holstebro har sagt ja til dig.")).toBeVisible();
+  await expect(citizen.getByText("Er du uenig i afgørelsen, kan du klage.").first()).toBeVisible();
+  await expectNoAxeViolations(citizen);
+  await citizen.close();
+});
