@@ -126,8 +126,13 @@ async fn grow_chunks(
             let hash = bro_auth::password::hash_password(DEMO_PASSWORD.into())
                 .await
                 .map_err(|e| e.to_string())?;
+            // The staff, and the directory their municipalities and regions publish.
+            let mut chunk = layout.staff_chunk(&hash);
+            chunk
+                .tables
+                .extend(offers::offer_tables(&layout, &mut chunk.audit));
             store
-                .bulk_write(layout.staff_chunk(&hash))
+                .bulk_write(chunk)
                 .await
                 .map_err(|e| format!("writing the staff: {e}"))?;
             layout

@@ -381,7 +381,6 @@ impl Layout {
         }
         let mut tables = vec![orgs, units, users, roles];
         tables.extend(meetings::team_tables(&self.teams, &mut audit));
-        tables.extend(super::offers::offer_tables(self, &mut audit));
         BulkChunk {
             tables,
             audit,
