@@ -1,6 +1,7 @@
 // Referral and visitation in three browsers: the GP refers the demo citizen to the MPO places
-// at Skovvang from the citizen's course; the function leader finds it in the unit's queue and
-// accepts it with a reason and a legal basis; the citizen reads the decision in plain Danish.
+// at Skovvang from the citizen's course; the function leader finds it in the unit's queue,
+// accepts it with a reason and a legal basis and books a bed; the citizen reads the decision
+// and the days of the place in plain Danish.
 // axe-core checks every page on the way.
 
 import { expect, test } from "@playwright/test";
@@ -58,12 +59,22 @@ test("the GP refers the citizen to MPO, the function leader accepts, the citizen
   await expect(leader.locator("#referral-status")).toHaveText("Accepteret");
   await expect(leader.locator("#referral-decision")).toContainText("I målgruppen; seng fra i morgen");
   await expectNoAxeViolations(leader);
+  // A bed for the usual 6–8 weeks from the day chosen; the unit's page counts it.
+  await leader.getByLabel("Seng", { exact: true }).selectOption({ label: "Seng 1" });
+  await leader.getByRole("button", { name: "Book pladsen" }).click();
+  await expect(leader.getByRole("status").first()).toContainText("Pladsen er booket.");
+  await expect(leader.locator("#stay")).toContainText("Seng 1");
+  await expectNoAxeViolations(leader);
+  await leader.getByRole("link", { name: "Omsorgspladser" }).first().click();
+  await expect(leader.locator("#waiting")).toContainText(name);
+  await expectNoAxeViolations(leader);
   await leader.close();
 
   const citizen = await newPage();
   await login(citizen, "borger");
   await citizen.getByRole("link", { name: "Mine henvisninger" }).first().click();
   await expect(citizen.getByText("MPO Holstebro har sagt ja til dig.")).toBeVisible();
+  await expect(citizen.getByText(/Du har en plads fra/)).toBeVisible();
   await expect(citizen.getByText("Er du uenig i afgørelsen, kan du klage.").first()).toBeVisible();
   await expectNoAxeViolations(citizen);
   await citizen.close();

@@ -159,6 +159,11 @@ pub enum Permission {
     },
     /// The citizen's own referrals: read them, and agree to one made without their word.
     OwnReferrals(CitizenId),
+    /// See a care place unit's beds, occupancy and stays: `in_unit` says whether the actor's
+    /// active role is in that unit.
+    CarePlaces { unit: UnitId, in_unit: bool },
+    /// Add and close the unit's beds: `leader` says whether the actor is its function leader.
+    ManageBeds { unit: UnitId, leader: bool },
 }
 
 impl Permission {
@@ -180,7 +185,9 @@ impl Permission {
             | Permission::OwnPlan(c) => Some(c),
             Permission::ReferralWork { citizen, .. }
             | Permission::DecideReferral { citizen, .. } => Some(citizen),
-            Permission::ReferralQueue { .. } => None,
+            Permission::ReferralQueue { .. }
+            | Permission::CarePlaces { .. }
+            | Permission::ManageBeds { .. } => None,
             Permission::TeamCase { citizen, .. } | Permission::WriteInputField { citizen, .. } => {
                 Some(citizen)
             }
@@ -218,6 +225,8 @@ impl Permission {
             Permission::EditOffers { unit, .. } => format!("unit:{}:offers", unit.0),
             Permission::FollowOffers => "offer-follows".to_owned(),
             Permission::ReferralQueue { unit, .. } => format!("unit:{}:referrals", unit.0),
+            Permission::CarePlaces { unit, .. } => format!("unit:{}:care-places", unit.0),
+            Permission::ManageBeds { unit, .. } => format!("unit:{}:beds", unit.0),
             Permission::ReferralWork { referral, .. } => format!("referral:{referral}"),
             Permission::DecideReferral { referral, .. } => format!("referral:{referral}:decide"),
             Permission::ListOwnCourses => "my-courses".to_owned(),
@@ -427,6 +436,7 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         }
         Permission::EditOffers { editor: true, .. } => Some(Purpose::Administration),
         Permission::FollowOffers => Some(Purpose::Administration),
+        Permission::ManageBeds { leader: true, .. } => Some(Purpose::Administration),
         Permission::ListOwnCourses if with_citizens => Some(Purpose::CareTeam),
         Permission::OpenCourse(_) if a.role == Role::Coordinator => Some(Purpose::CareTeam),
         Permission::ReadCourse { member: true, .. } if with_citizens => Some(Purpose::CareTeam),
@@ -488,6 +498,7 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         Permission::ReferralQueue { in_unit: true, .. }
         | Permission::ReferralWork { in_unit: true, .. }
         | Permission::DecideReferral { decider: true, .. }
+        | Permission::CarePlaces { in_unit: true, .. }
             if with_citizens =>
         {
             Some(Purpose::Referral)

@@ -4,6 +4,7 @@
 
 mod coded;
 
+pub mod care_place;
 pub mod clock;
 pub mod consent;
 pub mod course;

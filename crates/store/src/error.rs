@@ -62,6 +62,10 @@ pub enum Conflict {
     Offer,
     /// Someone else took a step on the referral since the version the step started from.
     Referral,
+    /// The bed is booked or closed on one of the days asked for.
+    BedTaken,
+    /// Someone else changed the stay since the version the change started from.
+    Stay,
     /// The emergency access was reviewed already.
     Reviewed,
     /// The user holds that role in that unit already.
@@ -146,6 +150,8 @@ impl Conflict {
             Conflict::Plan => "plan",
             Conflict::Offer => "offer",
             Conflict::Referral => "referral",
+            Conflict::BedTaken => "bed_taken",
+            Conflict::Stay => "stay",
             Conflict::Reviewed => "reviewed",
             Conflict::Role => "role",
             Conflict::SecondFactor => "second_factor",

@@ -11,6 +11,7 @@
 mod account_store;
 mod audit_store;
 mod bulk;
+mod care_store;
 mod citizen_store;
 mod consent;
 mod consent_store;
@@ -27,6 +28,7 @@ mod types;
 pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
 pub use audit_store::{AuditStore, MetaStore};
 pub use bulk::*;
+pub use care_store::{Bed, BedClosure, CareStore, Stay, StayChange, StayEvent, UnitStay};
 pub use citizen_store::{CitizenSearchStore, CitizenStore};
 pub use consent::*;
 pub use consent_store::{ConsentStore, EmergencyStore};
@@ -74,6 +76,7 @@ pub trait Store:
     + OfferStore
     + ExternalOfferStore
     + ReferralStore
+    + CareStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -106,6 +109,7 @@ impl<T> Store for T where
         + OfferStore
         + ExternalOfferStore
         + ReferralStore
+        + CareStore
         + AuditStore
         + BulkStore
         + MetaStore

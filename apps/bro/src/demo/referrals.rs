@@ -1,13 +1,16 @@
 //! The demo's referrals: Holstebro's citizens referred to the MPO places at Skovvang and to the
 //! Rusmiddelcenter, by their coordinator, in every state of the closed loop, decided by
 //! `funktionsleder` with reasons, so the queue, the course's referrals and `borger`'s own page
-//! have something to show. `borger` has one waiting for their yes.
+//! have something to show; MPO Holstebro's four beds hold the stays of the accepted ones (one
+//! waiting to begin, one under way, one ended). `borger` has one waiting for their yes.
 
 use super::DemoStaff;
+use bro_domain::care_place::{NextStep, default_end};
 use bro_domain::offer::{OfferLaw, ReferrerKind};
 use bro_domain::referral::{ReferralAction as A, ReferralStatus as S, ReferralText, Urgency};
 use bro_domain::{CitizenId, CourseId};
-use bro_store::{AuditCtx, Decision, DynStore, NewReferral, OfferQuery, ReferralStep};
+use bro_store::{AuditCtx, Decision, DynStore, NewReferral, OfferQuery, ReferralStep, StayChange};
+use time::Duration;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -124,8 +127,21 @@ pub(super) async fn seed_referrals(
         tried: "Bostøtte og ambulant behandling".to_owned(),
         wishes: "Et roligt sted at være, hvor nogen ser til mig".to_owned(),
     };
+    // MPO Holstebro's four beds.
+    let unit = store.offer(mpo).await.map_err(e)?.unit_id;
+    let admin = ctx_of(leader, now - 90 * DAY_MS, "administration");
+    let mut beds = Vec::new();
+    for k in 1..=4 {
+        beds.push(
+            store
+                .add_bed(&admin, unit, &format!("Seng {k}"))
+                .await
+                .map_err(e)?,
+        );
+    }
+    let today = bro_domain::local_time::to_local(now).date();
     let mut when = now - 60 * DAY_MS;
-    for (course, (urgency, steps)) in courses.iter().skip(1).zip(STORIES) {
+    for (n, (course, (urgency, steps))) in courses.iter().skip(1).zip(STORIES).enumerate() {
         let new = NewReferral {
             course_id: *course,
             offer_id: mpo,
@@ -138,8 +154,31 @@ pub(super) async fn seed_referrals(
             .create_referral(&ctx_of(koordinator, when, "care-team"), &new)
             .await
             .map_err(e)?;
+        let mut stay = None;
         for (k, (action, to, note)) in steps.iter().enumerate() {
             when += DAY_MS;
+            let ctx = ctx_of(leader, when, "referral");
+            // The stay's arrival and end move the referral on (one version each).
+            let change = match (action, stay) {
+                (A::Start, Some(s)) => Some((s, 1, StayChange::Arrive)),
+                (A::Complete, Some(s)) => Some((
+                    s,
+                    2,
+                    StayChange::End {
+                        day: bro_domain::local_time::to_local(when).date(),
+                        next: NextStep::OwnHome,
+                        note: (*note).to_owned(),
+                    },
+                )),
+                _ => None,
+            };
+            if let Some((s, version, change)) = change {
+                store
+                    .change_stay(&ctx, s, version, &change)
+                    .await
+                    .map_err(e)?;
+                continue;
+            }
             let decision = matches!(action, A::Accept | A::Reject).then(|| Decision {
                 law: Some(OfferLaw::Serviceloven107),
                 alternatives: Vec::new(),
@@ -151,10 +190,24 @@ pub(super) async fn seed_referrals(
                 note: (*note).to_owned(),
                 decision,
             };
-            store
-                .step_referral(&ctx_of(leader, when, "referral"), id, &step)
-                .await
-                .map_err(e)?;
+            store.step_referral(&ctx, id, &step).await.map_err(e)?;
+            if *to == S::Accepted {
+                // A bed of its own; a stay not yet begun starts in three days.
+                let bed = beds[n % beds.len()];
+                let day = bro_domain::local_time::to_local(when).date();
+                let start = if steps.len() == k + 1 {
+                    today + Duration::days(3)
+                } else {
+                    day
+                };
+                let end = default_end(start);
+                stay = Some(
+                    store
+                        .book_stay(&ctx, id, bed, start, end)
+                        .await
+                        .map_err(e)?,
+                );
+            }
         }
         when += 7 * DAY_MS;
     }

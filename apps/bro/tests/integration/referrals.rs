@@ -15,7 +15,7 @@ use bro_domain::{
 use bro_store::{AuditCtx, NewUnit, NewUser};
 use bro_testkit::{Backend, Browser, FIXTURE_PASSWORD, TestApp, fixture, location};
 
-async fn staff(app: &TestApp, org: OrgId, unit: UnitId, username: &str, role: Role) {
+pub(crate) async fn staff(app: &TestApp, org: OrgId, unit: UnitId, username: &str, role: Role) {
     let hash = bro_auth::password::hash_password(FIXTURE_PASSWORD.into())
         .await
         .expect("hash");
@@ -32,7 +32,11 @@ async fn staff(app: &TestApp, org: OrgId, unit: UnitId, username: &str, role: Ro
     app.store().create_user(&ctx, new).await.expect("user");
 }
 
-fn offer(name: &str, category: OfferCategory, referrers: Vec<ReferrerKind>) -> OfferContent {
+pub(crate) fn offer(
+    name: &str,
+    category: OfferCategory,
+    referrers: Vec<ReferrerKind>,
+) -> OfferContent {
     OfferContent {
         name: name.into(),
         category: Some(category),
@@ -43,12 +47,12 @@ fn offer(name: &str, category: OfferCategory, referrers: Vec<ReferrerKind>) -> O
     }
 }
 
-async fn post(b: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(b: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     b.post(path, fields).await
 }
 
 /// Takes a step on the referral at `page`, on the version its page shows.
-async fn step(b: &Browser, page: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn step(b: &Browser, page: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let (_, html) = b.get_text(page).await;
     let version = html
         .split("name=\"base_version\" value=\"")
@@ -61,7 +65,7 @@ async fn step(b: &Browser, page: &str, fields: &[(&str, &str)]) -> reqwest::Resp
     post(b, &format!("{page}/step"), &all).await
 }
 
-async fn status(b: &Browser, page: &str) -> String {
+pub(crate) async fn status(b: &Browser, page: &str) -> String {
     let (_, html) = b.get_text(page).await;
     let at = html.find("id=\"referral-status\">").expect("status") + 21;
     html[at..].split('<').next().unwrap_or("").to_owned()

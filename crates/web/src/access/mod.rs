@@ -21,6 +21,8 @@ pub(crate) use citizen::CitizenScope;
 pub(crate) use course::CourseScope;
 pub(crate) use offers::{OfferEditScope, follow as follow_offers};
 pub(crate) use plan::{PlanPage, PlanScope};
-pub(crate) use referral::{ReferralScope, queue as referral_queue, referring_kind};
+pub(crate) use referral::{
+    ReferralScope, care_unit, manage_beds, queue as referral_queue, referring_kind,
+};
 pub(crate) use staff::StaffScope;
 pub(crate) use team::{CaseScope, OwnCaseScope, TeamScope, uncovered_orgs};

@@ -210,3 +210,35 @@ pub(crate) async fn queue(
     let ctx = access.authorize(state, permission).await?;
     Ok((role.unit_id, ctx))
 }
+
+/// The viewer's care place unit (their active role's), for its beds, occupancy and stays.
+pub(crate) async fn care_unit(
+    state: &AppState,
+    access: &AuditedAccess,
+) -> Result<(bro_domain::UnitId, AuditCtx), AppError> {
+    let Some(role) = access.viewer.active_role() else {
+        return Err(AppError::NotFound);
+    };
+    let permission = Permission::CarePlaces {
+        unit: role.unit_id,
+        in_unit: true,
+    };
+    let ctx = access.authorize(state, permission).await?;
+    Ok((role.unit_id, ctx))
+}
+
+/// Adding and closing the viewer's unit's beds: its function leader.
+pub(crate) async fn manage_beds(
+    state: &AppState,
+    access: &AuditedAccess,
+) -> Result<(bro_domain::UnitId, AuditCtx), AppError> {
+    let Some(role) = access.viewer.active_role() else {
+        return Err(AppError::NotFound);
+    };
+    let permission = Permission::ManageBeds {
+        unit: role.unit_id,
+        leader: role.role == bro_domain::Role::FunctionLeader,
+    };
+    let ctx = access.authorize(state, permission).await?;
+    Ok((role.unit_id, ctx))
+}

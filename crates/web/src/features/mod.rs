@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod care_places;
 mod courses;
 mod hsds;
 mod meetings;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(notices::router())
         .merge(offers::router())
         .merge(referrals::router())
+        .merge(care_places::router())
         .merge(hsds::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })

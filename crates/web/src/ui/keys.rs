@@ -155,6 +155,9 @@ fn derived_keys() -> BTreeSet<String> {
         );
         keys.extend(Urgency::ALL.iter().map(|k| k.label_key().to_owned()));
         keys.extend(ReferralAction::ALL.iter().map(|k| k.label_key().to_owned()));
+        use bro_domain::care_place::{NextStep, StayAction};
+        keys.extend(NextStep::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(StayAction::ALL.iter().map(|k| k.label_key().to_owned()));
     }
     keys.extend(
         bro_authz::Purpose::ALL

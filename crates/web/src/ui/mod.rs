@@ -112,6 +112,9 @@ impl Chrome {
                         item("/teams", "nav-teams");
                         item("/citizens/search", "nav-search");
                         item("/referrals", "nav-referrals");
+                        if v.actor.has_role(Role::FunctionLeader) {
+                            item("/care-places", "nav-care-places");
+                        }
                         item("/notices", "nav-notices");
                     }
                     if v.actor.has_role(Role::Admin) {
@@ -260,6 +263,11 @@ pub fn local_day(ms: i64) -> String {
 /// The calendar day in Denmark at `ms`.
 pub fn danish_date(ms: i64) -> time::Date {
     danish(ms).date()
+}
+
+/// A calendar day as Danes write it (`25.11.2026`).
+pub fn day_text(d: time::Date) -> String {
+    format!("{:02}.{:02}.{:04}", d.day(), d.month() as u8, d.year())
 }
 
 /// A day shown in Danish time (`25.11.2026`).

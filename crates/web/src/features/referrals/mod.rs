@@ -5,6 +5,7 @@
 mod handlers {
     pub(super) mod own;
     pub(super) mod refer;
+    pub(super) mod stay;
     pub(super) mod work;
 }
 mod forms;
@@ -27,6 +28,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/referrals", get(handlers::work::queue))
         .route("/referrals/{id}", get(handlers::work::show))
         .route("/referrals/{id}/step", post(handlers::work::take_step))
+        .route("/referrals/{id}/stay", post(handlers::stay::book))
+        .route("/referrals/{id}/stay/change", post(handlers::stay::change))
         .route("/me/referrals", get(handlers::own::mine))
         .route("/me/referrals/{id}/confirm", post(handlers::own::confirm))
 }

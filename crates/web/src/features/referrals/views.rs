@@ -4,9 +4,10 @@
 use super::forms::NewReferralForm;
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
+use bro_domain::care_place::NextStep;
 use bro_domain::offer::OfferLaw;
 use bro_domain::referral::{ReferralAction, Side, Urgency, step};
-use bro_store::{Offer, Referral, ReferralEvent};
+use bro_store::{Bed, Offer, Referral, ReferralEvent, Stay, StayEvent};
 
 /// One referral in a list or on its page, in words.
 pub(super) struct ReferralRow {
@@ -145,6 +146,59 @@ pub(super) struct ReferralPage {
     pub(super) show_course: bool,
     /// The viewer is of the receiving unit without the deciding role.
     pub(super) recommend_only: bool,
+    /// The stay booked on it, and what the viewer may do with care places.
+    pub(super) stay: Option<StayView>,
+    pub(super) booking: Option<BookingForm>,
+    pub(super) can_change_stay: bool,
+    pub(super) next_steps: &'static [NextStep],
+}
+
+/// A booked stay in words.
+pub(super) struct StayView {
+    pub(super) version: i64,
+    pub(super) bed: String,
+    pub(super) start: String,
+    pub(super) end: String,
+    pub(super) end_iso: String,
+    pub(super) arrived: bool,
+    pub(super) next_step: Option<String>,
+    pub(super) history: Vec<(String, String, String)>,
+}
+
+impl StayView {
+    pub(super) fn new(chrome: &Chrome, stay: &Stay, events: &[StayEvent]) -> Self {
+        StayView {
+            version: stay.version,
+            bed: stay.bed.clone(),
+            start: crate::ui::day_text(stay.start),
+            end: crate::ui::day_text(stay.end),
+            end_iso: stay.end.to_string(),
+            arrived: stay.arrived_ms.is_some(),
+            next_step: stay.next_step.map(|n| chrome.t(n.label_key())),
+            history: events
+                .iter()
+                .map(|e| {
+                    (
+                        crate::ui::local_time(e.at_ms),
+                        chrome.t(e.action.label_key()),
+                        if e.note.is_empty() {
+                            e.who.clone()
+                        } else {
+                            format!("{}: {}", e.who, e.note)
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The booking form of an accepted referral: the unit's beds and the days, as typed.
+pub(super) struct BookingForm {
+    pub(super) beds: Vec<Bed>,
+    pub(super) bed: i64,
+    pub(super) start: String,
+    pub(super) end: String,
 }
 
 impl ReferralPage {
@@ -175,6 +229,8 @@ pub(super) struct OwnReferral {
     pub(super) version: i64,
     pub(super) wishes: String,
     pub(super) can_confirm: bool,
+    /// The days of the place booked for them, in words.
+    pub(super) stay: Option<String>,
 }
 
 #[derive(Template)]

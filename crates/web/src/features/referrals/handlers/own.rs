@@ -24,18 +24,28 @@ pub async fn mine(
     let chrome = page.chrome(&state, &access.viewer, "/me/referrals");
     let flash = page.flash(&chrome);
     let now = state.clock.now_ms();
-    let referrals = state
+    let mut referrals = Vec::new();
+    for r in state
         .store
         .citizen_referrals(&scope.ctx, scope.citizen)
         .await?
-        .iter()
-        .map(|r| OwnReferral {
-            row: ReferralRow::new(&chrome, r, now),
+    {
+        // A place booked for them: which days, in words.
+        let stay = state.store.referral_stay(r.facts.id).await?.map(|(s, _)| {
+            let days = [
+                ("start", crate::ui::day_text(s.start)),
+                ("end", crate::ui::day_text(s.end)),
+            ];
+            chrome.tn("referral-own-stay", &days)
+        });
+        referrals.push(OwnReferral {
+            row: ReferralRow::new(&chrome, &r, now),
             version: r.facts.version,
             wishes: r.text.wishes.clone(),
             can_confirm: r.facts.status == ReferralStatus::Draft,
-        })
-        .collect();
+            stay,
+        });
+    }
     let view = OwnReferralsPage {
         chrome,
         flash,

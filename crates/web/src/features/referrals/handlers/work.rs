@@ -2,7 +2,9 @@
 //! and the receiving unit's queue.
 
 use super::super::forms::StepForm;
-use super::super::views::{EventRow, QueuePage, ReferralPage, ReferralRow, actions_for};
+use super::super::views::{
+    BookingForm, EventRow, QueuePage, ReferralPage, ReferralRow, StayView, actions_for,
+};
 use crate::access::{AuditedAccess, ReferralScope, referral_queue};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
@@ -13,9 +15,21 @@ use crate::ui::respond as html;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use bro_domain::care_place::{NextStep, default_end};
 use bro_domain::offer::OfferLaw;
-use bro_domain::referral::{ReferralAction, Side, deciding_role, step};
+use bro_domain::referral::{ReferralAction, ReferralStatus, Side, deciding_role, step};
 use bro_store::{Conflict, Decision, OfferQuery, ReferralStep, StoreError};
+
+/// The booking form's first look: the unit's beds, from today for the usual length.
+async fn booking_form(state: &AppState, unit: bro_domain::UnitId) -> Result<BookingForm, AppError> {
+    let today = crate::ui::danish_date(state.clock.now_ms());
+    Ok(BookingForm {
+        beds: state.store.beds(unit).await?,
+        bed: 0,
+        start: today.to_string(),
+        end: default_end(today).to_string(),
+    })
+}
 
 /// Offers a rejection may name instead: others of the same category in the same area.
 async fn alternatives_to(state: &AppState, offer_id: i64) -> Result<Vec<(i64, String)>, AppError> {
@@ -35,14 +49,25 @@ async fn alternatives_to(state: &AppState, offer_id: i64) -> Result<Vec<(i64, St
         .collect())
 }
 
-async fn render(
+/// The referral's page; `booking` is the booking form as typed, when it was refused.
+pub(super) async fn render(
     state: &AppState,
     chrome: Chrome,
     scope: &ReferralScope,
     flash: Option<String>,
     error: Option<String>,
+    booking: Option<BookingForm>,
 ) -> Result<Response, AppError> {
     let (referral, events) = state.store.referral(&scope.ctx, scope.facts.id).await?;
+    let stay = state.store.referral_stay(scope.facts.id).await?;
+    let receiving = matches!(scope.side, Side::Receiver | Side::Decider);
+    let booking = match (&stay, scope.side, referral.facts.status) {
+        (None, Side::Decider, ReferralStatus::Accepted) => match booking {
+            Some(b) => Some(b),
+            None => Some(booking_form(state, referral.facts.receiving_unit_id).await?),
+        },
+        _ => None,
+    };
     let actions = actions_for(&referral, scope.side);
     let alternatives = match scope.side {
         Side::Decider => alternatives_to(state, referral.offer_id).await?,
@@ -71,6 +96,10 @@ async fn render(
         error,
         show_course: scope.side == Side::Team,
         recommend_only: scope.side == Side::Receiver,
+        can_change_stay: receiving && stay.as_ref().is_some_and(|(s, _)| !s.ended),
+        stay: stay.map(|(s, e)| StayView::new(&chrome, &s, &e)),
+        booking,
+        next_steps: NextStep::ALL,
         flash,
         referral,
         chrome,
@@ -87,7 +116,7 @@ pub async fn show(
     let scope = ReferralScope::read(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/referrals");
     let flash = page.flash(&chrome);
-    render(&state, chrome, &scope, flash, None).await
+    render(&state, chrome, &scope, flash, None, None).await
 }
 
 pub async fn take_step(
@@ -111,13 +140,13 @@ pub async fn take_step(
     if f.version != form.base_version {
         // Someone took a step since the page was shown: shown what stands now.
         let error = chrome.t("referral-error-changed");
-        return render(&state, chrome, &scope, None, Some(error)).await;
+        return render(&state, chrome, &scope, None, Some(error), None).await;
     }
     let to = match step(f.status, f.held_from, action, scope.side, &form.note) {
         Ok(to) => to,
         Err(e) => {
             let error = chrome.t(e.message_key());
-            return render(&state, chrome, &scope, None, Some(error)).await;
+            return render(&state, chrome, &scope, None, Some(error), None).await;
         }
     };
     let decision =
@@ -145,7 +174,7 @@ pub async fn take_step(
         Err(StoreError::Conflict(Conflict::Referral)) => {
             // Someone took a step in between: shown what stands now, nothing overwritten.
             let error = chrome.t("referral-error-changed");
-            render(&state, chrome, &scope, None, Some(error)).await
+            render(&state, chrome, &scope, None, Some(error), None).await
         }
         Err(e) => Err(e.into()),
     }

@@ -1,0 +1,39 @@
+//! The care place unit's page.
+
+use crate::ui::Chrome;
+use askama::Template;
+use bro_store::Bed;
+
+/// One day's occupancy in words.
+pub(super) struct DayRow {
+    pub(super) day: String,
+    /// "2 af 4 senge i brug".
+    pub(super) text: String,
+    pub(super) today: bool,
+}
+
+/// A stay in the unit's lists.
+pub(super) struct StayRow {
+    pub(super) referral_id: i64,
+    pub(super) citizen: String,
+    pub(super) bed: String,
+    pub(super) start: String,
+    pub(super) end: String,
+}
+
+#[derive(Template)]
+#[template(path = "care_places/unit.html")]
+pub(super) struct UnitPage {
+    pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) error: Option<String>,
+    pub(super) unit: String,
+    pub(super) beds: Vec<Bed>,
+    /// (bed, from, to, reason) of closures from today on.
+    pub(super) closures: Vec<(String, String, String, String)>,
+    pub(super) leader: bool,
+    pub(super) days: Vec<DayRow>,
+    /// Booked, not yet arrived: who waits for which start.
+    pub(super) waiting: Vec<StayRow>,
+    pub(super) staying: Vec<StayRow>,
+}
