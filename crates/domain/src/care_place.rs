@@ -189,3 +189,135 @@ mod tests {
         assert_eq!(pairs, vec![(1, 3), (2, 3), (1, 2), (0, 2)]);
     }
 }
+
+/// The seven principles of the effort (seed: "Fra zoneindsats til samstemt forløb"), by their
+/// Fluent keys: shown where the agreement is written, and scored at each review.
+pub const PRINCIPLES: [&str; 7] = [
+    "principle-care",
+    "principle-recovery",
+    "principle-outreach",
+    "principle-stability",
+    "principle-coordinated",
+    "principle-expertise",
+    "principle-knowledge",
+];
+
+/// The unit's review meetings fall on every second Wednesday counted from this one.
+const REVIEW_ANCHOR: Date = time::macros::date!(2026 - 01 - 07);
+
+/// The first review Wednesday on or after `day`.
+pub fn review_day_from(day: Date) -> Date {
+    let since = (day - REVIEW_ANCHOR).whole_days().rem_euclid(14);
+    if since == 0 {
+        day
+    } else {
+        day + Duration::days(14 - since)
+    }
+}
+
+/// The review a stay that began `start` and was last reviewed `last` is due at: the first
+/// review Wednesday after the start, then the one two weeks after the last review.
+pub fn review_due(start: Date, last: Option<Date>) -> Date {
+    match last {
+        Some(l) => review_day_from(l + Duration::days(1)),
+        None => review_day_from(start + Duration::days(1)),
+    }
+}
+
+/// The extended collaboration agreement, as written or reviewed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementText {
+    /// The goals of the stay (the plan's goals, in the stay's words).
+    pub goals: String,
+    /// What each party does.
+    pub parties: String,
+    pub medication: String,
+    /// Contact with the ward, and virtual visits by its staff.
+    pub ward_contact: String,
+    /// What happens at discharge.
+    pub discharge: String,
+    /// Who took part.
+    pub participants: String,
+}
+
+impl AgreementText {
+    /// Every reason the text cannot be saved, by field: (field, Fluent key).
+    pub fn check(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out = Vec::new();
+        for (field, value) in [("goals", &self.goals), ("participants", &self.participants)] {
+            if value.trim().is_empty() {
+                out.push((field, "field-required"));
+            }
+        }
+        for (field, value) in [
+            ("goals", &self.goals),
+            ("parties", &self.parties),
+            ("medication", &self.medication),
+            ("ward_contact", &self.ward_contact),
+            ("discharge", &self.discharge),
+            ("participants", &self.participants),
+        ] {
+            if value.chars().count() > 5_000 {
+                out.push((field, "field-too-long"));
+            }
+        }
+        out
+    }
+}
+
+/// Who takes part in the agreement, by where the citizen came from: from a ward, its staff and
+/// the region's social worker; from home, the acute team or the clinic for dual diagnosis with
+/// the region's social worker. The Fluent key of the proposal.
+pub fn proposed_participants(from_ward: bool) -> &'static str {
+    if from_ward {
+        "care-participants-ward"
+    } else {
+        "care-participants-home"
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn reviews_fall_on_every_second_wednesday() {
+        assert_eq!(
+            review_day_from(date!(2026 - 01 - 07)),
+            date!(2026 - 01 - 07)
+        );
+        assert_eq!(
+            review_day_from(date!(2026 - 01 - 08)),
+            date!(2026 - 01 - 21)
+        );
+        // 2026-11-25 and 2026-12-09 are such Wednesdays (multiples of 14 days after it).
+        assert_eq!(
+            review_day_from(date!(2026 - 11 - 26)),
+            date!(2026 - 12 - 09)
+        );
+        assert_eq!(
+            review_due(date!(2026 - 11 - 25), None),
+            date!(2026 - 12 - 09)
+        );
+        assert_eq!(
+            review_due(date!(2026 - 11 - 20), Some(date!(2026 - 12 - 09))),
+            date!(2026 - 12 - 23)
+        );
+    }
+
+    #[test]
+    fn an_agreement_needs_goals_and_participants() {
+        let mut a = AgreementText::default();
+        assert_eq!(
+            a.check(),
+            vec![
+                ("goals", "field-required"),
+                ("participants", "field-required")
+            ]
+        );
+        a.goals = "Ro og søvn".into();
+        a.participants = "Afsnit P1, socialrådgiver".into();
+        assert!(a.check().is_empty());
+    }
+}

@@ -408,6 +408,23 @@ impl CareStore for Backend {
         commit(tx).await
     }
 
+    async fn agreement(&self, stay: i64) -> StoreResult<Vec<bro_store::AgreementVersion>> {
+        self.agreement_versions(stay).await
+    }
+
+    async fn write_agreement(
+        &self,
+        audit: &AuditCtx,
+        stay: i64,
+        new: &bro_store::NewAgreementVersion,
+    ) -> StoreResult<i64> {
+        self.write_agreement_version(audit, stay, new).await
+    }
+
+    async fn last_reviews(&self, stays: &[i64]) -> StoreResult<Vec<(i64, Date)>> {
+        self.last_review_days(stays).await
+    }
+
     async fn unit_stays(
         &self,
         audit: &AuditCtx,

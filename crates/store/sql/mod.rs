@@ -18,6 +18,7 @@
 mod agreements;
 mod audit;
 mod bulk;
+mod care_agreements;
 mod care_places;
 mod care_team;
 mod cases;

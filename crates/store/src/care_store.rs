@@ -3,7 +3,7 @@
 //! bookings of the same days never both succeed.
 
 use async_trait::async_trait;
-use bro_domain::care_place::{NextStep, StayAction};
+use bro_domain::care_place::{AgreementText, NextStep, StayAction};
 use bro_domain::{CitizenId, CourseId, Timestamp, UnitId};
 use time::Date;
 
@@ -74,6 +74,30 @@ pub enum StayChange {
     },
 }
 
+/// One version of a stay's agreement: drafted, or a review with its day and principles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementVersion {
+    pub version: i64,
+    pub text: AgreementText,
+    /// The review meeting's day; `None` for the draft at enrolment.
+    pub review_day: Option<Date>,
+    /// The seven principles' scores (1-5), in their order; empty for the draft.
+    pub principles: Vec<u8>,
+    pub principles_note: String,
+    pub written_by: String,
+    pub written_ms: Timestamp,
+}
+
+/// A new version of an agreement, on the version its writer saw (0 for the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAgreementVersion {
+    pub base_version: i64,
+    pub text: AgreementText,
+    pub review_day: Option<Date>,
+    pub principles: Vec<u8>,
+    pub principles_note: String,
+}
+
 #[async_trait]
 pub trait CareStore {
     async fn beds(&self, unit: UnitId) -> StoreResult<Vec<Bed>>;
@@ -113,6 +137,18 @@ pub trait CareStore {
         base_version: i64,
         change: &StayChange,
     ) -> StoreResult<()>;
+    /// A stay's agreement, every version, oldest first.
+    async fn agreement(&self, stay: i64) -> StoreResult<Vec<AgreementVersion>>;
+    /// Writes a new version if nobody wrote one since `base_version` (`Conflict::Stay`
+    /// otherwise); refused on a stay that has ended (`Conflict::Ended`).
+    async fn write_agreement(
+        &self,
+        audit: &AuditCtx,
+        stay: i64,
+        new: &NewAgreementVersion,
+    ) -> StoreResult<i64>;
+    /// The last review day of each of `stays` that has one.
+    async fn last_reviews(&self, stays: &[i64]) -> StoreResult<Vec<(i64, Date)>>;
     /// The unit's stays that hold a bed on a day of `[from, to)`, or wait to begin after it,
     /// each citizen shown written to their access log.
     async fn unit_stays(

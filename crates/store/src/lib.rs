@@ -28,7 +28,10 @@ mod types;
 pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
 pub use audit_store::{AuditStore, MetaStore};
 pub use bulk::*;
-pub use care_store::{Bed, BedClosure, CareStore, Stay, StayChange, StayEvent, UnitStay};
+pub use care_store::{
+    AgreementVersion, Bed, BedClosure, CareStore, NewAgreementVersion, Stay, StayChange, StayEvent,
+    UnitStay,
+};
 pub use citizen_store::{CitizenSearchStore, CitizenStore};
 pub use consent::*;
 pub use consent_store::{ConsentStore, EmergencyStore};

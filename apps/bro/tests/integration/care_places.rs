@@ -219,6 +219,66 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     assert_eq!(location(&r), *booked);
     assert!(funk.get_text(booked).await.1.contains("27.01.2027"));
 
+    // The extended collaboration agreement: drafted at enrolment with the participants Bro
+    // proposes, then reviewed at the every-second-Wednesday meeting with the seven principles.
+    let agreement = format!("{booked}/agreement");
+    let (_, html) = prof.get_text(booked).await;
+    assert!(html.contains("Ambulant Akut Team eller Klinik for rusmiddelpsykiatri"));
+    let draft = |goals: &'static str| {
+        vec![
+            ("base_version", "0"),
+            ("goals", goals),
+            ("medication", "Som før indskrivning"),
+            ("participants", "Ambulant Akut Team, socialrådgiver"),
+        ]
+    };
+    let r = post(&prof, &agreement, &draft("")).await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Feltet skal udfyldes")
+    );
+    let r = post(&prof, &agreement, &draft("Ro, søvn og et sted at bo")).await;
+    assert_eq!(location(&r), *booked);
+    let (_, html) = prof.get_text(booked).await;
+    assert!(html.contains("Ro, søvn og et sted at bo"));
+    assert!(
+        html.contains("Næste gennemgang: onsdag 09.12.2026"),
+        "{html}"
+    );
+    let mut review = vec![
+        ("base_version", "1"),
+        ("goals", "Ro, søvn og et sted at bo"),
+        (
+            "participants",
+            "Ambulant Akut Team, socialrådgiver, borgeren",
+        ),
+        ("review_day", "2026-12-09"),
+    ];
+    let r = post(&prof, &agreement, &review).await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Giv hvert af de syv principper")
+    );
+    let scores = ["p0", "p1", "p2", "p3", "p4", "p5", "p6"];
+    review.extend(scores.iter().map(|p| (*p, "4")));
+    assert_eq!(location(&post(&prof, &agreement, &review).await), *booked);
+    let (_, html) = prof.get_text(booked).await;
+    assert!(html.contains("4 · 4 · 4 · 4 · 4 · 4 · 4"));
+    assert!(html.contains("Næste gennemgang: onsdag 23.12.2026"));
+    // A month on, the review of 23 December was missed: flagged on the unit's agenda.
+    app.clock.advance_ms(30 * 24 * 3_600_000);
+    let funk = logged_in(&app, "funk").await;
+    let prof = logged_in(&app, "mpo-prof").await;
+    let (_, html) = funk.get_text("/care-places").await;
+    assert!(
+        html.contains("id=\"agenda\"") && html.contains("Gennemgang mangler"),
+        "{html}"
+    );
+
     // The end, to a next step: the referral is completed and the bed free from today.
     let r = change(
         &prof,
@@ -238,6 +298,16 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     assert!(
         html.contains("1 af 2 senge i brug"),
         "the ended stay frees its bed today"
+    );
+    // No review on a stay that has ended.
+    review[0] = ("base_version", "2");
+    let r = post(&prof, &agreement, &review).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Opholdet er afsluttet")
     );
     app.stop().await;
 }

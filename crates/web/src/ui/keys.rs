@@ -158,6 +158,16 @@ fn derived_keys() -> BTreeSet<String> {
         use bro_domain::care_place::{NextStep, StayAction};
         keys.extend(NextStep::ALL.iter().map(|k| k.label_key().to_owned()));
         keys.extend(StayAction::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(
+            bro_domain::care_place::PRINCIPLES
+                .iter()
+                .map(|k| (*k).to_owned()),
+        );
+        keys.extend(
+            [true, false]
+                .iter()
+                .map(|w| bro_domain::care_place::proposed_participants(*w).to_owned()),
+        );
     }
     keys.extend(
         bro_authz::Purpose::ALL

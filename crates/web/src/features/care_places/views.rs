@@ -19,6 +19,8 @@ pub(super) struct StayRow {
     pub(super) bed: String,
     pub(super) start: String,
     pub(super) end: String,
+    /// Its fortnightly review is overdue.
+    pub(super) missed: bool,
 }
 
 #[derive(Template)]
@@ -36,4 +38,7 @@ pub(super) struct UnitPage {
     /// Booked, not yet arrived: who waits for which start.
     pub(super) waiting: Vec<StayRow>,
     pub(super) staying: Vec<StayRow>,
+    /// The next every-second-Wednesday review meeting, and the stays on its agenda.
+    pub(super) agenda_day: String,
+    pub(super) agenda: Vec<StayRow>,
 }

@@ -30,6 +30,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/referrals/{id}/step", post(handlers::work::take_step))
         .route("/referrals/{id}/stay", post(handlers::stay::book))
         .route("/referrals/{id}/stay/change", post(handlers::stay::change))
+        .route("/referrals/{id}/agreement", post(handlers::stay::agreement))
         .route("/me/referrals", get(handlers::own::mine))
         .route("/me/referrals/{id}/confirm", post(handlers::own::confirm))
 }

@@ -4,7 +4,7 @@
 use super::forms::NewReferralForm;
 use crate::ui::{Chrome, FormErrors};
 use askama::Template;
-use bro_domain::care_place::NextStep;
+use bro_domain::care_place::{AgreementText, NextStep};
 use bro_domain::offer::OfferLaw;
 use bro_domain::referral::{ReferralAction, Side, Urgency, step};
 use bro_store::{Bed, Offer, Referral, ReferralEvent, Stay, StayEvent};
@@ -151,6 +151,24 @@ pub(super) struct ReferralPage {
     pub(super) booking: Option<BookingForm>,
     pub(super) can_change_stay: bool,
     pub(super) next_steps: &'static [NextStep],
+    pub(super) agreement: Option<AgreementView>,
+}
+
+/// The stay's extended collaboration agreement: its latest text, its versions, the next review,
+/// and the form for the next version.
+pub(super) struct AgreementView {
+    pub(super) latest: Option<AgreementText>,
+    pub(super) base_version: i64,
+    /// (version, day or "drafted", who and when, principles in words).
+    pub(super) versions: Vec<(i64, String, String, String)>,
+    pub(super) next_review: String,
+    pub(super) next_review_iso: String,
+    pub(super) overdue: bool,
+    /// The form's text: the latest, or the proposal for a first draft.
+    pub(super) form: AgreementText,
+    /// The seven principles: (field, label, score chosen).
+    pub(super) principles: Vec<(String, String, u8)>,
+    pub(super) can_write: bool,
 }
 
 /// A booked stay in words.

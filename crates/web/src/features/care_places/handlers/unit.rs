@@ -11,7 +11,7 @@ use crate::ui::{Chrome, day_text};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::care_place::{Closure, Holding, occupancy};
+use bro_domain::care_place::{Closure, Holding, occupancy, review_day_from, review_due};
 use bro_store::{BedClosure, Conflict, StoreError};
 use serde::Deserialize;
 use time::Duration;
@@ -59,6 +59,32 @@ fn day_rows(
         .collect()
 }
 
+/// The closures from today on: (bed, from, to, reason).
+fn closure_rows(
+    beds: &[bro_store::Bed],
+    closed: &[BedClosure],
+    today: time::Date,
+) -> Vec<(String, String, String, String)> {
+    let name_of = |bed: i64| {
+        beds.iter()
+            .find(|b| b.id == bed)
+            .map(|b| b.name.clone())
+            .unwrap_or_default()
+    };
+    closed
+        .iter()
+        .filter(|c| c.to > today)
+        .map(|c| {
+            (
+                name_of(c.bed_id),
+                day_text(c.from),
+                day_text(c.to),
+                c.reason.clone(),
+            )
+        })
+        .collect()
+}
+
 async fn render(
     state: &AppState,
     access: &AuditedAccess,
@@ -73,13 +99,31 @@ async fn render(
     let closed = state.store.bed_closures(unit, from, to).await?;
     let stays = state.store.unit_stays(&ctx, unit, from, to).await?;
     let days = day_rows(&chrome, &beds, &closed, &stays, from, today);
-    let row = |s: &bro_store::UnitStay| StayRow {
-        referral_id: s.stay.referral_id,
-        citizen: s.citizen_name.clone(),
-        bed: s.stay.bed.clone(),
-        start: day_text(s.stay.start),
-        end: day_text(s.stay.end),
+    let ids: Vec<i64> = stays.iter().map(|s| s.stay.id).collect();
+    let reviewed = state.store.last_reviews(&ids).await?;
+    let row = |s: &bro_store::UnitStay| {
+        let last = reviewed
+            .iter()
+            .find(|(id, _)| *id == s.stay.id)
+            .map(|(_, d)| *d);
+        StayRow {
+            referral_id: s.stay.referral_id,
+            citizen: s.citizen_name.clone(),
+            bed: s.stay.bed.clone(),
+            start: day_text(s.stay.start),
+            end: day_text(s.stay.end),
+            missed: s.stay.arrived_ms.is_some()
+                && !s.stay.ended
+                && review_due(s.stay.start, last) < today,
+        }
     };
+    // Every stay under way on the next review Wednesday is on that meeting's agenda.
+    let agenda_day = review_day_from(today);
+    let agenda = stays
+        .iter()
+        .filter(|s| !s.stay.ended && s.stay.start <= agenda_day && agenda_day < s.stay.end)
+        .map(row)
+        .collect();
     let waiting = stays
         .iter()
         .filter(|s| s.stay.arrived_ms.is_none())
@@ -90,25 +134,8 @@ async fn render(
         .filter(|s| s.stay.arrived_ms.is_some() && !s.stay.ended)
         .map(row)
         .collect();
-    let name_of = |bed: i64| {
-        beds.iter()
-            .find(|b| b.id == bed)
-            .map(|b| b.name.clone())
-            .unwrap_or_default()
-    };
     let view = UnitPage {
-        closures: closed
-            .iter()
-            .filter(|c| c.to > today)
-            .map(|c| {
-                (
-                    name_of(c.bed_id),
-                    day_text(c.from),
-                    day_text(c.to),
-                    c.reason.clone(),
-                )
-            })
-            .collect(),
+        closures: closure_rows(&beds, &closed, today),
         unit: state.store.unit(unit).await?.name,
         leader: access
             .viewer
@@ -118,6 +145,8 @@ async fn render(
         days,
         waiting,
         staying,
+        agenda_day: day_text(agenda_day),
+        agenda,
         flash,
         error,
         chrome,

@@ -1,19 +1,19 @@
 //! A referral's stay at a care place: the deciding role books a bed for the days of an accepted
 //! referral; the receiving unit records the arrival, an extension (with a reason) and the end,
-//! to a named next step.
+//! to a named next step, and writes the extended collaboration agreement and its reviews.
 
 use super::super::views::BookingForm;
 use super::work::render;
 use crate::access::{AuditedAccess, ReferralScope};
 use crate::http::error::AppError;
-use crate::http::forms::redirect_with_flash;
+use crate::http::forms::{form_pairs, redirect_with_flash};
 use crate::state::AppState;
 use crate::ui::page::Page;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawForm, State};
 use axum::response::Response;
-use bro_domain::care_place::{NextStep, check_days};
+use bro_domain::care_place::{AgreementText, NextStep, PRINCIPLES, check_days};
 use bro_domain::referral::Side;
-use bro_store::{Conflict, StayChange, StoreError};
+use bro_store::{Conflict, NewAgreementVersion, StayChange, StoreError};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -161,5 +161,97 @@ pub async fn change(
             let error = Some(chrome.t(key));
             render(&state, chrome, &scope, None, error, None).await
         }
+    }
+}
+
+/// The agreement's text, the review day and the principles' scores, as the form sends them.
+fn agreement_input(pairs: &[(String, String)]) -> (AgreementText, String, Vec<Option<u8>>, String) {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let text = AgreementText {
+        goals: get("goals"),
+        parties: get("parties"),
+        medication: get("medication"),
+        ward_contact: get("ward_contact"),
+        discharge: get("discharge"),
+        participants: get("participants"),
+    };
+    let scores = (0..PRINCIPLES.len())
+        .map(|k| {
+            get(&format!("p{k}"))
+                .parse()
+                .ok()
+                .filter(|s| (1..=5).contains(s))
+        })
+        .collect();
+    (text, get("review_day"), scores, get("principles_note"))
+}
+
+/// Writes the stay's agreement: the draft at enrolment, then each fortnightly review with its
+/// day, who took part and the seven principles' scores.
+pub async fn agreement(
+    State(state): State<AppState>,
+    page: Page,
+    access: AuditedAccess,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let scope = ReferralScope::read(&state, &access, id).await?;
+    if !matches!(scope.side, Side::Receiver | Side::Decider) {
+        return Err(AppError::NotFound);
+    }
+    let chrome = page.chrome(&state, &access.viewer, "/referrals");
+    let (stay, _) = state
+        .store
+        .referral_stay(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pairs = form_pairs(&body);
+    let base: i64 = pairs
+        .iter()
+        .find(|(k, _)| k == "base_version")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(-1);
+    let (text, day_typed, scores, note) = agreement_input(&pairs);
+    let review = base > 0;
+    let mut problem = text.check().first().map(|(_, key)| *key);
+    let review_day = if review { day(&day_typed) } else { None };
+    if review && review_day.is_none() {
+        problem = problem.or(Some("care-error-day"));
+    }
+    if review && scores.iter().any(Option::is_none) {
+        problem = problem.or(Some("care-error-principles"));
+    }
+    if let Some(key) = problem {
+        let error = Some(chrome.t(key));
+        return render(&state, chrome, &scope, None, error, None).await;
+    }
+    let new = NewAgreementVersion {
+        base_version: base.max(0),
+        text,
+        review_day,
+        principles: scores.into_iter().flatten().collect(),
+        principles_note: note.chars().take(5_000).collect(),
+    };
+    match state.store.write_agreement(&scope.ctx, stay.id, &new).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            &format!("/referrals/{id}"),
+            "flash-agreement-saved",
+        )),
+        Err(StoreError::Conflict(c @ (Conflict::Stay | Conflict::Ended))) => {
+            let key = match c {
+                Conflict::Ended => "care-error-stay-ended",
+                _ => "referral-error-changed",
+            };
+            let error = Some(chrome.t(key));
+            render(&state, chrome, &scope, None, error, None).await
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,7 +3,8 @@
 
 use super::super::forms::StepForm;
 use super::super::views::{
-    BookingForm, EventRow, QueuePage, ReferralPage, ReferralRow, StayView, actions_for,
+    AgreementView, BookingForm, EventRow, QueuePage, ReferralPage, ReferralRow, StayView,
+    actions_for,
 };
 use crate::access::{AuditedAccess, ReferralScope, referral_queue};
 use crate::http::error::AppError;
@@ -15,10 +16,70 @@ use crate::ui::respond as html;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::care_place::{NextStep, default_end};
+use bro_domain::care_place::{
+    AgreementText, NextStep, PRINCIPLES, default_end, proposed_participants, review_due,
+};
 use bro_domain::offer::OfferLaw;
 use bro_domain::referral::{ReferralAction, ReferralStatus, Side, deciding_role, step};
 use bro_store::{Conflict, Decision, OfferQuery, ReferralStep, StoreError};
+
+/// The stay's agreement for its page: versions, the next review, and the next version's form.
+async fn agreement_view(
+    state: &AppState,
+    chrome: &Chrome,
+    stay: &bro_store::Stay,
+    referral: &bro_store::Referral,
+    receiving: bool,
+) -> Result<AgreementView, AppError> {
+    let versions = state.store.agreement(stay.id).await?;
+    let latest = versions.last();
+    let last_review = versions.iter().rev().find_map(|v| v.review_day);
+    let due = review_due(stay.start, last_review);
+    let today = crate::ui::danish_date(state.clock.now_ms());
+    let from_ward = matches!(
+        referral.referrer_kind,
+        bro_domain::offer::ReferrerKind::Hospital
+    );
+    let form = match latest {
+        Some(v) => v.text.clone(),
+        None => AgreementText {
+            participants: chrome.t(proposed_participants(from_ward)),
+            ..AgreementText::default()
+        },
+    };
+    let scores = latest.map(|v| v.principles.clone()).unwrap_or_default();
+    Ok(AgreementView {
+        latest: latest.map(|v| v.text.clone()),
+        base_version: latest.map_or(0, |v| v.version),
+        versions: versions
+            .iter()
+            .map(|v| {
+                let day = v
+                    .review_day
+                    .map_or_else(|| chrome.t("care-agreement-drafted"), crate::ui::day_text);
+                let who = format!("{}, {}", v.written_by, crate::ui::local_time(v.written_ms));
+                let scores: Vec<String> = v.principles.iter().map(u8::to_string).collect();
+                (v.version, day, who, scores.join(" · "))
+            })
+            .collect(),
+        next_review: crate::ui::day_text(due),
+        next_review_iso: due.to_string(),
+        overdue: due < today && !stay.ended,
+        form,
+        principles: PRINCIPLES
+            .iter()
+            .enumerate()
+            .map(|(k, key)| {
+                (
+                    format!("p{k}"),
+                    chrome.t(key),
+                    scores.get(k).copied().unwrap_or(0),
+                )
+            })
+            .collect(),
+        can_write: receiving && !stay.ended,
+    })
+}
 
 /// The booking form's first look: the unit's beds, from today for the usual length.
 async fn booking_form(state: &AppState, unit: bro_domain::UnitId) -> Result<BookingForm, AppError> {
@@ -97,6 +158,10 @@ pub(super) async fn render(
         show_course: scope.side == Side::Team,
         recommend_only: scope.side == Side::Receiver,
         can_change_stay: receiving && stay.as_ref().is_some_and(|(s, _)| !s.ended),
+        agreement: match &stay {
+            Some((s, _)) => Some(agreement_view(state, &chrome, s, &referral, receiving).await?),
+            None => None,
+        },
         stay: stay.map(|(s, e)| StayView::new(&chrome, &s, &e)),
         booking,
         next_steps: NextStep::ALL,
