@@ -1,7 +1,8 @@
 // Referral and visitation in three browsers: the GP refers the demo citizen to the MPO places
 // at Skovvang from the citizen's course; the function leader finds it in the unit's queue,
-// accepts it with a reason and a legal basis and books a bed; the citizen reads the decision
-// and the days of the place in plain Danish.
+// accepts it with a reason and a legal basis, books a bed, writes the extended collaboration
+// agreement and reviews it; the citizen reads the decision and the days of the place in plain
+// Danish.
 // axe-core checks every page on the way.
 
 import { expect, test } from "@playwright/test";
@@ -64,6 +65,17 @@ test("the GP refers the citizen to MPO, the function leader accepts, the citizen
   await leader.getByRole("button", { name: "Book pladsen" }).click();
   await expect(leader.getByRole("status").first()).toContainText("Pladsen er booket.");
   await expect(leader.locator("#stay")).toContainText("Seng 1");
+  await expectNoAxeViolations(leader);
+  // The extended collaboration agreement at enrolment, then its review at the next
+  // every-second-Wednesday meeting, scored on the seven principles.
+  await leader.getByLabel("Mål for opholdet (fra planens mål)").fill("Ro og søvn, og en plan for bolig");
+  await leader.getByRole("button", { name: "Gem aftalen" }).click();
+  await expect(leader.getByRole("status").first()).toContainText("Aftalen er gemt som en ny version.");
+  await expect(leader.locator("#agreement-text")).toContainText("Ro og søvn, og en plan for bolig");
+  await expectNoAxeViolations(leader);
+  for (let k = 0; k < 7; k++) await leader.locator(`select[name="p${k}"]`).selectOption("4");
+  await leader.getByRole("button", { name: "Gem gennemgangen" }).click();
+  await expect(leader.locator("#agreement-versions")).toContainText("4 · 4 · 4 · 4 · 4 · 4 · 4");
   await expectNoAxeViolations(leader);
   await leader.getByRole("link", { name: "Omsorgspladser" }).first().click();
   await expect(leader.locator("#waiting")).toContainText(name);

@@ -5,11 +5,14 @@
 //! waiting to begin, one under way, one ended). `borger` has one waiting for their yes.
 
 use super::DemoStaff;
-use bro_domain::care_place::{NextStep, default_end};
+use bro_domain::care_place::{AgreementText, NextStep, default_end, review_day_from};
 use bro_domain::offer::{OfferLaw, ReferrerKind};
 use bro_domain::referral::{ReferralAction as A, ReferralStatus as S, ReferralText, Urgency};
 use bro_domain::{CitizenId, CourseId};
-use bro_store::{AuditCtx, Decision, DynStore, NewReferral, OfferQuery, ReferralStep, StayChange};
+use bro_store::{
+    AuditCtx, Decision, DynStore, NewAgreementVersion, NewReferral, OfferQuery, ReferralStep,
+    StayChange,
+};
 use time::Duration;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -74,6 +77,26 @@ const STORIES: &[(Urgency, &[Step])] = &[
         &[(A::Hold, S::OnHold, "Afventer udskrivning fra døgnafsnittet")],
     ),
 ];
+
+/// The agreement drafted at enrolment, on `base` (0 for the first).
+fn agreement(base: i64) -> NewAgreementVersion {
+    NewAgreementVersion {
+        base_version: base,
+        text: AgreementText {
+            goals: "Ro og søvn; mindre hash; en plan for bolig efter opholdet".to_owned(),
+            parties:
+                "Omsorgspladsen: daglig kontakt. Bostøtten: besøg hver uge. Klinikken: medicin."
+                    .to_owned(),
+            medication: "Som ved indskrivningen; klinikken justerer".to_owned(),
+            ward_contact: "Virtuelt tilsyn fra døgnafsnittet hver anden uge".to_owned(),
+            discharge: "Hjem med bostøtte eller et botilbud".to_owned(),
+            participants: "Ambulant Akut Team, regionens socialrådgiver, borgeren".to_owned(),
+        },
+        review_day: None,
+        principles: Vec::new(),
+        principles_note: String::new(),
+    }
+}
 
 async fn offer_id(store: &DynStore, text: &str) -> Result<i64, String> {
     let query = OfferQuery {
@@ -177,6 +200,18 @@ pub(super) async fn seed_referrals(
                     .change_stay(&ctx, s, version, &change)
                     .await
                     .map_err(e)?;
+                if matches!(action, A::Start) {
+                    // Reviewed at the first Wednesday meeting after the arrival.
+                    let day = bro_domain::local_time::to_local(when).date();
+                    let review = NewAgreementVersion {
+                        base_version: 1,
+                        review_day: Some(review_day_from(day + Duration::days(1))),
+                        principles: vec![4, 4, 3, 5, 4, 4, 3],
+                        principles_note: "Roligere; spiser og sover bedre".to_owned(),
+                        ..agreement(0)
+                    };
+                    store.write_agreement(&ctx, s, &review).await.map_err(e)?;
+                }
                 continue;
             }
             let decision = matches!(action, A::Accept | A::Reject).then(|| Decision {
@@ -201,12 +236,15 @@ pub(super) async fn seed_referrals(
                     day
                 };
                 let end = default_end(start);
-                stay = Some(
-                    store
-                        .book_stay(&ctx, id, bed, start, end)
-                        .await
-                        .map_err(e)?,
-                );
+                let booked = store
+                    .book_stay(&ctx, id, bed, start, end)
+                    .await
+                    .map_err(e)?;
+                store
+                    .write_agreement(&ctx, booked, &agreement(0))
+                    .await
+                    .map_err(e)?;
+                stay = Some(booked);
             }
         }
         when += 7 * DAY_MS;
