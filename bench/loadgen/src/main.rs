@@ -1,7 +1,7 @@
 //! A small load generator for Bro's real pages: logs in through the login form like a
 //! browser, then keeps `--concurrency` sessions busy for `--seconds` on one page kind (a course
 //! overview, a plan, "my courses", a citizen search by name or CPR number, a saved plan change,
-//! the citizen's access log, or any public page by its path, without logging in) and prints
+//! the citizen's access log, or any page by its path, logged in or not) and prints
 //! requests per second and latency percentiles.
 
 use bro_loadgen::{get_text, login, ms, percentile, value_after};
@@ -22,7 +22,8 @@ struct Args {
     concurrency: usize,
     #[arg(long, default_value_t = 15)]
     seconds: u64,
-    /// overview | plan | courses | search | save | access-log | public (`--path`, anonymous)
+    /// overview | plan | courses | search | save | access-log | get (`--path`, logged in) |
+    /// public (`--path`, anonymous)
     #[arg(long, default_value = "overview")]
     page: String,
     /// What `public` asks for: a path with its query, e.g. `/tilbud?q=rusmiddel`.
@@ -65,7 +66,7 @@ async fn request(
         "plan" => get(format!("/courses/{id}/plan")).await,
         "courses" => get("/courses".to_owned()).await,
         "access-log" => get("/me/access-log".to_owned()).await,
-        "public" => get(args.path.clone()).await,
+        "public" | "get" => get(args.path.clone()).await,
         "search" => {
             let start = Instant::now();
             let r = client
@@ -167,7 +168,7 @@ async fn main() -> Result<(), String> {
     let args = Args::parse();
     let public = args.page == "public";
     let ids = Arc::new(match args.page.as_str() {
-        "access-log" | "search" | "courses" | "public" => vec![0],
+        "access-log" | "search" | "courses" | "public" | "get" => vec![0],
         _ => {
             let first = login(&args.base, &args.user, &args.password).await?;
             course_ids(&first, &args.base).await?

@@ -136,6 +136,8 @@ pub const BULK_TABLES: &[&str] = &[
     "case_agreements",
     "minutes",
     "case_evaluations",
+    "referrals",
+    "referral_events",
     "audit_log",
 ];
 

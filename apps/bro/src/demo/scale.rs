@@ -8,7 +8,8 @@
 //! plan, usually an oral consent, and the audit records all of that produces, reads included,
 //! appended to each organisation's hash chain. Each municipality's Fælles Team meets every four
 //! weeks, and citizens come on its agenda with minutes and evaluations (`scale::meetings`).
-//! Every generated municipality and region publishes about 30 offers (`scale::offers`).
+//! Every generated municipality and region publishes about 30 offers (`scale::offers`), and
+//! three in ten citizens with an open course are referred to one (`scale::referrals`).
 //!
 //! Chunks of 1,000 citizens are written one transaction each, with a marker in `meta`, so an
 //! interrupted run resumes where it stopped and a finished one is not repeated. Every id and
@@ -24,6 +25,7 @@ mod history;
 mod layout;
 mod meetings;
 mod offers;
+mod referrals;
 mod writer;
 
 use layout::{Bases, Layout, REGIONS, Staff, pick};
@@ -121,6 +123,8 @@ async fn grow_chunks(
                 case: max("meeting_cases").await?,
                 agreement: max("case_agreements").await?,
                 offer: max("offers").await?,
+                referral: max("referrals").await?,
+                referral_event: max("referral_events").await?,
             };
             let layout = Layout::new(generated, seed, bases)?;
             let hash = bro_auth::password::hash_password(DEMO_PASSWORD.into())
@@ -250,6 +254,9 @@ mod tests {
         let offers = rows(&facts, "offers");
         assert!((150..200).contains(&offers), "{offers}");
         assert!(rows(&facts, "offer_versions") >= offers);
+        let referrals = rows(&facts, "referrals");
+        assert!((20..120).contains(&referrals), "{referrals}");
+        assert!(rows(&facts, "referral_events") >= referrals);
         let mut citizens: Vec<&str> = facts
             .courses
             .iter()

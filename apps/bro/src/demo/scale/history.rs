@@ -96,7 +96,12 @@ impl<'a> ChunkWriter<'a> {
             }
             let who = (citizen, format!("{given} {family}"));
             self.course(who, i, opened, closed, &team, [region.org, gp.org])?;
-            let Some(end) = closed else { break };
+            let Some(end) = closed else {
+                if self.rng.gen_bool(0.3) {
+                    self.referral(citizen, self.ids.course, m, coordinator);
+                }
+                break;
+            };
             // The next course: a readmission some weeks to two years after the discharge.
             opened = end + self.rng.gen_range(14 * DAY_MS..2 * YEAR_MS);
             if opened >= ANCHOR_MS - 7 * DAY_MS {

@@ -155,6 +155,11 @@ pub(super) struct Bases {
     /// Offers of the directory; worlds grown before it had none.
     #[serde(default)]
     pub(super) offer: i64,
+    /// Referrals and their steps; worlds grown before them had none.
+    #[serde(default)]
+    pub(super) referral: i64,
+    #[serde(default)]
+    pub(super) referral_event: i64,
 }
 
 /// A staff member as the care team row needs them.

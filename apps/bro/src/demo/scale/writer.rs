@@ -2,7 +2,7 @@
 //! audit records and timeline events, consents, and the finished chunk.
 
 use super::layout::{Bases, Layout, Staff};
-use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, chunk_key, meetings};
+use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, chunk_key, meetings, referrals};
 use bro_audit::{AuditAction, AuditFields};
 use bro_domain::{CitizenId, CourseRole, ShareCategory};
 use bro_store::{AuditCtx, AuditEvent, BulkChunk, TableRows};
@@ -22,6 +22,8 @@ pub(super) struct ChunkWriter<'a> {
     pub(super) consents: TableRows,
     pub(super) consent_orgs: TableRows,
     pub(super) cases: meetings::CaseRows,
+    pub(super) referrals: TableRows,
+    pub(super) referral_events: TableRows,
     pub(super) audit: Vec<(i64, AuditFields)>,
     pub(super) ids: Bases,
 }
@@ -37,6 +39,7 @@ impl<'a> ChunkWriter<'a> {
     pub(super) fn new(layout: &'a Layout, k: usize, chunk: usize) -> Self {
         let b = layout.bases;
         let k = k as i64;
+        let [referrals, referral_events] = referrals::referral_tables();
         let per = chunk as i64;
         ChunkWriter {
             layout,
@@ -129,6 +132,8 @@ impl<'a> ChunkWriter<'a> {
             ),
             consent_orgs: TableRows::new("consent_orgs", &["consent_id", "org_id"]),
             cases: meetings::CaseRows::new(),
+            referrals,
+            referral_events,
             audit: Vec::new(),
             // Each chunk owns a fixed id range per table, whatever the chunks before it hold.
             ids: Bases {
@@ -139,6 +144,8 @@ impl<'a> ChunkWriter<'a> {
                 consent: b.consent + k * per,
                 case: b.case + k * per * MAX_COURSES * meetings::MAX_CASES,
                 agreement: b.agreement + k * per * MAX_COURSES * meetings::MAX_CASES,
+                referral: b.referral + k * per,
+                referral_event: b.referral_event + k * per * referrals::MAX_EVENTS,
                 ..b
             },
         }
@@ -224,6 +231,7 @@ impl<'a> ChunkWriter<'a> {
             ]
             .into_iter()
             .chain(self.cases.tables())
+            .chain([self.referrals, self.referral_events])
             .collect(),
             audit: self.audit,
             done: (chunk_key(k), "1".to_owned()),
