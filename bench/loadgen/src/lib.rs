@@ -20,16 +20,23 @@ pub async fn login(base: &str, user: &str, password: &str) -> Result<reqwest::Cl
         ("password", password),
         ("csrf_token", token.as_str()),
     ];
-    let r = client
-        .post(format!("{base}/login"))
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if r.status().as_u16() != 303 {
-        return Err(format!("login as {user} failed with HTTP {}", r.status()));
+    // Bro counts a login attempt before it checks it, so more than a few sessions of one
+    // account logging in at once are told to wait (429): they try again shortly, as a person
+    // would, once the others' attempts are settled.
+    for attempt in 1..=40u64 {
+        let r = client
+            .post(format!("{base}/login"))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        match r.status().as_u16() {
+            303 => return Ok(client),
+            429 => tokio::time::sleep(Duration::from_millis(50 * attempt)).await,
+            status => return Err(format!("login as {user} failed with HTTP {status}")),
+        }
     }
-    Ok(client)
+    Err(format!("login as {user} was refused as too many at once"))
 }
 
 /// A page's body; an error unless it answered 2xx.
