@@ -246,6 +246,28 @@ impl CareStore for Backend {
         Ok(max.ok_or(StoreError::NotFound)?.unwrap_or(DEFAULT_MAX_DAYS))
     }
 
+    async fn set_max_stay_days(
+        &self,
+        audit: &AuditCtx,
+        unit: UnitId,
+        days: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE units SET max_stay_days = $1 WHERE id = $2")
+            .bind(days)
+            .bind(unit.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = AuditEvent::allowed(AuditAction::BedChanged)
+            .object(format!("unit:{}:max-stay", unit.0));
+        append(&mut tx, audit, &event).await?;
+        commit(tx).await
+    }
+
     async fn book_stay(
         &self,
         audit: &AuditCtx,

@@ -117,6 +117,9 @@ pub trait CareStore {
     ) -> StoreResult<Vec<BedClosure>>;
     /// The longest stay the unit allows, in days.
     async fn max_stay_days(&self, unit: UnitId) -> StoreResult<i64>;
+    /// Sets the longest stay the unit allows, in days.
+    async fn set_max_stay_days(&self, audit: &AuditCtx, unit: UnitId, days: i64)
+    -> StoreResult<()>;
     /// Books `bed` for referral `referral` from `start` to `end`; `Conflict::BedTaken` when the
     /// bed is booked or closed on one of the days.
     async fn book_stay(

@@ -120,6 +120,37 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
             .expect("body")
             .contains("Slutdatoen skal ligge efter starten.")
     );
+    // The unit sets its longest stay: refused out of bounds, else kept to.
+    let r = post(&funk, "/care-places/limit", &[("days", "0")]).await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Skriv et antal dage fra 1 til 365.")
+    );
+    let r = post(&prof, "/care-places/limit", &[("days", "30")]).await;
+    assert_eq!(r.status().as_u16(), 404, "the function leader's to set");
+    assert_eq!(
+        location(&post(&funk, "/care-places/limit", &[("days", "60")]).await),
+        "/care-places"
+    );
+    let r = book(&app, first, &beds[0], "2026-11-25", "2027-01-30").await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("længere, end enheden tillader")
+    );
+    assert_eq!(
+        location(&post(&funk, "/care-places/limit", &[("days", "84")]).await),
+        "/care-places"
+    );
+    assert!(
+        funk.get_text("/care-places")
+            .await
+            .1
+            .contains("Enhedens længste ophold: 84 dage.")
+    );
     let r = book(&app, first, &beds[0], "2026-11-25", "2027-03-01").await;
     assert!(
         r.text()

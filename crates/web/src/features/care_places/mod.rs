@@ -16,4 +16,5 @@ pub(super) fn router() -> Router<AppState> {
         .route("/care-places", get(handlers::unit::show))
         .route("/care-places/beds", post(handlers::unit::add_bed))
         .route("/care-places/beds/close", post(handlers::unit::close_bed))
+        .route("/care-places/limit", post(handlers::unit::set_limit))
 }

@@ -30,6 +30,8 @@ pub(super) struct UnitPage {
     pub(super) flash: Option<String>,
     pub(super) error: Option<String>,
     pub(super) unit: String,
+    /// The longest stay the unit allows, in days.
+    pub(super) max_days: i64,
     pub(super) beds: Vec<Bed>,
     /// (bed, from, to, reason) of closures from today on.
     pub(super) closures: Vec<(String, String, String, String)>,

@@ -137,6 +137,7 @@ async fn render(
     let view = UnitPage {
         closures: closure_rows(&beds, &closed, today),
         unit: state.store.unit(unit).await?.name,
+        max_days: state.store.max_stay_days(unit).await?,
         leader: access
             .viewer
             .actor
@@ -195,6 +196,39 @@ pub async fn add_bed(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LimitForm {
+    #[serde(default)]
+    days: String,
+}
+
+/// The unit's longest stay, in days (1 to 365): bookings and extensions keep within it.
+pub async fn set_limit(
+    State(state): State<AppState>,
+    page: Page,
+    access: AuditedAccess,
+    axum::Form(form): axum::Form<LimitForm>,
+) -> Result<Response, AppError> {
+    let (unit, ctx) = manage_beds(&state, &access).await?;
+    let chrome = page.chrome(&state, &access.viewer, "/care-places");
+    let Some(days) = form
+        .days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=365).contains(d))
+    else {
+        let error = Some(chrome.t("care-error-limit"));
+        return render(&state, &access, chrome, None, error).await;
+    };
+    state.store.set_max_stay_days(&ctx, unit, days).await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/care-places",
+        "flash-limit-saved",
+    ))
 }
 
 #[derive(Deserialize)]
