@@ -39,6 +39,7 @@ mod notice_mail;
 mod notices;
 mod offers;
 mod orgs;
+mod outreach;
 mod plans;
 mod referrals;
 mod rows;

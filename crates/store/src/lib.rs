@@ -22,6 +22,7 @@ mod meeting;
 mod meeting_store;
 mod notice_store;
 mod offer_store;
+mod outreach_store;
 mod referral_store;
 mod types;
 
@@ -47,6 +48,7 @@ pub use offer_store::{
     ExternalOffer, ExternalOfferStore, ExternalOrganisation, ExternalService, Follow, ImportCounts,
     Offer, OfferQuery, OfferStore, OfferVersion, OpenService,
 };
+pub use outreach_store::{AttendanceTime, NewOutreachContact, OutreachContact, OutreachStore};
 pub use referral_store::{
     Decision, NewReferral, Referral, ReferralEvent, ReferralFacts, ReferralStep, ReferralStore,
 };
@@ -80,6 +82,7 @@ pub trait Store:
     + ExternalOfferStore
     + ReferralStore
     + CareStore
+    + OutreachStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -113,6 +116,7 @@ impl<T> Store for T where
         + ExternalOfferStore
         + ReferralStore
         + CareStore
+        + OutreachStore
         + AuditStore
         + BulkStore
         + MetaStore

@@ -2,7 +2,8 @@
 //! Rusmiddelcenter, by their coordinator, in every state of the closed loop, decided by
 //! `funktionsleder` with reasons, so the queue, the course's referrals and `borger`'s own page
 //! have something to show; MPO Holstebro's four beds hold the stays of the accepted ones (one
-//! waiting to begin, one under way, one ended). `borger` has one waiting for their yes.
+//! waiting to begin, one under way, one ended). `borger` has one waiting for their yes, and an
+//! outreach contact at Værestedet Møllen, where the unit's staff come on Tuesdays.
 
 use super::DemoStaff;
 use bro_domain::care_place::{AgreementText, NextStep, default_end, review_day_from};
@@ -10,8 +11,8 @@ use bro_domain::offer::{OfferLaw, ReferrerKind};
 use bro_domain::referral::{ReferralAction as A, ReferralStatus as S, ReferralText, Urgency};
 use bro_domain::{CitizenId, CourseId};
 use bro_store::{
-    AuditCtx, Decision, DynStore, NewAgreementVersion, NewReferral, OfferQuery, ReferralStep,
-    StayChange,
+    AttendanceTime, AuditCtx, Decision, DynStore, NewAgreementVersion, NewOutreachContact,
+    NewReferral, OfferQuery, ReferralStep, StayChange,
 };
 use time::Duration;
 
@@ -248,6 +249,34 @@ pub(super) async fn seed_referrals(
             }
         }
         when += 7 * DAY_MS;
+    }
+    // The outreach staff are at Værestedet Møllen on Tuesdays; there they met `borger`.
+    let drop_in = offer_id(store, "Værestedet Møllen").await?;
+    let time = AttendanceTime {
+        offer_id: drop_in,
+        offer: String::new(),
+        unit: String::new(),
+        weekday: 1,
+        from_min: 10 * 60,
+        to_min: 12 * 60,
+    };
+    store.add_attendance(&admin, unit, &time).await.map_err(e)?;
+    if let Some(course) = courses.first() {
+        let contact = NewOutreachContact {
+            place: "drop_in".to_owned(),
+            offer_id: Some(drop_in),
+            what: "Træt og urolig; sover dårligt og har brugt mere hash".to_owned(),
+            next_step: "Ser ham igen på tirsdag; taler med tovholderen".to_owned(),
+            worsening: true,
+        };
+        store
+            .add_contact(
+                &ctx_of(leader, now - 2 * DAY_MS, "care-team"),
+                *course,
+                &contact,
+            )
+            .await
+            .map_err(e)?;
     }
     if let Some(course) = courses.first() {
         let new = NewReferral {

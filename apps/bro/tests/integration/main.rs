@@ -38,6 +38,7 @@ mod http_shell;
 mod meetings;
 mod offer_mail;
 mod offers;
+mod outreach;
 mod pdf;
 mod referrals;
 mod sharing_integrity;

@@ -242,3 +242,15 @@ pub(crate) async fn manage_beds(
     let ctx = access.authorize(state, permission).await?;
     Ok((role.unit_id, ctx))
 }
+
+impl CourseScope {
+    /// Whether the viewer's organisation may see the citizen's social information on this
+    /// course, which the outreach contacts are.
+    pub(crate) async fn social_shared(
+        &self,
+        state: &AppState,
+        access: &AuditedAccess,
+    ) -> Result<bool, AppError> {
+        course_shares(state, access, self, Some(OfferCategory::SocialPsychiatry)).await
+    }
+}

@@ -10,6 +10,7 @@ mod hsds;
 mod meetings;
 mod notices;
 mod offers;
+mod outreach;
 mod plan;
 mod portal;
 mod referrals;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(offers::router())
         .merge(referrals::router())
         .merge(care_places::router())
+        .merge(outreach::router())
         .merge(hsds::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })

@@ -159,6 +159,11 @@ fn derived_keys() -> BTreeSet<String> {
         keys.extend(NextStep::ALL.iter().map(|k| k.label_key().to_owned()));
         keys.extend(StayAction::ALL.iter().map(|k| k.label_key().to_owned()));
         keys.extend(
+            ["home", "street", "drop_in", "other"]
+                .iter()
+                .map(|p| format!("outreach-place-{p}")),
+        );
+        keys.extend(
             bro_domain::care_place::PRINCIPLES
                 .iter()
                 .map(|k| (*k).to_owned()),

@@ -1,8 +1,10 @@
 //! Temporary care places (MPO): the unit's beds and their closed days, occupancy per day, the
-//! waiting list of booked stays and the stays under way. Stays are booked and changed from
-//! their referral (the referrals feature).
+//! waiting list of booked stays and the stays under way, and the outreach staff's fixed
+//! attendance times at drop-in centres. Stays are booked and changed from their referral (the
+//! referrals feature).
 
 mod handlers {
+    pub(super) mod attendance;
     pub(super) mod unit;
 }
 mod views;
@@ -17,4 +19,5 @@ pub(super) fn router() -> Router<AppState> {
         .route("/care-places/beds", post(handlers::unit::add_bed))
         .route("/care-places/beds/close", post(handlers::unit::close_bed))
         .route("/care-places/limit", post(handlers::unit::set_limit))
+        .route("/care-places/attendance", post(handlers::attendance::add))
 }

@@ -40,6 +40,11 @@ pub(super) struct UnitPage {
     /// Booked, not yet arrived: who waits for which start.
     pub(super) waiting: Vec<StayRow>,
     pub(super) staying: Vec<StayRow>,
+    /// The unit's fixed attendance times at drop-in centres, in words.
+    pub(super) attendance: Vec<String>,
+    /// Drop-in centres of the unit's area, for a new attendance time: id and name.
+    pub(super) drop_ins: Vec<(i64, String)>,
+    pub(super) weekdays: Vec<(u8, String)>,
     /// The next every-second-Wednesday review meeting, and the stays on its agenda.
     pub(super) agenda_day: String,
     pub(super) agenda: Vec<StayRow>,

@@ -128,6 +128,8 @@ pub(super) struct OfferPage {
     pub(super) editor: bool,
     /// The latest change its editor marked important: when, and what changed, in words.
     pub(super) important: Option<(String, Vec<String>)>,
+    /// When outreach staff are at the centre, in words.
+    pub(super) attendance: Vec<String>,
 }
 
 impl OfferPage {

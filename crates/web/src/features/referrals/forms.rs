@@ -40,6 +40,9 @@ impl NewReferralForm {
 #[derive(Deserialize)]
 pub(super) struct OfferQuery {
     pub(super) offer: i64,
+    /// The outreach contact (with a worsening) the referral starts from.
+    #[serde(default)]
+    pub(super) contact: Option<i64>,
 }
 
 /// One step on a referral, on the version its actor saw.

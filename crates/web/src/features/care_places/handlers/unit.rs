@@ -85,7 +85,7 @@ fn closure_rows(
         .collect()
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     access: &AuditedAccess,
     chrome: Chrome,
@@ -138,6 +138,9 @@ async fn render(
         closures: closure_rows(&beds, &closed, today),
         unit: state.store.unit(unit).await?.name,
         max_days: state.store.max_stay_days(unit).await?,
+        attendance: super::attendance::times_of_unit(state, &chrome, unit).await?,
+        drop_ins: super::attendance::drop_ins(state, unit).await?,
+        weekdays: super::attendance::weekdays(&chrome),
         leader: access
             .viewer
             .actor

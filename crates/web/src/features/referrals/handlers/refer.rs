@@ -57,12 +57,30 @@ pub async fn new_form(
     Path(id): Path<i64>,
     Query(q): Query<OfferQuery>,
 ) -> Result<Response, AppError> {
-    CourseScope::write(&state, &access, id).await?;
+    let scope = CourseScope::write(&state, &access, id).await?;
     let offer = state.store.offer(q.offer).await?;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
+    // From an outreach contact with a worsening: its words start the reason.
+    let mut reason = String::new();
+    if let Some(contact) = q.contact
+        && scope.social_shared(&state, &access).await?
+    {
+        let contacts = state.store.contacts(&scope.ctx, CourseId(id)).await?;
+        if let Some(c) = contacts.iter().find(|c| c.id == contact) {
+            reason = chrome.t1("outreach-reason", "what", &c.what);
+        }
+    }
     let form = NewReferralForm {
         offer: offer.id,
-        urgency: Urgency::Routine.as_str().to_owned(),
+        // A worsening is urgent; otherwise the referrer chooses from routine.
+        urgency: if reason.is_empty() {
+            Urgency::Routine
+        } else {
+            Urgency::Urgent
+        }
+        .as_str()
+        .to_owned(),
+        reason,
         ..NewReferralForm::default()
     };
     let errors = FormErrors::default();
