@@ -2,7 +2,9 @@
 // at Skovvang from the citizen's course; the function leader finds it in the unit's queue,
 // accepts it with a reason and a legal basis, books a bed, writes the extended collaboration
 // agreement and reviews it; the citizen reads the decision and the days of the place in plain
-// Danish.
+// Danish. Then the outreach effort: the coordinator records a contact with a worsening and
+// refers from it to a care place, the reason taken from the contact; a visitor sees the
+// outreach staff's attendance time on the drop-in centre's public page.
 // axe-core checks every page on the way.
 
 import { expect, test } from "@playwright/test";
@@ -90,4 +92,38 @@ test("the GP refers the citizen to MPO, the function leader accepts, the citizen
   await expect(citizen.getByText("Er du uenig i afgørelsen, kan du klage.").first()).toBeVisible();
   await expectNoAxeViolations(citizen);
   await citizen.close();
+});
+
+test("an outreach contact with a worsening leads to a care place; attendance times are public", async ({ browser, baseURL }) => {
+  const newPage = async () => (await browser.newContext({ baseURL, locale: "da-DK" })).newPage();
+  const who = await newPage();
+  await login(who, "borger");
+  const cpr = (await who.getByRole("row", { name: /CPR-nummer/ }).getByRole("cell").textContent()).trim();
+  await who.close();
+
+  const staff = await newPage();
+  await login(staff, "koordinator");
+  await staff.getByRole("link", { name: "Find borger" }).first().click();
+  await staff.getByLabel("Navn eller CPR-nummer").fill(cpr);
+  await staff.getByRole("button", { name: "Søg" }).click();
+  await staff.getByRole("table").getByRole("link", { name: /Åbn forløb/ }).click();
+  await staff.getByRole("link", { name: "Opsøgende kontakter" }).click();
+  await expect(staff.getByRole("heading", { level: 1 })).toHaveText("Opsøgende kontakter");
+  await expectNoAxeViolations(staff);
+  await staff.getByLabel("Hvor", { exact: true }).selectOption("street");
+  await staff.getByLabel("Hvad skete der?").fill("Mødt ved banegården, meget forvirret");
+  await staff.getByLabel("Kontakten viste en forværring").check();
+  await staff.getByRole("button", { name: "Gem kontakten" }).click();
+  await expect(staff.getByRole("status").first()).toContainText("Kontakten er gemt.");
+  await expectNoAxeViolations(staff);
+  await staff.getByRole("link", { name: "Henvis til en omsorgsplads" }).first().click();
+  await expect(staff.getByLabel("Hvorfor henvises borgeren?")).toHaveValue(/Forværring ved opsøgende kontakt: Mødt ved banegården/);
+  await expectNoAxeViolations(staff);
+  await staff.close();
+
+  const visitor = await newPage();
+  await visitor.goto("/tilbud?q=m%C3%B8llen");
+  await visitor.getByRole("link", { name: "Værestedet Møllen" }).first().click();
+  await expect(visitor.locator("#attendance")).toContainText("Tirsdag 10:00–12:00 (MPO Holstebro)");
+  await visitor.close();
 });
