@@ -9,17 +9,14 @@ use bro_store::{
 use sqlx::Row;
 use time::Date;
 
+use super::care_places::parse_day;
 use super::chain::append;
-use super::{DbRow, commit, corrupt, err};
+use super::{DbRow, commit, err};
 use crate::{Backend, ROW_LOCK};
 
 fn version_from_row(r: &DbRow) -> StoreResult<AgreementVersion> {
     let day: Option<String> = r.try_get("review_day").map_err(err)?;
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let review_day = match day {
-        Some(d) => Some(Date::parse(&d, &format).map_err(|_| corrupt("review_day"))?),
-        None => None,
-    };
+    let review_day = day.map(|d| parse_day(&d, "review_day")).transpose()?;
     let principles: String = r.try_get("principles").map_err(err)?;
     Ok(AgreementVersion {
         version: r.try_get("version").map_err(err)?,
@@ -130,13 +127,12 @@ impl Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
         rows.iter()
             .map(|r| {
                 let day: String = r.try_get("day").map_err(err)?;
                 Ok((
                     r.try_get("stay_id").map_err(err)?,
-                    Date::parse(&day, &format).map_err(|_| corrupt("review_day"))?,
+                    parse_day(&day, "review_day")?,
                 ))
             })
             .collect()

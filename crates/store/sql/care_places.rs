@@ -23,10 +23,15 @@ fn day(d: Date) -> String {
     d.to_string()
 }
 
-fn date_of(r: &DbRow, column: &str) -> StoreResult<Date> {
-    let text: String = r.try_get(column).map_err(err)?;
+/// A stored day (`YYYY-MM-DD`) read back; `column` names it in the error.
+pub(super) fn parse_day(text: &str, column: &str) -> StoreResult<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(&text, &format).map_err(|_| corrupt(column))
+    Date::parse(text, &format).map_err(|_| corrupt(column))
+}
+
+pub(super) fn date_of(r: &DbRow, column: &str) -> StoreResult<Date> {
+    let text: String = r.try_get(column).map_err(err)?;
+    parse_day(&text, column)
 }
 
 const STAY: &str = "SELECT s.id, s.referral_id, s.bed_id, b.name AS bed, s.start_day, s.end_day, s.arrived_ms, s.ended, \

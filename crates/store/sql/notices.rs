@@ -55,7 +55,7 @@ pub(super) async fn notify(
 }
 
 /// The citizen's own logins.
-async fn citizen_users(tx: &mut Tx, citizen: CitizenId) -> StoreResult<Vec<UserId>> {
+pub(super) async fn citizen_users(tx: &mut Tx, citizen: CitizenId) -> StoreResult<Vec<UserId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM users WHERE citizen_id = $1 AND kind = 'citizen' AND active",
     )

@@ -17,7 +17,7 @@ use sqlx::Row;
 
 use super::chain::append;
 use super::notice_mail::mark_citizen_mails;
-use super::notices::{About, notify};
+use super::notices::{About, citizen_users, notify};
 use super::{DbRow, Tx, coded, commit, err};
 use crate::{Backend, ROW_LOCK};
 
@@ -119,18 +119,6 @@ async fn record_step(
     .await
     .map_err(err)?;
     Ok(())
-}
-
-/// The citizen's own logins.
-async fn citizen_users(tx: &mut Tx, citizen: CitizenId) -> StoreResult<Vec<UserId>> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE citizen_id = $1 AND kind = 'citizen' AND active",
-    )
-    .bind(citizen.0)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(err)?;
-    Ok(ids.into_iter().map(UserId).collect())
 }
 
 async fn listed(

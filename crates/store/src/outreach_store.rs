@@ -2,6 +2,7 @@
 //! are at drop-in centres (not personal data: shown on the centre's public page).
 
 use async_trait::async_trait;
+use bro_domain::offer::Opening;
 use bro_domain::{CourseId, Timestamp, UnitId};
 
 use crate::{AuditCtx, StoreResult};
@@ -41,6 +42,17 @@ pub struct AttendanceTime {
     pub weekday: u8,
     pub from_min: u16,
     pub to_min: u16,
+}
+
+impl AttendanceTime {
+    /// The time as a weekly opening of the centre's kind, for its words.
+    pub fn opening(&self) -> Opening {
+        Opening {
+            day: self.weekday,
+            from_min: self.from_min,
+            to_min: self.to_min,
+        }
+    }
 }
 
 #[async_trait]

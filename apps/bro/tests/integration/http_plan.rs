@@ -49,6 +49,12 @@ pub(crate) async fn course(app: &TestApp, f: &Fixture) -> String {
 /// plan (the region's professional is on the team; the course is held by the municipality).
 pub(crate) async fn course_with_consent(app: &TestApp, f: &Fixture) -> String {
     let path = course(app, f).await;
+    consent_to_region(app, f, vec![ShareCategory::Plan, ShareCategory::CrisisPlan]).await;
+    path
+}
+
+/// The citizen's oral consent, recorded by `koord`, to share `categories` with the region.
+pub(crate) async fn consent_to_region(app: &TestApp, f: &Fixture, categories: Vec<ShareCategory>) {
     let recorder = AuditCtx {
         actor_user_id: Some(f.koord),
         ..AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
@@ -57,7 +63,7 @@ pub(crate) async fn course_with_consent(app: &TestApp, f: &Fixture) -> String {
         citizen_id: f.citizen,
         course_id: None,
         orgs: vec![f.region],
-        categories: vec![ShareCategory::Plan, ShareCategory::CrisisPlan],
+        categories,
         form: ConsentForm::Oral,
         given_by: GivenBy::Citizen,
         givers: vec![],
@@ -72,7 +78,6 @@ pub(crate) async fn course_with_consent(app: &TestApp, f: &Fixture) -> String {
         .record_consent(&recorder, consent)
         .await
         .expect("consent");
-    path
 }
 
 pub(crate) async fn logged_in(app: &TestApp, user: &str) -> Browser {

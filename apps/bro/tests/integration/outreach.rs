@@ -5,9 +5,8 @@
 //! with consent to social information; the unit publishes a fixed attendance time, shown on the
 //! drop-in centre's public page.
 
-use crate::http_plan::{course, logged_in};
+use crate::http_plan::{consent_to_region, course, logged_in};
 use crate::referrals::{offer, post, staff};
-use bro_domain::consent::{ConsentForm, GivenBy};
 use bro_domain::offer::{OfferCategory, ReferrerKind};
 use bro_domain::{Clock, Name, Role, ShareCategory, UnitKind};
 use bro_store::{AuditCtx, NewUnit};
@@ -106,29 +105,7 @@ async fn contacts_lead_to_care_places_and_times_are_published(backend: Backend) 
     // The region's professional: the contacts are social information, shared only by consent.
     let prof_r = logged_in(&app, "prof-r").await;
     assert_eq!(prof_r.get_text(&outreach).await.0, 404);
-    let recorder = AuditCtx {
-        actor_user_id: Some(f.koord),
-        ..AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
-    };
-    let consent = bro_store::NewConsent {
-        citizen_id: f.citizen,
-        course_id: None,
-        orgs: vec![f.region],
-        categories: vec![ShareCategory::Social],
-        form: ConsentForm::Oral,
-        given_by: GivenBy::Citizen,
-        givers: vec![],
-        guardian_scope: String::new(),
-        witness: String::new(),
-        witness_org: None,
-        valid_from_ms: app.clock.now_ms(),
-        valid_to_ms: None,
-        document: None,
-    };
-    app.store()
-        .record_consent(&recorder, consent)
-        .await
-        .expect("consent");
+    consent_to_region(&app, &f, vec![ShareCategory::Social]).await;
     let (status, html) = prof_r.get_text(&outreach).await;
     assert_eq!(status, 200);
     assert!(html.contains("Har sovet på en bænk"));

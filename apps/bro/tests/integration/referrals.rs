@@ -6,8 +6,7 @@
 //! all in plain Danish; a team member from another organisation sees the referral only when
 //! the citizen's consent covers its category.
 
-use crate::http_plan::{course, logged_in};
-use bro_domain::consent::{ConsentForm, GivenBy};
+use crate::http_plan::{consent_to_region, course, logged_in};
 use bro_domain::offer::{OfferCategory, OfferContent, ReferrerKind};
 use bro_domain::{
     AccountKind, Clock, Name, OrgId, Role, ShareCategory, UnitId, UnitKind, Username,
@@ -328,29 +327,7 @@ async fn referrals_follow_the_closed_loop(backend: Backend) {
     assert_eq!(prof_r.get_text(&page).await.0, 404);
     let (_, html) = prof_r.get_text(&new_path).await;
     assert!(!html.contains("MPO Skovvang"), "not listed either");
-    let recorder = AuditCtx {
-        actor_user_id: Some(f.koord),
-        ..AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "care-team")
-    };
-    let consent = bro_store::NewConsent {
-        citizen_id: f.citizen,
-        course_id: None,
-        orgs: vec![f.region],
-        categories: vec![ShareCategory::Health],
-        form: ConsentForm::Oral,
-        given_by: GivenBy::Citizen,
-        givers: vec![],
-        guardian_scope: String::new(),
-        witness: String::new(),
-        witness_org: None,
-        valid_from_ms: app.clock.now_ms(),
-        valid_to_ms: None,
-        document: None,
-    };
-    app.store()
-        .record_consent(&recorder, consent)
-        .await
-        .expect("consent");
+    consent_to_region(&app, &f, vec![ShareCategory::Health]).await;
     assert_eq!(prof_r.get_text(&page).await.0, 200);
     assert!(prof_r.get_text(&new_path).await.1.contains("MPO Skovvang"));
     // Outside the team and the unit: nothing.

@@ -43,16 +43,11 @@ pub(super) async fn times_of_unit(
             format!(
                 "{} {}, {}",
                 names[usize::from(t.weekday.min(6))].1,
-                span(t),
+                t.opening().span(),
                 t.offer
             )
         })
         .collect())
-}
-
-fn span(t: &AttendanceTime) -> String {
-    let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
-    format!("{}–{}", hm(t.from_min), hm(t.to_min))
 }
 
 /// The drop-in centres of the unit's municipality (every one, for a region's unit).

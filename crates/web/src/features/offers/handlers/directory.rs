@@ -175,7 +175,6 @@ pub async fn show(
             .collect();
         (crate::ui::local_date(v.changed_ms), words)
     });
-    let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
     let attendance = state
         .store
         .attendance_of_offer(id)
@@ -184,7 +183,7 @@ pub async fn show(
         .map(|t| {
             let day = bro_domain::offer::WEEKDAYS[usize::from(t.weekday.min(6))];
             let day = chrome.t(&format!("weekday-{day}"));
-            format!("{day} {}–{} ({})", hm(t.from_min), hm(t.to_min), t.unit)
+            format!("{day} {} ({})", t.opening().span(), t.unit)
         })
         .collect();
     let view = OfferPage {
