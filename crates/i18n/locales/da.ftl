@@ -1407,3 +1407,9 @@ outreach-attendance-at = Opsøgende medarbejdere kommer her
 outreach-error-attendance = Vælg værested og ugedag, og skriv tidsrummet som 10:00-12:00.
 flash-outreach-saved = Kontakten er gemt.
 flash-attendance-saved = Fremmødetiden er gemt og vises på værestedets side.
+
+event-stay_booked = Midlertidig plads: ophold booket
+event-stay_arrived = Midlertidig plads: borgeren er ankommet
+event-stay_extended = Midlertidig plads: opholdet er forlænget
+event-stay_ended = Midlertidig plads: opholdet er afsluttet
+event-stay-withheld = Et skridt i en henvisning, som ikke er delt med din organisation

@@ -1407,3 +1407,9 @@ outreach-attendance-at = Outreach staff are here
 outreach-error-attendance = Choose a drop-in centre and a weekday, and write the time as 10:00-12:00.
 flash-outreach-saved = The contact is saved.
 flash-attendance-saved = The attendance time is saved and shown on the drop-in centre's page.
+
+event-stay_booked = Temporary care place: stay booked
+event-stay_arrived = Temporary care place: the citizen has arrived
+event-stay_extended = Temporary care place: the stay is extended
+event-stay_ended = Temporary care place: the stay has ended
+event-stay-withheld = A step in a referral that is not shared with your organisation

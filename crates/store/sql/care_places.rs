@@ -16,6 +16,7 @@ use sqlx::Row;
 use time::Date;
 
 use super::chain::append;
+use super::courses::course_event;
 use super::{DbRow, Tx, coded, commit, corrupt, db_err, err};
 use crate::{Backend, ROW_LOCK};
 
@@ -105,7 +106,17 @@ async fn stay_event(
     .execute(&mut **tx)
     .await
     .map_err(err)?;
-    Ok(())
+    // The course's timeline says only which referral's stay moved: who may read the step is
+    // decided when the timeline is shown, by the referral's sharing.
+    let (course, referral): (i64, i64) = sqlx::query_as(
+        "SELECT r.course_id, r.id FROM care_stays s JOIN referrals r ON r.id = s.referral_id WHERE s.id = $1",
+    )
+    .bind(stay)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(err)?;
+    let kind = format!("stay_{}", action.as_str());
+    course_event(tx, audit, CourseId(course), &kind, &referral.to_string()).await
 }
 
 /// Moves the stay's referral from `from` to `to` with a history row, as the stay's change.

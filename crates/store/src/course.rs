@@ -92,6 +92,10 @@ pub const COURSE_EVENT_KINDS: &[&str] = &[
     "network_removed",
     "consent_requested",
     "handover",
+    "stay_booked",
+    "stay_arrived",
+    "stay_extended",
+    "stay_ended",
 ];
 
 /// One entry of a course's timeline. `kind` is a code (`opened`, `phase`, `member_added`,

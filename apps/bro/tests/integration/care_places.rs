@@ -2,7 +2,8 @@
 //! accepted referral books a bed for its days; two function leaders booking the same bed for
 //! the same days at once: one gets it, the other is told; days that end before they start or
 //! run past the unit's limit are refused; occupancy per day counts beds used of beds open; the
-//! arrival starts the referral and the end (to a next step) completes it.
+//! arrival starts the referral and the end (to a next step) completes it; the course's
+//! timeline tells each step of the stay where the referral is shared.
 
 use crate::http_plan::{course, logged_in};
 use crate::referrals::{offer, post, staff, status, step};
@@ -214,6 +215,16 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
         *booked
     );
     assert_eq!(status(&funk, booked).await, "I gang");
+    // The course's timeline tells the stay to whom its referral is shared, and only that a
+    // step was taken to the region's member without consent to health data.
+    let (_, html) = koord.get_text(&course_page).await;
+    assert!(
+        html.contains("Midlertidig plads: borgeren er ankommet"),
+        "{html}"
+    );
+    let (_, html) = logged_in(&app, "prof-r").await.get_text(&course_page).await;
+    assert!(html.contains("Et skridt i en henvisning, som ikke er delt med din organisation"));
+    assert!(!html.contains("Midlertidig plads"));
     let r = change(&prof, booked, &[("action", "extend"), ("to", "2027-01-27")]).await;
     assert!(
         r.text()
@@ -323,6 +334,9 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     .await;
     assert_eq!(location(&r), *booked);
     assert_eq!(status(&funk, booked).await, "Afsluttet");
+    let koord = logged_in(&app, "koord").await;
+    let (_, html) = koord.get_text(&course_page).await;
+    assert!(html.contains("Midlertidig plads: opholdet er afsluttet"));
     let (_, html) = funk.get_text(booked).await;
     assert!(html.contains("Botilbud") && !html.contains("stay/change"));
     let (_, html) = funk.get_text("/care-places").await;

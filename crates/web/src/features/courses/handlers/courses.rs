@@ -167,6 +167,16 @@ pub(super) async fn render_course(
     {
         agreements = state.store.course_agreements(&minutes, a.course_id).await?;
     }
+    // A stay at a care place is told in words only where its referral is shared.
+    let mut stays_shown = Vec::new();
+    if course.timeline.iter().any(|e| e.kind.starts_with("stay_")) {
+        let visible = scope.referral_categories(state, access).await?;
+        let shown = state
+            .store
+            .course_referrals(ctx, a.course_id, &visible, access.viewer.user.id)
+            .await?;
+        stays_shown = shown.iter().map(|r| r.facts.id.to_string()).collect();
+    }
     let coordinates = a.membership.is_some_and(|(_, c)| c) && course.closed_ms.is_none();
     // What the management forms choose from, for the coordinator only.
     let (staff, orgs, relative_accounts) = if coordinates {
@@ -182,7 +192,7 @@ pub(super) async fn render_course(
         relative_accounts,
         flash,
         emergency: a.emergency,
-        timeline: timeline(&chrome, &course, &agreements),
+        timeline: timeline(&chrome, &course, &agreements, &stays_shown),
         coordinates,
         next_phases: course.phases.next_options(&course.phase),
         staff,
@@ -242,13 +252,24 @@ async fn staff_circle(
 }
 
 /// The course's events in plain words.
-fn timeline(chrome: &Chrome, course: &Course, agreements: &[Agreement]) -> Vec<TimelineRow> {
+fn timeline(
+    chrome: &Chrome,
+    course: &Course,
+    agreements: &[Agreement],
+    stays_shown: &[String],
+) -> Vec<TimelineRow> {
     course
         .timeline
         .iter()
         .map(|e| {
-            let what = chrome.t(&format!("event-{}", e.kind));
+            let stay_withheld = e.kind.starts_with("stay_") && !stays_shown.contains(&e.detail);
+            let what = if stay_withheld {
+                chrome.t("event-stay-withheld")
+            } else {
+                chrome.t(&format!("event-{}", e.kind))
+            };
             let detail = match e.kind.as_str() {
+                k if k.starts_with("stay_") => String::new(),
                 "phase" | "opened" => chrome.phase(&course.phases, &e.detail),
                 "agreement" => agreements
                     .iter()
