@@ -1,7 +1,7 @@
 // Referral and visitation in three browsers: the GP refers the demo citizen to the MPO places
 // at Skovvang from the citizen's course; the function leader finds it in the unit's queue,
 // accepts it with a reason and a legal basis, books a bed, writes the extended collaboration
-// agreement and reviews it; the citizen reads the decision and the days of the place in plain
+// agreement and reviews it from the next review meeting's agenda; the citizen reads the decision and the days of the place in plain
 // Danish. Then the outreach effort: the coordinator records a contact with a worsening and
 // refers from it to a care place, the reason taken from the contact; a visitor sees the
 // outreach staff's attendance time on the drop-in centre's public page.
@@ -75,6 +75,14 @@ test("the GP refers the citizen to MPO, the function leader accepts, the citizen
   await expect(leader.getByRole("status").first()).toContainText("Aftalen er gemt som en ny version.");
   await expect(leader.locator("#agreement-text")).toContainText("Ro og søvn, og en plan for bolig");
   await expectNoAxeViolations(leader);
+  // The stay is on the agenda of the unit's next review meeting; the review is written from it.
+  await leader.getByRole("link", { name: "Omsorgspladser" }).first().click();
+  await expect(leader.locator("#agenda")).toContainText(name);
+  await leader.getByRole("link", { name: "Åbn mødet" }).click();
+  const onAgenda = leader.locator("#stay-reviews li", { hasText: name });
+  await expect(onAgenda).toContainText("Seng 1");
+  await expectNoAxeViolations(leader);
+  await onAgenda.getByRole("link", { name: "Skriv gennemgangen" }).click();
   for (let k = 0; k < 7; k++) await leader.locator(`select[name="p${k}"]`).selectOption("4");
   await leader.getByRole("button", { name: "Gem gennemgangen" }).click();
   await expect(leader.locator("#agreement-versions")).toContainText("4 · 4 · 4 · 4 · 4 · 4 · 4");

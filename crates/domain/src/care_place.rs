@@ -202,26 +202,12 @@ pub const PRINCIPLES: [&str; 7] = [
     "principle-knowledge",
 ];
 
-/// The unit's review meetings fall on every second Wednesday counted from this one.
-const REVIEW_ANCHOR: Date = time::macros::date!(2026 - 01 - 07);
-
-/// The first review Wednesday on or after `day`.
-pub fn review_day_from(day: Date) -> Date {
-    let since = (day - REVIEW_ANCHOR).whole_days().rem_euclid(14);
-    if since == 0 {
-        day
-    } else {
-        day + Duration::days(14 - since)
-    }
-}
-
-/// The review a stay that began `start` and was last reviewed `last` is due at: the first
-/// review Wednesday after the start, then the one two weeks after the last review.
-pub fn review_due(start: Date, last: Option<Date>) -> Date {
-    match last {
-        Some(l) => review_day_from(l + Duration::days(1)),
-        None => review_day_from(start + Duration::days(1)),
-    }
+/// The review a stay that began `start` and was last reviewed `last` is due at: the first of
+/// the unit's review meetings (`meetings`, the days of its fortnightly series) after the start,
+/// then the first after the last review. `None` while no such meeting is planned.
+pub fn review_due(start: Date, last: Option<Date>, meetings: &[Date]) -> Option<Date> {
+    let after = last.unwrap_or(start);
+    meetings.iter().copied().filter(|d| *d > after).min()
 }
 
 /// The extended collaboration agreement, as written or reviewed.
@@ -282,28 +268,39 @@ mod review_tests {
     use time::macros::date;
 
     #[test]
-    fn reviews_fall_on_every_second_wednesday() {
+    fn a_review_is_due_at_the_first_meeting_after_the_start_then_after_the_last_review() {
+        let meetings = [
+            date!(2026 - 11 - 25),
+            date!(2026 - 12 - 09),
+            date!(2026 - 12 - 23),
+        ];
+        // A stay beginning on a meeting's day is reviewed at the next one.
         assert_eq!(
-            review_day_from(date!(2026 - 01 - 07)),
-            date!(2026 - 01 - 07)
+            review_due(date!(2026 - 11 - 25), None, &meetings),
+            Some(date!(2026 - 12 - 09))
         );
         assert_eq!(
-            review_day_from(date!(2026 - 01 - 08)),
-            date!(2026 - 01 - 21)
-        );
-        // 2026-11-25 and 2026-12-09 are such Wednesdays (multiples of 14 days after it).
-        assert_eq!(
-            review_day_from(date!(2026 - 11 - 26)),
-            date!(2026 - 12 - 09)
+            review_due(date!(2026 - 11 - 20), None, &meetings),
+            Some(date!(2026 - 11 - 25))
         );
         assert_eq!(
-            review_due(date!(2026 - 11 - 25), None),
-            date!(2026 - 12 - 09)
+            review_due(
+                date!(2026 - 11 - 20),
+                Some(date!(2026 - 12 - 09)),
+                &meetings
+            ),
+            Some(date!(2026 - 12 - 23))
         );
         assert_eq!(
-            review_due(date!(2026 - 11 - 20), Some(date!(2026 - 12 - 09))),
-            date!(2026 - 12 - 23)
+            review_due(
+                date!(2026 - 11 - 20),
+                Some(date!(2026 - 12 - 23)),
+                &meetings
+            ),
+            None,
+            "no meeting planned after the last review"
         );
+        assert_eq!(review_due(date!(2026 - 11 - 20), None, &[]), None);
     }
 
     #[test]

@@ -1357,7 +1357,7 @@ care-agreement-review = Gennemgang på onsdagsmødet
 care-agreement-save = Gem aftalen
 care-review-save = Gem gennemgangen
 care-review-day = Mødets dato
-care-next-review = Næste gennemgang: onsdag { $date }.
+care-next-review = Næste gennemgang: { $date }.
 care-review-missed = Gennemgang mangler
 care-principles = De syv principper: hvordan lever opholdet op til dem? (1 = slet ikke, 5 = helt)
 care-principles-hint = Indsatsen bygger på syv principper, som aftalen og hver gennemgang skrives ud fra.
@@ -1375,8 +1375,8 @@ principle-stability = Stabilitet først
 principle-coordinated = Én samlet indsats på tværs af kommune og region
 principle-expertise = Faglighed
 principle-knowledge = Fælles viden
-care-review-agenda = Næste onsdagsmøde
-care-review-agenda-intro = Disse ophold er på dagsordenen onsdag { $date }:
+care-review-agenda = Gennemgang hver 2. onsdag
+care-review-agenda-intro = Disse ophold er på dagsordenen { $date }:
 
 # Outreach
 outreach-title = Opsøgende kontakter
@@ -1413,3 +1413,15 @@ event-stay_arrived = Midlertidig plads: borgeren er ankommet
 event-stay_extended = Midlertidig plads: opholdet er forlænget
 event-stay_ended = Midlertidig plads: opholdet er afsluttet
 event-stay-withheld = Et skridt i en henvisning, som ikke er delt med din organisation
+care-no-review-meeting = Der er ikke planlagt et gennemgangsmøde endnu: funktionslederen vælger enhedens møderække under Omsorgspladser.
+care-error-review-day = Vælg et af enhedens gennemgangsmøder.
+care-review-series = Aftalerne gennemgås på møderne i
+care-review-open-meeting = Åbn mødet
+care-review-no-meeting = Der er ikke planlagt flere møder i møderækken; teamets mødeleder opretter dem.
+care-review-series-choose = Møderækken, hvis møder er enhedens gennemgange
+care-review-series-save = Gem møderækken
+care-error-review-series = Vælg en af møderækkerne i organisationens teams.
+flash-review-series-saved = Gennemgangene holdes nu på møderækkens møder.
+care-review-stays = Ophold til gennemgang ({ $unit })
+care-review-stays-intro = Alle ophold, der er i gang på mødets dag, er på dagsordenen, så længe de varer. Skriv gennemgangen i opholdets aftale.
+care-review-write = Skriv gennemgangen

@@ -1357,7 +1357,7 @@ care-agreement-review = Review at the Wednesday meeting
 care-agreement-save = Save the agreement
 care-review-save = Save the review
 care-review-day = The meeting's date
-care-next-review = Next review: Wednesday { $date }.
+care-next-review = Next review: { $date }.
 care-review-missed = Review missed
 care-principles = The seven principles: how does the stay live up to them? (1 = not at all, 5 = fully)
 care-principles-hint = The effort rests on seven principles, from which the agreement and each review are written.
@@ -1375,8 +1375,8 @@ principle-stability = Stability first
 principle-coordinated = One coordinated effort across municipality and region
 principle-expertise = Expertise
 principle-knowledge = Shared knowledge
-care-review-agenda = Next Wednesday meeting
-care-review-agenda-intro = These stays are on the agenda on Wednesday { $date }:
+care-review-agenda = Review every second Wednesday
+care-review-agenda-intro = These stays are on the agenda on { $date }:
 
 # Outreach
 outreach-title = Outreach contacts
@@ -1413,3 +1413,15 @@ event-stay_arrived = Temporary care place: the citizen has arrived
 event-stay_extended = Temporary care place: the stay is extended
 event-stay_ended = Temporary care place: the stay has ended
 event-stay-withheld = A step in a referral that is not shared with your organisation
+care-no-review-meeting = No review meeting is planned yet: the function leader chooses the unit's meeting series under Care places.
+care-error-review-day = Choose one of the unit's review meetings.
+care-review-series = The agreements are reviewed at the meetings of
+care-review-open-meeting = Open the meeting
+care-review-no-meeting = No more meetings are planned in the series; the team's convener creates them.
+care-review-series-choose = The meeting series whose meetings are the unit's reviews
+care-review-series-save = Save the meeting series
+care-error-review-series = Choose one of the meeting series of the organisation's teams.
+flash-review-series-saved = The reviews are now held at the series' meetings.
+care-review-stays = Stays to review ({ $unit })
+care-review-stays-intro = Every stay under way on the meeting's day is on the agenda for as long as it lasts. Write the review in the stay's agreement.
+care-review-write = Write the review

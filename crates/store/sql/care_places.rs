@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::care_place::{DEFAULT_MAX_DAYS, NextStep, StayAction};
 use bro_domain::referral::{ReferralAction, ReferralStatus};
-use bro_domain::{CitizenId, CourseId, UnitId};
+use bro_domain::{CitizenId, CourseId, OrgId, UnitId};
 use bro_store::{
-    AuditCtx, AuditEvent, Bed, BedClosure, CareStore, Conflict, Stay, StayChange, StayEvent,
-    StoreError, StoreResult, UnitStay,
+    AuditCtx, AuditEvent, Bed, BedClosure, CareStore, Conflict, ReviewSeries, Stay, StayChange,
+    StayEvent, StoreError, StoreResult, UnitStay,
 };
 use sqlx::Row;
 use time::Date;
@@ -35,10 +35,10 @@ pub(super) fn date_of(r: &DbRow, column: &str) -> StoreResult<Date> {
     parse_day(&text, column)
 }
 
-const STAY: &str = "SELECT s.id, s.referral_id, s.bed_id, b.name AS bed, s.start_day, s.end_day, s.arrived_ms, s.ended, \
+pub(super) const STAY: &str = "SELECT s.id, s.referral_id, s.bed_id, b.name AS bed, s.start_day, s.end_day, s.arrived_ms, s.ended, \
      s.next_step, s.version FROM care_stays s JOIN care_beds b ON b.id = s.bed_id";
 
-fn stay_from_row(r: &DbRow) -> StoreResult<Stay> {
+pub(super) fn stay_from_row(r: &DbRow) -> StoreResult<Stay> {
     let next: Option<String> = r.try_get("next_step").map_err(err)?;
     Ok(Stay {
         id: r.try_get("id").map_err(err)?,
@@ -461,6 +461,31 @@ impl CareStore for Backend {
 
     async fn last_reviews(&self, stays: &[i64]) -> StoreResult<Vec<(i64, Date)>> {
         self.last_review_days(stays).await
+    }
+
+    async fn review_series(&self, unit: UnitId) -> StoreResult<Option<ReviewSeries>> {
+        self.unit_review_series(unit).await
+    }
+
+    async fn series_choices(&self, org: OrgId) -> StoreResult<Vec<ReviewSeries>> {
+        self.series_of_org(org).await
+    }
+
+    async fn set_review_series(
+        &self,
+        audit: &AuditCtx,
+        unit: UnitId,
+        series: i64,
+    ) -> StoreResult<()> {
+        self.set_unit_review_series(audit, unit, series).await
+    }
+
+    async fn reviewed_units(&self, series: i64) -> StoreResult<Vec<UnitId>> {
+        self.units_reviewed_at(series).await
+    }
+
+    async fn stays_on(&self, unit: UnitId, on: Date) -> StoreResult<Vec<Stay>> {
+        self.stays_under_way(unit, on).await
     }
 
     async fn unit_stays(

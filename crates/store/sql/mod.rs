@@ -20,6 +20,7 @@ mod audit;
 mod bulk;
 mod care_agreements;
 mod care_places;
+mod care_reviews;
 mod care_team;
 mod cases;
 mod chain;

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use bro_domain::care_place::{AgreementText, NextStep, StayAction};
-use bro_domain::{CitizenId, CourseId, Timestamp, UnitId};
+use bro_domain::{CitizenId, CourseId, OrgId, TeamId, Timestamp, UnitId};
 use time::Date;
 
 use crate::{AuditCtx, StoreResult};
@@ -72,6 +72,15 @@ pub enum StayChange {
         next: NextStep,
         note: String,
     },
+}
+
+/// A meeting series a care place unit may hold its reviews at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewSeries {
+    pub id: i64,
+    pub team_id: TeamId,
+    pub team_name: String,
+    pub title: String,
 }
 
 /// One version of a stay's agreement: drafted, or a review with its day and principles.
@@ -152,6 +161,21 @@ pub trait CareStore {
     ) -> StoreResult<i64>;
     /// The last review day of each of `stays` that has one.
     async fn last_reviews(&self, stays: &[i64]) -> StoreResult<Vec<(i64, Date)>>;
+    /// The meeting series whose meetings are the unit's fortnightly reviews, once chosen.
+    async fn review_series(&self, unit: UnitId) -> StoreResult<Option<ReviewSeries>>;
+    /// The series a unit of `org` may choose: those of its collaborations' teams.
+    async fn series_choices(&self, org: OrgId) -> StoreResult<Vec<ReviewSeries>>;
+    async fn set_review_series(
+        &self,
+        audit: &AuditCtx,
+        unit: UnitId,
+        series: i64,
+    ) -> StoreResult<()>;
+    /// The units whose reviews are the meetings of `series`.
+    async fn reviewed_units(&self, series: i64) -> StoreResult<Vec<UnitId>>;
+    /// The unit's stays holding a bed on `on`, for that day's review meeting: no personal data,
+    /// so the caller reads each one the viewer may see.
+    async fn stays_on(&self, unit: UnitId, on: Date) -> StoreResult<Vec<Stay>>;
     /// The unit's stays that hold a bed on a day of `[from, to)`, or wait to begin after it,
     /// each citizen shown written to their access log.
     async fn unit_stays(

@@ -30,8 +30,8 @@ pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
 pub use audit_store::{AuditStore, MetaStore};
 pub use bulk::*;
 pub use care_store::{
-    AgreementVersion, Bed, BedClosure, CareStore, NewAgreementVersion, Stay, StayChange, StayEvent,
-    UnitStay,
+    AgreementVersion, Bed, BedClosure, CareStore, NewAgreementVersion, ReviewSeries, Stay,
+    StayChange, StayEvent, UnitStay,
 };
 pub use citizen_store::{CitizenSearchStore, CitizenStore};
 pub use consent::*;

@@ -25,6 +25,9 @@ pub(super) const THEMES: [&str; 12] = [
 
 pub(super) const AGENDA: &str = "Velkomst og præsentation af deltagerne\nOpfølgning på aftaler fra sidste møde\nDagens tema fra årshjulet\nBorgersager\nEvaluering: borger og aktører";
 
+/// The fortnightly series at which MPO Holstebro reviews its stays' agreements.
+pub(super) const REVIEW_SERIES: &str = "Opfølgning på udvidet samarbejdsaftale";
+
 pub(super) struct TeamSpec<'a> {
     pub name: &'a str,
     pub place: &'a str,
@@ -139,13 +142,7 @@ pub(super) async fn seed_team(
         while wednesday.weekday() != time::Weekday::Wednesday {
             wednesday = wednesday.next_day().unwrap_or(wednesday);
         }
-        let mut stays = series(
-            "Opfølgning på udvidet samarbejdsaftale",
-            wednesday,
-            13,
-            60,
-            2,
-        )?;
+        let mut stays = series(REVIEW_SERIES, wednesday, 13, 60, 2)?;
         for m in &mut stays.meetings {
             m.3 = String::new();
         }

@@ -6,7 +6,7 @@
 //! outreach contact at Værestedet Møllen, where the unit's staff come on Tuesdays.
 
 use super::DemoStaff;
-use bro_domain::care_place::{AgreementText, NextStep, default_end, review_day_from};
+use bro_domain::care_place::{AgreementText, NextStep, default_end};
 use bro_domain::offer::{OfferLaw, ReferrerKind};
 use bro_domain::referral::{ReferralAction as A, ReferralStatus as S, ReferralText, Urgency};
 use bro_domain::{CitizenId, CourseId};
@@ -114,6 +114,38 @@ async fn offer_id(store: &DynStore, text: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("demo offer {text} missing"))
 }
 
+/// Holds MPO Holstebro's reviews at Fælles Team Holstebro's fortnightly series on the stay
+/// agreements, and returns the days of its meetings.
+async fn review_series(
+    store: &DynStore,
+    leader: &DemoStaff,
+    unit: bro_domain::UnitId,
+    now: i64,
+) -> Result<Vec<time::Date>, String> {
+    let e = |e: bro_store::StoreError| e.to_string();
+    let series = store
+        .series_choices(leader.org)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .find(|s| s.title == super::meetings::REVIEW_SERIES)
+        .ok_or("the demo's review series is missing")?;
+    let admin = ctx_of(leader, now - 90 * DAY_MS, "administration");
+    store
+        .set_review_series(&admin, unit, series.id)
+        .await
+        .map_err(e)?;
+    let meetings = store
+        .meetings_of_team(series.team_id, now - 200 * DAY_MS, now + 200 * DAY_MS)
+        .await
+        .map_err(e)?;
+    Ok(meetings
+        .iter()
+        .filter(|m| m.series_id == Some(series.id))
+        .map(|m| bro_domain::local_time::to_local(m.starts_ms).date())
+        .collect())
+}
+
 /// Refers Holstebro's first citizens (after `borger`) through the stories, a week apart, and
 /// `borger` to the Rusmiddelcenter without their yes yet.
 pub(super) async fn seed_referrals(
@@ -163,6 +195,7 @@ pub(super) async fn seed_referrals(
                 .map_err(e)?,
         );
     }
+    let review_days = review_series(store, leader, unit, now).await?;
     let today = bro_domain::local_time::to_local(now).date();
     let mut when = now - 60 * DAY_MS;
     for (n, (course, (urgency, steps))) in courses.iter().skip(1).zip(STORIES).enumerate() {
@@ -201,12 +234,16 @@ pub(super) async fn seed_referrals(
                     .change_stay(&ctx, s, version, &change)
                     .await
                     .map_err(e)?;
-                if matches!(action, A::Start) {
-                    // Reviewed at the first Wednesday meeting after the arrival.
-                    let day = bro_domain::local_time::to_local(when).date();
+                // Reviewed at the first review meeting after the arrival, once it was held.
+                let day = bro_domain::local_time::to_local(when).date();
+                let held = review_days
+                    .iter()
+                    .copied()
+                    .find(|d| *d > day && *d <= today);
+                if let (A::Start, Some(review_day)) = (action, held) {
                     let review = NewAgreementVersion {
                         base_version: 1,
-                        review_day: Some(review_day_from(day + Duration::days(1))),
+                        review_day: Some(review_day),
                         principles: vec![4, 4, 3, 5, 4, 4, 3],
                         principles_note: "Roligere; spiser og sover bedre".to_owned(),
                         ..agreement(0)

@@ -285,6 +285,50 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     assert_eq!(location(&r), *booked);
     let (_, html) = prof.get_text(booked).await;
     assert!(html.contains("Ro, søvn og et sted at bo"));
+    // The reviews are held at a meeting series of the organisation's team, once the function
+    // leader chooses it; until then no review meeting is planned.
+    let (_, html) = prof.get_text(booked).await;
+    assert!(html.contains("Der er ikke planlagt et gennemgangsmøde endnu"));
+    let team = crate::meetings::team(&app, &f).await;
+    let title = "Opfølgning på udvidet samarbejdsaftale";
+    let r = crate::meetings::plan_series(
+        &koord,
+        team,
+        title,
+        "2026-11-25",
+        "13:00",
+        "2",
+        "2027-03-31",
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let reviews = crate::meetings::meetings(&app, team, title).await;
+    let series = reviews[0].series_id.expect("a series").to_string();
+    let r = post(&prof, "/care-places/review-series", &[("series", &series)]).await;
+    assert_eq!(r.status().as_u16(), 404, "the function leader's to choose");
+    let r = post(&funk, "/care-places/review-series", &[("series", "999999")]).await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Vælg en af møderækkerne")
+    );
+    let r = post(&funk, "/care-places/review-series", &[("series", &series)]).await;
+    assert_eq!(location(&r), "/care-places");
+    let (_, html) = funk.get_text("/care-places").await;
+    assert!(html.contains("Aftalerne gennemgås på møderne i"));
+    // The stay is on the agenda of each review meeting while it lasts: the unit's staff and
+    // its referrer see it by name; the region's member without consent to health data not.
+    let meeting_page = |k: usize| format!("/meetings/{}", reviews[k].id.0);
+    let (_, html) = koord.get_text(&meeting_page(1)).await;
+    assert!(html.contains("Ophold til gennemgang (MPO Holstebro)"));
+    assert!(html.contains(&format!("{booked}#agreement")) && html.contains("Mads Nørgaard"));
+    let (_, html) = logged_in(&app, "prof-r")
+        .await
+        .get_text(&meeting_page(1))
+        .await;
+    assert!(html.contains("Ophold til gennemgang") && !html.contains("Mads Nørgaard"));
+    let (_, html) = prof.get_text(booked).await;
     assert!(
         html.contains("Næste gennemgang: onsdag 09.12.2026"),
         "{html}"
@@ -305,7 +349,19 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
             .expect("body")
             .contains("Giv hvert af de syv principper")
     );
+    // A review is held at one of the series' meetings.
+    review[3] = ("review_day", "2026-12-10");
     let scores = ["p0", "p1", "p2", "p3", "p4", "p5", "p6"];
+    let mut off_day = review.clone();
+    off_day.extend(scores.iter().map(|p| (*p, "4")));
+    let r = post(&prof, &agreement, &off_day).await;
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Vælg et af enhedens gennemgangsmøder.")
+    );
+    review[3] = ("review_day", "2026-12-09");
     review.extend(scores.iter().map(|p| (*p, "4")));
     assert_eq!(location(&post(&prof, &agreement, &review).await), *booked);
     let (_, html) = prof.get_text(booked).await;
@@ -337,6 +393,11 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     let koord = logged_in(&app, "koord").await;
     let (_, html) = koord.get_text(&course_page).await;
     assert!(html.contains("Midlertidig plads: opholdet er afsluttet"));
+    // Off the agenda after the discharge: the next review meeting (6 January) lists it no
+    // more, and still lists the other stay, booked to 13 January.
+    let (_, html) = koord.get_text(&meeting_page(3)).await;
+    assert!(!html.contains(&format!("{booked}#agreement")));
+    assert!(html.contains(&format!("{other}#agreement")));
     let (_, html) = funk.get_text(booked).await;
     assert!(html.contains("Botilbud") && !html.contains("stay/change"));
     let (_, html) = funk.get_text("/care-places").await;

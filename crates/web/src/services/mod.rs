@@ -3,3 +3,4 @@
 pub mod delivery;
 pub(crate) mod minutes;
 pub(crate) mod plan_edit;
+pub(crate) mod review_meetings;

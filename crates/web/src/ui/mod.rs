@@ -270,6 +270,13 @@ pub fn day_text(d: time::Date) -> String {
     format!("{:02}.{:02}.{:04}", d.day(), d.month() as u8, d.year())
 }
 
+/// A calendar day with its weekday, in the chosen language (`onsdag 09.12.2026`).
+pub fn weekday_day(chrome: &Chrome, d: time::Date) -> String {
+    let name = bro_domain::offer::WEEKDAYS[usize::from(d.weekday().number_days_from_monday())];
+    let weekday = chrome.t(&format!("weekday-{name}")).to_lowercase();
+    format!("{weekday} {}", day_text(d))
+}
+
 /// A day shown in Danish time (`25.11.2026`).
 pub fn local_date(ms: i64) -> String {
     let local = danish(ms);

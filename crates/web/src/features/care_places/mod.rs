@@ -5,6 +5,7 @@
 
 mod handlers {
     pub(super) mod attendance;
+    pub(super) mod reviews;
     pub(super) mod unit;
 }
 mod views;
@@ -19,5 +20,9 @@ pub(super) fn router() -> Router<AppState> {
         .route("/care-places/beds", post(handlers::unit::add_bed))
         .route("/care-places/beds/close", post(handlers::unit::close_bed))
         .route("/care-places/limit", post(handlers::unit::set_limit))
+        .route(
+            "/care-places/review-series",
+            post(handlers::reviews::set_series),
+        )
         .route("/care-places/attendance", post(handlers::attendance::add))
 }

@@ -45,7 +45,17 @@ pub(super) struct UnitPage {
     /// Drop-in centres of the unit's area, for a new attendance time: id and name.
     pub(super) drop_ins: Vec<(i64, String)>,
     pub(super) weekdays: Vec<(u8, String)>,
-    /// The next every-second-Wednesday review meeting, and the stays on its agenda.
-    pub(super) agenda_day: String,
+    pub(super) reviews: ReviewSection,
+}
+
+/// Where the unit reviews its stays, and the next review meeting's agenda.
+pub(super) struct ReviewSection {
+    /// The series whose meetings are the reviews: its team's id, its name, its id.
+    pub(super) series: Option<(i64, String, i64)>,
+    /// The next review meeting: id and day in words.
+    pub(super) meeting: Option<(i64, String)>,
+    /// The stays under way on that day.
     pub(super) agenda: Vec<StayRow>,
+    /// The series of the unit's organisation's teams, for the function leader to choose from.
+    pub(super) choices: Vec<(i64, String)>,
 }

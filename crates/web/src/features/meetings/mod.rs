@@ -8,6 +8,7 @@ mod handlers {
     pub(super) mod meetings;
     pub(super) mod mine;
     pub(super) mod series;
+    pub(super) mod stay_reviews;
     pub(super) mod team_members;
     pub(super) mod teams;
 }

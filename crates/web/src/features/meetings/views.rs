@@ -158,6 +158,21 @@ pub(super) struct MeetingPage {
     pub(super) move_end: String,
     /// The meeting has ended: time for the actors' evaluation.
     pub(super) past: bool,
+    /// The care place units whose reviews this meeting is, with their stays under way.
+    pub(super) stay_reviews: Vec<StayReviews>,
+}
+
+/// One care place unit's stays on a review meeting's agenda.
+pub(super) struct StayReviews {
+    pub(super) title: String,
+    pub(super) stays: Vec<StayReview>,
+}
+
+pub(super) struct StayReview {
+    pub(super) referral_id: i64,
+    pub(super) citizen: String,
+    pub(super) bed: String,
+    pub(super) days: String,
 }
 
 impl MeetingPage {

@@ -161,8 +161,10 @@ pub(super) struct AgreementView {
     pub(super) base_version: i64,
     /// (version, day or "drafted", who and when, principles in words).
     pub(super) versions: Vec<(i64, String, String, String)>,
-    pub(super) next_review: String,
-    pub(super) next_review_iso: String,
+    /// The next review meeting's day, once one is planned.
+    pub(super) next_review: Option<String>,
+    /// The review meetings a review may be written for: (day, in words, chosen).
+    pub(super) review_days: Vec<(String, String, bool)>,
     pub(super) overdue: bool,
     /// The form's text: the latest, or the proposal for a first draft.
     pub(super) form: AgreementText,

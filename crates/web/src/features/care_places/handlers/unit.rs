@@ -4,6 +4,7 @@ use super::super::views::{DayRow, StayRow, UnitPage};
 use crate::access::{AuditedAccess, care_unit, manage_beds};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
+use crate::services::review_meetings::review_meetings;
 use crate::state::AppState;
 use crate::ui::page::Page;
 use crate::ui::respond as html;
@@ -11,7 +12,7 @@ use crate::ui::{Chrome, day_text};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use bro_domain::care_place::{Closure, Holding, occupancy, review_day_from, review_due};
+use bro_domain::care_place::{Closure, Holding, occupancy};
 use bro_store::{BedClosure, Conflict, StoreError};
 use serde::Deserialize;
 use time::Duration;
@@ -101,6 +102,9 @@ pub(super) async fn render(
     let days = day_rows(&chrome, &beds, &closed, &stays, from, today);
     let ids: Vec<i64> = stays.iter().map(|s| s.stay.id).collect();
     let reviewed = state.store.last_reviews(&ids).await?;
+    // The review meetings from the earliest stay shown to the end of the days shown.
+    let first = stays.iter().map(|s| s.stay.start).min().unwrap_or(from);
+    let meetings = review_meetings(state, unit, first.min(from), to).await?;
     let row = |s: &bro_store::UnitStay| {
         let last = reviewed
             .iter()
@@ -112,18 +116,15 @@ pub(super) async fn render(
             bed: s.stay.bed.clone(),
             start: day_text(s.stay.start),
             end: day_text(s.stay.end),
-            missed: s.stay.arrived_ms.is_some()
-                && !s.stay.ended
-                && review_due(s.stay.start, last) < today,
+            missed: super::reviews::missed(&s.stay, last, &meetings, today),
         }
     };
-    // Every stay under way on the next review Wednesday is on that meeting's agenda.
-    let agenda_day = review_day_from(today);
-    let agenda = stays
+    let with_days = stays
         .iter()
-        .filter(|s| !s.stay.ended && s.stay.start <= agenda_day && agenda_day < s.stay.end)
-        .map(row)
+        .map(|s| (row(s), s.stay.start, s.stay.end, s.stay.ended))
         .collect();
+    let reviews =
+        super::reviews::section(state, &chrome, unit, &meetings, with_days, today).await?;
     let waiting = stays
         .iter()
         .filter(|s| s.stay.arrived_ms.is_none())
@@ -149,8 +150,7 @@ pub(super) async fn render(
         days,
         waiting,
         staying,
-        agenda_day: day_text(agenda_day),
-        agenda,
+        reviews,
         flash,
         error,
         chrome,

@@ -39,10 +39,10 @@ pub async fn page(
     let flash = page.flash(&chrome);
     render(
         &state,
+        &access,
         chrome,
         flash,
-        meeting,
-        view,
+        (meeting, view),
         FormErrors::default(),
         StatusCode::OK,
     )
@@ -51,10 +51,10 @@ pub async fn page(
 
 async fn render(
     state: &AppState,
+    access: &AuditedAccess,
     chrome: Chrome,
     flash: Option<String>,
-    meeting: bro_store::Meeting,
-    view: TeamScope,
+    (meeting, view): (bro_store::Meeting, TeamScope),
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -77,6 +77,7 @@ async fn render(
     let evaluations = state.store.meeting_evaluations(meeting.id).await?;
     let local = bro_domain::local_time::to_local(meeting.starts_ms);
     let past = meeting.ends_ms <= state.clock.now_ms();
+    let stay_reviews = super::stay_reviews::stay_reviews(state, access, &chrome, &meeting).await?;
     html(
         status,
         MeetingPage {
@@ -95,6 +96,7 @@ async fn render(
             candidates,
             pool,
             evaluations,
+            stay_reviews,
         },
     )
 }
@@ -102,16 +104,16 @@ async fn render(
 /// Re-shows the meeting page with one refused field.
 async fn refuse(
     state: &AppState,
+    access: &AuditedAccess,
     chrome: Chrome,
-    meeting: bro_store::Meeting,
-    view: TeamScope,
+    (meeting, view): (bro_store::Meeting, TeamScope),
     field: &'static str,
     message: String,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
     errors.0.push((field, message));
-    render(state, chrome, None, meeting, view, errors, status).await
+    render(state, access, chrome, None, (meeting, view), errors, status).await
 }
 
 fn back(state: &AppState, id: i64, key: &'static str) -> Response {
@@ -135,9 +137,9 @@ pub async fn add_case(
         let message = chrome.t("meeting-error-not-listed");
         return refuse(
             &state,
+            &access,
             chrome,
-            meeting,
-            view,
+            (meeting, view),
             "course",
             message,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -153,9 +155,9 @@ pub async fn add_case(
         let message = chrome.t1("team-error-no-consent", "orgs", &uncovered.join(", "));
         return refuse(
             &state,
+            &access,
             chrome,
-            meeting,
-            view,
+            (meeting, view),
             "course",
             message,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -172,9 +174,9 @@ pub async fn add_case(
             });
             refuse(
                 &state,
+                &access,
                 chrome,
-                meeting,
-                view,
+                (meeting, view),
                 "course",
                 message,
                 StatusCode::CONFLICT,
@@ -243,7 +245,16 @@ pub async fn move_meeting(
         Err(field) => {
             let message = chrome.t("meeting-error-when");
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return refuse(&state, chrome, meeting, view, field, message, status).await;
+            return refuse(
+                &state,
+                &access,
+                chrome,
+                (meeting, view),
+                field,
+                message,
+                status,
+            )
+            .await;
         }
     };
     match state
@@ -260,9 +271,9 @@ pub async fn move_meeting(
             });
             refuse(
                 &state,
+                &access,
                 chrome,
-                meeting,
-                view,
+                (meeting, view),
                 "date",
                 message,
                 StatusCode::CONFLICT,
@@ -303,9 +314,9 @@ pub async fn details(
         let message = chrome.t("meeting-error-video-link");
         return refuse(
             &state,
+            &access,
             chrome,
-            meeting,
-            view,
+            (meeting, view),
             "video_link",
             message,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -334,9 +345,9 @@ pub async fn evaluate(
         let message = chrome.t("evaluation-error-scale");
         return refuse(
             &state,
+            &access,
             chrome,
-            meeting,
-            view,
+            (meeting, view),
             "coherence",
             message,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,6 +7,7 @@ use super::work::render;
 use crate::access::{AuditedAccess, ReferralScope};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
+use crate::services::review_meetings::review_meetings;
 use crate::state::AppState;
 use crate::ui::page::Page;
 use axum::extract::{Path, RawForm, State};
@@ -221,8 +222,15 @@ pub async fn agreement(
     let review = base > 0;
     let mut problem = text.check().first().map(|(_, key)| *key);
     let review_day = if review { day(&day_typed) } else { None };
-    if review && review_day.is_none() {
-        problem = problem.or(Some("care-error-day"));
+    if review {
+        // A review is one of the unit's review meetings, held or up to two weeks ahead.
+        let today = crate::ui::danish_date(state.clock.now_ms());
+        let until = today + time::Duration::days(super::work::REVIEW_AHEAD_DAYS);
+        let unit = scope.facts.receiving_unit_id;
+        let meetings = review_meetings(&state, unit, stay.start, until).await?;
+        if !review_day.is_some_and(|d| meetings.iter().any(|m| m.day == d)) {
+            problem = problem.or(Some("care-error-review-day"));
+        }
     }
     if review && scores.iter().any(Option::is_none) {
         problem = problem.or(Some("care-error-principles"));

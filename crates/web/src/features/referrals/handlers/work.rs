@@ -9,6 +9,7 @@ use super::super::views::{
 use crate::access::{AuditedAccess, ReferralScope, referral_queue};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
+use crate::services::review_meetings::{days, review_meetings};
 use crate::state::AppState;
 use crate::ui::Chrome;
 use crate::ui::page::Page;
@@ -23,6 +24,9 @@ use bro_domain::offer::OfferLaw;
 use bro_domain::referral::{ReferralAction, ReferralStatus, Side, deciding_role, step};
 use bro_store::{Conflict, Decision, OfferQuery, ReferralStep, StoreError};
 
+/// How far ahead a review meeting may be chosen for a review written beforehand.
+pub(super) const REVIEW_AHEAD_DAYS: i64 = 14;
+
 /// The stay's agreement for its page: versions, the next review, and the next version's form.
 async fn agreement_view(
     state: &AppState,
@@ -34,8 +38,25 @@ async fn agreement_view(
     let versions = state.store.agreement(stay.id).await?;
     let latest = versions.last();
     let last_review = versions.iter().rev().find_map(|v| v.review_day);
-    let due = review_due(stay.start, last_review);
     let today = crate::ui::danish_date(state.clock.now_ms());
+    // A review is written at one of the unit's review meetings, up to two weeks ahead.
+    let horizon = today + time::Duration::days(REVIEW_AHEAD_DAYS);
+    let meetings = review_meetings(
+        state,
+        referral.facts.receiving_unit_id,
+        stay.start,
+        horizon.max(stay.end),
+    )
+    .await?;
+    let due = review_due(stay.start, last_review, &days(&meetings));
+    let review_days = meetings
+        .iter()
+        .filter(|m| m.day > last_review.unwrap_or(stay.start) && m.day <= horizon)
+        .map(|m| {
+            let text = crate::ui::weekday_day(chrome, m.day);
+            (m.day.to_string(), text, Some(m.day) == due)
+        })
+        .collect();
     let from_ward = matches!(
         referral.referrer_kind,
         bro_domain::offer::ReferrerKind::Hospital
@@ -62,9 +83,9 @@ async fn agreement_view(
                 (v.version, day, who, scores.join(" · "))
             })
             .collect(),
-        next_review: crate::ui::day_text(due),
-        next_review_iso: due.to_string(),
-        overdue: due < today && !stay.ended,
+        next_review: due.map(|d| crate::ui::weekday_day(chrome, d)),
+        review_days,
+        overdue: due.is_some_and(|d| d < today) && !stay.ended,
         form,
         principles: PRINCIPLES
             .iter()
