@@ -5,6 +5,8 @@
 
 mod handlers {
     pub(super) mod attendance;
+    mod attendance_times;
+    mod page;
     pub(super) mod reviews;
     pub(super) mod unit;
 }
