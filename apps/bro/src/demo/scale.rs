@@ -25,6 +25,7 @@ mod history;
 mod layout;
 mod meetings;
 mod offers;
+mod referral_rows;
 mod referrals;
 mod writer;
 

@@ -8,61 +8,12 @@ use super::writer::ChunkWriter;
 use super::{ANCHOR_MS, DAY_MS};
 use bro_audit::AuditAction;
 use bro_domain::CitizenId;
-use bro_store::{AuditEvent, TableRows};
+use bro_store::AuditEvent;
 use rand::Rng;
 
 /// The municipal offer kind referred to (Bostøtte) and its unit (social psychiatry).
 const KIND: i64 = 2;
 const UNIT: i64 = 1;
-/// At most this many history rows per referral: the id stride per chunk.
-pub(super) const MAX_EVENTS: i64 = 2;
-
-pub(super) fn referral_tables() -> [TableRows; 2] {
-    [
-        TableRows::new(
-            "referrals",
-            &[
-                "id",
-                "course_id",
-                "citizen_id",
-                "offer_id",
-                "receiving_unit_id",
-                "receiving_org_id",
-                "referrer_user_id",
-                "referrer_org_id",
-                "referrer_kind",
-                "status",
-                "urgency",
-                "reason",
-                "tried",
-                "wishes",
-                "citizen_agreed",
-                "created_ms",
-                "requested_ms",
-                "decided_ms",
-                "decided_by_user_id",
-                "decision_law",
-                "decision_reason",
-                "version",
-            ],
-        ),
-        TableRows::new(
-            "referral_events",
-            &[
-                "id",
-                "referral_id",
-                "at_ms",
-                "user_id",
-                "org_id",
-                "action",
-                "from_status",
-                "to_status",
-                "note",
-            ],
-        ),
-    ]
-}
-
 impl ChunkWriter<'_> {
     /// Refers the citizen of open course `course` in municipality `m`, by `lead`.
     pub(super) fn referral(&mut self, citizen: i64, course: i64, m: usize, lead: &Staff) {

@@ -2,7 +2,7 @@
 //! audit records and timeline events, consents, and the finished chunk.
 
 use super::layout::{Bases, Layout, Staff};
-use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, chunk_key, meetings, referrals};
+use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, chunk_key, meetings, referral_rows};
 use bro_audit::{AuditAction, AuditFields};
 use bro_domain::{CitizenId, CourseRole, ShareCategory};
 use bro_store::{AuditCtx, AuditEvent, BulkChunk, TableRows};
@@ -39,7 +39,7 @@ impl<'a> ChunkWriter<'a> {
     pub(super) fn new(layout: &'a Layout, k: usize, chunk: usize) -> Self {
         let b = layout.bases;
         let k = k as i64;
-        let [referrals, referral_events] = referrals::referral_tables();
+        let [referrals, referral_events] = referral_rows::referral_tables();
         let per = chunk as i64;
         ChunkWriter {
             layout,
@@ -145,7 +145,7 @@ impl<'a> ChunkWriter<'a> {
                 case: b.case + k * per * MAX_COURSES * meetings::MAX_CASES,
                 agreement: b.agreement + k * per * MAX_COURSES * meetings::MAX_CASES,
                 referral: b.referral + k * per,
-                referral_event: b.referral_event + k * per * referrals::MAX_EVENTS,
+                referral_event: b.referral_event + k * per * referral_rows::MAX_EVENTS,
                 ..b
             },
         }
