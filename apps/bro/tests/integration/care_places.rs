@@ -45,6 +45,9 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     let f = fixture(app.store(), false).await;
     let course_page = course(&app, &f).await;
     let course_id = course_page.rsplit('/').next().expect("id").to_owned();
+    let me = logged_in(&app, "citizen").await;
+    let own_goal = [("text", "Et sted at bo med ro"), ("life_area", "housing")];
+    assert_eq!(location(&me.post("/me/goals", &own_goal).await), "/me");
     let setup = AuditCtx::system(f.holstebro.0, app.clock.now_ms(), "test");
     let new_unit = NewUnit {
         org_id: f.holstebro,
@@ -225,6 +228,14 @@ async fn beds_are_booked_once_and_stays_move_their_referral(backend: Backend) {
     let (_, html) = logged_in(&app, "prof-r").await.get_text(&course_page).await;
     assert!(html.contains("Et skridt i en henvisning, som ikke er delt med din organisation"));
     assert!(!html.contains("Midlertidig plads"));
+    // The agreement's goals are the plan's: shown with the stay to whom the plan is shared,
+    // and not to the unit's staff outside the care team.
+    let (_, html) = koord.get_text(booked).await;
+    assert!(
+        html.contains("Planens mål") && html.contains("Et sted at bo med ro (borgerens eget mål)")
+    );
+    let (_, html) = prof.get_text(booked).await;
+    assert!(!html.contains("Planens mål") && !html.contains("Et sted at bo med ro"));
     let r = change(&prof, booked, &[("action", "extend"), ("to", "2027-01-27")]).await;
     assert!(
         r.text()

@@ -171,6 +171,9 @@ pub(super) struct AgreementView {
     /// The seven principles: (field, label, score chosen).
     pub(super) principles: Vec<(String, String, u8)>,
     pub(super) can_write: bool,
+    /// The course plan's goals, when the viewer may read the plan: the stay's goals are these.
+    pub(super) plan_goals: Option<Vec<String>>,
+    pub(super) course_id: i64,
 }
 
 /// A booked stay in words.

@@ -74,7 +74,7 @@ pub async fn book(
                 end: form.end,
             };
             let error = Some(chrome.t(key));
-            render(&state, chrome, &scope, None, error, Some(typed)).await
+            render(&state, &access, chrome, &scope, None, error, Some(typed)).await
         }
         Err(Err(e)) => Err(e.into()),
     }
@@ -160,7 +160,7 @@ pub async fn change(
         )),
         Err(key) => {
             let error = Some(chrome.t(key));
-            render(&state, chrome, &scope, None, error, None).await
+            render(&state, &access, chrome, &scope, None, error, None).await
         }
     }
 }
@@ -237,7 +237,7 @@ pub async fn agreement(
     }
     if let Some(key) = problem {
         let error = Some(chrome.t(key));
-        return render(&state, chrome, &scope, None, error, None).await;
+        return render(&state, &access, chrome, &scope, None, error, None).await;
     }
     let new = NewAgreementVersion {
         base_version: base.max(0),
@@ -258,7 +258,7 @@ pub async fn agreement(
                 _ => "referral-error-changed",
             };
             let error = Some(chrome.t(key));
-            render(&state, chrome, &scope, None, error, None).await
+            render(&state, &access, chrome, &scope, None, error, None).await
         }
         Err(e) => Err(e.into()),
     }

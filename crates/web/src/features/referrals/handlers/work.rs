@@ -6,7 +6,7 @@ use super::super::views::{
     AgreementView, BookingForm, EventRow, QueuePage, ReferralPage, ReferralRow, StayView,
     actions_for,
 };
-use crate::access::{AuditedAccess, ReferralScope, referral_queue};
+use crate::access::{AuditedAccess, PlanScope, ReferralScope, referral_queue};
 use crate::http::error::AppError;
 use crate::http::forms::{form_pairs, redirect_with_flash};
 use crate::services::review_meetings::{days, review_meetings};
@@ -21,11 +21,43 @@ use bro_domain::care_place::{
     AgreementText, NextStep, PRINCIPLES, default_end, proposed_participants, review_due,
 };
 use bro_domain::offer::OfferLaw;
+use bro_domain::plan::GoalOwner;
 use bro_domain::referral::{ReferralAction, ReferralStatus, Side, deciding_role, step};
 use bro_store::{Conflict, Decision, OfferQuery, ReferralStep, StoreError};
 
 /// How far ahead a review meeting may be chosen for a review written beforehand.
 pub(super) const REVIEW_AHEAD_DAYS: i64 = 14;
+
+/// The goals of the course's plan, when the viewer may read the plan (a refusal is recorded):
+/// the agreement's goals for the stay are the plan's goals. Each as "goal (whose)".
+async fn plan_goals(
+    state: &AppState,
+    access: &AuditedAccess,
+    chrome: &Chrome,
+    course: bro_domain::CourseId,
+) -> Result<Option<Vec<String>>, AppError> {
+    let scope = match PlanScope::read(state, access, course.0).await {
+        Ok(scope) => scope,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(plan) = state.store.plan(&scope.ctx, course).await? else {
+        return Ok(Some(Vec::new()));
+    };
+    Ok(Some(
+        plan.content
+            .goals
+            .iter()
+            .map(|g| {
+                let whose = match g.owner {
+                    GoalOwner::Citizen => chrome.t("care-goal-citizen"),
+                    GoalOwner::Team => chrome.t("care-goal-team"),
+                };
+                format!("{} ({whose})", g.text)
+            })
+            .collect(),
+    ))
+}
 
 /// The stay's agreement for its page: versions, the next review, and the next version's form.
 async fn agreement_view(
@@ -34,6 +66,7 @@ async fn agreement_view(
     stay: &bro_store::Stay,
     referral: &bro_store::Referral,
     receiving: bool,
+    plan_goals: Option<Vec<String>>,
 ) -> Result<AgreementView, AppError> {
     let versions = state.store.agreement(stay.id).await?;
     let latest = versions.last();
@@ -61,9 +94,11 @@ async fn agreement_view(
         referral.referrer_kind,
         bro_domain::offer::ReferrerKind::Hospital
     );
+    // The first draft starts from the plan's goals, where the writer may read them.
     let form = match latest {
         Some(v) => v.text.clone(),
         None => AgreementText {
+            goals: plan_goals.as_deref().unwrap_or_default().join("\n"),
             participants: chrome.t(proposed_participants(from_ward)),
             ..AgreementText::default()
         },
@@ -99,6 +134,8 @@ async fn agreement_view(
             })
             .collect(),
         can_write: receiving && !stay.ended,
+        plan_goals,
+        course_id: referral.facts.course_id.0,
     })
 }
 
@@ -134,6 +171,7 @@ async fn alternatives_to(state: &AppState, offer_id: i64) -> Result<Vec<(i64, St
 /// The referral's page; `booking` is the booking form as typed, when it was refused.
 pub(super) async fn render(
     state: &AppState,
+    access: &AuditedAccess,
     chrome: Chrome,
     scope: &ReferralScope,
     flash: Option<String>,
@@ -180,7 +218,10 @@ pub(super) async fn render(
         recommend_only: scope.side == Side::Receiver,
         can_change_stay: receiving && stay.as_ref().is_some_and(|(s, _)| !s.ended),
         agreement: match &stay {
-            Some((s, _)) => Some(agreement_view(state, &chrome, s, &referral, receiving).await?),
+            Some((s, _)) => {
+                let goals = plan_goals(state, access, &chrome, referral.facts.course_id).await?;
+                Some(agreement_view(state, &chrome, s, &referral, receiving, goals).await?)
+            }
             None => None,
         },
         stay: stay.map(|(s, e)| StayView::new(&chrome, &s, &e)),
@@ -202,7 +243,7 @@ pub async fn show(
     let scope = ReferralScope::read(&state, &access, id).await?;
     let chrome = page.chrome(&state, &access.viewer, "/referrals");
     let flash = page.flash(&chrome);
-    render(&state, chrome, &scope, flash, None, None).await
+    render(&state, &access, chrome, &scope, flash, None, None).await
 }
 
 pub async fn take_step(
@@ -226,13 +267,13 @@ pub async fn take_step(
     if f.version != form.base_version {
         // Someone took a step since the page was shown: shown what stands now.
         let error = chrome.t("referral-error-changed");
-        return render(&state, chrome, &scope, None, Some(error), None).await;
+        return render(&state, &access, chrome, &scope, None, Some(error), None).await;
     }
     let to = match step(f.status, f.held_from, action, scope.side, &form.note) {
         Ok(to) => to,
         Err(e) => {
             let error = chrome.t(e.message_key());
-            return render(&state, chrome, &scope, None, Some(error), None).await;
+            return render(&state, &access, chrome, &scope, None, Some(error), None).await;
         }
     };
     let decision =
@@ -260,7 +301,7 @@ pub async fn take_step(
         Err(StoreError::Conflict(Conflict::Referral)) => {
             // Someone took a step in between: shown what stands now, nothing overwritten.
             let error = chrome.t("referral-error-changed");
-            render(&state, chrome, &scope, None, Some(error), None).await
+            render(&state, &access, chrome, &scope, None, Some(error), None).await
         }
         Err(e) => Err(e.into()),
     }
