@@ -164,6 +164,17 @@ pub enum Permission {
     CarePlaces { unit: UnitId, in_unit: bool },
     /// Add and close the unit's beds: `leader` says whether the actor is its function leader.
     ManageBeds { unit: UnitId, leader: bool },
+    /// The outreach staff read (`write: false`) or record outreach contacts on a course that
+    /// is on the target-group list of a Fælles Team they are on (`listed`), as the citizen's
+    /// social information is shared with their organisation; recording needs an open course.
+    ListedOutreach {
+        course: CourseId,
+        citizen: CitizenId,
+        listed: bool,
+        write: bool,
+        open: bool,
+        sharing: Sharing,
+    },
 }
 
 impl Permission {
@@ -184,7 +195,8 @@ impl Permission {
             | Permission::OwnReferrals(c)
             | Permission::OwnPlan(c) => Some(c),
             Permission::ReferralWork { citizen, .. }
-            | Permission::DecideReferral { citizen, .. } => Some(citizen),
+            | Permission::DecideReferral { citizen, .. }
+            | Permission::ListedOutreach { citizen, .. } => Some(citizen),
             Permission::ReferralQueue { .. }
             | Permission::CarePlaces { .. }
             | Permission::ManageBeds { .. } => None,
@@ -229,6 +241,7 @@ impl Permission {
             Permission::ManageBeds { unit, .. } => format!("unit:{}:beds", unit.0),
             Permission::ReferralWork { referral, .. } => format!("referral:{referral}"),
             Permission::DecideReferral { referral, .. } => format!("referral:{referral}:decide"),
+            Permission::ListedOutreach { course, .. } => format!("course:{}:outreach", course.0),
             Permission::ListOwnCourses => "my-courses".to_owned(),
             Permission::ReadCourse { course, .. }
             | Permission::WriteCourse { course, .. }
@@ -481,6 +494,18 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         }
         | Permission::TeamCase {
             member: true,
+            sharing,
+            ..
+        }
+        | Permission::ListedOutreach {
+            listed: true,
+            write: false,
+            sharing,
+            ..
+        }
+        | Permission::ListedOutreach {
+            listed: true,
+            open: true,
             sharing,
             ..
         } if with_citizens => match sharing {
@@ -1012,6 +1037,45 @@ mod tests {
                     manager: false
                 }
             ),
+            None
+        );
+    }
+
+    #[test]
+    fn listed_outreach_needs_the_list_the_sharing_and_an_open_course_to_record() {
+        let outreach = |listed, write, open, sharing| Permission::ListedOutreach {
+            course: CourseId(7),
+            citizen: CitizenId(9),
+            listed,
+            write,
+            open,
+            sharing,
+        };
+        let pro = staff(Role::Professional, 2);
+        assert_eq!(
+            decide(&pro, outreach(true, false, false, Sharing::Consent)),
+            Some(Purpose::CareTeamConsent),
+            "a closed course is read"
+        );
+        assert_eq!(
+            decide(&pro, outreach(true, true, true, Sharing::Holder)),
+            Some(Purpose::CareTeam)
+        );
+        assert_eq!(
+            decide(&pro, outreach(true, true, false, Sharing::Holder)),
+            None
+        );
+        assert_eq!(
+            decide(&pro, outreach(false, false, true, Sharing::Holder)),
+            None
+        );
+        assert_eq!(
+            decide(&pro, outreach(true, false, true, Sharing::NotShared)),
+            None
+        );
+        let admin = staff(Role::Admin, 2);
+        assert_eq!(
+            decide(&admin, outreach(true, false, true, Sharing::Holder)),
             None
         );
     }

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use bro_audit::AuditAction;
-use bro_domain::{CitizenId, CourseId, UnitId};
+use bro_domain::{CitizenId, CourseId, UnitId, UserId};
 use bro_store::{
     AttendanceTime, AuditCtx, AuditEvent, NewOutreachContact, OutreachContact, OutreachStore,
     StoreError, StoreResult,
@@ -67,6 +67,21 @@ impl OutreachStore for Backend {
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
+    }
+
+    async fn listed_for(&self, course: CourseId, user: UserId) -> StoreResult<bool> {
+        let listed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM team_citizens c JOIN teams t ON t.id = c.team_id \
+             WHERE c.course_id = $1 AND c.removed_ms IS NULL AND (t.leader_user_id = $2 \
+             OR t.convener_user_id = $2 OR EXISTS (SELECT 1 FROM team_members m \
+             WHERE m.team_id = t.id AND m.user_id = $2))",
+        )
+        .bind(course.0)
+        .bind(user.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
+        Ok(listed > 0)
     }
 
     async fn contacts(

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use bro_domain::offer::Opening;
-use bro_domain::{CourseId, Timestamp, UnitId};
+use bro_domain::{CourseId, Timestamp, UnitId, UserId};
 
 use crate::{AuditCtx, StoreResult};
 
@@ -63,6 +63,8 @@ pub trait OutreachStore {
         course: CourseId,
         new: &NewOutreachContact,
     ) -> StoreResult<i64>;
+    /// Whether `course` is on the target-group list of a Fælles Team that `user` is on.
+    async fn listed_for(&self, course: CourseId, user: UserId) -> StoreResult<bool>;
     /// The course's contacts, newest first (one audit record for the citizen).
     async fn contacts(
         &self,

@@ -2,7 +2,8 @@
 //! citizen lives their life (a drop-in centre named from the directory), a bad contact refused
 //! by the field; a contact with a worsening leads to a referral to a care place whose reason
 //! starts from the contact; a team member from another organisation reads the contacts only
-//! with consent to social information; the unit publishes a fixed attendance time, shown on the
+//! with consent to social information; the outreach staff read and record them through the
+//! Fælles Team's target-group list while the course is on it; the unit publishes a fixed attendance time, shown on the
 //! drop-in centre's public page.
 
 use crate::http_plan::{consent_to_region, course, logged_in};
@@ -30,6 +31,7 @@ async fn contacts_lead_to_care_places_and_times_are_published(backend: Backend) 
         .await
         .expect("unit");
     staff(&app, f.holstebro, mpo, "funk", Role::FunctionLeader).await;
+    let outreach_staff = staff(&app, f.holstebro, mpo, "mpo-prof", Role::Professional).await;
     let kinds = vec![ReferrerKind::OwnMunicipality];
     let mut ids = Vec::new();
     for (name, category, unit) in [
@@ -109,6 +111,69 @@ async fn contacts_lead_to_care_places_and_times_are_published(backend: Backend) 
     let (status, html) = prof_r.get_text(&outreach).await;
     assert_eq!(status, 200);
     assert!(html.contains("Har sovet på en bænk"));
+
+    // The outreach staff, not on the care team, through the Fælles Team's target-group list:
+    // nothing until the course is on the list of a team they are on; then they read and record
+    // contacts (the referral stays the care team's); off the list, nothing again.
+    let mpo_prof = logged_in(&app, "mpo-prof").await;
+    assert_eq!(mpo_prof.get_text(&outreach).await.0, 404);
+    let team = crate::meetings::team(&app, &f).await;
+    let member = bro_store::NewTeamMember {
+        user: outreach_staff,
+        function: bro_domain::meeting::TeamFunction::SocialPsychiatry,
+        fixed: true,
+    };
+    let listing = AuditCtx {
+        actor_user_id: Some(f.koord),
+        ..setup.clone()
+    };
+    app.store()
+        .set_team_member(&listing, team, member)
+        .await
+        .expect("member");
+    assert_eq!(mpo_prof.get_text(&outreach).await.0, 404, "not listed yet");
+    let course_id = bro_domain::CourseId(
+        course_page
+            .rsplit('/')
+            .next()
+            .and_then(|c| c.parse().ok())
+            .expect("id"),
+    );
+    app.store()
+        .add_team_citizen(&listing, team, course_id)
+        .await
+        .expect("listed");
+    let (_, team_page) = koord.get_text(&format!("/teams/{}", team.0)).await;
+    assert!(team_page.contains(&format!("href=\"{outreach}\"")));
+    let (status, html) = mpo_prof.get_text(&outreach).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Har sovet på en bænk"));
+    assert!(!html.contains("Henvis til en omsorgsplads") && !html.contains("Tilbage til forløbet"));
+    let contact = [
+        ("place", "street"),
+        ("what", "Mødt ved banegården"),
+        ("next_step", "Ses tirsdag"),
+    ];
+    assert_eq!(
+        location(&post(&mpo_prof, &outreach, &contact).await),
+        outreach
+    );
+    assert!(
+        koord
+            .get_text(&outreach)
+            .await
+            .1
+            .contains("Mødt ved banegården")
+    );
+    app.store()
+        .remove_team_citizen(&listing, team, course_id)
+        .await
+        .expect("off the list");
+    assert_eq!(mpo_prof.get_text(&outreach).await.0, 404);
+    assert_eq!(
+        post(&mpo_prof, &outreach, &contact).await.status().as_u16(),
+        404
+    );
 
     // A fixed attendance time at the drop-in centre, shown on its public page.
     let funk = logged_in(&app, "funk").await;

@@ -14,7 +14,13 @@ use bro_domain::{
 use bro_store::{AuditCtx, NewUnit, NewUser};
 use bro_testkit::{Backend, Browser, FIXTURE_PASSWORD, TestApp, fixture, location};
 
-pub(crate) async fn staff(app: &TestApp, org: OrgId, unit: UnitId, username: &str, role: Role) {
+pub(crate) async fn staff(
+    app: &TestApp,
+    org: OrgId,
+    unit: UnitId,
+    username: &str,
+    role: Role,
+) -> bro_domain::UserId {
     let hash = bro_auth::password::hash_password(FIXTURE_PASSWORD.into())
         .await
         .expect("hash");
@@ -28,7 +34,7 @@ pub(crate) async fn staff(app: &TestApp, org: OrgId, unit: UnitId, username: &st
         initial_role: Some((unit, role)),
     };
     let ctx = AuditCtx::system(org.0, app.clock.now_ms(), "test");
-    app.store().create_user(&ctx, new).await.expect("user");
+    app.store().create_user(&ctx, new).await.expect("user")
 }
 
 pub(crate) fn offer(

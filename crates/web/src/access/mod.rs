@@ -10,6 +10,7 @@ mod audited;
 mod citizen;
 mod course;
 mod offers;
+mod outreach;
 mod plan;
 mod referral;
 mod staff;
@@ -20,6 +21,7 @@ pub(crate) use audited::AuditedAccess;
 pub(crate) use citizen::CitizenScope;
 pub(crate) use course::CourseScope;
 pub(crate) use offers::{OfferEditScope, follow as follow_offers};
+pub(crate) use outreach::OutreachScope;
 pub(crate) use plan::{PlanPage, PlanScope};
 pub(crate) use referral::{
     ReferralScope, care_unit, manage_beds, queue as referral_queue, referring_kind,

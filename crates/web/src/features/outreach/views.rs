@@ -38,6 +38,8 @@ pub(super) struct ContactsPage {
     pub(super) course_id: i64,
     pub(super) rows: Vec<ContactRow>,
     pub(super) can_write: bool,
+    /// On the course's care team (not only through a target-group list).
+    pub(super) on_team: bool,
     /// Drop-in centres of the directory in the citizen's municipality: id and name.
     pub(super) drop_ins: Vec<(i64, String)>,
     /// The care place offer a worsening is referred to, if the area has one.

@@ -2,7 +2,7 @@
 //! shared with their organisation, written by the team of an open course.
 
 use super::super::views::{ContactForm, ContactRow, ContactsPage};
-use crate::access::{AuditedAccess, CourseScope};
+use crate::access::{AuditedAccess, CourseScope, OutreachScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
 use crate::state::AppState;
@@ -48,10 +48,11 @@ async fn offers_near(
 async fn render(
     state: &AppState,
     (chrome, flash): (Chrome, Option<String>),
-    scope: &CourseScope,
+    outreach: &OutreachScope,
     form: ContactForm,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
+    let scope = &outreach.course;
     let id = scope.course.course_id;
     let rows = state
         .store
@@ -79,9 +80,14 @@ async fn render(
         flash,
         course_id: id.0,
         rows,
-        can_write: scope.course.membership.is_some() && !scope.course.closed,
+        can_write: outreach.can_write,
+        on_team: outreach.on_team,
         drop_ins: offers_near(state, scope, OfferCategory::DropInCentre).await?,
-        care_place: care_place.first().map(|(id, _)| *id),
+        // Referring is the care team's: the outreach staff from the list record the contact.
+        care_place: care_place
+            .first()
+            .map(|(id, _)| *id)
+            .filter(|_| outreach.on_team),
         places: PLACES,
         form,
         errors,
@@ -96,10 +102,7 @@ pub async fn list(
     access: AuditedAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let scope = CourseScope::read(&state, &access, id).await?;
-    if !scope.social_shared(&state, &access).await? {
-        return Err(AppError::NotFound);
-    }
+    let scope = OutreachScope::checked(&state, &access, id, false).await?;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let flash = page.flash(&chrome);
     let form = ContactForm::default();
@@ -113,16 +116,13 @@ pub async fn add(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<ContactForm>,
 ) -> Result<Response, AppError> {
-    let scope = CourseScope::write(&state, &access, id).await?;
-    if !scope.social_shared(&state, &access).await? {
-        return Err(AppError::NotFound);
-    }
+    let scope = OutreachScope::checked(&state, &access, id, true).await?;
     let chrome = page.chrome(&state, &access.viewer, "/courses");
     let mut errors = FormErrors::default();
     if !PLACES.contains(&form.place.as_str()) {
         errors.add(&chrome, "place", "outreach-error-place");
     }
-    let drop_ins = offers_near(&state, &scope, OfferCategory::DropInCentre).await?;
+    let drop_ins = offers_near(&state, &scope.course, OfferCategory::DropInCentre).await?;
     let offer: Option<i64> = form.offer.parse().ok();
     if form.place == "drop_in" && !offer.is_some_and(|o| drop_ins.iter().any(|(d, _)| *d == o)) {
         errors.add(&chrome, "offer", "outreach-error-drop-in");
@@ -145,7 +145,7 @@ pub async fn add(
     };
     state
         .store
-        .add_contact(&scope.ctx, CourseId(id), &new)
+        .add_contact(&scope.course.ctx, CourseId(id), &new)
         .await?;
     let back = format!("/courses/{id}/outreach");
     Ok(redirect_with_flash(&state, &back, "flash-outreach-saved"))
