@@ -139,6 +139,8 @@ actions! {
     ReferralStepped => "referral.step",
     ReferralRead => "referral.read",
     ReferralsListed => "referral.list",
+    ReferralAttachmentAdded => "referral.attachment_add",
+    ReferralAttachmentRead => "referral.attachment_read",
     BedChanged => "care.bed_change",
     StayChanged => "care.stay_change",
     StaysListed => "care.stay_list",

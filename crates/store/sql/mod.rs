@@ -42,6 +42,7 @@ mod offers;
 mod orgs;
 mod outreach;
 mod plans;
+mod referral_attachments;
 mod referrals;
 mod rows;
 mod search;

@@ -10,8 +10,8 @@ use bro_domain::offer::{OfferCategory, OfferLaw, ReferrerKind};
 use bro_domain::referral::{ReferralAction, ReferralStatus, ReferralText, Urgency};
 use bro_domain::{CitizenId, CourseId, OrgId, UnitId, UserId};
 use bro_store::{
-    AuditCtx, AuditEvent, Conflict, NewReferral, Referral, ReferralEvent, ReferralFacts,
-    ReferralStep, ReferralStore, StoreError, StoreResult,
+    Attachment, AttachmentInfo, AuditCtx, AuditEvent, Conflict, NewReferral, Referral,
+    ReferralEvent, ReferralFacts, ReferralStep, ReferralStore, StoreError, StoreResult,
 };
 use sqlx::Row;
 
@@ -203,6 +203,28 @@ impl ReferralStore for Backend {
         append(&mut tx, audit, &event).await?;
         commit(tx).await?;
         Ok(id)
+    }
+
+    async fn add_attachment(
+        &self,
+        audit: &AuditCtx,
+        referral: i64,
+        file: &Attachment,
+    ) -> StoreResult<i64> {
+        self.insert_attachment(audit, referral, file).await
+    }
+
+    async fn attachments(&self, referral: i64) -> StoreResult<Vec<AttachmentInfo>> {
+        self.attachment_list(referral).await
+    }
+
+    async fn attachment(
+        &self,
+        audit: &AuditCtx,
+        referral: i64,
+        id: i64,
+    ) -> StoreResult<Attachment> {
+        self.attachment_file(audit, referral, id).await
     }
 
     async fn referral_facts(&self, id: i64) -> StoreResult<ReferralFacts> {

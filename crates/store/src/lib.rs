@@ -50,7 +50,8 @@ pub use offer_store::{
 };
 pub use outreach_store::{AttendanceTime, NewOutreachContact, OutreachContact, OutreachStore};
 pub use referral_store::{
-    Decision, NewReferral, Referral, ReferralEvent, ReferralFacts, ReferralStep, ReferralStore,
+    Attachment, AttachmentInfo, Decision, NewReferral, Referral, ReferralEvent, ReferralFacts,
+    ReferralStep, ReferralStore,
 };
 pub use types::*;
 

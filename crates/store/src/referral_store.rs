@@ -91,12 +91,43 @@ pub struct ReferralStep {
     pub decision: Option<Decision>,
 }
 
+/// A file attached to a referral, as uploaded (its kind recognised from its content).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What the referral's page lists of an attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub added_ms: Timestamp,
+    pub added_by: String,
+}
+
 #[async_trait]
 pub trait ReferralStore {
     /// Saves a referral (a draft until the citizen agrees, else requested) with its first
     /// step; returns its id.
     async fn create_referral(&self, audit: &AuditCtx, new: &NewReferral) -> StoreResult<i64>;
     async fn referral_facts(&self, id: i64) -> StoreResult<ReferralFacts>;
+    /// Attaches a file to the referral (audited); returns its id.
+    async fn add_attachment(
+        &self,
+        audit: &AuditCtx,
+        referral: i64,
+        file: &Attachment,
+    ) -> StoreResult<i64>;
+    /// The referral's attachments, oldest first, without their content.
+    async fn attachments(&self, referral: i64) -> StoreResult<Vec<AttachmentInfo>>;
+    /// One attachment's file (audited as a read of the citizen's data).
+    async fn attachment(&self, audit: &AuditCtx, referral: i64, id: i64)
+    -> StoreResult<Attachment>;
     /// The referral and its history, oldest step first.
     async fn referral(
         &self,

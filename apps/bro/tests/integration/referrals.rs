@@ -328,17 +328,66 @@ async fn referrals_follow_the_closed_loop(backend: Backend) {
     let (_, html) = koord.get_text(&second).await;
     assert!(html.contains(&format!("href=\"/tilbud/{struer}\">MPO Struer")));
 
+    // Attachments: a PDF, JPEG or PNG by its content, added by the team, read by whoever may
+    // read the referral.
+    let done = format!("{page}/attachments");
+    let late = Some(("file", "sent.pdf", b"%PDF-1.4".to_vec()));
+    let r = koord.post_multipart(&done, &[], late).await;
+    assert_eq!(r.status().as_u16(), 422, "not on a completed referral");
+    let open = location(&send(form(skovvang, "yes")).await);
+    let attach = format!("{open}/attachments");
+    let text = Some(("file", "notat.pdf", b"not a pdf at all".to_vec()));
+    let r = koord.post_multipart(&attach, &[], text).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Bilaget skal være en PDF, JPEG eller PNG.")
+    );
+    let pdf = b"%PDF-1.4\n% udskrivningsbrev\n".to_vec();
+    let r = koord
+        .post_multipart(
+            &attach,
+            &[],
+            Some(("file", "Udskrivningsbrev.pdf", pdf.clone())),
+        )
+        .await;
+    assert_eq!(location(&r), open);
+    let (_, html) = funk.get_text(&open).await;
+    let at = html.find("/attachments/").expect("an attachment link");
+    let link: String = html[at..].chars().take_while(|c| *c != '"').collect();
+    assert!(html.contains("Udskrivningsbrev.pdf"));
+    let download = format!("{open}{link}");
+    let r = funk.get(&download).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        !r.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .contains("Udskriv")
+    );
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), pdf);
+
     // The team: a member from the region sees the referral only with consent to health data.
     let prof_r = logged_in(&app, "prof-r").await;
     assert_eq!(prof_r.get_text(&page).await.0, 404);
+    assert_eq!(prof_r.get(&download).await.status().as_u16(), 404);
+    let r = prof_r
+        .post_multipart(&attach, &[], Some(("file", "x.pdf", b"%PDF-1.4".to_vec())))
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
     let (_, html) = prof_r.get_text(&new_path).await;
     assert!(!html.contains("MPO Skovvang"), "not listed either");
     consent_to_region(&app, &f, vec![ShareCategory::Health]).await;
     assert_eq!(prof_r.get_text(&page).await.0, 200);
+    assert_eq!(prof_r.get(&download).await.status().as_u16(), 200);
     assert!(prof_r.get_text(&new_path).await.1.contains("MPO Skovvang"));
     // Outside the team and the unit: nothing.
     let admin_r = logged_in(&app, "admin-r").await;
     assert_eq!(admin_r.get_text(&page).await.0, 404);
+    assert_eq!(admin_r.get(&download).await.status().as_u16(), 404);
 
     // The team cancels an open referral, with a reason.
     let third = location(&send(form(skovvang, "yes")).await);

@@ -11,3 +11,4 @@ pub(crate) mod health;
 pub(crate) mod i18n;
 pub(crate) mod request_id;
 pub(crate) mod session;
+pub(crate) mod upload;

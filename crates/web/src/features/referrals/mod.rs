@@ -3,6 +3,7 @@
 //! allows) and the citizen.
 
 mod handlers {
+    pub(super) mod attachments;
     pub(super) mod own;
     pub(super) mod refer;
     pub(super) mod stay;
@@ -31,6 +32,16 @@ pub(super) fn router() -> Router<AppState> {
         .route("/referrals/{id}/stay", post(handlers::stay::book))
         .route("/referrals/{id}/stay/change", post(handlers::stay::change))
         .route("/referrals/{id}/agreement", post(handlers::stay::agreement))
+        .route(
+            "/referrals/{id}/attachments",
+            post(handlers::attachments::add).layer(axum::extract::DefaultBodyLimit::max(
+                crate::http::csrf::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route(
+            "/referrals/{id}/attachments/{attachment}",
+            get(handlers::attachments::download_one),
+        )
         .route("/me/referrals", get(handlers::own::mine))
         .route("/me/referrals/{id}/confirm", post(handlers::own::confirm))
 }

@@ -143,6 +143,9 @@ pub(super) struct ReferralPage {
     /// Named on the decision.
     pub(super) named: Vec<(i64, String)>,
     pub(super) error: Option<String>,
+    /// (id, name, size, who and when) of each attachment.
+    pub(super) attachments: Vec<(i64, String, String, String)>,
+    pub(super) can_attach: bool,
     pub(super) show_course: bool,
     /// The viewer is of the receiving unit without the deciding role.
     pub(super) recommend_only: bool,

@@ -180,19 +180,6 @@ impl ConsentInput {
     }
 }
 
-/// A signed consent as uploaded: a PDF or a scan (JPEG, PNG), recognised by its content.
-pub(super) fn document_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else {
-        None
-    }
-}
-
 /// What the legal-basis form sent, as typed.
 #[derive(Default, Clone)]
 pub(super) struct LegalBasisInput {

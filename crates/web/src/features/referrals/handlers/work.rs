@@ -200,6 +200,17 @@ pub(super) async fn render(
         }
     }
     let decider = chrome.t(deciding_role(referral.facts.offer_category).label_key());
+    let attachments = state
+        .store
+        .attachments(scope.facts.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let kib = (a.size + 1023) / 1024;
+            let who = format!("{}, {}", a.added_by, crate::ui::local_time(a.added_ms));
+            (a.id, a.name, format!("{kib} kB"), who)
+        })
+        .collect();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -215,6 +226,8 @@ pub(super) async fn render(
         named,
         error,
         show_course: scope.side == Side::Team,
+        attachments,
+        can_attach: scope.side != Side::Citizen && !referral.facts.status.is_final(),
         recommend_only: scope.side == Side::Receiver,
         can_change_stay: receiving && stay.as_ref().is_some_and(|(s, _)| !s.ended),
         agreement: match &stay {

@@ -4,17 +4,18 @@
 //! missing one with the citizen. Nothing is overwritten: the history shows every consent with
 //! its withdrawal.
 
-use super::super::forms::{ConsentInput, LegalBasisInput, RequestForm, document_type};
+use super::super::forms::{ConsentInput, LegalBasisInput, RequestForm};
 use super::super::views::{ConsentRow, ConsentsPage, LegalBasisRow};
 use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
+use crate::http::upload::{document_type, download, shown_name};
 use crate::state::AppState;
 use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use bro_domain::consent::{ConsentForm, GivenBy, LegalBasisKind};
 use bro_domain::{OrgId, ShareCategory};
 use bro_store::{AuditCtx, Conflict, ConsentDocument, CourseAccess, StoreError};
@@ -125,18 +126,8 @@ async fn read_multipart(
             }
             match document_type(&bytes) {
                 Some(kind) => {
-                    // The name is shown back to people: keep it short and printable.
-                    let clean: String = file_name
-                        .chars()
-                        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
-                        .take(120)
-                        .collect();
                     document = Some(ConsentDocument {
-                        name: if clean.is_empty() {
-                            "samtykke".into()
-                        } else {
-                            clean
-                        },
+                        name: shown_name(&file_name, "samtykke"),
                         content_type: kind.to_owned(),
                         bytes: bytes.to_vec(),
                     });
@@ -296,19 +287,7 @@ pub(super) fn withdrawn(
 
 /// A signed consent document, as a download.
 pub(super) fn document_response(d: ConsentDocument) -> Result<Response, AppError> {
-    let content_type = HeaderValue::from_str(&d.content_type)
-        .map_err(|_| AppError::Internal("bad content type".into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"samtykke\""),
-            ),
-        ],
-        d.bytes,
-    )
-        .into_response())
+    download(&d.content_type, d.bytes, "samtykke")
 }
 
 /// The organisations a consent or legal basis may name.
