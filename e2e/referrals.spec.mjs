@@ -13,6 +13,8 @@ import { expectNoAxeViolations, login } from "./helpers.mjs";
 const MPO = "Midlertidige psykiatriske omsorgspladser, Skovvang";
 
 test("the GP refers the citizen to MPO, the function leader accepts, the citizen sees it", async ({ browser, baseURL }) => {
+  // Three people, a dozen pages and an axe run on each: more than the default minute on 2 cores.
+  test.slow();
   const newPage = async () => (await browser.newContext({ baseURL, locale: "da-DK" })).newPage();
   const who = await newPage();
   await login(who, "borger");
