@@ -268,20 +268,9 @@ impl CareStore for Backend {
         unit: UnitId,
         days: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE units SET max_stay_days = $1 WHERE id = $2")
-            .bind(days)
-            .bind(unit.0)
-            .execute(&mut *tx)
+        let object = format!("unit:{}:max-stay", unit.0);
+        self.set_unit_setting(audit, unit, ("max_stay_days", days), object)
             .await
-            .map_err(err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let event = AuditEvent::allowed(AuditAction::BedChanged)
-            .object(format!("unit:{}:max-stay", unit.0));
-        append(&mut tx, audit, &event).await?;
-        commit(tx).await
     }
 
     async fn book_stay(
@@ -477,7 +466,9 @@ impl CareStore for Backend {
         unit: UnitId,
         series: i64,
     ) -> StoreResult<()> {
-        self.set_unit_review_series(audit, unit, series).await
+        let object = format!("unit:{}:review-series:{series}", unit.0);
+        self.set_unit_setting(audit, unit, ("review_series_id", series), object)
+            .await
     }
 
     async fn reviewed_units(&self, series: i64) -> StoreResult<Vec<UnitId>> {

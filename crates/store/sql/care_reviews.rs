@@ -51,15 +51,18 @@ impl Backend {
         rows.iter().map(series_from_row).collect()
     }
 
-    pub(super) async fn set_unit_review_series(
+    /// Sets one of a care place unit's settings (`column`, a name from this module's callers,
+    /// never from a request) and writes its audit record, in one transaction.
+    pub(super) async fn set_unit_setting(
         &self,
         audit: &AuditCtx,
         unit: UnitId,
-        series: i64,
+        (column, value): (&'static str, i64),
+        object: String,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE units SET review_series_id = $1 WHERE id = $2")
-            .bind(series)
+        let done = sqlx::query(&format!("UPDATE units SET {column} = $1 WHERE id = $2"))
+            .bind(value)
             .bind(unit.0)
             .execute(&mut *tx)
             .await
@@ -67,8 +70,7 @@ impl Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = AuditEvent::allowed(AuditAction::BedChanged)
-            .object(format!("unit:{}:review-series:{series}", unit.0));
+        let event = AuditEvent::allowed(AuditAction::BedChanged).object(object);
         append(&mut tx, audit, &event).await?;
         commit(tx).await
     }
