@@ -60,6 +60,13 @@ impl BulkStore for Backend {
         .fetch_one(&self.pool)
         .await
         .map_err(err)?;
+        facts.overlapping_stays = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM care_stays a JOIN care_stays b ON b.bed_id = a.bed_id AND b.id > a.id \
+             AND b.start_day < a.end_day AND a.start_day < b.end_day",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err)?;
         facts.cprs = sqlx::query_scalar("SELECT cpr FROM citizens ORDER BY id")
             .fetch_all(&self.pool)
             .await

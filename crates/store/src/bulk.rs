@@ -95,6 +95,8 @@ pub struct WorldFacts {
     pub cases_outside_their_course: i64,
     /// Approved cases without frozen minutes.
     pub approved_cases_without_minutes: i64,
+    /// Pairs of stays holding the same bed on the same day.
+    pub overlapping_stays: i64,
     /// Every citizen's CPR number, in id order.
     pub cprs: Vec<String>,
     /// Every course as "citizen phase opened closed", in id order.
@@ -138,6 +140,10 @@ pub const BULK_TABLES: &[&str] = &[
     "case_evaluations",
     "referrals",
     "referral_events",
+    "care_beds",
+    "care_stays",
+    "care_stay_events",
+    "care_agreements",
     "audit_log",
 ];
 

@@ -9,7 +9,9 @@
 //! appended to each organisation's hash chain. Each municipality's Fælles Team meets every four
 //! weeks, and citizens come on its agenda with minutes and evaluations (`scale::meetings`).
 //! Every generated municipality and region publishes about 30 offers (`scale::offers`), and
-//! three in ten citizens with an open course are referred to one (`scale::referrals`).
+//! three in ten citizens with an open course are referred to one (`scale::referrals`). Each
+//! municipality has an MPO unit with beds, and one in 20 of its citizens has a stay there,
+//! past, under way or waiting to start (`scale::stays`).
 //!
 //! Chunks of 1,000 citizens are written one transaction each, with a marker in `meta`, so an
 //! interrupted run resumes where it stopped and a finished one is not repeated. Every id and
@@ -27,6 +29,7 @@ mod meetings;
 mod offers;
 mod referral_rows;
 mod referrals;
+mod stays;
 mod writer;
 
 use layout::{Bases, Layout, REGIONS, Staff, pick};
@@ -99,6 +102,7 @@ async fn grow_chunks(
                     old_seed.unwrap_or(0)
                 ));
             }
+            Layout::check_version(&v)?;
             let bases = serde_json::from_value(v["bases"].clone()).map_err(|e| e.to_string())?;
             Layout::new(generated, seed, bases)?
         }
@@ -126,6 +130,9 @@ async fn grow_chunks(
                 offer: max("offers").await?,
                 referral: max("referrals").await?,
                 referral_event: max("referral_events").await?,
+                bed: max("care_beds").await?,
+                stay: max("care_stays").await?,
+                stay_event: max("care_stay_events").await?,
             };
             let layout = Layout::new(generated, seed, bases)?;
             let hash = bro_auth::password::hash_password(DEMO_PASSWORD.into())
@@ -258,6 +265,13 @@ mod tests {
         let referrals = rows(&facts, "referrals");
         assert!((20..120).contains(&referrals), "{referrals}");
         assert!(rows(&facts, "referral_events") >= referrals);
+        // An MPO unit with two beds; its stays never hold a bed twice on one day.
+        assert_eq!(rows(&facts, "care_beds"), 2);
+        let stays = rows(&facts, "care_stays");
+        assert!((1..=10).contains(&stays), "{stays}");
+        assert!(rows(&facts, "care_stay_events") > stays);
+        assert!(rows(&facts, "care_agreements") > 0);
+        assert_eq!(facts.overlapping_stays, 0);
         let mut citizens: Vec<&str> = facts
             .courses
             .iter()

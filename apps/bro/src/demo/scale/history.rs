@@ -97,7 +97,8 @@ impl<'a> ChunkWriter<'a> {
             let who = (citizen, format!("{given} {family}"));
             self.course(who, i, opened, closed, &team, [region.org, gp.org])?;
             let Some(end) = closed else {
-                if self.rng.gen_bool(0.3) {
+                let course = (self.ids.course, opened);
+                if !self.mpo_stay((i, citizen), course, m, coordinator) && self.rng.gen_bool(0.3) {
                     self.referral(citizen, self.ids.course, m, coordinator);
                 }
                 break;

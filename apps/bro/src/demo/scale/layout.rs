@@ -125,6 +125,19 @@ pub struct Layout {
     pub(super) gps: Vec<Place>,
     /// One Fælles Team per municipality, in the same order.
     pub(super) teams: Vec<meetings::TeamLayout>,
+    /// One MPO unit per municipality, in the same order: its function leader (whose unit is
+    /// the MPO unit) and how many beds it has.
+    pub(super) mpo: Vec<Staff>,
+    pub(super) beds: i64,
+}
+
+/// What a generated world's layout is derived by; a world grown by another version of the
+/// generator cannot be resumed.
+const LAYOUT_VERSION: u64 = 2;
+
+/// The id of MPO unit `m`'s `b`th bed.
+pub(super) fn bed_id(layout: &Layout, m: usize, b: i64) -> i64 {
+    layout.bases.bed + m as i64 * layout.beds + b + 1
 }
 
 /// The largest id of each table before the world grew; generated ids follow them.
@@ -139,27 +152,22 @@ pub(super) struct Bases {
     pub(super) member: i64,
     pub(super) event: i64,
     pub(super) consent: i64,
-    // Fælles Team; worlds from before they were generated lack them.
-    #[serde(default)]
+    // Fælles Team.
     pub(super) collaboration: i64,
-    #[serde(default)]
     pub(super) team: i64,
-    #[serde(default)]
     pub(super) series: i64,
-    #[serde(default)]
     pub(super) meeting: i64,
-    #[serde(default)]
     pub(super) case: i64,
-    #[serde(default)]
     pub(super) agreement: i64,
-    /// Offers of the directory; worlds grown before it had none.
-    #[serde(default)]
+    /// Offers of the directory.
     pub(super) offer: i64,
-    /// Referrals and their steps; worlds grown before them had none.
-    #[serde(default)]
+    /// Referrals and their steps.
     pub(super) referral: i64,
-    #[serde(default)]
     pub(super) referral_event: i64,
+    /// Care places: beds of the MPO units, stays and their history.
+    pub(super) bed: i64,
+    pub(super) stay: i64,
+    pub(super) stay_event: i64,
 }
 
 /// A staff member as the care team row needs them.
@@ -245,6 +253,14 @@ impl Layout {
                 .collect();
             gps.push(Place { org, staff });
         }
+        // The MPO units come after everything else, so the ids above keep their places.
+        let mpo = munis
+            .iter()
+            .map(|muni| {
+                unit += 1;
+                person(muni.org, unit, Role::FunctionLeader, &mut rng)
+            })
+            .collect();
         let team_ids = meetings::TeamIds {
             collaboration: bases.collaboration,
             team: bases.team,
@@ -274,7 +290,22 @@ impl Layout {
             regions,
             gps,
             teams,
+            mpo,
+            beds: (per_muni as i64 / 125).clamp(2, 12),
         })
+    }
+
+    /// Refuses a `describe`d world that another version of the generator laid out.
+    pub(super) fn check_version(described: &serde_json::Value) -> Result<(), String> {
+        if described["layout"].as_u64() == Some(LAYOUT_VERSION) {
+            Ok(())
+        } else {
+            Err(
+                "this database holds a world grown by an earlier version of Bro; \
+                 use a fresh database"
+                    .to_owned(),
+            )
+        }
     }
 
     /// Organisations, units, staff and their roles: one chunk.
@@ -384,7 +415,32 @@ impl Layout {
             ]);
             staff_rows(&gp.staff, &format!("g{g:04}-laege"), &mut audit);
         }
-        let mut tables = vec![orgs, units, users, roles];
+        for (m, leader) in self.mpo.iter().enumerate() {
+            units.push(vec![
+                leader.unit.into(),
+                leader.org.into(),
+                format!("MPO {}", MUNICIPALITIES[m]).into(),
+                "mpo_unit".into(),
+                created.into(),
+            ]);
+            staff_rows(
+                std::slice::from_ref(leader),
+                &format!("k{m:02}-funktionsleder"),
+                &mut audit,
+            );
+        }
+        let mut beds = TableRows::new("care_beds", &["id", "unit_id", "name", "created_ms"]);
+        for (m, leader) in self.mpo.iter().enumerate() {
+            for b in 0..self.beds {
+                beds.push(vec![
+                    bed_id(self, m, b).into(),
+                    leader.unit.into(),
+                    format!("Seng {}", b + 1).into(),
+                    created.into(),
+                ]);
+            }
+        }
+        let mut tables = vec![orgs, units, users, roles, beds];
         tables.extend(meetings::team_tables(&self.teams, &mut audit));
         BulkChunk {
             tables,
@@ -396,6 +452,7 @@ impl Layout {
     /// What the `meta` marker of a scaled world says: enough to rebuild the layout.
     pub(super) fn describe(&self) -> String {
         serde_json::json!({
+            "layout": LAYOUT_VERSION,
             "citizens": self.citizens,
             "seed": self.seed,
             "bases": self.bases,

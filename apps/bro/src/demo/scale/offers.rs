@@ -223,6 +223,28 @@ const REGIONAL: [Kind; 10] = [
     },
 ];
 
+/// The temporary care places (MPO) each generated municipality runs in its own unit.
+const MPO: Kind = Kind {
+    name: "MPO",
+    category: C::TemporaryCarePlace,
+    unit: 0,
+    summary: "Et midlertidigt ophold med personale døgnet rundt, når hjemmet ikke slår til",
+    laws: &[L::Serviceloven107, L::Sundhedsloven],
+    referrers: &[
+        R::Gp,
+        R::RegionalPsychiatry,
+        R::FaellesTeam,
+        R::OwnMunicipality,
+    ],
+    self_referral: false,
+};
+
+/// The offer of municipality `m`'s MPO unit: after the municipalities' and regions' 30 each.
+pub(super) fn mpo_offer_id(layout: &Layout, m: usize) -> i64 {
+    let published = (layout.munis.len() + layout.regions.len()) * MUNICIPAL.len() * DISTRICTS.len();
+    layout.bases.offer + (published + m) as i64 + 1
+}
+
 /// Weekdays 8–15 (Friday to 13), or every day around the clock for acute offers.
 fn hours(category: C) -> Vec<Opening> {
     let days = if category == C::AcutePsychiatry { 7 } else { 5 };
@@ -297,49 +319,63 @@ pub(super) fn offer_tables(layout: &Layout, audit: &mut Vec<(i64, AuditFields)>)
             &REGIONAL,
         ));
     }
+    // (id, organisation, unit, municipality, content) of every offer.
+    let mut entries = Vec::new();
     let mut id = layout.bases.offer;
     for (org, first_unit, area, kinds) in publishers {
         for kind in kinds {
             for district in DISTRICTS {
                 id += 1;
                 let c = content(kind, district, &area, id);
-                let published = ANCHOR_MS - YEAR_MS + (id % 180) * DAY_MS;
-                // One in ten has gone unconfirmed for more than six months.
-                let confirmed = if id % 10 == 0 {
-                    published
-                } else {
-                    ANCHOR_MS - (id % 60) * DAY_MS
-                };
-                let body = c.to_json();
-                let status = OfferStatus::Active.as_str();
-                offers.push(vec![
-                    id.into(),
-                    org.into(),
-                    (first_unit + kind.unit).into(),
-                    status.into(),
-                    1i64.into(),
-                    body.clone().into(),
-                    c.name.clone().into(),
-                    kind.category.as_str().into(),
-                    area.to_lowercase().into(),
-                    c.search_text().into(),
-                    published.into(),
-                    published.into(),
-                    confirmed.into(),
-                ]);
-                versions.push(vec![
-                    id.into(),
-                    1i64.into(),
-                    status.into(),
-                    body.into(),
-                    published.into(),
-                ]);
-                let ctx = AuditCtx::system(org, published, "administration");
-                let event =
-                    AuditEvent::allowed(AuditAction::OfferChanged).object(format!("offer:{id}"));
-                audit.push((org, ctx.fields(&event)));
+                entries.push((id, org, first_unit + kind.unit, area.clone(), c));
             }
         }
+    }
+    for (m, leader) in layout.mpo.iter().enumerate() {
+        let area = format!("{} Kommune", MUNICIPALITIES[m]);
+        let id = mpo_offer_id(layout, m);
+        let c = OfferContent {
+            name: format!("MPO {}", MUNICIPALITIES[m]),
+            capacity: Some(layout.beds as u32),
+            ..content(&MPO, "Skov", &area, id)
+        };
+        entries.push((id, leader.org, leader.unit, area, c));
+    }
+    for (id, org, unit, area, c) in entries {
+        let published = ANCHOR_MS - YEAR_MS + (id % 180) * DAY_MS;
+        // One in ten has gone unconfirmed for more than six months.
+        let confirmed = if id % 10 == 0 {
+            published
+        } else {
+            ANCHOR_MS - (id % 60) * DAY_MS
+        };
+        let body = c.to_json();
+        let status = OfferStatus::Active.as_str();
+        offers.push(vec![
+            id.into(),
+            org.into(),
+            unit.into(),
+            status.into(),
+            1i64.into(),
+            body.clone().into(),
+            c.name.clone().into(),
+            c.category.map_or("", C::as_str).into(),
+            area.to_lowercase().into(),
+            c.search_text().into(),
+            published.into(),
+            published.into(),
+            confirmed.into(),
+        ]);
+        versions.push(vec![
+            id.into(),
+            1i64.into(),
+            status.into(),
+            body.into(),
+            published.into(),
+        ]);
+        let ctx = AuditCtx::system(org, published, "administration");
+        let event = AuditEvent::allowed(AuditAction::OfferChanged).object(format!("offer:{id}"));
+        audit.push((org, ctx.fields(&event)));
     }
     vec![offers, versions]
 }

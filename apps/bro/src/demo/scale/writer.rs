@@ -24,6 +24,9 @@ pub(super) struct ChunkWriter<'a> {
     pub(super) cases: meetings::CaseRows,
     pub(super) referrals: TableRows,
     pub(super) referral_events: TableRows,
+    pub(super) stays: TableRows,
+    pub(super) stay_events: TableRows,
+    pub(super) agreements: TableRows,
     pub(super) audit: Vec<(i64, AuditFields)>,
     pub(super) ids: Bases,
 }
@@ -39,7 +42,8 @@ impl<'a> ChunkWriter<'a> {
     pub(super) fn new(layout: &'a Layout, k: usize, chunk: usize) -> Self {
         let b = layout.bases;
         let k = k as i64;
-        let [referrals, referral_events] = referral_rows::referral_tables();
+        let [referrals, referral_events, stays, stay_events, agreements] =
+            referral_rows::referral_tables();
         let per = chunk as i64;
         ChunkWriter {
             layout,
@@ -134,6 +138,9 @@ impl<'a> ChunkWriter<'a> {
             cases: meetings::CaseRows::new(),
             referrals,
             referral_events,
+            stays,
+            stay_events,
+            agreements,
             audit: Vec::new(),
             // Each chunk owns a fixed id range per table, whatever the chunks before it hold.
             ids: Bases {
@@ -146,6 +153,8 @@ impl<'a> ChunkWriter<'a> {
                 agreement: b.agreement + k * per * MAX_COURSES * meetings::MAX_CASES,
                 referral: b.referral + k * per,
                 referral_event: b.referral_event + k * per * referral_rows::MAX_EVENTS,
+                stay: b.stay + k * per,
+                stay_event: b.stay_event + k * per * referral_rows::MAX_STAY_EVENTS,
                 ..b
             },
         }
@@ -231,7 +240,13 @@ impl<'a> ChunkWriter<'a> {
             ]
             .into_iter()
             .chain(self.cases.tables())
-            .chain([self.referrals, self.referral_events])
+            .chain([
+                self.referrals,
+                self.referral_events,
+                self.stays,
+                self.stay_events,
+                self.agreements,
+            ])
             .collect(),
             audit: self.audit,
             done: (chunk_key(k), "1".to_owned()),
