@@ -58,6 +58,14 @@ pub enum AdminCommand {
         #[arg(long)]
         role: String,
     },
+    /// Set the organisation's SOR id, by which hospitals address their messages to it
+    /// (`--sor ""` removes it).
+    SetSor {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        sor: String,
+    },
     /// Set a new password (BRO_PASSWORD or standard input) and end the user's sessions.
     ResetPassword {
         #[arg(long)]
@@ -200,6 +208,23 @@ pub async fn run(url: &str, command: AdminCommand) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("role granted");
+        }
+        AdminCommand::SetSor { org, sor } => {
+            let org = org_by_name(org).await?;
+            let sor = sor.trim();
+            if !sor.is_empty() && !sor.bytes().all(|b| b.is_ascii_digit()) {
+                return Err("a SOR id is digits only".to_owned());
+            }
+            store
+                .set_org_sor(&system(org.id.0), org.id, (!sor.is_empty()).then_some(sor))
+                .await
+                .map_err(|e| match e {
+                    bro_store::StoreError::Conflict(_) => {
+                        "another organisation has that SOR id".to_owned()
+                    }
+                    e => e.to_string(),
+                })?;
+            println!("SOR id set");
         }
         AdminCommand::ResetPassword { username } => {
             let user = store

@@ -47,3 +47,62 @@ pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
     );
     Ok(())
 }
+
+/// `bro import medcom PATH…`: each message through the one pipeline every hospital message
+/// takes, one line per message. The words (accepted, duplicate, unmatched, rejected) are a
+/// contract: scripts read them.
+pub async fn medcom(database: &str, paths: &[std::path::PathBuf]) -> Result<(), String> {
+    let files = message_files(paths)?;
+    let store = crate::open::open(database).await?;
+    let (mut counts, mut rejected) = ([0usize; 4], false);
+    for file in &files {
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let intake = bro_web::hospital_intake::Intake {
+            channel: bro_store::Channel::File,
+            org: None,
+            bytes: &bytes,
+        };
+        let received = bro_web::hospital_intake::receive(&store, SystemClock.now_ms(), intake)
+            .await
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let (k, said) = match received.receipt {
+            bro_store::Receipt::Accepted { .. } => (0, "accepted".to_owned()),
+            bro_store::Receipt::Duplicate => (1, "duplicate".to_owned()),
+            bro_store::Receipt::Unmatched { .. } => (2, "unmatched".to_owned()),
+            bro_store::Receipt::Rejected { reason } => {
+                rejected = true;
+                (3, format!("rejected: {reason}"))
+            }
+        };
+        counts[k] += 1;
+        println!("{}: {said}", file.display());
+    }
+    let [accepted, duplicate, unmatched, refused] = counts;
+    println!(
+        "{accepted} accepted, {duplicate} duplicate, {unmatched} unmatched, {refused} rejected"
+    );
+    if rejected {
+        Err(format!("{refused} message(s) rejected"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The files named, and the `.json` files in the folders named, each folder's in name order.
+fn message_files(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<_> = std::fs::read_dir(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}

@@ -82,6 +82,20 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// MedCom HospitalNotification messages (FHIR JSON): files, or folders of them. Prints
+    /// per message: accepted, duplicate, unmatched, or rejected with the reason; fails when
+    /// any was rejected.
+    Medcom {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The database; by default the demo's (`scripts/demo`).
+        #[arg(
+            long,
+            env = "BRO_DATABASE_URL",
+            default_value = "sqlite://bro-data/bro.db"
+        )]
+        database: String,
+    },
     /// Another directory's Open Referral HSDS 3.0 JSON (services, organizations with their
     /// services, or an API page) as read-only offers of external organisations.
     Hsds {
@@ -167,6 +181,9 @@ async fn main() -> ExitCode {
         Command::Import {
             command: ImportCommand::Hsds { file, database },
         } => import::hsds(&database, &file).await,
+        Command::Import {
+            command: ImportCommand::Medcom { paths, database },
+        } => import::medcom(&database, &paths).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

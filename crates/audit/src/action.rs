@@ -147,6 +147,8 @@ actions! {
     OutreachRecorded => "outreach.record",
     OutreachRead => "outreach.read",
     OutreachTimeChanged => "outreach.time_change",
+    HospitalMessageReceived => "hospital.message_receive",
+    HospitalEpisodesRead => "hospital.episode_read",
     NoticesListed => "notice.list",
     NoticesMarkedRead => "notice.mark_read",
     AccessDenied => "access.denied",

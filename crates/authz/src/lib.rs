@@ -301,6 +301,24 @@ pub fn sharing(
     }
 }
 
+/// Who of a course's care team may be told of something in `category` about its citizen: the
+/// members whose organisation holds the course, or is covered by the citizen's consent or a
+/// legal basis: the same rule as for reading it. `members` are (user, organisation, the
+/// organisation's grants).
+pub fn told_of(
+    category: ShareCategory,
+    holder_org: Option<OrgId>,
+    members: &[(UserId, OrgId, Grants)],
+) -> Vec<UserId> {
+    members
+        .iter()
+        .filter(|(_, org, grants)| {
+            sharing(*org, holder_org, category, grants) != Sharing::NotShared
+        })
+        .map(|(user, _, _)| *user)
+        .collect()
+}
+
 /// Why access was granted; stored as the audit record's purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {

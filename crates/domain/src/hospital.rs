@@ -61,14 +61,15 @@ coded!(
     }
 );
 
-/// The event a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Event {
-    Admit,
-    StartLeave,
-    EndLeave,
-    Discharge,
-}
+coded!(
+    /// The event a notification is about.
+    Event, "hospital-event-" {
+        Admit => "admit",
+        StartLeave => "start_leave",
+        EndLeave => "end_leave",
+        Discharge => "discharge",
+    }
+);
 
 /// Whether a notification tells of a new event, corrects one, or takes one back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +199,8 @@ impl Episode {
         // The class of an episode is the class of its admission; an episode never changes
         // class (a move from EMER to IMP is a new episode in MedCom).
         let mut class = last.activity.class();
+        // Whether the admission itself was taken back (and not notified again since).
+        let mut admission_cancelled = false;
         for n in &ordered {
             let event = n.activity.event();
             let latest = events.iter().rposition(|e| e.event == event);
@@ -206,6 +209,7 @@ impl Episode {
                     if let Some(k) = latest {
                         events.remove(k);
                     }
+                    admission_cancelled |= event == Event::Admit;
                 }
                 change => {
                     let Some(at) = event_time(n) else { continue };
@@ -223,9 +227,21 @@ impl Episode {
                     }
                     if event == Event::Admit {
                         class = n.activity.class();
+                        admission_cancelled = false;
                     }
                 }
             }
+        }
+        // A leave or a discharge whose admission has not come (yet): every message carries the
+        // contact's start, so the admission is known from it.
+        if !admission_cancelled && !events.iter().any(|e| e.event == Event::Admit) {
+            let first = ordered[0];
+            events.push(EpisodeEvent {
+                event: Event::Admit,
+                at: last.start,
+                leave_from: None,
+                message_id: first.message_id.clone(),
+            });
         }
         events.sort_by(|a, b| (a.at, &a.message_id).cmp(&(b.at, &b.message_id)));
         let mut leaves: Vec<Leave> = Vec::new();
@@ -248,6 +264,7 @@ impl Episode {
         let admitted = events.iter().find(|e| e.event == Event::Admit);
         let discharged = events.iter().find(|e| e.event == Event::Discharge);
         let state = match (admitted, discharged) {
+            _ if admission_cancelled => EpisodeState::Cancelled,
             (None, _) => EpisodeState::Cancelled,
             (Some(_), Some(_)) => EpisodeState::Discharged,
             _ if leaves.last().is_some_and(|l| l.to.is_none()) => EpisodeState::OnLeave,

@@ -9,7 +9,9 @@ coded!(
     /// waits for their confirmation; `course_opened_elsewhere`, another organisation
     /// opened a new course for the citizen of a course the reader coordinated, with its reason;
     /// `offer_changed`, an offer the reader follows changed; `referral_changed`, a referral the
-    /// reader made took a step; `referral_decided`, the citizen's referral was decided.
+    /// reader made took a step; `referral_decided`, the citizen's referral was decided;
+    /// `hospital_*`, the citizen of a course the reader is on was admitted, went on or came back
+    /// from leave, was discharged, or was admitted again within 30 days of a discharge.
     NoticeKind, "notice-" {
         ConsentRecorded => "consent_recorded",
         ConsentAwaiting => "consent_awaiting",
@@ -17,5 +19,10 @@ coded!(
         OfferChanged => "offer_changed",
         ReferralChanged => "referral_changed",
         ReferralDecided => "referral_decided",
+        HospitalAdmitted => "hospital_admitted",
+        HospitalOnLeave => "hospital_on_leave",
+        HospitalBack => "hospital_back",
+        HospitalDischarged => "hospital_discharged",
+        HospitalReadmitted => "hospital_readmitted",
     }
 );

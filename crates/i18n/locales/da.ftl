@@ -1438,3 +1438,22 @@ referral-attachment-add = Vedhæft
 referral-attachment-error-empty = Vælg en fil at vedhæfte.
 referral-attachment-error-type = Bilaget skal være en PDF, JPEG eller PNG.
 flash-attachment-added = Bilaget er vedhæftet.
+
+# Hospital events
+notice-hospital_admitted = { $citizen } er indlagt: { $detail }.
+notice-hospital_on_leave = { $citizen } er på orlov fra { $detail }.
+notice-hospital_back = { $citizen } er tilbage fra orlov: { $detail }.
+notice-hospital_discharged = { $citizen } er udskrevet fra { $detail }. Husk at aftale opfølgning.
+notice-hospital_readmitted = { $citizen } er genindlagt inden for 30 dage efter en udskrivning: { $detail }.
+act-hospital-message-receive = En besked fra sygehuset blev modtaget
+act-hospital-episode-read = Indlæggelser blev læst
+hospital-event-admit = Indlagt
+hospital-event-start_leave = På orlov
+hospital-event-end_leave = Tilbage fra orlov
+hospital-event-discharge = Udskrevet
+hospital-state-admitted = Indlagt nu
+hospital-state-on_leave = På orlov
+hospital-state-discharged = Udskrevet
+hospital-state-cancelled = Annulleret
+hospital-since = siden
+hospital-readmissions = Genindlæggelser de seneste 12 måneder: { $count }

@@ -1438,3 +1438,22 @@ referral-attachment-add = Attach
 referral-attachment-error-empty = Choose a file to attach.
 referral-attachment-error-type = The attachment must be a PDF, JPEG or PNG.
 flash-attachment-added = The file is attached.
+
+# Hospital events
+notice-hospital_admitted = { $citizen } has been admitted: { $detail }.
+notice-hospital_on_leave = { $citizen } is on leave from { $detail }.
+notice-hospital_back = { $citizen } is back from leave: { $detail }.
+notice-hospital_discharged = { $citizen } has been discharged from { $detail }. Remember to arrange the follow-up.
+notice-hospital_readmitted = { $citizen } has been readmitted within 30 days of a discharge: { $detail }.
+act-hospital-message-receive = A message from the hospital was received
+act-hospital-episode-read = Admissions were read
+hospital-event-admit = Admitted
+hospital-event-start_leave = On leave
+hospital-event-end_leave = Back from leave
+hospital-event-discharge = Discharged
+hospital-state-admitted = Admitted now
+hospital-state-on_leave = On leave
+hospital-state-discharged = Discharged
+hospital-state-cancelled = Cancelled
+hospital-since = since
+hospital-readmissions = Readmissions in the last 12 months: { $count }

@@ -216,6 +216,10 @@ fn resources<'v>(bundle: &'v Value, kind: &'v str) -> impl Iterator<Item = &'v V
 }
 
 /// The MessageHeader id of a message that may not be valid, to refer to in an error answer.
+pub fn message_id_of(bytes: &[u8]) -> Option<String> {
+    header_id_in(&serde_json::from_slice(bytes).ok()?)
+}
+
 fn header_id_in(bundle: &Value) -> Option<String> {
     resources(bundle, "MessageHeader")
         .next()?

@@ -12,7 +12,7 @@ mod bundle;
 mod error;
 mod json;
 
-pub use ack::{AckCode, Acknowledgement};
+pub use ack::{AckCode, Acknowledgement, message_id_of};
 pub use bundle::parse;
 pub use error::{ParseError, Problem};
 

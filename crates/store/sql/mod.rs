@@ -34,6 +34,7 @@ mod emergency;
 mod external_offers;
 mod feeds;
 mod group_commit;
+mod hospital;
 mod meetings;
 mod meta;
 mod notice_mail;

@@ -18,6 +18,7 @@ mod consent_store;
 mod course;
 mod course_store;
 mod error;
+mod hospital_store;
 mod meeting;
 mod meeting_store;
 mod notice_store;
@@ -39,6 +40,10 @@ pub use consent_store::{ConsentStore, EmergencyStore};
 pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
+pub use hospital_store::{
+    Channel, HospitalEpisode, HospitalFacts, HospitalStore, IncomingHospitalMessage, Receipt,
+    ReceivedMessage,
+};
 pub use meeting::*;
 pub use meeting_store::{
     AgreementStore, CaseStore, DeliveryStore, FeedStore, MeetingStore, TeamStore,
@@ -84,6 +89,7 @@ pub trait Store:
     + ReferralStore
     + CareStore
     + OutreachStore
+    + HospitalStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -118,6 +124,7 @@ impl<T> Store for T where
         + ReferralStore
         + CareStore
         + OutreachStore
+        + HospitalStore
         + AuditStore
         + BulkStore
         + MetaStore

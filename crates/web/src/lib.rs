@@ -15,6 +15,7 @@ mod ui;
 pub use config::{MAX_EMERGENCY_MINUTES, WebConfig};
 pub use http::error::AppError;
 pub use services::delivery;
+pub use services::hospital_intake;
 /// The frozen minutes' format, for the scale generator that writes minutes in bulk.
 pub use services::minutes::CaseSnapshot;
 pub use state::AppState;

@@ -26,6 +26,7 @@ macro_rules! on_both_backends {
 mod care_places;
 mod cli;
 mod contract;
+mod hospital;
 mod hsds;
 mod hsds_import;
 mod http_access;

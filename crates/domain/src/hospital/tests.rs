@@ -110,9 +110,19 @@ fn a_revision_replaces_and_a_cancellation_removes() {
     assert_eq!(episode.start, 11 * H);
     assert_eq!(episode.events.len(), 1);
     assert_eq!(episode.events[0].message_id, "b");
+    // A discharge whose admission has not come: admitted at the contact's start.
+    let early = Notification {
+        end: Some(50 * H),
+        ..note("x", 50 * H, Activity::DischargeInpatient)
+    };
+    let alone = Episode::rebuild(std::slice::from_ref(&early)).expect("episode");
+    assert_eq!(alone.state, EpisodeState::Discharged);
+    assert_eq!((alone.start, alone.events.len()), (10 * H, 2));
     // A revision whose original never came stands for it.
     assert_eq!(
-        Episode::rebuild(std::slice::from_ref(&revised)).expect("episode").start,
+        Episode::rebuild(std::slice::from_ref(&revised))
+            .expect("episode")
+            .start,
         11 * H
     );
     let cancelled = note("c", 13 * H, Activity::CancelAdmitInpatient);

@@ -142,10 +142,29 @@ impl CourseScope {
         state: &AppState,
         access: &AuditedAccess,
     ) -> Result<Option<AuditCtx>, AppError> {
+        self.shared(state, access, ShareCategory::Minutes).await
+    }
+
+    /// The audit context for reading the citizen's admissions and other hospital events
+    /// (health data), on the same terms as the minutes.
+    pub(crate) async fn health(
+        &self,
+        state: &AppState,
+        access: &AuditedAccess,
+    ) -> Result<Option<AuditCtx>, AppError> {
+        self.shared(state, access, ShareCategory::Health).await
+    }
+
+    async fn shared(
+        &self,
+        state: &AppState,
+        access: &AuditedAccess,
+        category: ShareCategory,
+    ) -> Result<Option<AuditCtx>, AppError> {
         let a = &self.course;
         let sharing = match access.viewer.active_role() {
             Some(role) if a.membership.is_some() => {
-                org_sharing(state, role.org_id, a, ShareCategory::Minutes).await?
+                org_sharing(state, role.org_id, a, category).await?
             }
             _ => Sharing::NotShared,
         };
@@ -153,7 +172,7 @@ impl CourseScope {
             course: a.course_id,
             citizen: a.citizen_id,
             member: a.membership.is_some(),
-            category: ShareCategory::Minutes,
+            category,
             sharing,
             emergency: a.emergency,
         };

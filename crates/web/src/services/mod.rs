@@ -1,6 +1,7 @@
 //! Operations more than one feature needs, with no HTTP or HTML in them.
 
 pub mod delivery;
+pub mod hospital_intake;
 pub(crate) mod minutes;
 pub(crate) mod plan_edit;
 pub(crate) mod review_meetings;

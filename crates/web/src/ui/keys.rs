@@ -98,6 +98,16 @@ fn derived_keys() -> BTreeSet<String> {
             .map(|k| format!("event-{k}")),
     );
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
+    keys.extend(
+        bro_domain::hospital::Event::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
+        bro_domain::hospital::EpisodeState::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
     {
         use bro_domain::meeting::{
             Attendance, CaseField, DeliveryChannel, DeliveryStatus, TeamFunction,

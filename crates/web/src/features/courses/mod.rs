@@ -3,6 +3,7 @@
 
 mod handlers {
     pub(super) mod courses;
+    pub(super) mod hospital;
     pub(super) mod members;
     pub(super) mod network;
     pub(super) mod search;

@@ -47,6 +47,13 @@ pub(super) struct StaffChoice {
     pub(super) label: String,
 }
 
+/// Where the citizen is now, when in hospital: admitted or on leave, where, since when.
+pub(super) struct HospitalNow {
+    pub(super) state: String,
+    pub(super) hospital: String,
+    pub(super) since: String,
+}
+
 pub(super) struct TimelineRow {
     pub(super) time: String,
     pub(super) actor: String,
@@ -64,6 +71,10 @@ pub(super) struct CoursePage {
     pub(super) emergency: bool,
     pub(super) course: Course,
     pub(super) timeline: Vec<TimelineRow>,
+    /// In hospital now (only where health data is shared with the viewer).
+    pub(super) hospital_now: Option<HospitalNow>,
+    /// Acute readmissions in the last 12 months, in words, when there are any.
+    pub(super) readmissions: Option<String>,
     /// The viewer coordinates this (open) course: the management forms are shown.
     pub(super) coordinates: bool,
     /// Codes of the phases the course may move to.

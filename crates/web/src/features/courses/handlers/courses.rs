@@ -177,6 +177,13 @@ pub(super) async fn render_course(
             .await?;
         stays_shown = shown.iter().map(|r| r.facts.id.to_string()).collect();
     }
+    let hospital = super::hospital::part(state, access, scope, &chrome).await?;
+    let readmissions = (hospital.readmissions > 0).then(|| {
+        chrome.tn(
+            "hospital-readmissions",
+            &[("count", hospital.readmissions.to_string())],
+        )
+    });
     let coordinates = a.membership.is_some_and(|(_, c)| c) && course.closed_ms.is_none();
     // What the management forms choose from, for the coordinator only.
     let (staff, orgs, relative_accounts) = if coordinates {
@@ -192,7 +199,9 @@ pub(super) async fn render_course(
         relative_accounts,
         flash,
         emergency: a.emergency,
-        timeline: timeline(&chrome, &course, &agreements, &stays_shown),
+        timeline: timeline(&chrome, &course, &agreements, &stays_shown, hospital.rows),
+        hospital_now: hospital.now,
+        readmissions,
         coordinates,
         next_phases: course.phases.next_options(&course.phase),
         staff,
@@ -257,8 +266,9 @@ fn timeline(
     course: &Course,
     agreements: &[Agreement],
     stays_shown: &[String],
+    hospital: Vec<(i64, TimelineRow)>,
 ) -> Vec<TimelineRow> {
-    course
+    let mut rows: Vec<(i64, TimelineRow)> = course
         .timeline
         .iter()
         .map(|e| {
@@ -280,7 +290,7 @@ fn timeline(
                     .unwrap_or_default(),
                 _ => e.detail.clone(),
             };
-            TimelineRow {
+            let row = TimelineRow {
                 time: crate::ui::local_time(e.at_ms),
                 actor: e.actor_name.clone().unwrap_or_default(),
                 text: if detail.is_empty() {
@@ -288,9 +298,14 @@ fn timeline(
                 } else {
                     format!("{what}: {detail}")
                 },
-            }
+            };
+            (e.at_ms, row)
         })
-        .collect()
+        .collect();
+    // The hospital's events among the course's own, newest first as they are.
+    rows.extend(hospital);
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 pub async fn show(

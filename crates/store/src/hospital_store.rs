@@ -1,0 +1,136 @@
+//! Hospital events: the messages a receiving organisation gets about admissions, leaves and
+//! discharges (MedCom HospitalNotification, or registered by hand), kept verbatim, and the
+//! episodes they add up to on the citizen.
+
+use async_trait::async_trait;
+use bro_domain::hospital::{EncounterClass, EpisodeState, Event, Notification};
+use bro_domain::{CitizenId, CourseId, Cpr, OrgId, Timestamp, UserId};
+
+use crate::{AuditCtx, StoreResult};
+
+/// How a message came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `bro import medcom`.
+    File,
+    /// `POST /api/medcom/hospital-notifications`.
+    Api,
+    /// The form of a unit without a MedCom feed.
+    Manual,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::File => "file",
+            Channel::Api => "api",
+            Channel::Manual => "manual",
+        }
+    }
+}
+
+/// What a valid message says, as the store needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HospitalFacts {
+    /// `None`: the patient has no CPR number; the message is kept unmatched.
+    pub cpr: Option<Cpr>,
+    /// The episode of care's identifier (system, value).
+    pub episode: (String, String),
+    pub notification: Notification,
+}
+
+/// One message as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingHospitalMessage {
+    /// The receiving organisation; `None` when the message could not tell it.
+    pub org: Option<OrgId>,
+    pub channel: Channel,
+    /// The message as it came.
+    pub body: Vec<u8>,
+    /// Its MessageHeader id, when it could be read.
+    pub message_id: Option<String>,
+    /// What it says, or why it was refused (the reason holds no personal data).
+    pub facts: Result<HospitalFacts, String>,
+    /// Who is told of a change of the episode: the citizen's care team members whose sharing
+    /// covers health data, as the caller's rules decided.
+    pub tell: Vec<UserId>,
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receipt {
+    /// Applied to the citizen's episode.
+    Accepted {
+        episode: i64,
+        citizen: CitizenId,
+    },
+    /// The same message id came before: nothing changed.
+    Duplicate,
+    /// Kept, but no citizen has its CPR number (or it has none).
+    Unmatched {
+        episode: i64,
+    },
+    Rejected {
+        reason: String,
+    },
+}
+
+/// An episode as a reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HospitalEpisode {
+    pub id: i64,
+    pub class: EncounterClass,
+    pub state: EpisodeState,
+    pub start_ms: Timestamp,
+    pub end_ms: Option<Timestamp>,
+    /// The current leave's start, while on leave.
+    pub leave_from_ms: Option<Timestamp>,
+    /// The hospital unit.
+    pub hospital: String,
+    /// Its events in time order.
+    pub events: Vec<(Event, Timestamp)>,
+}
+
+/// A message the receiving organisation's admin looks at: unmatched or rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedMessage {
+    pub id: i64,
+    pub message_id: Option<String>,
+    pub channel: String,
+    pub received_ms: Timestamp,
+    pub outcome: String,
+    pub reason: String,
+}
+
+#[async_trait]
+pub trait HospitalStore {
+    /// The organisation with this SOR id.
+    async fn org_by_sor(&self, sor: &str) -> StoreResult<Option<OrgId>>;
+    async fn set_org_sor(&self, audit: &AuditCtx, org: OrgId, sor: Option<&str>)
+    -> StoreResult<()>;
+    /// The citizen with this CPR number.
+    async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>>;
+    /// Keeps the message and applies it to its episode, telling `tell` of a change, all in
+    /// one transaction; a message id seen before changes nothing.
+    async fn receive_hospital_message(
+        &self,
+        audit: &AuditCtx,
+        message: &IncomingHospitalMessage,
+    ) -> StoreResult<Receipt>;
+    /// Whether the citizen has an episode: only to decide whether to ask for their details.
+    async fn has_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<bool>;
+    /// The citizen's episodes, newest first; the read is audited.
+    async fn hospital_episodes(
+        &self,
+        audit: &AuditCtx,
+        citizen: CitizenId,
+    ) -> StoreResult<Vec<HospitalEpisode>>;
+    /// The messages of `org` that did not reach a citizen, newest first.
+    async fn unresolved_hospital_messages(
+        &self,
+        org: OrgId,
+        limit: i64,
+    ) -> StoreResult<Vec<ReceivedMessage>>;
+    /// The active members of a course's care team: user, organisation, whether coordinator.
+    async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>>;
+}

@@ -1,0 +1,128 @@
+//! The one way a hospital message comes into Bro, whichever door it used (`bro import medcom`,
+//! the API for a message broker, a unit's form): read it, find the organisation it is for and
+//! the citizen it is about, decide who on the care team may be told, and hand it to the store,
+//! which keeps it and applies it in one transaction.
+
+use bro_audit::PLATFORM_TENANT;
+use bro_domain::{CitizenId, Cpr, OrgId, ShareCategory, Timestamp, UserId};
+use bro_medcom::{Message, Organization, PatientId};
+use bro_store::{
+    AuditCtx, Channel, DynStore, HospitalFacts, IncomingHospitalMessage, Receipt, StoreResult,
+};
+
+/// The audit purpose of receiving hospital messages.
+pub const PURPOSE: &str = "hospital-notification";
+
+/// One message at a door.
+pub struct Intake<'a> {
+    pub channel: Channel,
+    /// The organisation the door belongs to (the API token's, the form's); `None`: the one the
+    /// message names as its receiver (the import command).
+    pub org: Option<OrgId>,
+    pub bytes: &'a [u8],
+}
+
+/// What came of it, with what the answer to the sender needs.
+pub struct Received {
+    pub receipt: Receipt,
+    pub message_id: Option<String>,
+    /// The sender, for the acknowledgement (when the message could be read).
+    pub sender: Option<Organization>,
+}
+
+/// Reads a MedCom HospitalNotification and receives it.
+pub async fn receive(
+    store: &DynStore,
+    now: Timestamp,
+    intake: Intake<'_>,
+) -> StoreResult<Received> {
+    let parsed = bro_medcom::parse(intake.bytes);
+    let (org, facts) = match &parsed {
+        Err(e) => (intake.org, Err(e.to_string())),
+        Ok(m) => {
+            let addressed = match &m.receiver.sor {
+                Some(sor) => store.org_by_sor(sor).await?,
+                None => None,
+            };
+            match (intake.org, addressed) {
+                (None, None) => (None, Err(unknown_receiver(m))),
+                (None, Some(to)) => (Some(to), Ok(facts_of(m))),
+                (Some(door), Some(to)) if to == door => (Some(door), Ok(facts_of(m))),
+                (Some(door), _) => (
+                    Some(door),
+                    Err("the message is addressed to another receiver".to_owned()),
+                ),
+            }
+        }
+    };
+    let message = parsed.as_ref().ok();
+    let tell = match &facts {
+        Ok(f) => match &f.cpr {
+            Some(cpr) => told(store, cpr, now).await?,
+            None => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    let incoming = IncomingHospitalMessage {
+        org,
+        channel: intake.channel,
+        body: intake.bytes.to_vec(),
+        message_id: message
+            .map(|m| m.message_id.clone())
+            .or_else(|| bro_medcom::message_id_of(intake.bytes)),
+        facts,
+        tell,
+    };
+    let tenant = org.map_or(PLATFORM_TENANT, |o| o.0);
+    let ctx = AuditCtx::system(tenant, now, PURPOSE);
+    let receipt = store.receive_hospital_message(&ctx, &incoming).await?;
+    Ok(Received {
+        receipt,
+        message_id: incoming.message_id,
+        sender: message.map(|m| m.sender.clone()),
+    })
+}
+
+fn unknown_receiver(m: &Message) -> String {
+    match &m.receiver.sor {
+        Some(sor) => format!("the receiver (SOR {sor}) is not an organisation in Bro"),
+        None => "the receiver has no SOR id".to_owned(),
+    }
+}
+
+fn facts_of(m: &Message) -> HospitalFacts {
+    HospitalFacts {
+        cpr: match &m.patient {
+            PatientId::Cpr(cpr) => Some(cpr.clone()),
+            PatientId::None => None,
+        },
+        episode: m.encounter.episode.clone(),
+        notification: m.notification(),
+    }
+}
+
+/// The members of the care team of the citizen's open course who may read health data about
+/// them, by the sharing rule every read obeys.
+async fn told(store: &DynStore, cpr: &Cpr, now: Timestamp) -> StoreResult<Vec<UserId>> {
+    let Some(citizen) = store.citizen_by_cpr(cpr).await? else {
+        return Ok(Vec::new());
+    };
+    health_readers(store, citizen, now).await
+}
+
+pub(crate) async fn health_readers(
+    store: &DynStore,
+    citizen: CitizenId,
+    now: Timestamp,
+) -> StoreResult<Vec<UserId>> {
+    let Some(course) = store.open_course_of(citizen).await? else {
+        return Ok(Vec::new());
+    };
+    let team = store.care_team_orgs(course).await?;
+    let holder = team.iter().find(|(_, _, c)| *c).map(|(_, org, _)| *org);
+    let mut members = Vec::new();
+    for (user, org, _) in team {
+        members.push((user, org, store.grants(citizen, org, now).await?));
+    }
+    Ok(bro_authz::told_of(ShareCategory::Health, holder, &members))
+}
