@@ -263,12 +263,15 @@ impl Episode {
         }
         let admitted = events.iter().find(|e| e.event == Event::Admit);
         let discharged = events.iter().find(|e| e.event == Event::Discharge);
-        let state = match (admitted, discharged) {
-            _ if admission_cancelled => EpisodeState::Cancelled,
-            (None, _) => EpisodeState::Cancelled,
-            (Some(_), Some(_)) => EpisodeState::Discharged,
-            _ if leaves.last().is_some_and(|l| l.to.is_none()) => EpisodeState::OnLeave,
-            _ => EpisodeState::Admitted,
+        // Without a cancelled admission there is always one, notified or implied.
+        let state = if admission_cancelled {
+            EpisodeState::Cancelled
+        } else if discharged.is_some() {
+            EpisodeState::Discharged
+        } else if leaves.last().is_some_and(|l| l.to.is_none()) {
+            EpisodeState::OnLeave
+        } else {
+            EpisodeState::Admitted
         };
         Some(Episode {
             class,

@@ -42,6 +42,15 @@ coded!(
     }
 );
 
+/// Who may refer to temporary psychiatric care places (MPO), by the agreement behind them:
+/// the GP, the region's psychiatry, the Fælles Team and the municipality's own units.
+pub const MPO_REFERRERS: &[ReferrerKind] = &[
+    ReferrerKind::Gp,
+    ReferrerKind::RegionalPsychiatry,
+    ReferrerKind::FaellesTeam,
+    ReferrerKind::OwnMunicipality,
+];
+
 coded!(
     /// The law an offer is given under, as the directory names it.
     OfferLaw, "offer-law-" {

@@ -13,6 +13,7 @@
 //! registered as planned (for this target group, nearly every psychiatric admission is acute).
 
 use crate::Timestamp;
+use crate::hospital::EncounterClass;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 /// Contacts this close (or overlapping) are one hospital stay.
@@ -30,6 +31,19 @@ pub struct Contact {
     pub end: Option<Timestamp>,
     pub inpatient: bool,
     pub acute: bool,
+}
+
+impl Contact {
+    /// A contact as a hospital notifies it: acute, as the rule above takes every notified
+    /// contact to be.
+    pub fn notified(class: EncounterClass, start: Timestamp, end: Option<Timestamp>) -> Self {
+        Contact {
+            start,
+            end,
+            inpatient: class == EncounterClass::Inpatient,
+            acute: true,
+        }
+    }
 }
 
 /// Contacts joined into one hospital stay.

@@ -216,16 +216,10 @@ fn patient(node: &Node<'_>) -> Result<PatientId, ParseError> {
 
 fn provenance(node: &Node<'_>) -> Result<Provenance, ParseError> {
     let target = node.first("target")?.get("reference")?;
-    let message_id = target
-        .str()?
+    let reference = target.str()?;
+    let message_id = reference
         .strip_prefix("MessageHeader/")
-        .or_else(|| {
-            target
-                .str()
-                .ok()?
-                .rsplit_once("/MessageHeader/")
-                .map(|(_, id)| id)
-        })
+        .or_else(|| reference.rsplit_once("/MessageHeader/").map(|(_, id)| id))
         .ok_or_else(|| {
             ParseError::new(
                 target.path.clone(),

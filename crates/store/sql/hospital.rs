@@ -38,6 +38,19 @@ fn notification(r: &DbRow) -> StoreResult<Notification> {
     })
 }
 
+/// The citizen with the CPR number, read through `db` (the pool, or a transaction).
+async fn citizen_with<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::Db>,
+    cpr: &Cpr,
+) -> StoreResult<Option<CitizenId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE cpr = $1")
+        .bind(cpr.compact())
+        .fetch_optional(db)
+        .await
+        .map_err(err)?;
+    Ok(id.map(CitizenId))
+}
+
 /// The episode of `facts` at `org`, created when it is the first message of it, with its
 /// state before this message; `None` when the episode is another patient's (a message is never
 /// attached to the wrong person).
@@ -178,12 +191,11 @@ async fn is_readmission(tx: &mut Tx, citizen: CitizenId, id: i64, now: i64) -> S
     let mut this = None;
     for r in &rows {
         let class = coded(r, "class", EncounterClass::parse)?;
-        let contact = Contact {
-            start: r.try_get("start_ms").map_err(err)?,
-            end: r.try_get("end_ms").map_err(err)?,
-            inpatient: class == EncounterClass::Inpatient,
-            acute: true,
-        };
+        let contact = Contact::notified(
+            class,
+            r.try_get("start_ms").map_err(err)?,
+            r.try_get("end_ms").map_err(err)?,
+        );
         if r.try_get::<i64, _>("id").map_err(err)? == id {
             this = Some(contact.start);
         }
@@ -240,15 +252,10 @@ impl Backend {
                 None,
             ),
             (Ok(facts), Some(org)) => {
-                let citizen: Option<i64> = match &facts.cpr {
-                    Some(cpr) => sqlx::query_scalar("SELECT id FROM citizens WHERE cpr = $1")
-                        .bind(cpr.compact())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?,
+                let citizen = match &facts.cpr {
+                    Some(cpr) => citizen_with(&mut *tx, cpr).await?,
                     None => None,
                 };
-                let citizen = citizen.map(CitizenId);
                 match episode_row(&mut tx, audit, (org, citizen), facts).await? {
                     None => (
                         Receipt::Rejected {
@@ -406,12 +413,7 @@ impl HospitalStore for Backend {
     }
 
     async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE cpr = $1")
-            .bind(cpr.compact())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(err)?;
-        Ok(id.map(CitizenId))
+        citizen_with(&self.pool, cpr).await
     }
 
     async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>> {

@@ -83,12 +83,7 @@ const SPECS: &[Spec] = &[
         summary: "Kortvarigt ophold døgnet rundt i stedet for indlæggelse, med psykiatrisk støtte",
         provides: "En seng i op til 14 dage, personale hele døgnet og plan for tiden efter",
         laws: &[L::Serviceloven107, L::Sundhedsloven],
-        referrers: &[
-            R::Gp,
-            R::RegionalPsychiatry,
-            R::FaellesTeam,
-            R::OwnMunicipality,
-        ],
+        referrers: bro_domain::offer::MPO_REFERRERS,
         self_referral: false,
         capacity: Some(4),
         waits: &[1, 0],

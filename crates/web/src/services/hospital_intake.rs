@@ -110,7 +110,7 @@ async fn told(store: &DynStore, cpr: &Cpr, now: Timestamp) -> StoreResult<Vec<Us
     health_readers(store, citizen, now).await
 }
 
-pub(crate) async fn health_readers(
+async fn health_readers(
     store: &DynStore,
     citizen: CitizenId,
     now: Timestamp,

@@ -99,6 +99,11 @@ fn derived_keys() -> BTreeSet<String> {
     );
     keys.extend(["outcome-allowed".to_owned(), "outcome-denied".to_owned()]);
     keys.extend(
+        bro_domain::notice::NoticeKind::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_domain::hospital::Event::ALL
             .iter()
             .map(|k| k.label_key().to_owned()),

@@ -159,12 +159,7 @@ const REGIONAL: [Kind; 10] = [
         unit: 0,
         summary: "Korte ophold i en seng med personale, når hjemmet ikke slår til",
         laws: &[L::Serviceloven107, L::Sundhedsloven],
-        referrers: &[
-            R::Gp,
-            R::RegionalPsychiatry,
-            R::FaellesTeam,
-            R::OwnMunicipality,
-        ],
+        referrers: bro_domain::offer::MPO_REFERRERS,
         self_referral: false,
     },
     Kind {
@@ -230,12 +225,7 @@ const MPO: Kind = Kind {
     unit: 0,
     summary: "Et midlertidigt ophold med personale døgnet rundt, når hjemmet ikke slår til",
     laws: &[L::Serviceloven107, L::Sundhedsloven],
-    referrers: &[
-        R::Gp,
-        R::RegionalPsychiatry,
-        R::FaellesTeam,
-        R::OwnMunicipality,
-    ],
+    referrers: bro_domain::offer::MPO_REFERRERS,
     self_referral: false,
 };
 

@@ -15,6 +15,28 @@ use rand::Rng;
 const KIND: i64 = 2;
 const UNIT: i64 = 1;
 impl ChunkWriter<'_> {
+    /// One step of referral `id`'s history, by `by`: (action, from, to).
+    pub(super) fn referral_step(
+        &mut self,
+        id: i64,
+        at: i64,
+        by: &Staff,
+        (action, from, to): (&str, Option<&str>, &str),
+    ) {
+        self.ids.referral_event += 1;
+        self.referral_events.push(vec![
+            self.ids.referral_event.into(),
+            id.into(),
+            at.into(),
+            Some(by.user).into(),
+            Some(by.org).into(),
+            action.into(),
+            from.map(str::to_owned).into(),
+            to.into(),
+            "".into(),
+        ]);
+    }
+
     /// Refers the citizen of open course `course` in municipality `m`, by `lead`.
     pub(super) fn referral(&mut self, citizen: i64, course: i64, m: usize, lead: &Staff) {
         let layout = self.layout;
@@ -58,29 +80,14 @@ impl ChunkWriter<'_> {
             (if decided { "Vurderet efter § 85" } else { "" }).into(),
             (1 + i64::from(decided)).into(),
         ]);
-        let step =
-            |w: &mut Self, at: i64, by: &Staff, action: &str, from: Option<&str>, to: &str| {
-                w.ids.referral_event += 1;
-                w.referral_events.push(vec![
-                    w.ids.referral_event.into(),
-                    id.into(),
-                    at.into(),
-                    Some(by.user).into(),
-                    Some(by.org).into(),
-                    action.into(),
-                    from.map(str::to_owned).into(),
-                    to.into(),
-                    "".into(),
-                ]);
-            };
-        step(self, at, lead, "create", None, "requested");
+        self.referral_step(id, at, lead, ("create", None, "requested"));
         if let Some(when) = decided_ms {
             let action = if status == "rejected" {
                 "reject"
             } else {
                 "accept"
             };
-            step(self, when, visitator, action, Some("requested"), status);
+            self.referral_step(id, when, visitator, (action, Some("requested"), status));
         }
         let event = AuditEvent::allowed(AuditAction::ReferralCreated)
             .subject(CitizenId(citizen))

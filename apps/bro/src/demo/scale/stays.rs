@@ -102,18 +102,8 @@ impl ChunkWriter<'_> {
         steps.extend(arrived.map(|at| (at, leader, "start", Some(S::Accepted), S::InProgress)));
         steps.extend(ended.map(|at| (at, leader, "complete", Some(S::InProgress), S::Completed)));
         for (at, by, action, from, to) in steps {
-            self.ids.referral_event += 1;
-            self.referral_events.push(vec![
-                self.ids.referral_event.into(),
-                referral.into(),
-                at.into(),
-                Some(by.user).into(),
-                Some(by.org).into(),
-                action.into(),
-                from.map(|f| f.as_str().to_owned()).into(),
-                to.as_str().into(),
-                "".into(),
-            ]);
+            let step = (action, from.map(S::as_str), to.as_str());
+            self.referral_step(referral, at, by, step);
         }
         let created = AuditEvent::allowed(AuditAction::ReferralCreated)
             .subject(CitizenId(citizen))

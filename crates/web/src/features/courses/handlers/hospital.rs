@@ -7,7 +7,7 @@ use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::state::AppState;
 use crate::ui::Chrome;
-use bro_domain::hospital::{EncounterClass, EpisodeState};
+use bro_domain::hospital::EpisodeState;
 use bro_domain::readmission::{Contact, readmissions};
 
 const YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
@@ -38,12 +38,7 @@ pub(super) async fn part(
     let now_ms = state.clock.now_ms();
     let contacts: Vec<Contact> = episodes
         .iter()
-        .map(|e| Contact {
-            start: e.start_ms,
-            end: e.end_ms,
-            inpatient: e.class == EncounterClass::Inpatient,
-            acute: true,
-        })
+        .map(|e| Contact::notified(e.class, e.start_ms, e.end_ms))
         .collect();
     let readmitted = readmissions(&contacts, now_ms)
         .iter()

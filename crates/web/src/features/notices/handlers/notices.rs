@@ -40,17 +40,6 @@ pub async fn list(
     html(StatusCode::OK, view)
 }
 
-/// The words of a hospital alert (the hospital unit is its detail).
-fn hospital_key(kind: NoticeKind) -> &'static str {
-    match kind {
-        NoticeKind::HospitalAdmitted => "notice-hospital_admitted",
-        NoticeKind::HospitalOnLeave => "notice-hospital_on_leave",
-        NoticeKind::HospitalBack => "notice-hospital_back",
-        NoticeKind::HospitalDischarged => "notice-hospital_discharged",
-        _ => "notice-hospital_readmitted",
-    }
-}
-
 /// A notice in plain words: the citizen reads about themself, staff about their citizen.
 fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
     let name = n.citizen.as_ref().map_or("", |(_, name)| name.as_str());
@@ -93,8 +82,15 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
             "notice-course_opened_elsewhere",
             n.course_id.map(|c| format!("/courses/{}", c.0)),
         ),
-        (kind, _) => (
-            hospital_key(kind),
+        (
+            NoticeKind::HospitalAdmitted
+            | NoticeKind::HospitalOnLeave
+            | NoticeKind::HospitalBack
+            | NoticeKind::HospitalDischarged
+            | NoticeKind::HospitalReadmitted,
+            _,
+        ) => (
+            n.kind.label_key(),
             n.course_id.map(|c| format!("/courses/{}#hospital", c.0)),
         ),
     };
