@@ -60,6 +60,7 @@ pub async fn medcom(database: &str, paths: &[std::path::PathBuf]) -> Result<(), 
         let intake = bro_web::hospital_intake::Intake {
             channel: bro_store::Channel::File,
             org: None,
+            client: None,
             bytes: &bytes,
         };
         let received = bro_web::hospital_intake::receive(&store, SystemClock.now_ms(), intake)

@@ -286,14 +286,15 @@ impl Backend {
         };
         let n = episode.map(|(_, f)| &f.notification);
         let id: i64 = sqlx::query_scalar(&format!(
-            "INSERT INTO hospital_messages (org_id, message_id, channel, received_ms, received_by_user_id, body, outcome, reason, episode_id, {FACTS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id"
+            "INSERT INTO hospital_messages (org_id, message_id, channel, received_ms, received_by_user_id, client_id, body, outcome, reason, episode_id, {FACTS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
         ))
         .bind(m.org.map(|o| o.0))
         .bind(&m.message_id)
         .bind(m.channel.as_str())
         .bind(audit.at_ms)
         .bind(audit.actor_user_id.map(|u| u.0))
+        .bind(m.client)
         .bind(&m.body)
         .bind(outcome)
         .bind(reason)
@@ -391,6 +392,16 @@ impl HospitalStore for Backend {
             .await
             .map_err(err)?;
         Ok(id.map(OrgId))
+    }
+
+    async fn sor_of(&self, org: OrgId) -> StoreResult<Option<String>> {
+        let sor: Option<Option<String>> =
+            sqlx::query_scalar("SELECT sor_id FROM organisations WHERE id = $1")
+                .bind(org.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(err)?;
+        Ok(sor.flatten())
     }
 
     async fn set_org_sor(

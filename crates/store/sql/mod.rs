@@ -35,6 +35,7 @@ mod external_offers;
 mod feeds;
 mod group_commit;
 mod hospital;
+mod hospital_clients;
 mod meetings;
 mod meta;
 mod notice_mail;

@@ -45,6 +45,8 @@ pub struct IncomingHospitalMessage {
     /// The receiving organisation; `None` when the message could not tell it.
     pub org: Option<OrgId>,
     pub channel: Channel,
+    /// The API client that delivered it.
+    pub client: Option<i64>,
     /// The message as it came.
     pub body: Vec<u8>,
     /// Its MessageHeader id, when it could be read.
@@ -108,6 +110,8 @@ pub trait HospitalStore {
     async fn org_by_sor(&self, sor: &str) -> StoreResult<Option<OrgId>>;
     async fn set_org_sor(&self, audit: &AuditCtx, org: OrgId, sor: Option<&str>)
     -> StoreResult<()>;
+    /// The organisation's SOR id, if it has one.
+    async fn sor_of(&self, org: OrgId) -> StoreResult<Option<String>>;
     /// The citizen with this CPR number.
     async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>>;
     /// Keeps the message and applies it to its episode, telling `tell` of a change, all in
@@ -133,4 +137,41 @@ pub trait HospitalStore {
     ) -> StoreResult<Vec<ReceivedMessage>>;
     /// The active members of a course's care team: user, organisation, whether coordinator.
     async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>>;
+}
+
+/// A client that delivers hospital messages over the API, as its organisation's admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HospitalClient {
+    pub id: i64,
+    pub org: OrgId,
+    pub name: String,
+    pub created_ms: Timestamp,
+    /// The admin who made it.
+    pub created_by: String,
+    pub revoked_ms: Option<Timestamp>,
+}
+
+/// The API clients of the organisations that receive hospital messages. Only a token's keyed
+/// digest is kept.
+#[async_trait]
+pub trait HospitalClientStore {
+    async fn create_hospital_client(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        name: &str,
+        digest: &str,
+    ) -> StoreResult<i64>;
+    /// The organisation's clients, revoked ones too, newest first.
+    async fn hospital_clients(&self, org: OrgId) -> StoreResult<Vec<HospitalClient>>;
+    /// Revokes a client of `org`; `NotFound` for another organisation's or a revoked one.
+    async fn revoke_hospital_client(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        id: i64,
+    ) -> StoreResult<()>;
+    /// The client a token's digest names, revoked or not (a revoked one is refused by the
+    /// caller, and audited in its organisation).
+    async fn hospital_client_by_digest(&self, digest: &str) -> StoreResult<Option<HospitalClient>>;
 }

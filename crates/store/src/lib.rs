@@ -41,8 +41,8 @@ pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
 pub use hospital_store::{
-    Channel, HospitalEpisode, HospitalFacts, HospitalStore, IncomingHospitalMessage, Receipt,
-    ReceivedMessage,
+    Channel, HospitalClient, HospitalClientStore, HospitalEpisode, HospitalFacts, HospitalStore,
+    IncomingHospitalMessage, Receipt, ReceivedMessage,
 };
 pub use meeting::*;
 pub use meeting_store::{
@@ -90,6 +90,7 @@ pub trait Store:
     + CareStore
     + OutreachStore
     + HospitalStore
+    + HospitalClientStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -125,6 +126,7 @@ impl<T> Store for T where
         + CareStore
         + OutreachStore
         + HospitalStore
+        + HospitalClientStore
         + AuditStore
         + BulkStore
         + MetaStore

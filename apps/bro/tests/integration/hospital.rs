@@ -15,13 +15,13 @@ use bro_testkit::{Backend, TestApp, fixture};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SOR: &str = "953741000016009";
-const ADMIT: &str = "a5e5b880-c087-4055-b9ec-99108695f81d";
+pub(crate) const SOR: &str = "953741000016009";
+pub(crate) const ADMIT: &str = "a5e5b880-c087-4055-b9ec-99108695f81d";
 const END_LEAVE: &str = "e94de8ee-bd94-475e-b454-b8fbbef8a685";
-const DISCHARGE: &str = "f4aa42a4-86db-4e68-9b38-9dda0dfd5774";
+pub(crate) const DISCHARGE: &str = "f4aa42a4-86db-4e68-9b38-9dda0dfd5774";
 
 /// MedCom's example `name`, about the patient with `cpr`.
-fn example(name: &str, cpr: &str) -> Value {
+pub(crate) fn example(name: &str, cpr: &str) -> Value {
     let path = format!(
         "{}/../../crates/medcom/testdata/Bundle-{name}.json",
         env!("CARGO_MANIFEST_DIR")
@@ -37,7 +37,7 @@ fn example(name: &str, cpr: &str) -> Value {
 }
 
 /// The message under another MessageHeader id (its own Provenance follows).
-fn renamed(mut v: Value, id: &str) -> Value {
+pub(crate) fn renamed(mut v: Value, id: &str) -> Value {
     let old = format!(
         "MessageHeader/{}",
         v["entry"][0]["resource"]["id"].as_str().unwrap_or("")
@@ -74,7 +74,7 @@ fn import(database: &str, paths: &[&Path]) -> (bool, Vec<String>) {
     )
 }
 
-async fn kinds(app: &TestApp, user: UserId) -> Vec<NoticeKind> {
+pub(crate) async fn kinds(app: &TestApp, user: UserId) -> Vec<NoticeKind> {
     let ctx = AuditCtx::system(0, app.clock.now_ms(), "test");
     let mut k: Vec<NoticeKind> = app
         .store()

@@ -27,6 +27,7 @@ mod care_places;
 mod cli;
 mod contract;
 mod hospital;
+mod hospital_api;
 mod hsds;
 mod hsds_import;
 mod http_access;

@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod care_places;
 mod courses;
+mod hospital;
 mod hsds;
 mod meetings;
 mod notices;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(care_places::router())
         .merge(outreach::router())
         .merge(hsds::router())
+        .merge(hospital::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), crate::http::forms::layer))
@@ -51,6 +53,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::ui::error_page::render,
         ))
+        // The hospital API authenticates each request by its client token and answers in
+        // MedCom's format, not with pages: outside sessions, CSRF and the error pages.
+        .merge(hospital::api())
         // Health and assets sit outside sessions and CSRF: cheap, and never personal.
         .route("/healthz", get(crate::http::health::healthz))
         .route("/readyz", get(crate::http::health::readyz))

@@ -2,6 +2,7 @@
 //! security headers, error mapping, CSRF, sessions, the flash message, the language, and the
 //! static assets and health checks that sit outside all of that.
 
+pub(crate) mod address;
 pub(crate) mod assets;
 pub(crate) mod csrf;
 pub(crate) mod error;

@@ -19,6 +19,8 @@ pub struct Intake<'a> {
     /// The organisation the door belongs to (the API token's, the form's); `None`: the one the
     /// message names as its receiver (the import command).
     pub org: Option<OrgId>,
+    /// The API client that delivered it.
+    pub client: Option<i64>,
     pub bytes: &'a [u8],
 }
 
@@ -28,7 +30,15 @@ pub struct Received {
     pub message_id: Option<String>,
     /// The sender, for the acknowledgement (when the message could be read).
     pub sender: Option<Organization>,
+    /// For a rejected message: the MedCom acknowledgement error code that names the problem.
+    pub error_code: Option<&'static str>,
 }
+
+/// The acknowledgement error codes (MedCom's CodeSystem medcom-acknowledgement-error-codes and
+/// FHIR's operation outcome codes) for problems the parser does not see.
+const RECEIVER_UNKNOWN: &str = "MSG_Receiver_Identifier_UNKNOWN";
+const RECEIVER_MISSING: &str = "MSG_Receiver_Identifier_MISSING";
+const REFUSED_BY_STORE: &str = "MSG_RESOURCE_ID_MISMATCH";
 
 /// Reads a MedCom HospitalNotification and receives it.
 pub async fn receive(
@@ -38,7 +48,7 @@ pub async fn receive(
 ) -> StoreResult<Received> {
     let parsed = bro_medcom::parse(intake.bytes);
     let (org, facts) = match &parsed {
-        Err(e) => (intake.org, Err(e.to_string())),
+        Err(e) => (intake.org, Err((e.ack_code(), e.to_string()))),
         Ok(m) => {
             let addressed = match &m.receiver.sor {
                 Some(sor) => store.org_by_sor(sor).await?,
@@ -50,7 +60,10 @@ pub async fn receive(
                 (Some(door), Some(to)) if to == door => (Some(door), Ok(facts_of(m))),
                 (Some(door), _) => (
                     Some(door),
-                    Err("the message is addressed to another receiver".to_owned()),
+                    Err((
+                        RECEIVER_UNKNOWN,
+                        "the message is addressed to another receiver".to_owned(),
+                    )),
                 ),
             }
         }
@@ -66,27 +79,37 @@ pub async fn receive(
     let incoming = IncomingHospitalMessage {
         org,
         channel: intake.channel,
+        client: intake.client,
         body: intake.bytes.to_vec(),
         message_id: message
             .map(|m| m.message_id.clone())
             .or_else(|| bro_medcom::message_id_of(intake.bytes)),
-        facts,
+        facts: facts.clone().map_err(|(_, why)| why),
         tell,
     };
     let tenant = org.map_or(PLATFORM_TENANT, |o| o.0);
     let ctx = AuditCtx::system(tenant, now, PURPOSE);
     let receipt = store.receive_hospital_message(&ctx, &incoming).await?;
+    let error_code = match (&receipt, &facts) {
+        (Receipt::Rejected { .. }, Err((code, _))) => Some(*code),
+        (Receipt::Rejected { .. }, Ok(_)) => Some(REFUSED_BY_STORE),
+        _ => None,
+    };
     Ok(Received {
         receipt,
         message_id: incoming.message_id,
         sender: message.map(|m| m.sender.clone()),
+        error_code,
     })
 }
 
-fn unknown_receiver(m: &Message) -> String {
+fn unknown_receiver(m: &Message) -> (&'static str, String) {
     match &m.receiver.sor {
-        Some(sor) => format!("the receiver (SOR {sor}) is not an organisation in Bro"),
-        None => "the receiver has no SOR id".to_owned(),
+        Some(sor) => (
+            RECEIVER_UNKNOWN,
+            format!("the receiver (SOR {sor}) is not an organisation in Bro"),
+        ),
+        None => (RECEIVER_MISSING, "the receiver has no SOR id".to_owned()),
     }
 }
 

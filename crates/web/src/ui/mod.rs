@@ -123,6 +123,7 @@ impl Chrome {
                         item("/admin/units", "nav-units");
                         item("/admin/users", "nav-users");
                         item("/admin/collaborations", "nav-collaborations");
+                        item("/admin/hospital", "nav-hospital");
                         item("/teams", "nav-teams");
                         item("/admin/emergency-access", "nav-emergency");
                     }

@@ -4,6 +4,7 @@
 
 use crate::access::AuditedAccess;
 use crate::access::TeamScope;
+use crate::http::address::public_base;
 use crate::http::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -14,27 +15,6 @@ use bro_render::{CalendarEvent, calendar};
 use bro_store::{AuditCtx, FeedOwner, Meeting};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// Bro's address as the browser reached it, for links in feeds and e-mails.
-pub(super) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    if !state.config.public_url.is_empty() {
-        return state.config.public_url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
-}
 
 /// Makes a feed and returns its address. Only the token's keyed digest is stored, so the
 /// address is shown this once.
