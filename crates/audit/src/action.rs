@@ -152,6 +152,7 @@ actions! {
     HospitalClientCreated => "hospital.client_create",
     HospitalClientRevoked => "hospital.client_revoke",
     HospitalClientRefused => "hospital.client_refuse",
+    HospitalFollowUpBooked => "hospital.follow_up_book",
     NoticesListed => "notice.list",
     NoticesMarkedRead => "notice.mark_read",
     AccessDenied => "access.denied",

@@ -173,6 +173,9 @@ pub struct Leave {
     pub to: Option<Timestamp>,
 }
 
+/// The coordinator books a follow-up within this long after a discharge.
+pub const FOLLOW_UP_MS: Timestamp = 7 * 24 * 60 * 60 * 1000;
+
 /// An episode (one hospital contact) after all its notifications.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Episode {

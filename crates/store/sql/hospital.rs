@@ -15,6 +15,8 @@ use bro_store::{
 use sqlx::Row;
 
 use super::chain::append;
+use super::hospital_follow_ups::{follow_up_of, keep_follow_up};
+use super::notice_mail::mark_hospital_mails;
 use super::notices::{About, notify};
 use super::{DbRow, Tx, coded, commit, err};
 use crate::Backend;
@@ -318,10 +320,12 @@ impl Backend {
         if let Some((episode_id, facts)) = episode {
             let rebuilt = rebuild(&mut tx, audit, episode_id, citizen, facts.cpr.as_ref()).await?;
             if let (Some(after), Some(citizen)) = (rebuilt, citizen) {
+                let course = open_course(&mut tx, citizen).await?;
+                keep_follow_up(&mut tx, audit.at_ms, (episode_id, course), &after).await?;
                 tell(
                     &mut tx,
                     audit,
-                    (citizen, episode_id),
+                    (citizen, episode_id, course),
                     change,
                     &after,
                     &m.tell,
@@ -334,11 +338,23 @@ impl Backend {
     }
 }
 
+/// The citizen's open course, which their episodes show on.
+async fn open_course(tx: &mut Tx, citizen: CitizenId) -> StoreResult<Option<CourseId>> {
+    let course: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM courses WHERE citizen_id = $1 AND closed_ms IS NULL ORDER BY opened_ms DESC LIMIT 1",
+    )
+    .bind(citizen.0)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(err)?;
+    Ok(course.map(CourseId))
+}
+
 /// Alerts `to` of the episode's change, a readmission as such.
 async fn tell(
     tx: &mut Tx,
     audit: &AuditCtx,
-    (citizen, episode): (CitizenId, i64),
+    (citizen, episode, course): (CitizenId, i64, Option<CourseId>),
     before: Option<EpisodeState>,
     after: &Episode,
     to: &[UserId],
@@ -351,23 +367,17 @@ async fn tell(
     {
         kind = NoticeKind::HospitalReadmitted;
     }
-    let course: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM courses WHERE citizen_id = $1 AND closed_ms IS NULL ORDER BY opened_ms DESC LIMIT 1",
-    )
-    .bind(citizen.0)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(err)?;
     let about = About {
         kind,
         citizen: Some(citizen),
-        course: course.map(CourseId),
+        course,
         offer: None,
         referral: None,
         org: None,
         detail: &after.unit,
     };
-    notify(tx, audit, to, &about).await
+    notify(tx, audit, to, &about).await?;
+    mark_hospital_mails(tx, audit.at_ms, citizen).await
 }
 
 fn episode_from(r: &DbRow) -> StoreResult<HospitalEpisode> {
@@ -380,6 +390,7 @@ fn episode_from(r: &DbRow) -> StoreResult<HospitalEpisode> {
         leave_from_ms: r.try_get("leave_from_ms").map_err(err)?,
         hospital: r.try_get("hospital").map_err(err)?,
         events: Vec::new(),
+        follow_up: None,
     })
 }
 
@@ -425,6 +436,15 @@ impl HospitalStore for Backend {
 
     async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>> {
         citizen_with(&self.pool, cpr).await
+    }
+
+    async fn book_hospital_follow_up(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        episode: i64,
+    ) -> StoreResult<()> {
+        self.book_follow_up(audit, course, episode).await
     }
 
     async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>> {
@@ -500,6 +520,7 @@ impl HospitalStore for Backend {
                     ))
                 })
                 .collect::<StoreResult<_>>()?;
+            e.follow_up = follow_up_of(&mut tx, e.id).await?;
         }
         let event = AuditEvent::allowed(AuditAction::HospitalEpisodesRead).subject(citizen);
         append(&mut tx, audit, &event).await?;

@@ -36,6 +36,7 @@ mod feeds;
 mod group_commit;
 mod hospital;
 mod hospital_clients;
+mod hospital_follow_ups;
 mod meetings;
 mod meta;
 mod notice_mail;

@@ -91,6 +91,15 @@ pub struct HospitalEpisode {
     pub hospital: String,
     /// Its events in time order.
     pub events: Vec<(Event, Timestamp)>,
+    /// After a discharge: the follow-up the coordinator books.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// The follow-up after a discharge: a task on the course, due within 7 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUp {
+    pub due_ms: Timestamp,
+    pub booked_ms: Option<Timestamp>,
 }
 
 /// A message the receiving organisation's admin looks at: unmatched or rejected.
@@ -135,6 +144,14 @@ pub trait HospitalStore {
         org: OrgId,
         limit: i64,
     ) -> StoreResult<Vec<ReceivedMessage>>;
+    /// Marks the follow-up after the discharge of `episode` booked; booked already changes
+    /// nothing. `NotFound` when the course has no such follow-up.
+    async fn book_hospital_follow_up(
+        &self,
+        audit: &AuditCtx,
+        course: CourseId,
+        episode: i64,
+    ) -> StoreResult<()>;
     /// The active members of a course's care team: user, organisation, whether coordinator.
     async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>>;
 }

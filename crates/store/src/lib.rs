@@ -41,8 +41,8 @@ pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
 pub use hospital_store::{
-    Channel, HospitalClient, HospitalClientStore, HospitalEpisode, HospitalFacts, HospitalStore,
-    IncomingHospitalMessage, Receipt, ReceivedMessage,
+    Channel, FollowUp, HospitalClient, HospitalClientStore, HospitalEpisode, HospitalFacts,
+    HospitalStore, IncomingHospitalMessage, Receipt, ReceivedMessage,
 };
 pub use meeting::*;
 pub use meeting_store::{

@@ -14,7 +14,7 @@ use serde_json::Value;
 const API: &str = "/api/medcom/hospital-notifications";
 
 /// Delivers `body` with `token` (none: no Authorization header): status and answer.
-async fn deliver(
+pub(crate) async fn deliver(
     app: &TestApp,
     token: Option<&str>,
     body: Vec<u8>,
@@ -33,7 +33,7 @@ async fn deliver(
 }
 
 /// The acknowledgement's response code, the message it answers, and its issue's code and text.
-fn ack(body: &str) -> (String, String, Option<(String, String)>) {
+pub(crate) fn ack(body: &str) -> (String, String, Option<(String, String)>) {
     let v: Value = serde_json::from_str(body).expect("an Acknowledgement Bundle");
     let entries = v["entry"].as_array().expect("entries");
     let of = |kind: &str| {
@@ -61,7 +61,7 @@ fn ack(body: &str) -> (String, String, Option<(String, String)>) {
 }
 
 /// Makes a client on the admin page and reads its token from the answer.
-async fn make_client(admin: &Browser, name: &str) -> String {
+pub(crate) async fn make_client(admin: &Browser, name: &str) -> String {
     let csrf = admin.csrf().await;
     let res = admin
         .post(

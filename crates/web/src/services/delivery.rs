@@ -82,6 +82,14 @@ async fn deliver_notice_mails(state: &AppState) -> usize {
         let mail = match (d.kind, &d.offer) {
             (NoticeKind::OfferChanged, Some((id, name))) => Ok(offer_mail(state, *id, name)),
             (NoticeKind::ReferralDecided, _) => Ok(referral_mail(state)),
+            (
+                NoticeKind::HospitalAdmitted
+                | NoticeKind::HospitalOnLeave
+                | NoticeKind::HospitalBack
+                | NoticeKind::HospitalDischarged
+                | NoticeKind::HospitalReadmitted,
+                _,
+            ) => Ok(hospital_mail(state)),
             _ => Err("no e-mail for this notice".to_owned()),
         };
         let outcome = match (&state.mailer, d.email.as_deref(), mail) {
@@ -143,6 +151,13 @@ fn offer_mail(state: &AppState, id: i64, name: &str) -> (String, String) {
 fn referral_mail(state: &AppState) -> (String, String) {
     let keys = ("mail-referral-subject", "mail-referral-body");
     mail_text(state, keys, "/me/referrals", &[])
+}
+
+/// News from the hospital about a citizen on the care team: only that there is news, and
+/// where to read it after logging in; never who or what.
+fn hospital_mail(state: &AppState) -> (String, String) {
+    let keys = ("mail-hospital-subject", "mail-hospital-body");
+    mail_text(state, keys, "/notices", &[])
 }
 
 fn notice_text(state: &AppState) -> String {

@@ -38,6 +38,10 @@ pub(super) fn router() -> Router<AppState> {
             get(handlers::search::search_form).post(handlers::search::search),
         )
         .route("/courses/{id}/frame", post(handlers::courses::set_frame))
+        .route(
+            "/courses/{id}/hospital/{episode}/follow-up",
+            post(handlers::hospital::book_follow_up),
+        )
         .route("/courses/{id}/network", post(handlers::network::add))
         .route(
             "/courses/{id}/network/{member}/remove",

@@ -54,6 +54,13 @@ pub(super) struct HospitalNow {
     pub(super) since: String,
 }
 
+/// The follow-up to book after a discharge, in words, and whether it is overdue.
+pub(super) struct FollowUpRow {
+    pub(super) episode: i64,
+    pub(super) text: String,
+    pub(super) overdue: bool,
+}
+
 pub(super) struct TimelineRow {
     pub(super) time: String,
     pub(super) actor: String,
@@ -75,6 +82,8 @@ pub(super) struct CoursePage {
     pub(super) hospital_now: Option<HospitalNow>,
     /// Acute readmissions in the last 12 months, in words, when there are any.
     pub(super) readmissions: Option<String>,
+    /// Follow-ups after discharges still to book.
+    pub(super) follow_ups: Vec<FollowUpRow>,
     /// The viewer coordinates this (open) course: the management forms are shown.
     pub(super) coordinates: bool,
     /// Codes of the phases the course may move to.

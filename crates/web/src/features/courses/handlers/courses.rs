@@ -201,6 +201,7 @@ pub(super) async fn render_course(
         emergency: a.emergency,
         timeline: timeline(&chrome, &course, &agreements, &stays_shown, hospital.rows),
         hospital_now: hospital.now,
+        follow_ups: hospital.follow_ups,
         readmissions,
         coordinates,
         next_phases: course.phases.next_options(&course.phase),
