@@ -4,7 +4,7 @@
 //! data, of nothing. The discharge puts a follow-up on the course, due 7 days after it, which
 //! only the coordinator can mark booked; booked, it is on the timeline.
 
-use crate::hospital::{ADMIT, DISCHARGE, SOR, example, kinds};
+use crate::hospital::{ADMIT, DISCHARGE, SOR, example, kinds, renamed};
 use crate::hospital_api::{deliver, make_client};
 use crate::http_plan::{consent_to_region, course, logged_in};
 use bro_domain::hospital::FOLLOW_UP_MS;
@@ -12,6 +12,7 @@ use bro_domain::notice::NoticeKind;
 use bro_domain::{Clock, ShareCategory};
 use bro_store::AuditCtx;
 use bro_testkit::{Backend, TestApp, fixture, location};
+use serde_json::Value;
 use std::time::Duration;
 
 async fn a_discharge_is_mailed_and_asks_for_the_follow_up(backend: Backend) {
@@ -146,6 +147,64 @@ async fn a_discharge_is_mailed_and_asks_for_the_follow_up(backend: Backend) {
         .await
         .expect("episodes");
     assert!(episodes[0].follow_up.and_then(|u| u.booked_ms).is_some());
+
+    // Another stay, discharged and then the discharge cancelled: its follow-up goes with it.
+    let second = |name: &str, id: &str| {
+        let mut v = renamed(example(name, cpr), id);
+        for e in v["entry"].as_array_mut().expect("entries") {
+            if e["resource"]["resourceType"] == "Encounter" {
+                e["resource"]["episodeOfCare"][0]["identifier"]["value"] = Value::from("second");
+            }
+        }
+        v
+    };
+    for (name, id) in [(ADMIT, "second-admit"), (DISCHARGE, "second-discharge")] {
+        let (status, _, body) = deliver(
+            &app,
+            Some(&token),
+            second(name, id).to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let open_follow_ups = |episodes: &[bro_store::HospitalEpisode]| {
+        episodes
+            .iter()
+            .filter(|e| e.follow_up.is_some_and(|u| u.booked_ms.is_none()))
+            .count()
+    };
+    let episodes = app
+        .store()
+        .hospital_episodes(&ctx, f.citizen)
+        .await
+        .expect("episodes");
+    assert_eq!(open_follow_ups(&episodes), 1);
+    let mut cancel = second(DISCHARGE, "second-cancel");
+    for e in cancel["entry"].as_array_mut().expect("entries") {
+        let r = &mut e["resource"];
+        if r["resourceType"] == "Encounter" {
+            r["status"] = Value::from("in-progress");
+            if let Some(period) = r["period"].as_object_mut() {
+                period.remove("end");
+            }
+        }
+        if r["resourceType"] == "Provenance"
+            && r["target"][0]["reference"] == "MessageHeader/second-cancel"
+        {
+            r["activity"]["coding"][0]["code"] = Value::from("cancel-discharge-inpatient-home");
+            // Recorded after the discharge it cancels.
+            r["recorded"] = Value::from("2022-12-19T08:00:00+01:00");
+            r["occurredDateTime"] = Value::from("2022-12-19T08:00:00+01:00");
+        }
+    }
+    let (status, _, body) = deliver(&app, Some(&token), cancel.to_string().into_bytes()).await;
+    assert_eq!(status, 200, "{body}");
+    let episodes = app
+        .store()
+        .hospital_episodes(&ctx, f.citizen)
+        .await
+        .expect("episodes");
+    assert_eq!(open_follow_ups(&episodes), 0, "{episodes:?}");
     app.stop().await;
 }
 
