@@ -49,7 +49,8 @@ pub struct Acknowledgement<'a> {
     pub to: Option<&'a Organization>,
 }
 
-fn instant(ms: Timestamp) -> String {
+/// A moment as FHIR writes it (RFC 3339, UTC).
+pub(crate) fn instant(ms: Timestamp) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())

@@ -1,5 +1,6 @@
 //! MedCom HospitalNotification (FHIR R4, IG 3.0.x) read into Bro's domain types, and MedCom's
-//! Acknowledgement message written back. Pure: bytes in, values out.
+//! Acknowledgement message written back; and the notification written as a hospital would
+//! send it ([`Outgoing`], for the demo and generated worlds). Pure: bytes in, values out.
 //!
 //! [`parse`] checks a message Bundle against the profiles' rules that matter to a receiver
 //! (one MessageHeader of the hospital-notification event, one Patient, the Encounter it
@@ -11,10 +12,12 @@ mod ack;
 mod bundle;
 mod error;
 mod json;
+mod write;
 
 pub use ack::{AckCode, Acknowledgement, message_id_of};
 pub use bundle::parse;
 pub use error::{ParseError, Problem};
+pub use write::Outgoing;
 
 use bro_domain::hospital::{Activity, EncounterClass, EncounterStatus, Notification};
 use bro_domain::{Cpr, Timestamp};
