@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 mod courses;
 mod external;
+mod hospital;
 mod meetings;
 mod offers;
 mod people;
@@ -307,7 +308,11 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
         .create_citizens(&platform, people)
         .await
         .map_err(|e| e.to_string())?;
+    let mut in_hospital = Vec::new();
     for (i, (citizen, in_holstebro)) in ids.iter().zip(holstebro_area).enumerate() {
+        if i == 0 || in_holstebro {
+            in_hospital.push(*citizen);
+        }
         // The citizen who logs in as `borger` is in the planning phase with a full team.
         let phase_index = if i == 0 { 2 } else { i % Phase::ALL.len() };
         let coordinator = if in_holstebro || i == 0 {
@@ -394,6 +399,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
     offers::seed_offers(store, &staff, &units, now).await?;
     external::import_struer(store, now).await?;
     referrals::seed_referrals(store, &staff, &ids, now).await?;
+    hospital::seed_hospital(store, (&ctx, course), &in_hospital, now).await?;
     store
         .set_meta(SEEDED_KEY, "1")
         .await
