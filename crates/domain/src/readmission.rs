@@ -122,6 +122,17 @@ pub fn readmissions(contacts: &[Contact], now: Timestamp) -> Vec<Readmission> {
     found
 }
 
+/// How far back a citizen's readmissions are counted ("3 genindlæggelser på 12 måneder").
+pub const COUNTED_MS: Timestamp = 365 * 24 * HOUR_MS;
+
+/// The number of acute readmissions among `contacts` that began in the 12 months up to `now`.
+pub fn readmissions_last_year(contacts: &[Contact], now: Timestamp) -> usize {
+    readmissions(contacts, now)
+        .iter()
+        .filter(|r| now - r.admitted <= COUNTED_MS)
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +270,19 @@ mod tests {
             }]
         );
         assert!(readmissions(&ongoing, now - MIN).is_empty());
+    }
+
+    #[test]
+    fn the_count_covers_the_last_12_months() {
+        let now = 1_000 * DAY;
+        // A stay and a readmission 10 days after it, the readmission `ago` before now.
+        let pair = |ago: i64| {
+            [
+                contact(now - ago - 12 * DAY, now - ago - 10 * DAY),
+                contact(now - ago, now - ago + DAY),
+            ]
+        };
+        assert_eq!(readmissions_last_year(&pair(365 * DAY), now), 1);
+        assert_eq!(readmissions_last_year(&pair(365 * DAY + MIN), now), 0);
     }
 }

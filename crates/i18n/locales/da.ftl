@@ -1510,3 +1510,7 @@ hospital-follow-up-overdue = Overskredet:
 hospital-follow-up-book = Opfølgningen er booket
 hospital-follow-up-booked = Opfølgning efter udskrivningen fra { $hospital } booket
 flash-hospital-follow-up-booked = Opfølgningen er markeret som booket.
+courses-readmissions = { $count ->
+    [one] 1 genindlæggelse
+   *[other] { $count } genindlæggelser
+} på 12 måneder

@@ -1510,3 +1510,7 @@ hospital-follow-up-overdue = Overdue:
 hospital-follow-up-book = The follow-up is booked
 hospital-follow-up-booked = Follow-up after the discharge from { $hospital } booked
 flash-hospital-follow-up-booked = The follow-up is marked as booked.
+courses-readmissions = { $count ->
+    [one] 1 readmission
+   *[other] { $count } readmissions
+} in 12 months

@@ -180,6 +180,11 @@ pub struct CourseSummary {
     /// Team members' requests for consent since the last consent was recorded: the
     /// coordinator's open tasks.
     pub consent_requests: i64,
+    /// In hospital now (admitted or on leave), where health data is shared with the asking
+    /// member's organisation.
+    pub hospital_now: Option<bro_domain::hospital::EpisodeState>,
+    /// Acute readmissions in the last 12 months, on the same terms.
+    pub readmissions: usize,
 }
 
 /// What access decisions about a course need to know; carries no personal data.

@@ -232,6 +232,11 @@ async fn messages_become_an_episode_on_the_citizen(backend: Backend) {
         html.contains("Indlagt nu"),
         "the acute contact is under way"
     );
+    // And on the list of courses, for each of them: the sharing rule is the same.
+    for b in [&koord, &prof_r] {
+        let (_, list) = b.get_text("/courses").await;
+        assert!(list.contains("<span class=\"badge badge-warning\">Indlagt nu</span>"));
+    }
     let _ = std::fs::remove_dir_all(&dir);
     app.stop().await;
 }

@@ -69,6 +69,14 @@ async fn a_discharge_is_mailed_and_asks_for_the_follow_up(backend: Backend) {
         )
         .await;
         assert_eq!(status, 200, "{body}");
+        // Admitted: "Indlagt nu" on the coordinator's list of courses, not on the region's
+        // professional's, whose organisation has no consent to health data.
+        if name == ADMIT {
+            let inside = "<span class=\"badge badge-warning\">Indlagt nu</span>";
+            assert!(koord.get_text("/courses").await.1.contains(inside));
+            let (status, list) = prof_r.get_text("/courses").await;
+            assert!(status == 200 && list.contains("/courses/") && !list.contains(inside));
+        }
     }
     assert_eq!(
         kinds(&app, f.koord).await,

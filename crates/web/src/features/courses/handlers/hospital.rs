@@ -11,10 +11,8 @@ use crate::ui::Chrome;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use bro_domain::hospital::EpisodeState;
-use bro_domain::readmission::{Contact, readmissions};
+use bro_domain::readmission::{Contact, readmissions_last_year};
 use bro_store::{FollowUp, HospitalEpisode};
-
-const YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
 
 /// What the course page shows of the hospital: the state now, the readmissions in the last
 /// 12 months, and the episodes' events as timeline rows with their moments.
@@ -45,10 +43,7 @@ pub(super) async fn part(
         .iter()
         .map(|e| Contact::notified(e.class, e.start_ms, e.end_ms))
         .collect();
-    let readmitted = readmissions(&contacts, now_ms)
-        .iter()
-        .filter(|r| now_ms - r.admitted <= YEAR_MS)
-        .count();
+    let readmitted = readmissions_last_year(&contacts, now_ms);
     let now = episodes
         .iter()
         .find(|e| matches!(e.state, EpisodeState::Admitted | EpisodeState::OnLeave))
