@@ -1514,3 +1514,5 @@ courses-readmissions = { $count ->
     [one] 1 genindlæggelse
    *[other] { $count } genindlæggelser
 } på 12 måneder
+me-hospital = Mine indlæggelser
+me-hospital-intro = Det sygehuset har meldt til Bro om dine indlæggelser. Din kontaktperson i kommunen får besked, så I kan aftale, hvad der skal ske, når du kommer hjem.

@@ -1514,3 +1514,5 @@ courses-readmissions = { $count ->
     [one] 1 readmission
    *[other] { $count } readmissions
 } in 12 months
+me-hospital = My admissions
+me-hospital-intro = What the hospital has told Bro about your admissions. Your contact person in the municipality is told, so that you can agree on what happens when you come home.

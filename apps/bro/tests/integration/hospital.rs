@@ -206,6 +206,12 @@ async fn messages_become_an_episode_on_the_citizen(backend: Backend) {
     let (status, html) = prof_r.get_text(&course_page).await;
     assert_eq!(status, 200);
     assert!(!html.contains("Hjerteafdelingen"));
+    // The citizen sees their own stay on their page.
+    let (_, me) = logged_in(&app, "citizen").await.get_text("/me").await;
+    assert!(me.contains("Mine indlæggelser"));
+    assert!(me.contains(
+        "Udskrevet: Hjerteafdelingen på Herlev og Gentofte hospital, 07.12.2022–18.12.2022"
+    ));
 
     // The coordinator was told of the discharge when it came; the region's professional,
     // without consent to health data, of nothing. With it, of the next admission.

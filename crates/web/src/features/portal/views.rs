@@ -45,6 +45,8 @@ pub(super) struct MePage {
     pub(super) emergencies: Vec<EmergencyReviewRow>,
     /// For a relative: what each linked citizen shares with them, in the order of `links`.
     pub(super) shared: Vec<RelativeShare>,
+    /// The citizen's own hospital stays, in words, newest first.
+    pub(super) stays: Vec<String>,
 }
 
 impl MePage {

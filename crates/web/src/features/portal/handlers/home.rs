@@ -115,6 +115,7 @@ async fn render_me(
         comments: Vec::new(),
         emergencies: Vec::new(),
         shared: Vec::new(),
+        stays: Vec::new(),
         chrome,
     };
     match viewer.actor {
@@ -128,6 +129,10 @@ async fn render_me(
                 .iter()
                 .map(|e| crate::ui::EmergencyReviewRow::of(&view.chrome, e, false))
                 .collect();
+            if state.store.has_hospital_episodes(citizen).await? {
+                let episodes = state.store.hospital_episodes(&ctx, citizen).await?;
+                view.stays = episodes.iter().map(|e| own_stay(&view.chrome, e)).collect();
+            }
             if let Some(course_id) = state.store.open_course_of(citizen).await? {
                 let ctx = CitizenScope::own_plan(state, access).await?.ctx;
                 let course = state.store.course(&ctx, course_id).await?;
@@ -154,6 +159,23 @@ async fn render_me(
         Actor::Staff { .. } => return Ok(Redirect::to("/home").into_response()),
     }
     Ok((status, Html(view.render()?)).into_response())
+}
+
+/// One of the citizen's own hospital stays, in words: "Udskrevet: Afsnit P1, 22.11.2026–29.11.2026".
+fn own_stay(chrome: &Chrome, e: &bro_store::HospitalEpisode) -> String {
+    let period = match e.end_ms {
+        Some(end) => format!("{}–{}", chrome.date(&e.start_ms), chrome.date(&end)),
+        None => format!(
+            "{} {}",
+            chrome.t("hospital-since"),
+            chrome.date(&e.start_ms)
+        ),
+    };
+    format!(
+        "{}: {}, {period}",
+        chrome.t(e.state.label_key()),
+        e.hospital
+    )
 }
 
 /// The citizen decides what someone in their network may see; it applies from the next request.
