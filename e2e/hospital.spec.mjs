@@ -33,6 +33,26 @@ test("the coordinator is alerted of a discharge, opens the course and books the 
   await expect(page.getByRole("table")).toContainText("Indlagt nu");
   await expect(page.getByRole("table")).toContainText("På orlov");
   await expectNoAxeViolations(page);
+
+  // A ward without MedCom: the coordinator registers an acute contact by hand.
+  await page.goBack();
+  await page.getByRole("link", { name: "Registrér indlæggelse, orlov eller udskrivning i hånden" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Registrér en hændelse fra sygehuset");
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Registrér" }).click();
+  await expect(page.getByRole("alert").first()).toContainText("Vælg en værdi på listen");
+  await expectNoAxeViolations(page);
+  const now = new Date(Date.now() - 60 * 60 * 1000);
+  const local = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Copenhagen", dateStyle: "short", timeStyle: "short" })
+    .format(now)
+    .split(" ");
+  await page.getByLabel("Hvad er sket?").selectOption("admit_emergency");
+  await page.getByLabel("Dato").fill(local[0]);
+  await page.getByLabel("Klokkeslæt (tt:mm)").fill(local[1].slice(0, 5));
+  await page.getByLabel("Afsnit (ved indlæggelse)").fill("Akutmodtagelsen, Gødstrup");
+  await page.getByRole("button", { name: "Registrér" }).click();
+  await expect(page.getByRole("status").first()).toContainText("Hændelsen er registreret.");
+  await expect(page.locator("#hospital")).toContainText("Akutmodtagelsen, Gødstrup");
 });
 
 test("the administrator makes a client token for a message broker", async ({ page }) => {

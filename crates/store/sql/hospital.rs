@@ -10,7 +10,7 @@ use bro_domain::readmission::{Contact, hospital_stays, readmissions};
 use bro_domain::{CitizenId, CourseId, Cpr, OrgId, UserId};
 use bro_store::{
     AuditCtx, AuditEvent, HospitalEpisode, HospitalFacts, HospitalStore, IncomingHospitalMessage,
-    Receipt, ReceivedMessage, StoreResult,
+    OpenEpisode, Receipt, ReceivedMessage, StoreResult,
 };
 use sqlx::Row;
 
@@ -445,6 +445,10 @@ impl HospitalStore for Backend {
         episode: i64,
     ) -> StoreResult<()> {
         self.book_follow_up(audit, course, episode).await
+    }
+
+    async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>> {
+        self.open_episodes(citizen).await
     }
 
     async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>> {

@@ -1,6 +1,7 @@
 //! The hospital's facts a list of courses shows: whether each citizen is in hospital now, and
-//! their acute readmissions in the last 12 months by eSundhed's rule. Only for the citizens
-//! the caller found health data shared for.
+//! their acute readmissions in the last 12 months by eSundhed's rule (only for the citizens
+//! the caller found health data shared for); and a citizen's open episodes, which a
+//! hand-registered leave or discharge applies to.
 
 use bro_domain::hospital::{EncounterClass, EpisodeState};
 use bro_domain::readmission::{COUNTED_MS, Contact, readmissions_last_year};
@@ -9,7 +10,8 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 use super::{Tx, coded, err};
-use bro_store::StoreResult;
+use crate::Backend;
+use bro_store::{OpenEpisode, StoreResult};
 
 /// Far enough back to find the discharge an admission 12 months ago followed.
 const LOOK_BACK_MS: i64 = COUNTED_MS + 32 * 24 * 60 * 60 * 1000;
@@ -59,4 +61,34 @@ pub(super) async fn hospital_flags(
             (citizen, (inside.get(&citizen).copied(), counted))
         })
         .collect())
+}
+
+impl Backend {
+    pub(super) async fn open_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, episode_system, episode_value, class, state, start_ms, leave_from_ms, hospital \
+             FROM hospital_episodes WHERE citizen_id = $1 AND state IN ('admitted', 'on_leave') ORDER BY start_ms DESC",
+        )
+        .bind(citizen.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(OpenEpisode {
+                    id: r.try_get("id").map_err(err)?,
+                    org: bro_domain::OrgId(r.try_get("org_id").map_err(err)?),
+                    key: (
+                        r.try_get("episode_system").map_err(err)?,
+                        r.try_get("episode_value").map_err(err)?,
+                    ),
+                    class: coded(r, "class", EncounterClass::parse)?,
+                    state: coded(r, "state", EpisodeState::parse)?,
+                    start_ms: r.try_get("start_ms").map_err(err)?,
+                    leave_from_ms: r.try_get("leave_from_ms").map_err(err)?,
+                    hospital: r.try_get("hospital").map_err(err)?,
+                })
+            })
+            .collect()
+    }
 }

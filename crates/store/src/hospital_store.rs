@@ -102,6 +102,21 @@ pub struct FollowUp {
     pub booked_ms: Option<Timestamp>,
 }
 
+/// An episode still open (admitted or on leave), as a hand-registered event on it needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenEpisode {
+    pub id: i64,
+    /// The organisation that receives its messages.
+    pub org: OrgId,
+    /// The episode of care's identifier (system, value).
+    pub key: (String, String),
+    pub class: EncounterClass,
+    pub state: EpisodeState,
+    pub start_ms: Timestamp,
+    pub leave_from_ms: Option<Timestamp>,
+    pub hospital: String,
+}
+
 /// A message the receiving organisation's admin looks at: unmatched or rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedMessage {
@@ -152,6 +167,8 @@ pub trait HospitalStore {
         course: CourseId,
         episode: i64,
     ) -> StoreResult<()>;
+    /// The citizen's episodes still open, newest first.
+    async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>>;
     /// The active members of a course's care team: user, organisation, whether coordinator.
     async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>>;
 }

@@ -42,7 +42,7 @@ pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore
 pub use error::{Conflict, StoreError, StoreResult};
 pub use hospital_store::{
     Channel, FollowUp, HospitalClient, HospitalClientStore, HospitalEpisode, HospitalFacts,
-    HospitalStore, IncomingHospitalMessage, Receipt, ReceivedMessage,
+    HospitalStore, IncomingHospitalMessage, OpenEpisode, Receipt, ReceivedMessage,
 };
 pub use meeting::*;
 pub use meeting_store::{

@@ -4,6 +4,7 @@
 //! which keeps it and applies it in one transaction.
 
 use bro_audit::PLATFORM_TENANT;
+use bro_domain::hospital::Notification;
 use bro_domain::{CitizenId, Cpr, OrgId, ShareCategory, Timestamp, UserId};
 use bro_medcom::{Message, Organization, PatientId};
 use bro_store::{
@@ -101,6 +102,41 @@ pub async fn receive(
         sender: message.map(|m| m.sender.clone()),
         error_code,
     })
+}
+
+/// An event a staff member registers by hand, for a unit without a MedCom feed.
+pub struct ByHand<'a> {
+    /// The receiving organisation: the stay's, or the member's own for an admission.
+    pub org: OrgId,
+    pub citizen: CitizenId,
+    /// The episode of care's identifier (system, value).
+    pub key: (String, String),
+    pub notification: Notification,
+    /// The form as it was typed: kept verbatim, as a message is.
+    pub typed: &'a [u8],
+}
+
+/// The identifier system of the stays registered by hand.
+pub const BY_HAND: &str = "urn:bro:hospital-stay-by-hand";
+
+/// Receives a hand-registered event on the path every message takes: kept with who
+/// registered it, applied to its stay rebuilt from all its events, the team told.
+pub async fn register(store: &DynStore, ctx: &AuditCtx, hand: ByHand<'_>) -> StoreResult<Receipt> {
+    let cpr = store.citizen(ctx, hand.citizen).await?.cpr;
+    let incoming = IncomingHospitalMessage {
+        org: Some(hand.org),
+        channel: Channel::Manual,
+        client: None,
+        body: hand.typed.to_vec(),
+        message_id: Some(hand.notification.message_id.clone()),
+        facts: Ok(HospitalFacts {
+            cpr: Some(cpr),
+            episode: hand.key,
+            notification: hand.notification,
+        }),
+        tell: health_readers(store, hand.citizen, ctx.at_ms).await?,
+    };
+    store.receive_hospital_message(ctx, &incoming).await
 }
 
 fn unknown_receiver(m: &Message) -> (&'static str, String) {

@@ -4,11 +4,13 @@
 mod handlers {
     pub(super) mod courses;
     pub(super) mod hospital;
+    pub(super) mod hospital_form;
     pub(super) mod members;
     pub(super) mod network;
     pub(super) mod search;
 }
 mod forms;
+mod hospital_form;
 mod views;
 
 use crate::state::AppState;
@@ -38,6 +40,10 @@ pub(super) fn router() -> Router<AppState> {
             get(handlers::search::search_form).post(handlers::search::search),
         )
         .route("/courses/{id}/frame", post(handlers::courses::set_frame))
+        .route(
+            "/courses/{id}/hospital/new",
+            get(handlers::hospital_form::new).post(handlers::hospital_form::create),
+        )
         .route(
             "/courses/{id}/hospital/{episode}/follow-up",
             post(handlers::hospital::book_follow_up),

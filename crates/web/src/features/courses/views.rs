@@ -86,6 +86,7 @@ pub(super) struct CoursePage {
     pub(super) follow_ups: Vec<FollowUpRow>,
     /// The viewer coordinates this (open) course: the management forms are shown.
     pub(super) coordinates: bool,
+    pub(super) may_register_hospital: bool,
     /// Codes of the phases the course may move to.
     pub(super) next_phases: Vec<String>,
     pub(super) staff: Vec<StaffChoice>,
@@ -110,4 +111,17 @@ pub(super) struct HandoverPage {
     pub(super) citizen: i64,
     pub(super) collaboration: String,
     pub(super) reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "courses/hospital_new.html")]
+pub(super) struct HospitalFormPage {
+    pub(super) chrome: Chrome,
+    pub(super) course_id: i64,
+    /// The events: value and name.
+    pub(super) events: Vec<(String, String)>,
+    /// The citizen's open stays: value and name.
+    pub(super) stays: Vec<(String, String)>,
+    pub(super) form: super::hospital_form::HospitalForm,
+    pub(super) errors: crate::ui::FormErrors,
 }

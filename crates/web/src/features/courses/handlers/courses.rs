@@ -202,6 +202,7 @@ pub(super) async fn render_course(
         timeline: timeline(&chrome, &course, &agreements, &stays_shown, hospital.rows),
         hospital_now: hospital.now,
         follow_ups: hospital.follow_ups,
+        may_register_hospital: hospital.may_register,
         readmissions,
         coordinates,
         next_phases: course.phases.next_options(&course.phase),

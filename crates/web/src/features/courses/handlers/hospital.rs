@@ -22,6 +22,9 @@ pub(super) struct HospitalPart {
     pub(super) readmissions: usize,
     pub(super) rows: Vec<(i64, TimelineRow)>,
     pub(super) follow_ups: Vec<FollowUpRow>,
+    /// The viewer may register a hospital event by hand: on the team of the open course, in
+    /// an organisation that reads its health data.
+    pub(super) may_register: bool,
 }
 
 pub(super) async fn part(
@@ -30,9 +33,16 @@ pub(super) async fn part(
     scope: &CourseScope,
     chrome: &Chrome,
 ) -> Result<HospitalPart, AppError> {
-    let citizen = scope.course.citizen_id;
+    let a = &scope.course;
+    let citizen = a.citizen_id;
+    let on_team = a.membership.is_some() && !a.closed && !a.emergency;
+    // The holder organisation always reads its own course's health data.
+    let holder = access.viewer.active_role().map(|r| r.org_id) == a.holder_org;
     if !state.store.has_hospital_episodes(citizen).await? {
-        return Ok(HospitalPart::default());
+        return Ok(HospitalPart {
+            may_register: on_team && holder,
+            ..HospitalPart::default()
+        });
     }
     let Some(ctx) = scope.health(state, access).await? else {
         return Ok(HospitalPart::default());
@@ -71,6 +81,7 @@ pub(super) async fn part(
         readmissions: readmitted,
         rows,
         follow_ups,
+        may_register: on_team,
     })
 }
 
