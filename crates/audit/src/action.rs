@@ -153,6 +153,7 @@ actions! {
     HospitalClientRevoked => "hospital.client_revoke",
     HospitalClientRefused => "hospital.client_refuse",
     HospitalFollowUpBooked => "hospital.follow_up_book",
+    HospitalEpisodeMatched => "hospital.episode_match",
     NoticesListed => "notice.list",
     NoticesMarkedRead => "notice.mark_read",
     AccessDenied => "access.denied",

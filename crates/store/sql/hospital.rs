@@ -447,6 +447,10 @@ impl HospitalStore for Backend {
         self.book_follow_up(audit, course, episode).await
     }
 
+    async fn rematch_hospital_episodes(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<usize> {
+        self.rematch(audit, org).await
+    }
+
     async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>> {
         self.open_episodes(citizen).await
     }
@@ -539,7 +543,9 @@ impl HospitalStore for Backend {
     ) -> StoreResult<Vec<ReceivedMessage>> {
         let rows = sqlx::query(
             "SELECT id, message_id, channel, received_ms, outcome, reason FROM hospital_messages \
-             WHERE org_id = $1 AND outcome IN ('unmatched', 'rejected') ORDER BY id DESC LIMIT $2",
+             WHERE org_id = $1 AND (outcome = 'rejected' OR (outcome = 'unmatched' AND EXISTS \
+               (SELECT 1 FROM hospital_episodes e WHERE e.id = hospital_messages.episode_id AND e.citizen_id IS NULL))) \
+             ORDER BY id DESC LIMIT $2",
         )
         .bind(org.0)
         .bind(limit)

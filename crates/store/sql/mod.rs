@@ -37,6 +37,7 @@ mod group_commit;
 mod hospital;
 mod hospital_clients;
 mod hospital_follow_ups;
+mod hospital_matching;
 mod hospital_overview;
 mod meetings;
 mod meta;

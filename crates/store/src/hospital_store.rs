@@ -153,7 +153,8 @@ pub trait HospitalStore {
         audit: &AuditCtx,
         citizen: CitizenId,
     ) -> StoreResult<Vec<HospitalEpisode>>;
-    /// The messages of `org` that did not reach a citizen, newest first.
+    /// The messages of `org` that did not reach a citizen (rejected, or unmatched while their
+    /// episode still is), newest first.
     async fn unresolved_hospital_messages(
         &self,
         org: OrgId,
@@ -167,6 +168,9 @@ pub trait HospitalStore {
         course: CourseId,
         episode: i64,
     ) -> StoreResult<()>;
+    /// Gives each of `org`'s episodes that waits unmatched to the citizen who now has its
+    /// CPR number; how many were matched.
+    async fn rematch_hospital_episodes(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<usize>;
     /// The citizen's episodes still open, newest first.
     async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>>;
     /// The active members of a course's care team: user, organisation, whether coordinator.

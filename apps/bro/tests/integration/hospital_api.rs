@@ -224,6 +224,35 @@ async fn a_broker_delivers_with_its_token_and_is_answered_in_medcom(backend: Bac
     let (_, page) = admin.get_text("/admin/hospital").await;
     assert!(page.contains("Ingen borger med CPR-nummeret") && page.contains("stranger-1"));
     assert!(page.contains("Encounter.status does not fit") && !page.contains("2509479989"));
+    // Once the citizen is in Bro, matching again gives them the stay; the list is cleared.
+    let setup = bro_store::AuditCtx::system(0, 0, "test");
+    let elmer = app
+        .store()
+        .create_citizen(
+            &setup,
+            bro_store::NewCitizen {
+                cpr: bro_domain::Cpr::parse("2509479989").expect("CPR"),
+                given_name: bro_domain::Name::parse("Elmer").expect("name"),
+                family_name: bro_domain::Name::parse("Hansen").expect("name"),
+                address: String::new(),
+                postal_code: String::new(),
+                city: String::new(),
+            },
+        )
+        .await
+        .expect("citizen");
+    let res = admin
+        .post("/admin/hospital/rematch", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, page) = admin.get_text("/admin/hospital").await;
+    assert!(page.contains("Beskederne er knyttet til de borgere") && !page.contains("stranger-1"));
+    let stays = app
+        .store()
+        .hospital_episodes(&setup, elmer)
+        .await
+        .expect("episodes");
+    assert_eq!(stays.len(), 1);
     // Too large to read: refused unread.
     let (status, _, body) = deliver(
         &app,

@@ -23,6 +23,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/hospital", get(handlers::admin::page))
         .route("/admin/hospital/sor", post(handlers::admin::set_sor))
+        .route("/admin/hospital/rematch", post(handlers::admin::rematch))
         .route(
             "/admin/hospital/clients",
             post(handlers::admin::create_client),

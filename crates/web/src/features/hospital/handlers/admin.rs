@@ -183,3 +183,18 @@ pub async fn revoke_client(
         "flash-hospital-client-revoked",
     ))
 }
+
+/// Matches the waiting messages again, now that their citizens may be in Bro.
+pub async fn rematch(
+    State(state): State<AppState>,
+    access: AuditedAccess,
+) -> Result<Response, AppError> {
+    let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
+    let matched = state.store.rematch_hospital_episodes(&ctx, org).await?;
+    let key = if matched > 0 {
+        "flash-hospital-rematched"
+    } else {
+        "flash-hospital-rematched-none"
+    };
+    Ok(redirect_with_flash(&state, PAGE, key))
+}
