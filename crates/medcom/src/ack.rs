@@ -57,14 +57,16 @@ pub(crate) fn instant(ms: Timestamp) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
-fn sor_endpoint(org: &Organization) -> String {
+/// The organisation's SOR address, as messages name their endpoints.
+pub(crate) fn sor_endpoint(org: &Organization) -> String {
     format!(
         "https://sor2.sum.dsdn.dk/#id={}",
         org.sor.as_deref().unwrap_or("")
     )
 }
 
-fn organization(id: &str, org: &Organization) -> Value {
+/// A Bundle entry for `org` (MedCom's messaging Organization), with its SOR and GLN ids.
+pub(crate) fn organization(id: &str, org: &Organization) -> Value {
     let mut identifiers = Vec::new();
     if let Some(sor) = &org.sor {
         identifiers.push(json!({ "system": SOR_SYSTEM, "value": sor }));

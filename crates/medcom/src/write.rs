@@ -2,7 +2,8 @@
 //! Bro never sends these; the demo and the generated world make their hospital events with it,
 //! so that they come in through the parser like any hospital's.
 
-use crate::{CPR_SYSTEM, GLN_SYSTEM, Organization, SOR_SYSTEM};
+use crate::ack::{instant, organization, sor_endpoint};
+use crate::{CPR_SYSTEM, Organization};
 use bro_domain::Cpr;
 use bro_domain::hospital::Notification;
 use serde_json::{Value, json};
@@ -23,33 +24,6 @@ pub struct Outgoing<'a> {
     /// The episode of care's identifier (system, value).
     pub episode: (&'a str, &'a str),
     pub notification: &'a Notification,
-}
-
-fn organization(id: &str, org: &Organization) -> Value {
-    let mut identifiers = Vec::new();
-    if let Some(gln) = &org.gln {
-        identifiers.push(json!({ "system": GLN_SYSTEM, "value": gln }));
-    }
-    if let Some(sor) = &org.sor {
-        identifiers.push(json!({ "system": SOR_SYSTEM, "value": sor }));
-    }
-    json!({
-        "fullUrl": format!("Organization/{id}"),
-        "resource": {
-            "resourceType": "Organization",
-            "id": id,
-            "meta": { "profile": [format!("{MESSAGING}/medcom-messaging-organization")] },
-            "identifier": identifiers,
-            "name": org.name.clone().unwrap_or_default(),
-        }
-    })
-}
-
-fn endpoint(org: &Organization) -> String {
-    format!(
-        "https://sor2.sum.dsdn.dk/#id={}",
-        org.sor.as_deref().unwrap_or("")
-    )
 }
 
 impl Outgoing<'_> {
@@ -82,17 +56,17 @@ impl Outgoing<'_> {
                             "code": "primary",
                         }
                     }],
-                    "endpoint": endpoint(self.receiver),
+                    "endpoint": sor_endpoint(self.receiver),
                     "receiver": { "reference": format!("Organization/{receiver}") },
                 }],
                 "sender": { "reference": format!("Organization/{sender}") },
-                "source": { "endpoint": endpoint(self.sender) },
+                "source": { "endpoint": sor_endpoint(self.sender) },
                 "focus": [{ "reference": format!("Encounter/{encounter}") }],
             }
         });
-        let mut period = json!({ "start": crate::ack::instant(n.start) });
+        let mut period = json!({ "start": instant(n.start) });
         if let Some(end) = n.end {
-            period["end"] = Value::from(crate::ack::instant(end));
+            period["end"] = Value::from(instant(end));
         }
         let mut enc = json!({
             "resourceType": "Encounter",
@@ -111,13 +85,13 @@ impl Outgoing<'_> {
             "serviceProvider": { "reference": format!("Organization/{sender}") },
         });
         if let Some((from, to)) = n.leave {
-            let mut leave = json!({ "start": crate::ack::instant(from) });
+            let mut leave = json!({ "start": instant(from) });
             if let Some(to) = to {
-                leave["end"] = Value::from(crate::ack::instant(to));
+                leave["end"] = Value::from(instant(to));
             }
             enc["extension"] = json!([{ "url": LEAVE, "valuePeriod": leave }]);
         }
-        let recorded = crate::ack::instant(n.recorded);
+        let recorded = instant(n.recorded);
         let bundle = json!({
             "resourceType": "Bundle",
             "id": format!("{id}.bdl"),

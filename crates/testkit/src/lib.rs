@@ -12,5 +12,5 @@ mod store;
 pub use app::{Browser, FIXTURE_PASSWORD, Fixture, TestApp, fixture, location};
 pub use outage::OutageProxy;
 pub use pdf::pdf_text;
-pub use python::{SmtpSink, hsds_validate, ical_parse, test_python};
+pub use python::{SmtpSink, hsds_validate, ical_parse, mailing_to, test_python};
 pub use store::{Backend, TestStore, postgres_address, postgres_url};

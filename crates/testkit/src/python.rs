@@ -239,3 +239,21 @@ fn quoted_printable(raw: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Bro's settings for sending e-mail to a test sink on `port` (plain SMTP on this machine),
+/// with links to `https://bro.example.dk`.
+pub fn mailing_to(port: u16) -> bro_web::WebConfig {
+    bro_web::WebConfig {
+        public_url: "https://bro.example.dk".into(),
+        smtp: Some(bro_mail::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: bro_mail::Security::None,
+            username: None,
+            password: None,
+            from: "Bro <bro@example.dk>".into(),
+            timeout_secs: 5,
+        }),
+        ..bro_web::WebConfig::default()
+    }
+}

@@ -21,19 +21,7 @@ async fn a_discharge_is_mailed_and_asks_for_the_follow_up(backend: Backend) {
         return;
     };
     let sink = bro_testkit::SmtpSink::start(&python, 0);
-    let config = bro_web::WebConfig {
-        public_url: "https://bro.example.dk".into(),
-        smtp: Some(bro_mail::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port: sink.port,
-            security: bro_mail::Security::None,
-            username: None,
-            password: None,
-            from: "Bro <bro@example.dk>".into(),
-            timeout_secs: 5,
-        }),
-        ..bro_web::WebConfig::default()
-    };
+    let config = bro_testkit::mailing_to(sink.port);
     let Some(app) = TestApp::spawn_with(backend, "hospital_follow_up", config).await else {
         return; // PostgreSQL unreachable: scripts/test reports it skipped
     };

@@ -540,19 +540,7 @@ async fn approved_minutes_are_frozen_delivered_and_evaluated(backend: Backend) {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let config = bro_web::WebConfig {
-        public_url: "https://bro.example.dk".into(),
-        smtp: Some(bro_mail::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
-            security: bro_mail::Security::None,
-            username: None,
-            password: None,
-            from: "Bro <bro@example.dk>".into(),
-            timeout_secs: 5,
-        }),
-        ..bro_web::WebConfig::default()
-    };
+    let config = bro_testkit::mailing_to(port);
     let Some(app) = TestApp::spawn_with(backend, "meeting_minutes", config).await else {
         return; // PostgreSQL unreachable: scripts/test reports it skipped
     };

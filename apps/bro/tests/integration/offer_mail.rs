@@ -15,19 +15,7 @@ async fn offer_changes_are_mailed_to_followers_who_chose_it(backend: Backend) {
         return;
     };
     let sink = bro_testkit::SmtpSink::start(&python, 0);
-    let config = bro_web::WebConfig {
-        public_url: "https://bro.example.dk".into(),
-        smtp: Some(bro_mail::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port: sink.port,
-            security: bro_mail::Security::None,
-            username: None,
-            password: None,
-            from: "Bro <bro@example.dk>".into(),
-            timeout_secs: 5,
-        }),
-        ..bro_web::WebConfig::default()
-    };
+    let config = bro_testkit::mailing_to(sink.port);
     let Some(app) = TestApp::spawn_with(backend, "offer_mail", config).await else {
         return; // PostgreSQL unreachable: scripts/test reports it skipped
     };
