@@ -8,7 +8,7 @@ use bro_store::{AuditCtx, AuditEvent, FollowUp, StoreError, StoreResult};
 use sqlx::Row;
 
 use super::chain::append;
-use super::{Tx, commit, err};
+use super::{Tx, actor, commit, err};
 use crate::Backend;
 
 /// Keeps episode `episode`'s follow-up in step with it: due 7 days after its discharge on the
@@ -67,9 +67,7 @@ impl Backend {
         course: CourseId,
         episode: i64,
     ) -> StoreResult<()> {
-        let by = audit
-            .actor_user_id
-            .ok_or_else(|| StoreError::Corrupt("a follow-up is booked by someone".into()))?;
+        let by = actor(audit)?;
         let mut tx = self.begin_write().await?;
         let found: Option<Option<i64>> = sqlx::query_scalar(
             "SELECT booked_ms FROM hospital_follow_ups WHERE episode_id = $1 AND course_id = $2",

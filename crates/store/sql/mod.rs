@@ -114,5 +114,5 @@ fn score(r: &DbRow, column: &str) -> StoreResult<Score> {
 fn actor(audit: &AuditCtx) -> StoreResult<UserId> {
     audit
         .actor_user_id
-        .ok_or_else(|| StoreError::Corrupt("a meeting act is done by someone".into()))
+        .ok_or_else(|| StoreError::Corrupt("this act is done by someone logged in".into()))
 }

@@ -4,12 +4,15 @@
 //! which keeps it and applies it in one transaction.
 
 use bro_audit::PLATFORM_TENANT;
+use bro_domain::consent::Grants;
 use bro_domain::hospital::Notification;
 use bro_domain::{CitizenId, Cpr, OrgId, ShareCategory, Timestamp, UserId};
 use bro_medcom::{Message, Organization, PatientId};
 use bro_store::{
     AuditCtx, Channel, DynStore, HospitalFacts, IncomingHospitalMessage, Receipt, StoreResult,
 };
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// The audit purpose of receiving hospital messages.
 pub const PURPOSE: &str = "hospital-notification";
@@ -179,9 +182,48 @@ async fn health_readers(
     };
     let team = store.care_team_orgs(course).await?;
     let holder = team.iter().find(|(_, _, c)| *c).map(|(_, org, _)| *org);
+    // Each message comes this way: read an organisation's grants once, however many of its
+    // people are on the team.
+    let mut grants: HashMap<OrgId, Grants> = HashMap::new();
     let mut members = Vec::new();
     for (user, org, _) in team {
-        members.push((user, org, store.grants(citizen, org, now).await?));
+        let org_grants = match grants.entry(org) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => slot.insert(store.grants(citizen, org, now).await?).clone(),
+        };
+        members.push((user, org, org_grants));
     }
     Ok(bro_authz::told_of(ShareCategory::Health, holder, &members))
+}
+
+/// A fresh FHIR id (a random UUID, version 4): for an acknowledgement's resources, and for a
+/// stay and an event registered by hand.
+pub fn fresh_id() -> String {
+    let n = rand::random::<u128>() & !(0xF_u128 << 76) & !(0x3_u128 << 62)
+        | (0x4_u128 << 76)
+        | (0x2_u128 << 62);
+    let h = format!("{n:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fresh_id;
+
+    #[test]
+    fn ids_are_version_4_uuids_and_fhir_ids() {
+        let a = fresh_id();
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+        assert_ne!(a, fresh_id());
+    }
 }

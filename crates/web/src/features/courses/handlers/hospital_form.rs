@@ -7,7 +7,7 @@ use super::super::views::HospitalFormPage;
 use crate::access::{AuditedAccess, CourseScope};
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
-use crate::services::hospital_intake::{BY_HAND, ByHand, register};
+use crate::services::hospital_intake::{BY_HAND, ByHand, fresh_id, register};
 use crate::state::AppState;
 use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
@@ -137,7 +137,7 @@ fn by_hand<'a>(
     r: &Registered<'_>,
     typed: &'a [u8],
 ) -> ByHand<'a> {
-    let fresh = format!("{:032x}", rand::random::<u128>());
+    let fresh = fresh_id();
     let (org, key, start, ward) = match r.episode {
         Some(e) => (e.org, e.key.clone(), e.start_ms, e.hospital.clone()),
         None => (

@@ -1,6 +1,7 @@
 //! The answer to a delivered message: MedCom's Acknowledgement Bundle, `ok` or an error with
 //! its reason, referring to the message received, sent from the receiving organisation.
 
+use crate::services::hospital_intake::fresh_id;
 use crate::state::AppState;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,22 +10,6 @@ use bro_medcom::{AckCode, Acknowledgement, Organization};
 use bro_store::StoreResult;
 
 const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
-
-/// A fresh FHIR id for a resource of the answer: a random UUID (version 4).
-fn fresh_id() -> String {
-    let n = rand::random::<u128>() & !(0xF_u128 << 76) & !(0x3_u128 << 62)
-        | (0x4_u128 << 76)
-        | (0x2_u128 << 62);
-    let h = format!("{n:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
 
 /// What the answer says, beside the message it answers.
 pub(super) struct Answer<'a> {
@@ -68,19 +53,4 @@ pub(super) fn respond(
         ack.to_json(),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fresh_id;
-
-    #[test]
-    fn ids_are_version_4_uuids_and_fhir_ids() {
-        let a = fresh_id();
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
-        assert_ne!(a, fresh_id());
-    }
 }
