@@ -48,35 +48,49 @@ pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Messages kept in one transaction: a feed of thousands costs statements, not flushes.
+const BATCH: usize = 500;
+
 /// `bro import medcom PATH…`: each message through the one pipeline every hospital message
-/// takes, one line per message. The words (accepted, duplicate, unmatched, rejected) are a
-/// contract: scripts read them.
+/// takes, one line per message, [`BATCH`] messages to a transaction. The words (accepted,
+/// duplicate, unmatched, rejected) are a contract: scripts read them.
 pub async fn medcom(database: &str, paths: &[std::path::PathBuf]) -> Result<(), String> {
     let files = message_files(paths)?;
     let store = crate::open::open(database).await?;
     let (mut counts, mut rejected) = ([0usize; 4], false);
-    for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let intake = bro_web::hospital_intake::Intake {
-            channel: bro_store::Channel::File,
-            org: None,
-            client: None,
-            bytes: &bytes,
-        };
-        let received = bro_web::hospital_intake::receive(&store, SystemClock.now_ms(), intake)
-            .await
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        let (k, said) = match received.receipt {
-            bro_store::Receipt::Accepted { .. } => (0, "accepted".to_owned()),
-            bro_store::Receipt::Duplicate => (1, "duplicate".to_owned()),
-            bro_store::Receipt::Unmatched { .. } => (2, "unmatched".to_owned()),
-            bro_store::Receipt::Rejected { reason } => {
-                rejected = true;
-                (3, format!("rejected: {reason}"))
-            }
-        };
-        counts[k] += 1;
-        println!("{}: {said}", file.display());
+    for files in files.chunks(BATCH) {
+        let mut bodies = Vec::with_capacity(files.len());
+        for file in files {
+            bodies.push(std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        let now = SystemClock.now_ms();
+        let intakes: Vec<_> = bodies
+            .iter()
+            .map(|bytes| {
+                let intake = bro_web::hospital_intake::Intake {
+                    channel: bro_store::Channel::File,
+                    org: None,
+                    client: None,
+                    bytes,
+                };
+                (now, intake)
+            })
+            .collect();
+        let received = bro_web::hospital_intake::receive_all(&store, &intakes).await;
+        for (file, received) in files.iter().zip(received) {
+            let received = received.map_err(|e| format!("{}: {e}", file.display()))?;
+            let (k, said) = match received.receipt {
+                bro_store::Receipt::Accepted { .. } => (0, "accepted".to_owned()),
+                bro_store::Receipt::Duplicate => (1, "duplicate".to_owned()),
+                bro_store::Receipt::Unmatched { .. } => (2, "unmatched".to_owned()),
+                bro_store::Receipt::Rejected { reason } => {
+                    rejected = true;
+                    (3, format!("rejected: {reason}"))
+                }
+            };
+            counts[k] += 1;
+            println!("{}: {said}", file.display());
+        }
     }
     let [accepted, duplicate, unmatched, refused] = counts;
     println!(

@@ -218,124 +218,153 @@ async fn is_readmission(tx: &mut Tx, citizen: CitizenId, id: i64, now: i64) -> S
 }
 
 impl Backend {
-    async fn keep_message(
+    /// Keeps `batch` in one transaction: under a heavy feed the cost of a message is its
+    /// statements, not a flush to disk. When that transaction fails, each message is kept in a
+    /// transaction of its own, so one bad message fails only itself and every message is either
+    /// fully applied or not at all.
+    async fn keep_messages(
         &self,
-        audit: &AuditCtx,
-        m: &IncomingHospitalMessage,
-    ) -> StoreResult<Receipt> {
+        batch: &[(AuditCtx, IncomingHospitalMessage)],
+    ) -> Vec<StoreResult<Receipt>> {
+        if batch.len() > 1
+            && let Ok(receipts) = self.keep_together(batch).await
+        {
+            return receipts.into_iter().map(Ok).collect();
+        }
+        let mut receipts = Vec::with_capacity(batch.len());
+        for one in batch {
+            let kept = self.keep_together(std::slice::from_ref(one)).await;
+            receipts.push(kept.map(|mut r| r.remove(0)));
+        }
+        receipts
+    }
+
+    async fn keep_together(
+        &self,
+        batch: &[(AuditCtx, IncomingHospitalMessage)],
+    ) -> StoreResult<Vec<Receipt>> {
         let mut tx = self.begin_write().await?;
-        if let Some(id) = &m.message_id {
-            let seen: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM hospital_messages WHERE message_id = $1 AND outcome <> 'rejected'",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(err)?;
-            if seen.is_some() {
-                return Ok(Receipt::Duplicate);
-            }
-        }
-        let (receipt, citizen, episode, change) = match (&m.facts, m.org) {
-            (Err(reason), _) => (
-                Receipt::Rejected {
-                    reason: reason.clone(),
-                },
-                None,
-                None,
-                None,
-            ),
-            (Ok(_), None) => (
-                Receipt::Rejected {
-                    reason: "the receiving organisation is not known".to_owned(),
-                },
-                None,
-                None,
-                None,
-            ),
-            (Ok(facts), Some(org)) => {
-                let citizen = match &facts.cpr {
-                    Some(cpr) => citizen_with(&mut *tx, cpr).await?,
-                    None => None,
-                };
-                match episode_row(&mut tx, audit, (org, citizen), facts).await? {
-                    None => (
-                        Receipt::Rejected {
-                            reason: "the episode of care belongs to another patient".to_owned(),
-                        },
-                        None,
-                        None,
-                        None,
-                    ),
-                    Some((episode, before)) => {
-                        let receipt = match citizen {
-                            Some(citizen) => Receipt::Accepted { episode, citizen },
-                            None => Receipt::Unmatched { episode },
-                        };
-                        (receipt, citizen, Some((episode, facts)), before)
-                    }
-                }
-            }
-        };
-        let outcome = match receipt {
-            Receipt::Accepted { .. } => "accepted",
-            Receipt::Unmatched { .. } => "unmatched",
-            _ => "rejected",
-        };
-        let reason = match &receipt {
-            Receipt::Rejected { reason } => reason.as_str(),
-            _ => "",
-        };
-        let n = episode.map(|(_, f)| &f.notification);
-        let id: i64 = sqlx::query_scalar(&format!(
-            "INSERT INTO hospital_messages (org_id, message_id, channel, received_ms, received_by_user_id, client_id, body, outcome, reason, episode_id, {FACTS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
-        ))
-        .bind(m.org.map(|o| o.0))
-        .bind(&m.message_id)
-        .bind(m.channel.as_str())
-        .bind(audit.at_ms)
-        .bind(audit.actor_user_id.map(|u| u.0))
-        .bind(m.client)
-        .bind(&m.body)
-        .bind(outcome)
-        .bind(reason)
-        .bind(episode.map(|(e, _)| e))
-        .bind(n.map(|n| n.activity.as_str()))
-        .bind(n.map(|n| n.recorded))
-        .bind(n.map(|n| n.start))
-        .bind(n.and_then(|n| n.end))
-        .bind(n.and_then(|n| n.leave.map(|l| l.0)))
-        .bind(n.and_then(|n| n.leave.and_then(|l| l.1)))
-        .bind(n.map(|n| n.unit.as_str()))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(err)?;
-        let mut event = AuditEvent::allowed(AuditAction::HospitalMessageReceived)
-            .object(format!("hospital-message:{id}"));
-        if let Some(c) = citizen {
-            event = event.subject(c);
-        }
-        append(&mut tx, audit, &event).await?;
-        if let Some((episode_id, facts)) = episode {
-            let rebuilt = rebuild(&mut tx, audit, episode_id, citizen, facts.cpr.as_ref()).await?;
-            if let (Some(after), Some(citizen)) = (rebuilt, citizen) {
-                let course = open_course(&mut tx, citizen).await?;
-                keep_follow_up(&mut tx, audit.at_ms, (episode_id, course), &after).await?;
-                tell(
-                    &mut tx,
-                    audit,
-                    (citizen, episode_id, course),
-                    change,
-                    &after,
-                    &m.tell,
-                )
-                .await?;
-            }
+        let mut receipts = Vec::with_capacity(batch.len());
+        for (audit, m) in batch {
+            receipts.push(keep(&mut tx, audit, m).await?);
         }
         commit(tx).await?;
-        Ok(receipt)
+        Ok(receipts)
     }
+}
+
+/// Keeps one message in `tx` and applies it to its episode.
+async fn keep(tx: &mut Tx, audit: &AuditCtx, m: &IncomingHospitalMessage) -> StoreResult<Receipt> {
+    if let Some(id) = &m.message_id {
+        let seen: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM hospital_messages WHERE message_id = $1 AND outcome <> 'rejected'",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(err)?;
+        if seen.is_some() {
+            return Ok(Receipt::Duplicate);
+        }
+    }
+    let (receipt, citizen, episode, change) = match (&m.facts, m.org) {
+        (Err(reason), _) => (
+            Receipt::Rejected {
+                reason: reason.clone(),
+            },
+            None,
+            None,
+            None,
+        ),
+        (Ok(_), None) => (
+            Receipt::Rejected {
+                reason: "the receiving organisation is not known".to_owned(),
+            },
+            None,
+            None,
+            None,
+        ),
+        (Ok(facts), Some(org)) => {
+            let citizen = match &facts.cpr {
+                Some(cpr) => citizen_with(&mut **tx, cpr).await?,
+                None => None,
+            };
+            match episode_row(tx, audit, (org, citizen), facts).await? {
+                None => (
+                    Receipt::Rejected {
+                        reason: "the episode of care belongs to another patient".to_owned(),
+                    },
+                    None,
+                    None,
+                    None,
+                ),
+                Some((episode, before)) => {
+                    let receipt = match citizen {
+                        Some(citizen) => Receipt::Accepted { episode, citizen },
+                        None => Receipt::Unmatched { episode },
+                    };
+                    (receipt, citizen, Some((episode, facts)), before)
+                }
+            }
+        }
+    };
+    let outcome = match receipt {
+        Receipt::Accepted { .. } => "accepted",
+        Receipt::Unmatched { .. } => "unmatched",
+        _ => "rejected",
+    };
+    let reason = match &receipt {
+        Receipt::Rejected { reason } => reason.as_str(),
+        _ => "",
+    };
+    let n = episode.map(|(_, f)| &f.notification);
+    let id: i64 = sqlx::query_scalar(&format!(
+        "INSERT INTO hospital_messages (org_id, message_id, channel, received_ms, received_by_user_id, client_id, body, outcome, reason, episode_id, {FACTS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
+    ))
+    .bind(m.org.map(|o| o.0))
+    .bind(&m.message_id)
+    .bind(m.channel.as_str())
+    .bind(audit.at_ms)
+    .bind(audit.actor_user_id.map(|u| u.0))
+    .bind(m.client)
+    .bind(&m.body)
+    .bind(outcome)
+    .bind(reason)
+    .bind(episode.map(|(e, _)| e))
+    .bind(n.map(|n| n.activity.as_str()))
+    .bind(n.map(|n| n.recorded))
+    .bind(n.map(|n| n.start))
+    .bind(n.and_then(|n| n.end))
+    .bind(n.and_then(|n| n.leave.map(|l| l.0)))
+    .bind(n.and_then(|n| n.leave.and_then(|l| l.1)))
+    .bind(n.map(|n| n.unit.as_str()))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(err)?;
+    let mut event = AuditEvent::allowed(AuditAction::HospitalMessageReceived)
+        .object(format!("hospital-message:{id}"));
+    if let Some(c) = citizen {
+        event = event.subject(c);
+    }
+    append(tx, audit, &event).await?;
+    if let Some((episode_id, facts)) = episode {
+        let rebuilt = rebuild(tx, audit, episode_id, citizen, facts.cpr.as_ref()).await?;
+        if let (Some(after), Some(citizen)) = (rebuilt, citizen) {
+            let course = open_course(tx, citizen).await?;
+            keep_follow_up(tx, audit.at_ms, (episode_id, course), &after).await?;
+            tell(
+                tx,
+                audit,
+                (citizen, episode_id, course),
+                change,
+                &after,
+                &m.tell,
+            )
+            .await?;
+        }
+    }
+    Ok(receipt)
 }
 
 /// The citizen's open course, which their episodes show on.
@@ -474,12 +503,11 @@ impl HospitalStore for Backend {
             .collect()
     }
 
-    async fn receive_hospital_message(
+    async fn receive_hospital_messages(
         &self,
-        audit: &AuditCtx,
-        message: &IncomingHospitalMessage,
-    ) -> StoreResult<Receipt> {
-        self.keep_message(audit, message).await
+        batch: &[(AuditCtx, IncomingHospitalMessage)],
+    ) -> Vec<StoreResult<Receipt>> {
+        self.keep_messages(batch).await
     }
 
     async fn has_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<bool> {

@@ -138,13 +138,14 @@ pub trait HospitalStore {
     async fn sor_of(&self, org: OrgId) -> StoreResult<Option<String>>;
     /// The citizen with this CPR number.
     async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>>;
-    /// Keeps the message and applies it to its episode, telling `tell` of a change, all in
-    /// one transaction; a message id seen before changes nothing.
-    async fn receive_hospital_message(
+    /// Keeps each message and applies it to its episode, telling its `tell` of a change: the
+    /// batch in one transaction, or (when that fails) each message in one of its own, so each
+    /// is either fully applied or not at all; a message id seen before changes nothing. One
+    /// result per message, in order.
+    async fn receive_hospital_messages(
         &self,
-        audit: &AuditCtx,
-        message: &IncomingHospitalMessage,
-    ) -> StoreResult<Receipt>;
+        batch: &[(AuditCtx, IncomingHospitalMessage)],
+    ) -> Vec<StoreResult<Receipt>>;
     /// Whether the citizen has an episode: only to decide whether to ask for their details.
     async fn has_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<bool>;
     /// The citizen's episodes, newest first; the read is audited.

@@ -50,12 +50,83 @@ pub async fn receive(
     now: Timestamp,
     intake: Intake<'_>,
 ) -> StoreResult<Received> {
+    let mut one = receive_all(store, &[(now, intake)]).await;
+    one.remove(0)
+}
+
+/// Reads and receives the messages of a feed, each at its moment, in order, kept together
+/// (see `receive_hospital_messages`): one result per message.
+pub async fn receive_all(
+    store: &DynStore,
+    intakes: &[(Timestamp, Intake<'_>)],
+) -> Vec<StoreResult<Received>> {
+    let mut lookups = Lookups::default();
+    let (mut batch, mut read) = (Vec::with_capacity(intakes.len()), Vec::new());
+    for (now, intake) in intakes {
+        read.push(match read_one(store, *now, intake, &mut lookups).await {
+            Ok((message, answer)) => {
+                batch.push(message);
+                Ok(answer)
+            }
+            Err(e) => Err(e),
+        });
+    }
+    let mut receipts = store.receive_hospital_messages(&batch).await.into_iter();
+    read.into_iter()
+        .map(|answer| {
+            let answer = answer?;
+            let receipt = receipts
+                .next()
+                .expect("one receipt per message handed to the store")?;
+            let error_code = match (&receipt, answer.problem) {
+                (Receipt::Rejected { .. }, Some(code)) => Some(code),
+                (Receipt::Rejected { .. }, None) => Some(REFUSED_BY_STORE),
+                _ => None,
+            };
+            Ok(Received {
+                receipt,
+                message_id: answer.message_id,
+                sender: answer.sender,
+                error_code,
+            })
+        })
+        .collect()
+}
+
+/// What the answer to the sender needs of a message, besides its receipt.
+struct Answer {
+    message_id: Option<String>,
+    sender: Option<Organization>,
+    /// Why it cannot be applied, as an acknowledgement error code.
+    problem: Option<&'static str>,
+}
+
+/// What a feed asks again and again, read once per feed: organisations by SOR id, and who on
+/// a citizen's care team is told at a moment.
+#[derive(Default)]
+struct Lookups {
+    orgs: HashMap<String, Option<OrgId>>,
+    told: HashMap<(String, Timestamp), Vec<UserId>>,
+}
+
+async fn read_one(
+    store: &DynStore,
+    now: Timestamp,
+    intake: &Intake<'_>,
+    lookups: &mut Lookups,
+) -> StoreResult<((AuditCtx, IncomingHospitalMessage), Answer)> {
     let parsed = bro_medcom::parse(intake.bytes);
     let (org, facts) = match &parsed {
         Err(e) => (intake.org, Err((e.ack_code(), e.to_string()))),
         Ok(m) => {
             let addressed = match &m.receiver.sor {
-                Some(sor) => store.org_by_sor(sor).await?,
+                Some(sor) => match lookups.orgs.get(sor) {
+                    Some(known) => *known,
+                    None => {
+                        let found = store.org_by_sor(sor).await?;
+                        *lookups.orgs.entry(sor.clone()).or_insert(found)
+                    }
+                },
                 None => None,
             };
             match (intake.org, addressed) {
@@ -74,11 +145,13 @@ pub async fn receive(
     };
     let message = parsed.as_ref().ok();
     let tell = match &facts {
-        Ok(f) => match &f.cpr {
-            Some(cpr) => told(store, cpr, now).await?,
-            None => Vec::new(),
-        },
-        Err(_) => Vec::new(),
+        Ok(HospitalFacts { cpr: Some(cpr), .. }) => {
+            match lookups.told.entry((cpr.compact(), now)) {
+                Entry::Occupied(known) => known.get().clone(),
+                Entry::Vacant(slot) => slot.insert(told(store, cpr, now).await?).clone(),
+            }
+        }
+        _ => Vec::new(),
     };
     let incoming = IncomingHospitalMessage {
         org,
@@ -92,19 +165,12 @@ pub async fn receive(
         tell,
     };
     let tenant = org.map_or(PLATFORM_TENANT, |o| o.0);
-    let ctx = AuditCtx::system(tenant, now, PURPOSE);
-    let receipt = store.receive_hospital_message(&ctx, &incoming).await?;
-    let error_code = match (&receipt, &facts) {
-        (Receipt::Rejected { .. }, Err((code, _))) => Some(*code),
-        (Receipt::Rejected { .. }, Ok(_)) => Some(REFUSED_BY_STORE),
-        _ => None,
-    };
-    Ok(Received {
-        receipt,
-        message_id: incoming.message_id,
+    let answer = Answer {
+        message_id: incoming.message_id.clone(),
         sender: message.map(|m| m.sender.clone()),
-        error_code,
-    })
+        problem: facts.err().map(|(code, _)| code),
+    };
+    Ok(((AuditCtx::system(tenant, now, PURPOSE), incoming), answer))
 }
 
 /// An event a staff member registers by hand, for a unit without a MedCom feed.
@@ -139,7 +205,10 @@ pub async fn register(store: &DynStore, ctx: &AuditCtx, hand: ByHand<'_>) -> Sto
         }),
         tell: health_readers(store, hand.citizen, ctx.at_ms).await?,
     };
-    store.receive_hospital_message(ctx, &incoming).await
+    let mut one = store
+        .receive_hospital_messages(&[(ctx.clone(), incoming)])
+        .await;
+    one.remove(0)
 }
 
 fn unknown_receiver(m: &Message) -> (&'static str, String) {
