@@ -122,6 +122,22 @@ pub fn readmissions(contacts: &[Contact], now: Timestamp) -> Vec<Readmission> {
     found
 }
 
+/// Whether the hospital stay that the contact starting at `start` belongs to is an acute
+/// readmission, judged as it begins: the care team is told at admission, before the stay has
+/// lasted the 12 hours the indicator waits for, so an ongoing stay is taken to last them (the
+/// count in [`readmissions_last_year`] still leaves out one that ends sooner).
+pub fn begins_readmission(contacts: &[Contact], start: Timestamp, now: Timestamp) -> bool {
+    let Some(stay) = hospital_stays(contacts)
+        .into_iter()
+        .find(|s| s.start <= start && s.end.is_none_or(|end| start <= end))
+    else {
+        return false;
+    };
+    readmissions(contacts, now.max(stay.start + MIN_ADMISSION_MS))
+        .iter()
+        .any(|r| r.admitted == stay.start)
+}
+
 /// How far back a citizen's readmissions are counted ("3 genindlæggelser på 12 måneder").
 pub const COUNTED_MS: Timestamp = 365 * 24 * HOUR_MS;
 
@@ -270,6 +286,50 @@ mod tests {
             }]
         );
         assert!(readmissions(&ongoing, now - MIN).is_empty());
+    }
+
+    #[test]
+    fn a_readmission_is_known_as_it_begins() {
+        let now = 100 * DAY;
+        let admitted_now = Contact {
+            end: None,
+            ..contact(now, 0)
+        };
+        let discharged =
+            |days_ago: i64| contact(now - days_ago * DAY - 3 * DAY, now - days_ago * DAY);
+        // Within 30 days of a discharge: told at once, though the count waits 12 hours.
+        let soon = [discharged(10), admitted_now];
+        assert!(begins_readmission(&soon, now, now));
+        assert!(readmissions(&soon, now).is_empty());
+        // A contact joining the ongoing stay later belongs to the same readmission.
+        let moved = [
+            discharged(10),
+            admitted_now,
+            contact(now + 2 * H, now + DAY),
+        ];
+        assert!(begins_readmission(&moved, now + 2 * H, now + 2 * H));
+        // After 31 days, a first admission, a planned one, or an ambulant contact: not told.
+        assert!(!begins_readmission(
+            &[discharged(31), admitted_now],
+            now,
+            now
+        ));
+        assert!(!begins_readmission(&[admitted_now], now, now));
+        let planned = Contact {
+            acute: false,
+            ..admitted_now
+        };
+        assert!(!begins_readmission(&[discharged(10), planned], now, now));
+        let ambulant = Contact {
+            inpatient: false,
+            ..admitted_now
+        };
+        assert!(!begins_readmission(&[discharged(10), ambulant], now, now));
+        // An earlier stay too short to be an admission does not make one.
+        let short = contact(now - 5 * DAY, now - 5 * DAY + 6 * H);
+        assert!(!begins_readmission(&[short, admitted_now], now, now));
+        // No stay at that moment: nothing to tell.
+        assert!(!begins_readmission(&soon, now - 5 * DAY, now));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use bro_audit::AuditAction;
 use bro_domain::hospital::{Activity, EncounterClass, Episode, EpisodeState, Event, Notification};
 use bro_domain::notice::NoticeKind;
-use bro_domain::readmission::{Contact, hospital_stays, readmissions};
+use bro_domain::readmission::{Contact, begins_readmission};
 use bro_domain::{CitizenId, CourseId, Cpr, OrgId, UserId};
 use bro_store::{
     AuditCtx, AuditEvent, HospitalEpisode, HospitalFacts, HospitalStore, IncomingHospitalMessage,
@@ -203,18 +203,7 @@ async fn is_readmission(tx: &mut Tx, citizen: CitizenId, id: i64, now: i64) -> S
         }
         contacts.push(contact);
     }
-    // The hospital stay this episode is part of, and whether that stay is a readmission.
-    let Some(start) = this else {
-        return Ok(false);
-    };
-    let stay = hospital_stays(&contacts)
-        .into_iter()
-        .find(|s| s.start <= start && s.end.is_none_or(|end| start <= end));
-    Ok(stay.is_some_and(|stay| {
-        readmissions(&contacts, now)
-            .iter()
-            .any(|r| r.admitted == stay.start)
-    }))
+    Ok(this.is_some_and(|start| begins_readmission(&contacts, start, now)))
 }
 
 impl Backend {

@@ -2,10 +2,13 @@
 //! MedCom feed): the coordinator registers an admission and then a discharge of that stay;
 //! each is refused by the field when it is incomplete, in the future or before the stay
 //! began; the stay shows on the course like a notified one, with its follow-up. A member whose
-//! organisation does not read the citizen's health data cannot open the form.
+//! organisation does not read the citizen's health data cannot open the form. Admitted again
+//! within 30 days, the team is told of a readmission at once.
 
-use crate::http_plan::{course, logged_in};
-use bro_domain::Clock;
+use crate::hospital::kinds;
+use crate::http_plan::{consent_to_region, course, logged_in};
+use bro_domain::notice::NoticeKind;
+use bro_domain::{Clock, ShareCategory};
 use bro_testkit::{Backend, Browser, TestApp, fixture, location};
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -173,6 +176,28 @@ async fn a_ward_without_medcom_registers_a_stay_by_hand(backend: Backend) {
             .await
             .expect("open")
             .is_empty()
+    );
+
+    // Admitted again within 30 days of that discharge: the team (here the region's
+    // professional, once health data is shared) is told of a readmission as it begins, not 12
+    // hours later when the indicator counts it.
+    consent_to_region(&app, &f, vec![ShareCategory::Health]).await;
+    let (rday, rtime) = moment(now - 60 * 60 * 1000);
+    let (status, _, _) = register(
+        &koord,
+        &form,
+        &[
+            ("event", "admit_inpatient"),
+            ("day", &rday),
+            ("time", &rtime),
+            ("ward", "Afsnit P2"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        kinds(&app, f.prof_r).await,
+        [NoticeKind::HospitalReadmitted]
     );
     app.stop().await;
 }
