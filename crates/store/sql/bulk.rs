@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use bro_store::{
-    BULK_TABLES, BulkChunk, BulkStore, FINGERPRINT_START, StoreResult, WorldFacts, fingerprint,
+    BULK_TABLES, BulkChunk, BulkStore, FINGERPRINT_START, RECEIVED_TABLES, StoreResult, WorldFacts,
+    fingerprint,
 };
 use sqlx::Row;
 
@@ -67,6 +68,25 @@ impl BulkStore for Backend {
         .fetch_one(&self.pool)
         .await
         .map_err(err)?;
+        for table in RECEIVED_TABLES {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(err)?;
+            facts.rows.push((table, n));
+        }
+        let kinds = sqlx::query(
+            "SELECT kind, COUNT(*) AS n FROM notices WHERE kind LIKE 'hospital_%' GROUP BY kind ORDER BY kind",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        for r in &kinds {
+            facts.hospital_alerts.push((
+                r.try_get("kind").map_err(err)?,
+                r.try_get("n").map_err(err)?,
+            ));
+        }
         facts.cprs = sqlx::query_scalar("SELECT cpr FROM citizens ORDER BY id")
             .fetch_all(&self.pool)
             .await

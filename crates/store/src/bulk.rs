@@ -97,6 +97,8 @@ pub struct WorldFacts {
     pub approved_cases_without_minutes: i64,
     /// Pairs of stays holding the same bed on the same day.
     pub overlapping_stays: i64,
+    /// Alerts of hospital events, by kind: how many.
+    pub hospital_alerts: Vec<(String, i64)>,
     /// Every citizen's CPR number, in id order.
     pub cprs: Vec<String>,
     /// Every course as "citizen phase opened closed", in id order.
@@ -145,6 +147,16 @@ pub const BULK_TABLES: &[&str] = &[
     "care_stay_events",
     "care_agreements",
     "audit_log",
+];
+
+/// The tables a generated world fills through the product's own pipeline rather than in bulk
+/// (the hospital's messages): counted with the others in [`WorldFacts`].
+pub const RECEIVED_TABLES: &[&str] = &[
+    "hospital_messages",
+    "hospital_episodes",
+    "hospital_episode_events",
+    "hospital_follow_ups",
+    "notices",
 ];
 
 /// FNV-1a: a stable fold of text, the same on every platform and run.

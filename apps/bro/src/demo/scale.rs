@@ -11,7 +11,9 @@
 //! Every generated municipality and region publishes about 30 offers (`scale::offers`), and
 //! three in ten citizens with an open course are referred to one (`scale::referrals`). Each
 //! municipality has an MPO unit with beds, and one in 20 of its citizens has a stay there,
-//! past, under way or waiting to start (`scale::stays`).
+//! past, under way or waiting to start (`scale::stays`). Three in ten citizens with an open
+//! course were in hospital in the last year, a quarter of the discharges followed by a
+//! readmission, received as MedCom messages through the real pipeline (`scale::admissions`).
 //!
 //! Chunks of 1,000 citizens are written one transaction each, with a marker in `meta`, so an
 //! interrupted run resumes where it stopped and a finished one is not repeated. Every id and
@@ -23,6 +25,7 @@ use bro_domain::Cpr;
 use bro_store::DynStore;
 use std::io::Write;
 
+mod admissions;
 mod history;
 mod layout;
 mod meetings;
@@ -50,6 +53,10 @@ const STAFF_KEY: &str = "scale_world";
 
 fn chunk_key(k: usize) -> String {
     format!("scale_chunk_{k}")
+}
+
+fn hospital_key(k: usize) -> String {
+    format!("scale_hospital_{k}")
 }
 
 /// The `i`th generated citizen's CPR replacement number: born 1950–1999 with the sequence digit
@@ -157,12 +164,12 @@ async fn grow_chunks(
         if written == budget {
             break;
         }
-        if store
-            .meta(&chunk_key(k))
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some()
-        {
+        let known = |key: String| {
+            let store = store.clone();
+            async move { store.meta(&key).await.map_err(|e| e.to_string()) }
+        };
+        let written_before = known(chunk_key(k)).await?.is_some();
+        if written_before && known(hospital_key(k)).await?.is_some() {
             continue;
         }
         let mut w = ChunkWriter::new(&layout, k, chunk);
@@ -170,10 +177,20 @@ async fn grow_chunks(
         for i in first..end {
             w.citizen(i)?;
         }
+        let sent = std::mem::take(&mut w.hospital);
+        if !written_before {
+            store
+                .bulk_write(w.finish(k))
+                .await
+                .map_err(|e| format!("writing citizens {}–{end}: {e}", first + 1))?;
+        }
+        // The hospital's messages about them come once they are in Bro; a run stopped in
+        // between receives them when it resumes (a message received before is a duplicate).
+        admissions::receive(store, sent).await?;
         store
-            .bulk_write(w.finish(k))
+            .set_meta(&hospital_key(k), "done")
             .await
-            .map_err(|e| format!("writing citizens {}–{end}: {e}", first + 1))?;
+            .map_err(|e| e.to_string())?;
         written += 1;
         let done = end;
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
@@ -272,6 +289,29 @@ mod tests {
         assert!(rows(&facts, "care_stay_events") > stays);
         assert!(rows(&facts, "care_agreements") > 0);
         assert_eq!(facts.overlapping_stays, 0);
+        // Hospital stays arrive as MedCom messages through the intake; some are readmissions,
+        // and the care team is told of each.
+        let episodes = rows(&facts, "hospital_episodes");
+        assert!((10..120).contains(&episodes), "{episodes}");
+        assert!(rows(&facts, "hospital_messages") > episodes);
+        assert!(rows(&facts, "hospital_episode_events") >= rows(&facts, "hospital_messages"));
+        let alerts = |kind: &str| {
+            facts
+                .hospital_alerts
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or(0, |(_, n)| *n)
+        };
+        assert!(
+            alerts("hospital_admitted") > 0,
+            "{:?}",
+            facts.hospital_alerts
+        );
+        assert!(
+            alerts("hospital_readmitted") > 0,
+            "{:?}",
+            facts.hospital_alerts
+        );
         let mut citizens: Vec<&str> = facts
             .courses
             .iter()

@@ -1,6 +1,7 @@
 //! Ten years of one generated citizen: the citizen, their courses with care teams and
 //! timelines, and their plan versions.
 
+use super::admissions::Patient;
 use super::layout::{MUNICIPALITIES, Staff, pick};
 use super::writer::{ChunkWriter, Member};
 use super::{ANCHOR_MS, DAY_MS, YEAR_MS, cpr_of, meetings};
@@ -97,6 +98,13 @@ impl<'a> ChunkWriter<'a> {
             let who = (citizen, format!("{given} {family}"));
             self.course(who, i, opened, closed, &team, [region.org, gp.org])?;
             let Some(end) = closed else {
+                self.admissions(&Patient {
+                    i,
+                    cpr: &cpr,
+                    municipality: m,
+                    region: m % layout.regions.len(),
+                    opened,
+                });
                 let course = (self.ids.course, opened);
                 if !self.mpo_stay((i, citizen), course, m, coordinator) && self.rng.gen_bool(0.3) {
                     self.referral(citizen, self.ids.course, m, coordinator);

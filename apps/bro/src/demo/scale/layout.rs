@@ -2,7 +2,7 @@
 //! practices, each with units and staff sized to its citizens, and the id ranges each chunk
 //! writes into.
 
-use super::{ANCHOR_MS, STAFF_KEY, YEAR_MS, meetings};
+use super::{ANCHOR_MS, STAFF_KEY, YEAR_MS, admissions, meetings};
 use crate::demo::people::{FAMILY, GIVEN};
 use bro_audit::{AuditAction, AuditFields};
 use bro_domain::Role;
@@ -133,7 +133,7 @@ pub struct Layout {
 
 /// What a generated world's layout is derived by; a world grown by another version of the
 /// generator cannot be resumed.
-const LAYOUT_VERSION: u64 = 2;
+const LAYOUT_VERSION: u64 = 3;
 
 /// The id of MPO unit `m`'s `b`th bed.
 pub(super) fn bed_id(layout: &Layout, m: usize, b: i64) -> i64 {
@@ -312,7 +312,14 @@ impl Layout {
     pub(super) fn staff_chunk(&self, password_hash: &str) -> BulkChunk {
         let mut orgs = TableRows::new(
             "organisations",
-            &["id", "name", "kind", "require_second_factor", "created_ms"],
+            &[
+                "id",
+                "name",
+                "kind",
+                "require_second_factor",
+                "created_ms",
+                "sor_id",
+            ],
         );
         let mut units = TableRows::new("units", &["id", "org_id", "name", "kind", "created_ms"]);
         let mut users = TableRows::new(
@@ -330,7 +337,7 @@ impl Layout {
         let mut roles = TableRows::new("role_assignments", &["id", "user_id", "unit_id", "role"]);
         let mut audit = Vec::new();
         let created = ANCHOR_MS - 11 * YEAR_MS;
-        let mut org_row = |id: i64, name: String, kind: &str| {
+        let mut org_row = |id: i64, name: String, kind: &str, sor: Option<String>| {
             // Synthetic staff log in with the demo password only: no second factor, as in the demo.
             orgs.push(vec![
                 id.into(),
@@ -338,6 +345,7 @@ impl Layout {
                 kind.into(),
                 false.into(),
                 created.into(),
+                sor.into(),
             ]);
         };
         let mut role_id = self.bases.role;
@@ -368,7 +376,12 @@ impl Layout {
             };
         for (m, muni) in self.munis.iter().enumerate() {
             let town = MUNICIPALITIES[m];
-            org_row(muni.org, format!("{town} Kommune"), "municipality");
+            org_row(
+                muni.org,
+                format!("{town} Kommune"),
+                "municipality",
+                Some(admissions::municipality_sor(m)),
+            );
             let first_unit = muni.coordinators[0].unit;
             for (k, (unit_name, kind)) in [
                 (
@@ -394,7 +407,7 @@ impl Layout {
             staff_rows(&muni.visitators, &format!("k{m:02}-visitator"), &mut audit);
         }
         for (r, region) in self.regions.iter().enumerate() {
-            org_row(region.org, REGIONS[r].to_owned(), "region");
+            org_row(region.org, REGIONS[r].to_owned(), "region", None);
             units.push(vec![
                 region.staff[0].unit.into(),
                 region.org.into(),
@@ -405,7 +418,12 @@ impl Layout {
             staff_rows(&region.staff, &format!("r{r}-psykiater"), &mut audit);
         }
         for (g, gp) in self.gps.iter().enumerate() {
-            org_row(gp.org, format!("Lægepraksis {:04}", g + 1), "gp_practice");
+            org_row(
+                gp.org,
+                format!("Lægepraksis {:04}", g + 1),
+                "gp_practice",
+                None,
+            );
             units.push(vec![
                 gp.staff[0].unit.into(),
                 gp.org.into(),

@@ -2,7 +2,7 @@
 //! audit records and timeline events, consents, and the finished chunk.
 
 use super::layout::{Bases, Layout, Staff};
-use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, chunk_key, meetings, referral_rows};
+use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, admissions, chunk_key, meetings, referral_rows};
 use bro_audit::{AuditAction, AuditFields};
 use bro_domain::{CitizenId, CourseRole, ShareCategory};
 use bro_store::{AuditCtx, AuditEvent, BulkChunk, TableRows};
@@ -29,6 +29,8 @@ pub(super) struct ChunkWriter<'a> {
     pub(super) agreements: TableRows,
     pub(super) audit: Vec<(i64, AuditFields)>,
     pub(super) ids: Bases,
+    /// The hospital's messages about the chunk's citizens, received after they are written.
+    pub(super) hospital: Vec<admissions::Sent>,
 }
 
 /// A care team member of one course.
@@ -157,6 +159,7 @@ impl<'a> ChunkWriter<'a> {
                 stay_event: b.stay_event + k * per * referral_rows::MAX_STAY_EVENTS,
                 ..b
             },
+            hospital: Vec::new(),
         }
     }
 
