@@ -1,5 +1,5 @@
 // Hospital events in the browser: the coordinator sees the ward's alert of the demo citizen's
-// discharge under Beskeder, follows it to the course, finds the admission and the discharge on
+// discharge (and of the readmission before it) under Beskeder, follows it to the course, finds the admission and the discharge on
 // the timeline, the readmission counted, and books the follow-up; Mine forløb flags the
 // readmission and the citizens in hospital now. The administrator makes a client token for a
 // message broker (shown once). axe-core checks every page on the way.
@@ -16,6 +16,8 @@ test("the coordinator is alerted of a discharge, opens the course and books the 
   await expectNoAxeViolations(page);
   const alert = page.getByRole("link", { name: new RegExp(`er udskrevet fra ${WARD}`) }).first();
   await expect(alert).toBeVisible();
+  // The readmission was told as such when it began.
+  await expect(page.getByRole("link", { name: new RegExp(`er genindlagt inden for 30 dage efter en udskrivning: ${WARD}`) }).first()).toBeVisible();
   await alert.click();
   await expect(page.locator("#hospital")).toContainText("Genindlæggelser de seneste 12 måneder: 1");
   const timeline = page.locator("ol").filter({ hasText: `Udskrevet: ${WARD}` });

@@ -26,3 +26,18 @@ coded!(
         HospitalReadmitted => "hospital_readmitted",
     }
 );
+
+impl NoticeKind {
+    /// The hospital's events: each links to the course's admissions and is also mailed.
+    pub const HOSPITAL: [NoticeKind; 5] = [
+        NoticeKind::HospitalAdmitted,
+        NoticeKind::HospitalOnLeave,
+        NoticeKind::HospitalBack,
+        NoticeKind::HospitalDischarged,
+        NoticeKind::HospitalReadmitted,
+    ];
+
+    pub fn is_hospital(self) -> bool {
+        Self::HOSPITAL.contains(&self)
+    }
+}

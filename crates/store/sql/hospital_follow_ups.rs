@@ -11,28 +11,36 @@ use super::chain::append;
 use super::{Tx, actor, commit, err};
 use crate::Backend;
 
-/// Keeps episode `episode`'s follow-up in step with it: due 7 days after its discharge on the
-/// course (a revised discharge moves it), gone when the discharge is cancelled. A booked one
-/// stays as it was booked.
+/// When the follow-up of an episode in state `after` falls due, on which course: 7 days after
+/// its discharge (a revised discharge moves it); `None` when there is none to do (not
+/// discharged, the discharge cancelled, or no open course).
+pub(super) fn follow_up_due(
+    after: &Episode,
+    course: Option<CourseId>,
+) -> Option<(Timestamp, CourseId)> {
+    match (after.state, after.end, course) {
+        (EpisodeState::Discharged, Some(end), Some(course)) => Some((end + FOLLOW_UP_MS, course)),
+        _ => None,
+    }
+}
+
+/// Keeps episode `episode`'s follow-up in step with it: `due` from [`follow_up_due`], made at
+/// `at` when it is new; gone when there is none to do. A booked one stays as it was booked.
 pub(super) async fn keep_follow_up(
     tx: &mut Tx,
     at: Timestamp,
-    (episode, course): (i64, Option<CourseId>),
-    after: &Episode,
+    episode: i64,
+    due: Option<(Timestamp, CourseId)>,
 ) -> StoreResult<()> {
-    let discharged = match (after.state, after.end, course) {
-        (EpisodeState::Discharged, Some(end), Some(course)) => Some((end, course)),
-        _ => None,
-    };
-    let q = match discharged {
-        Some((end, course)) => sqlx::query(
+    let q = match due {
+        Some((due, course)) => sqlx::query(
             "INSERT INTO hospital_follow_ups (episode_id, course_id, due_ms, created_ms) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (episode_id) DO UPDATE SET due_ms = excluded.due_ms \
              WHERE hospital_follow_ups.booked_ms IS NULL",
         )
         .bind(episode)
         .bind(course.0)
-        .bind(end + FOLLOW_UP_MS)
+        .bind(due)
         .bind(at),
         None => sqlx::query(
             "DELETE FROM hospital_follow_ups WHERE episode_id = $1 AND booked_ms IS NULL",

@@ -1,6 +1,7 @@
 //! The e-mails that go with notices: who chose them, and the attempts to send each one. A
 //! notice's e-mail is marked due in the transaction that writes the notice
-//! ([`mark_offer_mails`], [`mark_citizen_mails`], [`mark_hospital_mails`]); the delivery worker sends it later, so a mail server that is down
+//! ([`mark_offer_mails`], [`mark_citizen_mails`]; a hospital alert is written with its e-mail
+//! due, `hospital_batch`); the delivery worker sends it later, so a mail server that is down
 //! never holds up a change.
 
 use async_trait::async_trait;
@@ -51,26 +52,6 @@ pub(super) async fn mark_citizen_mails(
     )
     .bind(now)
     .bind(referral)
-    .execute(&mut **tx)
-    .await
-    .map_err(err)?;
-    Ok(())
-}
-
-/// Makes the e-mails of the hospital notices about `citizen` written at `now` due, for staff
-/// with an address. The mail says only that there is news from the hospital in Bro.
-pub(super) async fn mark_hospital_mails(
-    tx: &mut Tx,
-    now: Timestamp,
-    citizen: bro_domain::CitizenId,
-) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE notices SET mail_status = 'pending', mail_next_ms = $1 \
-         WHERE citizen_id = $2 AND created_ms = $1 AND kind IN ('hospital_admitted', 'hospital_on_leave', 'hospital_back', 'hospital_discharged', 'hospital_readmitted') AND mail_status IS NULL \
-         AND user_id IN (SELECT id FROM users WHERE kind = 'staff' AND email IS NOT NULL AND active)",
-    )
-    .bind(now)
-    .bind(citizen.0)
     .execute(&mut **tx)
     .await
     .map_err(err)?;

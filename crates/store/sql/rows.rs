@@ -1,16 +1,17 @@
 //! Multi-row INSERT of rows with explicit columns, in as few statements as the backend's
-//! `BULK_BINDS` allows. Its own module, below both of its users: bulk loading (`bulk`) writes
-//! generated worlds with it and the audit chain (`chain`) writes its records with it, and bulk
-//! loading also appends to the chain, so the helper can live in neither without a loop.
+//! `BULK_BINDS` allows. Its own module, below its users: bulk loading (`bulk`) writes
+//! generated worlds with it, the audit chain (`chain`) writes its records with it, and a batch
+//! of hospital messages (`hospital_batch`) its alerts and timelines; bulk loading also appends
+//! to the chain, so the helper can live in neither without a loop.
 
-use bro_store::{BULK_TABLES, Cell, Conflict, StoreError, StoreResult, TableRows};
+use bro_store::{BULK_TABLES, Cell, Conflict, RECEIVED_TABLES, StoreError, StoreResult, TableRows};
 
 use super::{db_err, err};
 use crate::{BULK_BINDS, Db, RESET_SEQUENCE};
 
-/// A table name reaches SQL text only when it is one of `BULK_TABLES`.
+/// A table name reaches SQL text only when it is one of `BULK_TABLES` or `RECEIVED_TABLES`.
 pub(super) fn known_table(table: &str) -> StoreResult<()> {
-    if BULK_TABLES.contains(&table) {
+    if BULK_TABLES.contains(&table) || RECEIVED_TABLES.contains(&table) {
         Ok(())
     } else {
         Err(StoreError::Conflict(Conflict::UnknownTable))

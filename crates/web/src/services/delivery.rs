@@ -82,14 +82,7 @@ async fn deliver_notice_mails(state: &AppState) -> usize {
         let mail = match (d.kind, &d.offer) {
             (NoticeKind::OfferChanged, Some((id, name))) => Ok(offer_mail(state, *id, name)),
             (NoticeKind::ReferralDecided, _) => Ok(referral_mail(state)),
-            (
-                NoticeKind::HospitalAdmitted
-                | NoticeKind::HospitalOnLeave
-                | NoticeKind::HospitalBack
-                | NoticeKind::HospitalDischarged
-                | NoticeKind::HospitalReadmitted,
-                _,
-            ) => Ok(hospital_mail(state)),
+            (kind, _) if kind.is_hospital() => Ok(hospital_mail(state)),
             _ => Err("no e-mail for this notice".to_owned()),
         };
         let outcome = match (&state.mailer, d.email.as_deref(), mail) {
