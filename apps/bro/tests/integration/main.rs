@@ -28,6 +28,7 @@ mod cli;
 mod contract;
 mod hospital;
 mod hospital_api;
+mod hospital_batch;
 mod hospital_by_hand;
 mod hospital_follow_up;
 mod hsds;
