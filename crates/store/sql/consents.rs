@@ -12,11 +12,13 @@ use bro_store::{
     NewLegalBasis, StoreError, StoreResult,
 };
 use sqlx::Row;
+use std::collections::HashMap;
 
 use super::chain::append;
 use super::consent_rules::awaits_confirmation;
 use super::notices::tell_consent_recorded;
-use super::{Tx, commit, corrupt, db_err, err};
+use super::rows::rows_in;
+use super::{DbRow, Tx, commit, corrupt, db_err, err};
 use crate::{Backend, Db, ROW_LOCK};
 
 /// How a consent or a legal basis is ended: table, columns, the conflict's name, the act.
@@ -297,45 +299,34 @@ impl ConsentStore for Backend {
     }
 
     async fn grants(&self, citizen: CitizenId, org: OrgId, now: i64) -> StoreResult<Grants> {
-        let consents: Vec<String> = sqlx::query_scalar(
+        let consents = sqlx::query(&format!(
             "SELECT c.categories FROM consents c JOIN consent_orgs o ON o.consent_id = c.id \
-             WHERE c.citizen_id = $1 AND o.org_id = $2 AND c.withdrawn_ms IS NULL AND c.awaiting_since_ms IS NULL AND c.valid_from_ms <= $3 \
-             AND (c.valid_to_ms IS NULL OR c.valid_to_ms > $3)",
-        )
+             WHERE c.citizen_id = $1 AND o.org_id = $2 AND {}",
+            CONSENT_IN_FORCE.replace("{now}", "$3")
+        ))
         .bind(citizen.0)
         .bind(org.0)
         .bind(now)
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;
-        let bases = sqlx::query(
+        let bases = sqlx::query(&format!(
             "SELECT b.kind, b.categories FROM legal_bases b JOIN legal_basis_orgs o ON o.legal_basis_id = b.id \
-             WHERE b.citizen_id = $1 AND o.org_id = $2 AND b.ended_ms IS NULL AND b.valid_from_ms <= $3 AND b.valid_to_ms > $3",
-        )
+             WHERE b.citizen_id = $1 AND o.org_id = $2 AND {}",
+            BASIS_IN_FORCE.replace("{now}", "$3")
+        ))
         .bind(citizen.0)
         .bind(org.0)
         .bind(now)
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;
-        let mut grants = Grants {
-            consent: consents
-                .iter()
-                .flat_map(|r| decode_set(r, ShareCategory::parse))
-                .collect(),
-            legal_basis: Vec::new(),
-        };
-        grants.consent.sort();
-        grants.consent.dedup();
+        let mut grants = Grants::default();
+        for r in &consents {
+            grant_consent(&mut grants, r)?;
+        }
         for r in &bases {
-            let kind: String = r.try_get("kind").map_err(err)?;
-            let kind = LegalBasisKind::parse(&kind).ok_or_else(|| corrupt("legal basis"))?;
-            let categories: String = r.try_get("categories").map_err(err)?;
-            grants.legal_basis.extend(
-                decode_set(&categories, ShareCategory::parse)
-                    .into_iter()
-                    .map(|c| (c, kind)),
-            );
+            grant_basis(&mut grants, r)?;
         }
         Ok(grants)
     }
@@ -464,4 +455,71 @@ impl ConsentStore for Backend {
         self.finish_read(tx, audit, &event).await?;
         Ok(document)
     }
+}
+
+/// A consent in force at `{now}` (aliased `c`).
+const CONSENT_IN_FORCE: &str = "c.withdrawn_ms IS NULL AND c.awaiting_since_ms IS NULL AND c.valid_from_ms <= {now} \
+     AND (c.valid_to_ms IS NULL OR c.valid_to_ms > {now})";
+/// A legal basis in force at `{now}` (aliased `b`).
+const BASIS_IN_FORCE: &str =
+    "b.ended_ms IS NULL AND b.valid_from_ms <= {now} AND b.valid_to_ms > {now}";
+
+/// Adds what a consent row (`categories`) grants.
+fn grant_consent(grants: &mut Grants, r: &DbRow) -> StoreResult<()> {
+    let categories: String = r.try_get("categories").map_err(err)?;
+    grants
+        .consent
+        .extend(decode_set(&categories, ShareCategory::parse));
+    grants.consent.sort();
+    grants.consent.dedup();
+    Ok(())
+}
+
+/// Adds what a legal basis row (`kind`, `categories`) grants.
+fn grant_basis(grants: &mut Grants, r: &DbRow) -> StoreResult<()> {
+    let kind: String = r.try_get("kind").map_err(err)?;
+    let kind = LegalBasisKind::parse(&kind).ok_or_else(|| corrupt("legal basis"))?;
+    let categories: String = r.try_get("categories").map_err(err)?;
+    grants.legal_basis.extend(
+        decode_set(&categories, ShareCategory::parse)
+            .into_iter()
+            .map(|c| (c, kind)),
+    );
+    Ok(())
+}
+
+/// What each organisation is granted of each of `citizens` at `now` ([`grants`] for many
+/// citizens at once, every organisation named): one read for a whole feed.
+///
+/// [`grants`]: bro_store::ConsentStore::grants
+pub(super) async fn grants_of_citizens(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    citizens: &[i64],
+    now: i64,
+) -> StoreResult<HashMap<(CitizenId, OrgId), Grants>> {
+    let mut all: HashMap<(CitizenId, OrgId), Grants> = HashMap::new();
+    let sql = format!(
+        "SELECT c.citizen_id, o.org_id, c.categories FROM consents c JOIN consent_orgs o ON o.consent_id = c.id \
+         WHERE {} AND c.citizen_id IN ({{}})",
+        CONSENT_IN_FORCE.replace("{now}", "$1")
+    );
+    for r in rows_in(conn, &sql, &[now], citizens).await? {
+        grant_consent(all.entry(pair(&r)?).or_default(), &r)?;
+    }
+    let sql = format!(
+        "SELECT b.citizen_id, o.org_id, b.kind, b.categories FROM legal_bases b JOIN legal_basis_orgs o ON o.legal_basis_id = b.id \
+         WHERE {} AND b.citizen_id IN ({{}})",
+        BASIS_IN_FORCE.replace("{now}", "$1")
+    );
+    for r in rows_in(conn, &sql, &[now], citizens).await? {
+        grant_basis(all.entry(pair(&r)?).or_default(), &r)?;
+    }
+    Ok(all)
+}
+
+fn pair(r: &DbRow) -> StoreResult<(CitizenId, OrgId)> {
+    Ok((
+        CitizenId(r.try_get("citizen_id").map_err(err)?),
+        OrgId(r.try_get("org_id").map_err(err)?),
+    ))
 }

@@ -6,14 +6,17 @@ use bro_audit::AuditAction;
 use bro_domain::hospital::{EncounterClass, EpisodeState, Event};
 use bro_domain::{CitizenId, CourseId, Cpr, OrgId, UserId};
 use bro_store::{
-    AuditCtx, AuditEvent, HospitalEpisode, HospitalStore, IncomingHospitalMessage, OpenEpisode,
-    Receipt, ReceivedMessage, StoreResult,
+    AuditCtx, AuditEvent, CareTeam, HospitalEpisode, HospitalStore, IncomingHospitalMessage,
+    OpenEpisode, Receipt, ReceivedMessage, StoreResult,
 };
 use sqlx::Row;
+use std::collections::HashMap;
 
 use super::chain::append;
+use super::consents::grants_of_citizens;
 use super::hospital_follow_ups::follow_up_of;
 use super::hospital_keep::citizen_with;
+use super::rows::rows_in;
 use super::{DbRow, coded, commit, err};
 use crate::Backend;
 
@@ -92,23 +95,54 @@ impl HospitalStore for Backend {
         self.open_episodes(citizen).await
     }
 
-    async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>> {
-        let rows = sqlx::query(
-            "SELECT user_id, org_id, is_coordinator FROM care_team_members WHERE course_id = $1 AND removed_ms IS NULL ORDER BY id",
-        )
-        .bind(course.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err)?;
-        rows.iter()
+    async fn citizens_by_cpr(&self, cprs: &[Cpr]) -> StoreResult<Vec<(String, CitizenId)>> {
+        let mut conn = self.pool.acquire().await.map_err(err)?;
+        let cprs: Vec<String> = cprs.iter().map(Cpr::compact).collect();
+        let sql = "SELECT id, cpr FROM citizens WHERE cpr IN ({})";
+        rows_in(&mut conn, sql, &[], &cprs)
+            .await?
+            .iter()
             .map(|r| {
                 Ok((
-                    UserId(r.try_get("user_id").map_err(err)?),
-                    OrgId(r.try_get("org_id").map_err(err)?),
-                    r.try_get("is_coordinator").map_err(err)?,
+                    r.try_get("cpr").map_err(err)?,
+                    CitizenId(r.try_get("id").map_err(err)?),
                 ))
             })
             .collect()
+    }
+
+    async fn care_teams(&self, citizens: &[CitizenId], now: i64) -> StoreResult<Vec<CareTeam>> {
+        let mut conn = self.pool.acquire().await.map_err(err)?;
+        let ids: Vec<i64> = citizens.iter().map(|c| c.0).collect();
+        let sql = "SELECT m.user_id, m.org_id, m.is_coordinator, c.citizen_id FROM care_team_members m \
+             JOIN courses c ON c.id = m.course_id \
+             WHERE c.closed_ms IS NULL AND m.removed_ms IS NULL AND c.citizen_id IN ({}) ORDER BY m.id";
+        let mut teams: Vec<CareTeam> = Vec::new();
+        let mut at: HashMap<CitizenId, usize> = HashMap::new();
+        for r in rows_in(&mut conn, sql, &[], &ids).await? {
+            let citizen = CitizenId(r.try_get("citizen_id").map_err(err)?);
+            let k = *at.entry(citizen).or_insert_with(|| {
+                teams.push(CareTeam {
+                    citizen,
+                    members: Vec::new(),
+                    grants: HashMap::new(),
+                });
+                teams.len() - 1
+            });
+            teams[k].members.push((
+                UserId(r.try_get("user_id").map_err(err)?),
+                OrgId(r.try_get("org_id").map_err(err)?),
+                r.try_get("is_coordinator").map_err(err)?,
+            ));
+        }
+        let mut grants = grants_of_citizens(&mut conn, &ids, now).await?;
+        for team in &mut teams {
+            for (_, org, _) in &team.members {
+                let granted = grants.remove(&(team.citizen, *org)).unwrap_or_default();
+                team.grants.entry(*org).or_insert(granted);
+            }
+        }
+        Ok(teams)
     }
 
     async fn receive_hospital_messages(

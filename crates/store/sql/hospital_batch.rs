@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::chain::append_many;
 use super::hospital_follow_ups::keep_follow_up;
-use super::rows::insert_rows;
+use super::rows::{insert_rows, placeholders, rows_in};
 use super::{Tx, err};
 use crate::BULK_BINDS;
 
@@ -46,31 +46,6 @@ struct PlannedFollowUp {
     due: (Timestamp, CourseId),
 }
 
-/// `$1, $2, …, $n`.
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The rows of `sql` (with `{}` for the list) for every chunk of `values` the backend binds.
-async fn rows_in<V>(tx: &mut Tx, sql: &str, values: &[V]) -> StoreResult<Vec<super::DbRow>>
-where
-    V: for<'q> sqlx::Encode<'q, crate::Db> + sqlx::Type<crate::Db> + Clone + Send + Sync,
-{
-    let mut all = Vec::new();
-    for chunk in values.chunks(BULK_BINDS) {
-        let sql = sql.replace("{}", &placeholders(chunk.len()));
-        let mut q = sqlx::query(&sql);
-        for v in chunk {
-            q = q.bind(v.clone());
-        }
-        all.extend(q.fetch_all(&mut **tx).await.map_err(err)?);
-    }
-    Ok(all)
-}
-
 impl Batch {
     /// Reads what the messages of `batch` will ask for.
     pub(super) async fn read(
@@ -83,7 +58,7 @@ impl Batch {
             .collect();
         let mut seen = HashSet::new();
         let sql = "SELECT message_id FROM hospital_messages WHERE message_id IS NOT NULL AND outcome <> 'rejected' AND message_id IN ({})";
-        for r in rows_in(tx, sql, &ids).await? {
+        for r in rows_in(tx, sql, &[], &ids).await? {
             seen.insert(r.try_get("message_id").map_err(err)?);
         }
         let cprs: Vec<String> = batch
@@ -93,7 +68,7 @@ impl Batch {
         let mut citizens: HashMap<String, Option<CitizenId>> =
             cprs.iter().map(|c| (c.clone(), None)).collect();
         let sql = "SELECT id, cpr FROM citizens WHERE cpr IN ({})";
-        for r in rows_in(tx, sql, &cprs).await? {
+        for r in rows_in(tx, sql, &[], &cprs).await? {
             citizens.insert(
                 r.try_get("cpr").map_err(err)?,
                 Some(CitizenId(r.try_get("id").map_err(err)?)),
@@ -103,7 +78,7 @@ impl Batch {
         let mut courses = HashMap::new();
         let sql =
             "SELECT id, citizen_id FROM courses WHERE closed_ms IS NULL AND citizen_id IN ({})";
-        for r in rows_in(tx, sql, &found).await? {
+        for r in rows_in(tx, sql, &[], &found).await? {
             courses.insert(
                 CitizenId(r.try_get("citizen_id").map_err(err)?),
                 CourseId(r.try_get("id").map_err(err)?),
@@ -117,7 +92,7 @@ impl Batch {
         told.dedup();
         let mut mailed = HashSet::new();
         let sql = "SELECT id FROM users WHERE kind = 'staff' AND email IS NOT NULL AND active AND id IN ({})";
-        for r in rows_in(tx, sql, &told).await? {
+        for r in rows_in(tx, sql, &[], &told).await? {
             mailed.insert(UserId(r.try_get("id").map_err(err)?));
         }
         Ok(Batch {
@@ -207,7 +182,7 @@ impl Batch {
         for chunk in touched.chunks(BULK_BINDS) {
             let sql = format!(
                 "DELETE FROM hospital_episode_events WHERE episode_id IN ({})",
-                placeholders(chunk.len())
+                placeholders(1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {

@@ -71,3 +71,38 @@ pub(super) async fn insert_rows(
     }
     Ok(())
 }
+
+/// `$from, …, $(from + n - 1)`.
+pub(super) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows of `sql` for `values`, in as many statements as the backend's bind limit asks: one
+/// read for a whole batch instead of one per value. `fixed` are bound first, as `$1`…; `{}`
+/// in `sql` is where the list goes.
+pub(super) async fn rows_in<V>(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    sql: &str,
+    fixed: &[i64],
+    values: &[V],
+) -> StoreResult<Vec<super::DbRow>>
+where
+    V: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Clone + Send + Sync,
+{
+    let mut all = Vec::new();
+    for chunk in values.chunks(BULK_BINDS - fixed.len()) {
+        let sql = sql.replace("{}", &placeholders(fixed.len() + 1, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for f in fixed {
+            q = q.bind(*f);
+        }
+        for v in chunk {
+            q = q.bind(v.clone());
+        }
+        all.extend(q.fetch_all(&mut *conn).await.map_err(err)?);
+    }
+    Ok(all)
+}

@@ -1,7 +1,7 @@
 use std::fmt;
 
 /// What can go wrong in a store. Messages never carry personal data.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,

@@ -3,8 +3,10 @@
 //! episodes they add up to on the citizen.
 
 use async_trait::async_trait;
+use bro_domain::consent::Grants;
 use bro_domain::hospital::{EncounterClass, EpisodeState, Event, Notification};
 use bro_domain::{CitizenId, CourseId, Cpr, OrgId, Timestamp, UserId};
+use std::collections::HashMap;
 
 use crate::{AuditCtx, StoreResult};
 
@@ -174,8 +176,26 @@ pub trait HospitalStore {
     async fn rematch_hospital_episodes(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<usize>;
     /// The citizen's episodes still open, newest first.
     async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>>;
-    /// The active members of a course's care team: user, organisation, whether coordinator.
-    async fn care_team_orgs(&self, course: CourseId) -> StoreResult<Vec<(UserId, OrgId, bool)>>;
+    /// The citizens Bro has among these CPR numbers: (compact number, citizen).
+    async fn citizens_by_cpr(&self, cprs: &[Cpr]) -> StoreResult<Vec<(String, CitizenId)>>;
+    /// The care team of each citizen's open course, with what each of its organisations is
+    /// granted of the citizen at `now`: whom a hospital event may be told. One read for a
+    /// whole feed; a citizen without an open course is left out.
+    async fn care_teams(
+        &self,
+        citizens: &[CitizenId],
+        now: Timestamp,
+    ) -> StoreResult<Vec<CareTeam>>;
+}
+
+/// A citizen's care team as the hospital's alerts need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareTeam {
+    pub citizen: CitizenId,
+    /// The active members: user, organisation, whether coordinator.
+    pub members: Vec<(UserId, OrgId, bool)>,
+    /// What each member organisation is granted of the citizen.
+    pub grants: HashMap<OrgId, Grants>,
 }
 
 /// A client that delivers hospital messages over the API, as its organisation's admin sees it.

@@ -41,8 +41,8 @@ pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
 pub use hospital_store::{
-    Channel, FollowUp, HospitalClient, HospitalClientStore, HospitalEpisode, HospitalFacts,
-    HospitalStore, IncomingHospitalMessage, OpenEpisode, Receipt, ReceivedMessage,
+    CareTeam, Channel, FollowUp, HospitalClient, HospitalClientStore, HospitalEpisode,
+    HospitalFacts, HospitalStore, IncomingHospitalMessage, OpenEpisode, Receipt, ReceivedMessage,
 };
 pub use meeting::*;
 pub use meeting_store::{

@@ -4,7 +4,6 @@
 //! which keeps it and applies it in one transaction.
 
 use bro_audit::PLATFORM_TENANT;
-use bro_domain::consent::Grants;
 use bro_domain::hospital::Notification;
 use bro_domain::{CitizenId, Cpr, OrgId, ShareCategory, Timestamp, UserId};
 use bro_medcom::{Message, Organization, PatientId};
@@ -12,7 +11,6 @@ use bro_store::{
     AuditCtx, Channel, DynStore, HospitalFacts, IncomingHospitalMessage, Receipt, StoreResult,
 };
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 /// The audit purpose of receiving hospital messages.
 pub const PURPOSE: &str = "hospital-notification";
@@ -60,16 +58,25 @@ pub async fn receive_all(
     store: &DynStore,
     intakes: &[(Timestamp, Intake<'_>)],
 ) -> Vec<StoreResult<Received>> {
+    let parsed: Vec<_> = intakes
+        .iter()
+        .map(|(_, intake)| bro_medcom::parse(intake.bytes))
+        .collect();
     let mut lookups = Lookups::default();
+    if let Err(e) = lookups.told_of_feed(store, intakes, &parsed).await {
+        return intakes.iter().map(|_| Err(e.clone())).collect();
+    }
     let (mut batch, mut read) = (Vec::with_capacity(intakes.len()), Vec::new());
-    for (now, intake) in intakes {
-        read.push(match read_one(store, *now, intake, &mut lookups).await {
-            Ok((message, answer)) => {
-                batch.push(message);
-                Ok(answer)
-            }
-            Err(e) => Err(e),
-        });
+    for ((now, intake), parsed) in intakes.iter().zip(parsed) {
+        read.push(
+            match read_one(store, (*now, intake, parsed), &mut lookups).await {
+                Ok((message, answer)) => {
+                    batch.push(message);
+                    Ok(answer)
+                }
+                Err(e) => Err(e),
+            },
+        );
     }
     let mut receipts = store.receive_hospital_messages(&batch).await.into_iter();
     read.into_iter()
@@ -102,20 +109,56 @@ struct Answer {
 }
 
 /// What a feed asks again and again, read once per feed: organisations by SOR id, and who on
-/// a citizen's care team is told at a moment.
+/// a citizen's care team is told at a moment (by compact CPR number).
 #[derive(Default)]
 struct Lookups {
     orgs: HashMap<String, Option<OrgId>>,
     told: HashMap<(String, Timestamp), Vec<UserId>>,
 }
 
+impl Lookups {
+    /// Reads who is told about the feed's patients, one read per moment the feed has.
+    async fn told_of_feed(
+        &mut self,
+        store: &DynStore,
+        intakes: &[(Timestamp, Intake<'_>)],
+        parsed: &[Result<Message, bro_medcom::ParseError>],
+    ) -> StoreResult<()> {
+        let mut by_moment: HashMap<Timestamp, Vec<Cpr>> = HashMap::new();
+        for ((now, _), m) in intakes.iter().zip(parsed) {
+            if let Ok(Message {
+                patient: PatientId::Cpr(cpr),
+                ..
+            }) = m
+            {
+                by_moment.entry(*now).or_default().push(cpr.clone());
+            }
+        }
+        for (now, cprs) in by_moment {
+            let citizens = store.citizens_by_cpr(&cprs).await?;
+            let ids: Vec<CitizenId> = citizens.iter().map(|(_, c)| *c).collect();
+            let mut told = health_readers(store, &ids, now).await?;
+            for cpr in cprs {
+                self.told.insert((cpr.compact(), now), Vec::new());
+            }
+            for (cpr, citizen) in citizens {
+                self.told
+                    .insert((cpr, now), told.remove(&citizen).unwrap_or_default());
+            }
+        }
+        Ok(())
+    }
+}
+
 async fn read_one(
     store: &DynStore,
-    now: Timestamp,
-    intake: &Intake<'_>,
+    (now, intake, parsed): (
+        Timestamp,
+        &Intake<'_>,
+        Result<Message, bro_medcom::ParseError>,
+    ),
     lookups: &mut Lookups,
 ) -> StoreResult<((AuditCtx, IncomingHospitalMessage), Answer)> {
-    let parsed = bro_medcom::parse(intake.bytes);
     let (org, facts) = match &parsed {
         Err(e) => (intake.org, Err((e.ack_code(), e.to_string()))),
         Ok(m) => {
@@ -145,12 +188,11 @@ async fn read_one(
     };
     let message = parsed.as_ref().ok();
     let tell = match &facts {
-        Ok(HospitalFacts { cpr: Some(cpr), .. }) => {
-            match lookups.told.entry((cpr.compact(), now)) {
-                Entry::Occupied(known) => known.get().clone(),
-                Entry::Vacant(slot) => slot.insert(told(store, cpr, now).await?).clone(),
-            }
-        }
+        Ok(HospitalFacts { cpr: Some(cpr), .. }) => lookups
+            .told
+            .get(&(cpr.compact(), now))
+            .cloned()
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
     let incoming = IncomingHospitalMessage {
@@ -203,7 +245,10 @@ pub async fn register(store: &DynStore, ctx: &AuditCtx, hand: ByHand<'_>) -> Sto
             episode: hand.key,
             notification: hand.notification,
         }),
-        tell: health_readers(store, hand.citizen, ctx.at_ms).await?,
+        tell: health_readers(store, &[hand.citizen], ctx.at_ms)
+            .await?
+            .remove(&hand.citizen)
+            .unwrap_or_default(),
     };
     let mut one = store
         .receive_hospital_messages(&[(ctx.clone(), incoming)])
@@ -232,37 +277,37 @@ fn facts_of(m: &Message) -> HospitalFacts {
     }
 }
 
-/// The members of the care team of the citizen's open course who may read health data about
+/// The members of the care team of each citizen's open course who may read health data about
 /// them, by the sharing rule every read obeys.
-async fn told(store: &DynStore, cpr: &Cpr, now: Timestamp) -> StoreResult<Vec<UserId>> {
-    let Some(citizen) = store.citizen_by_cpr(cpr).await? else {
-        return Ok(Vec::new());
-    };
-    health_readers(store, citizen, now).await
-}
-
 async fn health_readers(
     store: &DynStore,
-    citizen: CitizenId,
+    citizens: &[CitizenId],
     now: Timestamp,
-) -> StoreResult<Vec<UserId>> {
-    let Some(course) = store.open_course_of(citizen).await? else {
-        return Ok(Vec::new());
-    };
-    let team = store.care_team_orgs(course).await?;
-    let holder = team.iter().find(|(_, _, c)| *c).map(|(_, org, _)| *org);
-    // Each message comes this way: read an organisation's grants once, however many of its
-    // people are on the team.
-    let mut grants: HashMap<OrgId, Grants> = HashMap::new();
-    let mut members = Vec::new();
-    for (user, org, _) in team {
-        let org_grants = match grants.entry(org) {
-            Entry::Occupied(known) => known.get().clone(),
-            Entry::Vacant(slot) => slot.insert(store.grants(citizen, org, now).await?).clone(),
-        };
-        members.push((user, org, org_grants));
+) -> StoreResult<HashMap<CitizenId, Vec<UserId>>> {
+    let mut told = HashMap::new();
+    for team in store.care_teams(citizens, now).await? {
+        let holder = team
+            .members
+            .iter()
+            .find(|(_, _, c)| *c)
+            .map(|(_, org, _)| *org);
+        let members: Vec<_> = team
+            .members
+            .iter()
+            .map(|(user, org, _)| {
+                (
+                    *user,
+                    *org,
+                    team.grants.get(org).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        told.insert(
+            team.citizen,
+            bro_authz::told_of(ShareCategory::Health, holder, &members),
+        );
     }
-    Ok(bro_authz::told_of(ShareCategory::Health, holder, &members))
+    Ok(told)
 }
 
 /// A fresh FHIR id (a random UUID, version 4): for an acknowledgement's resources, and for a
