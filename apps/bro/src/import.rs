@@ -48,17 +48,14 @@ pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Messages kept in one transaction: a feed of thousands costs statements, not flushes.
-const BATCH: usize = 500;
-
 /// `bro import medcom PATH…`: each message through the one pipeline every hospital message
-/// takes, one line per message, [`BATCH`] messages to a transaction. The words (accepted,
+/// takes, one line per message, `FEED_BATCH` messages to a transaction. The words (accepted,
 /// duplicate, unmatched, rejected) are a contract: scripts read them.
 pub async fn medcom(database: &str, paths: &[std::path::PathBuf]) -> Result<(), String> {
     let files = message_files(paths)?;
     let store = crate::open::open(database).await?;
     let (mut counts, mut rejected) = ([0usize; 4], false);
-    for files in files.chunks(BATCH) {
+    for files in files.chunks(bro_web::hospital_intake::FEED_BATCH) {
         let mut bodies = Vec::with_capacity(files.len());
         for file in files {
             bodies.push(std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?);

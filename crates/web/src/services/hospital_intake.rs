@@ -12,6 +12,11 @@ use bro_store::{
 };
 use std::collections::HashMap;
 
+/// How many messages of a feed to hand to [`receive_all`] at a time: enough that a message
+/// costs its own statements, not a transaction's; few enough that the transaction holds the
+/// write lock briefly (on SQLite every other writer, a page's audit record too, waits for it).
+pub const FEED_BATCH: usize = 100;
+
 /// The audit purpose of receiving hospital messages.
 pub const PURPOSE: &str = "hospital-notification";
 

@@ -16,8 +16,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 const H: i64 = 3_600_000;
-/// Messages received in one transaction.
-const BATCH: usize = 500;
 /// The episode-of-care identifier system of the generated wards.
 const EPISODES: &str = "urn:bro:generated-ward-episode";
 
@@ -142,7 +140,7 @@ impl ChunkWriter<'_> {
 /// Receives a chunk's messages in the order they were sent, each at its moment.
 pub(super) async fn receive(store: &DynStore, mut sent: Vec<Sent>) -> Result<(), String> {
     sent.sort_by_key(|s| s.at);
-    for batch in sent.chunks(BATCH) {
+    for batch in sent.chunks(bro_web::hospital_intake::FEED_BATCH) {
         let intakes: Vec<_> = batch
             .iter()
             .map(|s| {
