@@ -5,8 +5,8 @@
 //! last year (some are in hospital now, some on leave); a quarter of the discharges are
 //! followed by an acute readmission within 30 days, the national figure.
 
-use super::layout::{MUNICIPALITIES, REGIONS};
-use super::writer::ChunkWriter;
+use super::layout::{MUNICIPALITIES, REGIONS, municipality_sor};
+use super::writer::{ChunkWriter, Sent};
 use super::{ANCHOR_MS, DAY_MS, YEAR_MS};
 use bro_domain::hospital::{Activity, Event, Notification};
 use bro_domain::{Cpr, Timestamp};
@@ -19,12 +19,6 @@ const H: i64 = 3_600_000;
 /// The episode-of-care identifier system of the generated wards.
 const EPISODES: &str = "urn:bro:generated-ward-episode";
 
-/// The made-up SOR id of generated municipality `m` (not a real one; the demo's own are
-/// another range).
-pub(super) fn municipality_sor(m: usize) -> String {
-    format!("95000{m:010}")
-}
-
 /// The made-up SOR id and name of region `r`'s ward.
 fn ward(r: usize) -> Organization {
     Organization {
@@ -32,12 +26,6 @@ fn ward(r: usize) -> Organization {
         gln: None,
         name: Some(format!("{}, psykiatrisk sengeafsnit", REGIONS[r])),
     }
-}
-
-/// A message the chunk's citizens' hospital sends, with its moment.
-pub(super) struct Sent {
-    pub(super) at: Timestamp,
-    pub(super) bytes: Vec<u8>,
 }
 
 /// Who a generated citizen's messages are between, and about.

@@ -2,7 +2,7 @@
 //! practices, each with units and staff sized to its citizens, and the id ranges each chunk
 //! writes into.
 
-use super::{ANCHOR_MS, STAFF_KEY, YEAR_MS, admissions, meetings};
+use super::{ANCHOR_MS, STAFF_KEY, YEAR_MS, meetings};
 use crate::demo::people::{FAMILY, GIVEN};
 use bro_audit::{AuditAction, AuditFields};
 use bro_domain::Role;
@@ -134,6 +134,12 @@ pub struct Layout {
 /// What a generated world's layout is derived by; a world grown by another version of the
 /// generator cannot be resumed.
 const LAYOUT_VERSION: u64 = 3;
+
+/// The made-up SOR id of generated municipality `m` (not a real one; the demo's own are
+/// another range).
+pub(super) fn municipality_sor(m: usize) -> String {
+    format!("95000{m:010}")
+}
 
 /// The id of MPO unit `m`'s `b`th bed.
 pub(super) fn bed_id(layout: &Layout, m: usize, b: i64) -> i64 {
@@ -380,7 +386,7 @@ impl Layout {
                 muni.org,
                 format!("{town} Kommune"),
                 "municipality",
-                Some(admissions::municipality_sor(m)),
+                Some(municipality_sor(m)),
             );
             let first_unit = muni.coordinators[0].unit;
             for (k, (unit_name, kind)) in [

@@ -2,9 +2,9 @@
 //! audit records and timeline events, consents, and the finished chunk.
 
 use super::layout::{Bases, Layout, Staff};
-use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, admissions, chunk_key, meetings, referral_rows};
+use super::{MAX_COURSES, MAX_EVENTS, MAX_MEMBERS, chunk_key, meetings, referral_rows};
 use bro_audit::{AuditAction, AuditFields};
-use bro_domain::{CitizenId, CourseRole, ShareCategory};
+use bro_domain::{CitizenId, CourseRole, ShareCategory, Timestamp};
 use bro_store::{AuditCtx, AuditEvent, BulkChunk, TableRows};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -30,7 +30,13 @@ pub(super) struct ChunkWriter<'a> {
     pub(super) audit: Vec<(i64, AuditFields)>,
     pub(super) ids: Bases,
     /// The hospital's messages about the chunk's citizens, received after they are written.
-    pub(super) hospital: Vec<admissions::Sent>,
+    pub(super) hospital: Vec<Sent>,
+}
+
+/// A message the chunk's citizens' hospital sends, with its moment.
+pub(super) struct Sent {
+    pub(super) at: Timestamp,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// A care team member of one course.
