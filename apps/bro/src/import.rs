@@ -63,15 +63,7 @@ pub async fn medcom(database: &str, paths: &[std::path::PathBuf]) -> Result<(), 
         let now = SystemClock.now_ms();
         let intakes: Vec<_> = bodies
             .iter()
-            .map(|bytes| {
-                let intake = bro_web::hospital_intake::Intake {
-                    channel: bro_store::Channel::File,
-                    org: None,
-                    client: None,
-                    bytes,
-                };
-                (now, intake)
-            })
+            .map(|bytes| (now, bro_web::hospital_intake::Intake::file(bytes)))
             .collect();
         let received = bro_web::hospital_intake::receive_all(&store, &intakes).await;
         for (file, received) in files.iter().zip(received) {

@@ -2,6 +2,7 @@
 //! `BULK_BINDS` allows, their audit records, and the facts a generated world is checked by.
 
 use async_trait::async_trait;
+use bro_domain::notice::NoticeKind;
 use bro_store::{
     BULK_TABLES, BulkChunk, BulkStore, FINGERPRINT_START, RECEIVED_TABLES, StoreResult, WorldFacts,
     fingerprint,
@@ -75,9 +76,11 @@ impl BulkStore for Backend {
                 .map_err(err)?;
             facts.rows.push((table, n));
         }
-        let kinds = sqlx::query(
-            "SELECT kind, COUNT(*) AS n FROM notices WHERE kind LIKE 'hospital_%' GROUP BY kind ORDER BY kind",
-        )
+        let hospital = NoticeKind::HOSPITAL.map(|k| format!("'{}'", k.as_str()));
+        let kinds = sqlx::query(&format!(
+            "SELECT kind, COUNT(*) AS n FROM notices WHERE kind IN ({}) GROUP BY kind ORDER BY kind",
+            hospital.join(", ")
+        ))
         .fetch_all(&self.pool)
         .await
         .map_err(err)?;

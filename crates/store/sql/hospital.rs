@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::chain::append;
 use super::consents::grants_of_citizens;
 use super::hospital_follow_ups::follow_up_of;
-use super::hospital_keep::citizen_with;
+use super::hospital_keep::citizens_with;
 use super::rows::rows_in;
 use super::{DbRow, coded, commit, err};
 use crate::Backend;
@@ -74,10 +74,6 @@ impl HospitalStore for Backend {
         commit(tx).await
     }
 
-    async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>> {
-        citizen_with(&self.pool, cpr).await
-    }
-
     async fn book_hospital_follow_up(
         &self,
         audit: &AuditCtx,
@@ -98,17 +94,7 @@ impl HospitalStore for Backend {
     async fn citizens_by_cpr(&self, cprs: &[Cpr]) -> StoreResult<Vec<(String, CitizenId)>> {
         let mut conn = self.pool.acquire().await.map_err(err)?;
         let cprs: Vec<String> = cprs.iter().map(Cpr::compact).collect();
-        let sql = "SELECT id, cpr FROM citizens WHERE cpr IN ({})";
-        rows_in(&mut conn, sql, &[], &cprs)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("cpr").map_err(err)?,
-                    CitizenId(r.try_get("id").map_err(err)?),
-                ))
-            })
-            .collect()
+        citizens_with(&mut conn, &cprs).await
     }
 
     async fn care_teams(&self, citizens: &[CitizenId], now: i64) -> StoreResult<Vec<CareTeam>> {

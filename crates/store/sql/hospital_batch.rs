@@ -9,13 +9,15 @@
 
 use bro_audit::AuditFields;
 use bro_domain::hospital::{EpisodeEvent, Notification};
-use bro_domain::{CitizenId, CourseId, Timestamp, UserId};
+use bro_domain::notice::NoticeKind;
+use bro_domain::{CitizenId, CourseId, UserId};
 use bro_store::{AuditCtx, AuditEvent, IncomingHospitalMessage, StoreResult, TableRows};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::chain::append_many;
-use super::hospital_follow_ups::keep_follow_up;
+use super::hospital_follow_ups::{FollowUpPlan, keep_follow_up};
+use super::hospital_keep::citizens_with;
 use super::rows::{insert_rows, placeholders, rows_in};
 use super::{Tx, err};
 use crate::BULK_BINDS;
@@ -23,8 +25,8 @@ use crate::BULK_BINDS;
 pub(super) struct Batch {
     /// Message ids kept (not rejected), before the batch or in it.
     pub(super) seen: HashSet<String>,
-    /// Citizens by compact CPR number (`None`: no citizen has it).
-    citizens: HashMap<String, Option<CitizenId>>,
+    /// Citizens by compact CPR number, those Bro has.
+    citizens: HashMap<String, CitizenId>,
     /// Each citizen's open course, if any.
     courses: HashMap<CitizenId, CourseId>,
     /// Staff with an e-mail address, among those the batch may tell.
@@ -33,17 +35,11 @@ pub(super) struct Batch {
     pub(super) notes: HashMap<i64, Vec<Notification>>,
     /// Each touched episode's timeline as it ends.
     pub(super) events: BTreeMap<i64, Vec<EpisodeEvent>>,
-    /// Each touched episode's follow-up as it ends (`None`: it has none).
-    follow_ups: BTreeMap<i64, Option<PlannedFollowUp>>,
+    /// Each touched episode's follow-up as it ends (`None`: it has none), made at the first
+    /// time the batch planned it since it last had none.
+    follow_ups: BTreeMap<i64, Option<FollowUpPlan>>,
     notices: TableRows,
     audit: Vec<(i64, AuditFields)>,
-}
-
-/// A follow-up as the batch leaves it: made at (the first time the batch planned it since it
-/// last had none), due at, on course.
-struct PlannedFollowUp {
-    made: Timestamp,
-    due: (Timestamp, CourseId),
 }
 
 impl Batch {
@@ -65,16 +61,9 @@ impl Batch {
             .iter()
             .filter_map(|(_, m)| m.facts.as_ref().ok()?.cpr.as_ref().map(|c| c.compact()))
             .collect();
-        let mut citizens: HashMap<String, Option<CitizenId>> =
-            cprs.iter().map(|c| (c.clone(), None)).collect();
-        let sql = "SELECT id, cpr FROM citizens WHERE cpr IN ({})";
-        for r in rows_in(tx, sql, &[], &cprs).await? {
-            citizens.insert(
-                r.try_get("cpr").map_err(err)?,
-                Some(CitizenId(r.try_get("id").map_err(err)?)),
-            );
-        }
-        let found: Vec<i64> = citizens.values().flatten().map(|c| c.0).collect();
+        let citizens: HashMap<String, CitizenId> =
+            citizens_with(tx, &cprs).await?.into_iter().collect();
+        let found: Vec<i64> = citizens.values().map(|c| c.0).collect();
         let mut courses = HashMap::new();
         let sql =
             "SELECT id, citizen_id FROM courses WHERE closed_ms IS NULL AND citizen_id IN ({})";
@@ -122,7 +111,7 @@ impl Batch {
 
     /// The citizen with this compact CPR number (every message's number is read up front).
     pub(super) fn citizen(&self, cpr: &str) -> Option<CitizenId> {
-        self.citizens.get(cpr).copied().flatten()
+        self.citizens.get(cpr).copied()
     }
 
     /// The citizen's open course, which their episodes show on.
@@ -134,19 +123,16 @@ impl Batch {
         self.audit.push((ctx.tenant_id, ctx.fields(event)));
     }
 
-    /// Plans episode `episode`'s follow-up as of `at`: due on a course, or none.
-    pub(super) fn follow_up(
-        &mut self,
-        at: Timestamp,
-        episode: i64,
-        due: Option<(Timestamp, CourseId)>,
-    ) {
-        let made = match self.follow_ups.get(&episode) {
-            Some(Some(planned)) => planned.made,
-            _ => at,
-        };
-        self.follow_ups
-            .insert(episode, due.map(|due| PlannedFollowUp { made, due }));
+    /// Plans episode `episode`'s follow-up: as `plan` says, or none.
+    pub(super) fn follow_up(&mut self, episode: i64, plan: Option<FollowUpPlan>) {
+        let plan = plan.map(|p| match self.follow_ups.get(&episode) {
+            Some(Some(planned)) => FollowUpPlan {
+                made: planned.made,
+                ..p
+            },
+            _ => p,
+        });
+        self.follow_ups.insert(episode, plan);
     }
 
     /// An alert to each of `to` but the actor; staff with an address also get its e-mail.
@@ -154,7 +140,7 @@ impl Batch {
         &mut self,
         ctx: &AuditCtx,
         to: &[UserId],
-        kind: &str,
+        kind: NoticeKind,
         (citizen, course): (CitizenId, Option<CourseId>),
         detail: &str,
     ) {
@@ -165,7 +151,7 @@ impl Batch {
             let mailed = self.mailed.contains(&user);
             self.notices.push(vec![
                 user.0.into(),
-                kind.into(),
+                kind.as_str().into(),
                 Some(citizen.0).into(),
                 course.map(|c| c.0).into(),
                 detail.into(),
@@ -206,10 +192,7 @@ impl Batch {
         }
         insert_rows(tx, &events).await?;
         for (episode, plan) in self.follow_ups {
-            match plan {
-                Some(p) => keep_follow_up(tx, p.made, episode, Some(p.due)).await?,
-                None => keep_follow_up(tx, 0, episode, None).await?,
-            }
+            keep_follow_up(tx, episode, plan.as_ref()).await?;
         }
         insert_rows(tx, &self.notices).await?;
         append_many(tx, &self.audit).await

@@ -11,37 +11,48 @@ use super::chain::append;
 use super::{Tx, actor, commit, err};
 use crate::Backend;
 
-/// When the follow-up of an episode in state `after` falls due, on which course: 7 days after
-/// its discharge (a revised discharge moves it); `None` when there is none to do (not
-/// discharged, the discharge cancelled, or no open course).
-pub(super) fn follow_up_due(
+/// An episode's follow-up as it should be: due at, on the course, made at (when it is new).
+pub(super) struct FollowUpPlan {
+    pub(super) due: Timestamp,
+    pub(super) course: CourseId,
+    pub(super) made: Timestamp,
+}
+
+/// The follow-up of an episode in state `after` as of `at`: due 7 days after its discharge (a
+/// revised discharge moves it); `None` when there is none to do (not discharged, the discharge
+/// cancelled, or no open course).
+pub(super) fn follow_up_plan(
     after: &Episode,
     course: Option<CourseId>,
-) -> Option<(Timestamp, CourseId)> {
+    at: Timestamp,
+) -> Option<FollowUpPlan> {
     match (after.state, after.end, course) {
-        (EpisodeState::Discharged, Some(end), Some(course)) => Some((end + FOLLOW_UP_MS, course)),
+        (EpisodeState::Discharged, Some(end), Some(course)) => Some(FollowUpPlan {
+            due: end + FOLLOW_UP_MS,
+            course,
+            made: at,
+        }),
         _ => None,
     }
 }
 
-/// Keeps episode `episode`'s follow-up in step with it: `due` from [`follow_up_due`], made at
-/// `at` when it is new; gone when there is none to do. A booked one stays as it was booked.
+/// Keeps episode `episode`'s follow-up in step with it: as `plan` says, or gone when there is
+/// none to do. A booked one stays as it was booked.
 pub(super) async fn keep_follow_up(
     tx: &mut Tx,
-    at: Timestamp,
     episode: i64,
-    due: Option<(Timestamp, CourseId)>,
+    plan: Option<&FollowUpPlan>,
 ) -> StoreResult<()> {
-    let q = match due {
-        Some((due, course)) => sqlx::query(
+    let q = match plan {
+        Some(plan) => sqlx::query(
             "INSERT INTO hospital_follow_ups (episode_id, course_id, due_ms, created_ms) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (episode_id) DO UPDATE SET due_ms = excluded.due_ms \
              WHERE hospital_follow_ups.booked_ms IS NULL",
         )
         .bind(episode)
-        .bind(course.0)
-        .bind(due)
-        .bind(at),
+        .bind(plan.course.0)
+        .bind(plan.due)
+        .bind(plan.made),
         None => sqlx::query(
             "DELETE FROM hospital_follow_ups WHERE episode_id = $1 AND booked_ms IS NULL",
         )

@@ -14,14 +14,14 @@ use bro_store::{
 use sqlx::Row;
 
 use super::hospital_batch::Batch;
-use super::hospital_follow_ups::follow_up_due;
+use super::hospital_follow_ups::follow_up_plan;
+use super::rows::rows_in;
 use super::{DbRow, Tx, coded, commit, err};
 use crate::Backend;
 
-pub(super) const FACTS: &str =
-    "activity, recorded_ms, start_ms, end_ms, leave_from_ms, leave_to_ms, hospital";
+const FACTS: &str = "activity, recorded_ms, start_ms, end_ms, leave_from_ms, leave_to_ms, hospital";
 
-pub(super) fn notification(r: &DbRow) -> StoreResult<Notification> {
+fn notification(r: &DbRow) -> StoreResult<Notification> {
     let leave_from: Option<i64> = r.try_get("leave_from_ms").map_err(err)?;
     let leave_to: Option<i64> = r.try_get("leave_to_ms").map_err(err)?;
     Ok(Notification {
@@ -38,17 +38,22 @@ pub(super) fn notification(r: &DbRow) -> StoreResult<Notification> {
     })
 }
 
-/// The citizen with the CPR number, read through `db` (the pool, or a transaction).
-pub(super) async fn citizen_with<'e>(
-    db: impl sqlx::Executor<'e, Database = crate::Db>,
-    cpr: &Cpr,
-) -> StoreResult<Option<CitizenId>> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE cpr = $1")
-        .bind(cpr.compact())
-        .fetch_optional(db)
-        .await
-        .map_err(err)?;
-    Ok(id.map(CitizenId))
+/// The citizens with these compact CPR numbers, those Bro has: (number, citizen).
+pub(super) async fn citizens_with(
+    conn: &mut <crate::Db as sqlx::Database>::Connection,
+    cprs: &[String],
+) -> StoreResult<Vec<(String, CitizenId)>> {
+    let sql = "SELECT id, cpr FROM citizens WHERE cpr IN ({})";
+    rows_in(conn, sql, &[], cprs)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("cpr").map_err(err)?,
+                CitizenId(r.try_get("id").map_err(err)?),
+            ))
+        })
+        .collect()
 }
 
 /// The episode of `facts` at `org`, created when it is the first message of it, with its
@@ -336,7 +341,7 @@ async fn keep(
         let rebuilt = rebuild(tx, b, audit, (episode_id, fresh), who, new).await?;
         if let (Some(after), Some(citizen)) = (rebuilt, citizen) {
             let course = b.course(citizen);
-            b.follow_up(audit.at_ms, episode_id, follow_up_due(&after, course));
+            b.follow_up(episode_id, follow_up_plan(&after, course, audit.at_ms));
             let Some(mut kind) = alert(change, &after) else {
                 return Ok(receipt);
             };
@@ -345,13 +350,7 @@ async fn keep(
             {
                 kind = NoticeKind::HospitalReadmitted;
             }
-            b.notice(
-                audit,
-                &m.tell,
-                kind.as_str(),
-                (citizen, course),
-                &after.unit,
-            );
+            b.notice(audit, &m.tell, kind, (citizen, course), &after.unit);
         }
     }
     Ok(receipt)

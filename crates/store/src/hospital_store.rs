@@ -138,8 +138,6 @@ pub trait HospitalStore {
     -> StoreResult<()>;
     /// The organisation's SOR id, if it has one.
     async fn sor_of(&self, org: OrgId) -> StoreResult<Option<String>>;
-    /// The citizen with this CPR number.
-    async fn citizen_by_cpr(&self, cpr: &Cpr) -> StoreResult<Option<CitizenId>>;
     /// Keeps each message and applies it to its episode, telling its `tell` of a change: the
     /// batch in one transaction, or (when that fails) each message in one of its own, so each
     /// is either fully applied or not at all; a message id seen before changes nothing. One

@@ -9,7 +9,7 @@
 use bro_domain::hospital::{Activity, Notification};
 use bro_domain::{CitizenId, CourseId, OrgId, Timestamp};
 use bro_medcom::{Organization, Outgoing};
-use bro_store::{AuditCtx, Channel, DynStore, Receipt};
+use bro_store::{AuditCtx, DynStore, Receipt};
 
 /// Made up for the demo: not a real SOR id.
 pub const HOLSTEBRO_SOR: &str = "953741000016009";
@@ -136,12 +136,7 @@ pub(super) async fn seed_hospital(
                     notification: &notification,
                 }
                 .to_json();
-                let intake = bro_web::hospital_intake::Intake {
-                    channel: Channel::File,
-                    org: None,
-                    client: None,
-                    bytes: bytes.as_bytes(),
-                };
+                let intake = bro_web::hospital_intake::Intake::file(bytes.as_bytes());
                 let received = bro_web::hospital_intake::receive(store, now, intake)
                     .await
                     .map_err(|e| e.to_string())?;

@@ -59,6 +59,11 @@ fn hospital_key(k: usize) -> String {
     format!("scale_hospital_{k}")
 }
 
+/// Whether a chunk's marker is set.
+async fn marked(store: &DynStore, key: &str) -> Result<bool, String> {
+    Ok(store.meta(key).await.map_err(|e| e.to_string())?.is_some())
+}
+
 /// The `i`th generated citizen's CPR replacement number: born 1950–1999 with the sequence digit
 /// 4 or 9 (valid for those years), a range the demo's own citizens never use, so no number
 /// repeats. A bijection of `i` spreads birthdays over the range.
@@ -164,12 +169,8 @@ async fn grow_chunks(
         if written == budget {
             break;
         }
-        let known = |key: String| {
-            let store = store.clone();
-            async move { store.meta(&key).await.map_err(|e| e.to_string()) }
-        };
-        let written_before = known(chunk_key(k)).await?.is_some();
-        if written_before && known(hospital_key(k)).await?.is_some() {
+        let written_before = marked(store, &chunk_key(k)).await?;
+        if written_before && marked(store, &hospital_key(k)).await? {
             continue;
         }
         let mut w = ChunkWriter::new(&layout, k, chunk);

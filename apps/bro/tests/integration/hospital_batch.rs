@@ -10,7 +10,7 @@ use bro_domain::ShareCategory;
 use bro_domain::hospital::{Activity, Event, Notification};
 use bro_domain::{Cpr, UserId};
 use bro_medcom::{Organization, Outgoing};
-use bro_store::{AuditCtx, Channel, DynStore};
+use bro_store::{AuditCtx, DynStore};
 use bro_testkit::{Backend, TestApp, fixture};
 use bro_web::hospital_intake::{Intake, receive, receive_all};
 
@@ -218,10 +218,12 @@ async fn outcome(store: &DynStore, receipts: Vec<String>, users: &[UserId]) -> V
 
 async fn fixture_ids(store: &DynStore) -> bro_domain::CitizenId {
     store
-        .citizen_by_cpr(&Cpr::parse("7105852345").expect("CPR"))
+        .citizens_by_cpr(&[Cpr::parse("7105852345").expect("CPR")])
         .await
         .expect("citizen")
+        .pop()
         .expect("the fixture's citizen")
+        .1
 }
 
 async fn a_batch_keeps_what_single_messages_keep(backend: Backend) {
@@ -242,15 +244,7 @@ async fn a_batch_keeps_what_single_messages_keep(backend: Backend) {
         let messages = feed(NOW);
         let intakes: Vec<_> = messages
             .iter()
-            .map(|(at, bytes)| {
-                let intake = Intake {
-                    channel: Channel::File,
-                    org: None,
-                    client: None,
-                    bytes,
-                };
-                (*at, intake)
-            })
+            .map(|(at, bytes)| (*at, Intake::file(bytes)))
             .collect();
         let received = if together {
             receive_all(&store, &intakes).await

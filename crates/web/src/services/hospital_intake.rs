@@ -31,6 +31,19 @@ pub struct Intake<'a> {
     pub bytes: &'a [u8],
 }
 
+impl<'a> Intake<'a> {
+    /// A message read from a file (the import command, the demo and generated worlds):
+    /// addressed by its own receiver, delivered by no API client.
+    pub fn file(bytes: &'a [u8]) -> Self {
+        Intake {
+            channel: Channel::File,
+            org: None,
+            client: None,
+            bytes,
+        }
+    }
+}
+
 /// What came of it, with what the answer to the sender needs.
 pub struct Received {
     pub receipt: Receipt,
@@ -143,9 +156,6 @@ impl Lookups {
             let citizens = store.citizens_by_cpr(&cprs).await?;
             let ids: Vec<CitizenId> = citizens.iter().map(|(_, c)| *c).collect();
             let mut told = health_readers(store, &ids, now).await?;
-            for cpr in cprs {
-                self.told.insert((cpr.compact(), now), Vec::new());
-            }
             for (cpr, citizen) in citizens {
                 self.told
                     .insert((cpr, now), told.remove(&citizen).unwrap_or_default());

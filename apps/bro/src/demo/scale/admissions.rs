@@ -11,7 +11,7 @@ use super::{ANCHOR_MS, DAY_MS, YEAR_MS};
 use bro_domain::hospital::{Activity, Event, Notification};
 use bro_domain::{Cpr, Timestamp};
 use bro_medcom::{Organization, Outgoing};
-use bro_store::{Channel, DynStore, Receipt};
+use bro_store::{DynStore, Receipt};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -131,15 +131,7 @@ pub(super) async fn receive(store: &DynStore, mut sent: Vec<Sent>) -> Result<(),
     for batch in sent.chunks(bro_web::hospital_intake::FEED_BATCH) {
         let intakes: Vec<_> = batch
             .iter()
-            .map(|s| {
-                let intake = bro_web::hospital_intake::Intake {
-                    channel: Channel::File,
-                    org: None,
-                    client: None,
-                    bytes: &s.bytes,
-                };
-                (s.at, intake)
-            })
+            .map(|s| (s.at, bro_web::hospital_intake::Intake::file(&s.bytes)))
             .collect();
         for received in bro_web::hospital_intake::receive_all(store, &intakes).await {
             match received.map_err(|e| e.to_string())?.receipt {
