@@ -4,10 +4,12 @@
 use bro_audit::AuditAction;
 use bro_domain::hospital::{Episode, EpisodeState, FOLLOW_UP_MS};
 use bro_domain::{CourseId, Timestamp};
-use bro_store::{AuditCtx, AuditEvent, FollowUp, StoreError, StoreResult};
+use bro_store::{AuditCtx, AuditEvent, FollowUp, StoreError, StoreResult, TableRows};
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 use super::chain::append;
+use super::rows::{execute_in, insert_given};
 use super::{Tx, actor, commit, err};
 use crate::Backend;
 
@@ -36,30 +38,37 @@ pub(super) fn follow_up_plan(
     }
 }
 
-/// Keeps episode `episode`'s follow-up in step with it: as `plan` says, or gone when there is
-/// none to do. A booked one stays as it was booked.
-pub(super) async fn keep_follow_up(
+/// Keeps the follow-ups of `plans`' episodes in step with them: as planned, or gone when
+/// there is none to do (`None`). A booked one stays as it was booked.
+pub(super) async fn keep_follow_ups(
     tx: &mut Tx,
-    episode: i64,
-    plan: Option<&FollowUpPlan>,
+    plans: &BTreeMap<i64, Option<FollowUpPlan>>,
 ) -> StoreResult<()> {
-    let q = match plan {
-        Some(plan) => sqlx::query(
-            "INSERT INTO hospital_follow_ups (episode_id, course_id, due_ms, created_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (episode_id) DO UPDATE SET due_ms = excluded.due_ms \
-             WHERE hospital_follow_ups.booked_ms IS NULL",
-        )
-        .bind(episode)
-        .bind(plan.course.0)
-        .bind(plan.due)
-        .bind(plan.made),
-        None => sqlx::query(
-            "DELETE FROM hospital_follow_ups WHERE episode_id = $1 AND booked_ms IS NULL",
-        )
-        .bind(episode),
-    };
-    q.execute(&mut **tx).await.map_err(err)?;
-    Ok(())
+    let mut planned = TableRows::new(
+        "hospital_follow_ups",
+        &["episode_id", "course_id", "due_ms", "created_ms"],
+    );
+    let mut none = Vec::new();
+    for (episode, plan) in plans {
+        match plan {
+            Some(p) => planned.push(vec![
+                (*episode).into(),
+                p.course.0.into(),
+                p.due.into(),
+                p.made.into(),
+            ]),
+            None => none.push(*episode),
+        }
+    }
+    insert_given(
+        tx,
+        &planned,
+        " ON CONFLICT (episode_id) DO UPDATE SET due_ms = excluded.due_ms \
+         WHERE hospital_follow_ups.booked_ms IS NULL",
+    )
+    .await?;
+    let sql = "DELETE FROM hospital_follow_ups WHERE booked_ms IS NULL AND episode_id IN ({})";
+    execute_in(tx, sql, &none).await
 }
 
 /// The follow-up of `episode`, if it has one.

@@ -11,7 +11,8 @@
 //! - `HEAD_LOCK`: suffix that locks the audit head row ("" or " FOR UPDATE");
 //! - `ROW_LOCK`: suffix that locks a row a write checks first ("" or " FOR UPDATE");
 //! - `BULK_BINDS`, `RESET_SEQUENCE`: bind parameters per bulk INSERT, and what makes a table's
-//!   sequence continue after rows with explicit ids.
+//!   sequence continue after rows with explicit ids;
+//! - `RESERVE_IDS`: the query that takes `$1` new ids of `{table}` inside a write transaction.
 //!
 //! The helpers every module uses (errors, commit, row decoding) are here.
 
@@ -41,6 +42,7 @@ mod hospital_follow_ups;
 mod hospital_keep;
 mod hospital_matching;
 mod hospital_overview;
+mod hospital_slots;
 mod meetings;
 mod meta;
 mod my_courses;

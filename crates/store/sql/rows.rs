@@ -7,7 +7,7 @@
 use bro_store::{BULK_TABLES, Cell, Conflict, RECEIVED_TABLES, StoreError, StoreResult, TableRows};
 
 use super::{db_err, err};
-use crate::{BULK_BINDS, Db, RESET_SEQUENCE};
+use crate::{BULK_BINDS, Db, RESERVE_IDS, RESET_SEQUENCE};
 
 /// A table name reaches SQL text only when it is one of `BULK_TABLES` or `RECEIVED_TABLES`.
 pub(super) fn known_table(table: &str) -> StoreResult<()> {
@@ -19,10 +19,30 @@ pub(super) fn known_table(table: &str) -> StoreResult<()> {
 }
 
 /// Inserts `t`'s rows inside `tx`, chunked to the backend's bind limit, and lets the table's
-/// id sequence continue after explicit ids.
+/// id sequence continue after explicit ids (rows of a generated world, made up in memory).
 pub(super) async fn insert_rows(
     tx: &mut sqlx::Transaction<'_, Db>,
     t: &TableRows,
+) -> StoreResult<()> {
+    insert_given(tx, t, "").await?;
+    if t.columns.first() == Some(&"id")
+        && let Some(reset) = RESET_SEQUENCE
+    {
+        sqlx::query(&reset.replace("{table}", t.table))
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Inserts `t`'s rows inside `tx` as they are, chunked to the backend's bind limit, each
+/// statement ending in `tail` (an `ON CONFLICT` clause, or nothing). Explicit ids must come
+/// from [`reserve_ids`]: the sequence is left alone, as another writer may be past them.
+pub(super) async fn insert_given(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    t: &TableRows,
+    tail: &str,
 ) -> StoreResult<()> {
     known_table(t.table)?;
     let width = t.columns.len();
@@ -31,43 +51,69 @@ pub(super) async fn insert_rows(
     }
     for rows in t.rows.chunks((BULK_BINDS / width).max(1)) {
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.table, t.columns.join(", "));
-        let mut n = 0;
-        for (i, _) in rows.iter().enumerate() {
+        for i in 0..rows.len() {
             sql.push_str(if i == 0 { "(" } else { ", (" });
-            for c in 0..width {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
+            sql.push_str(&placeholders(i * width + 1, width));
             sql.push(')');
         }
+        sql.push_str(tail);
         let mut q = sqlx::query(&sql);
-        for row in rows {
-            for cell in row {
-                q = match cell {
-                    Cell::Int(v) => q.bind(*v),
-                    Cell::OptInt(v) => q.bind(*v),
-                    Cell::Text(v) => q.bind(v.as_str()),
-                    Cell::OptText(v) => q.bind(v.as_deref()),
-                    Cell::Bool(v) => q.bind(*v),
-                    Cell::Bytes(v) => q.bind(v.as_slice()),
-                };
-            }
+        for cell in rows.iter().flatten() {
+            q = bind_cell(q, cell);
         }
         q.execute(&mut **tx)
             .await
             .map_err(db_err(Conflict::BulkInsert))?;
     }
-    if t.columns.first() == Some(&"id")
-        && let Some(reset) = RESET_SEQUENCE
-    {
-        sqlx::query(&reset.replace("{table}", t.table))
-            .execute(&mut **tx)
-            .await
-            .map_err(err)?;
+    Ok(())
+}
+
+fn bind_cell<'q>(
+    q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
+    cell: &'q Cell,
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+    match cell {
+        Cell::Int(v) => q.bind(*v),
+        Cell::OptInt(v) => q.bind(*v),
+        Cell::Text(v) => q.bind(v.as_str()),
+        Cell::OptText(v) => q.bind(v.as_deref()),
+        Cell::Bool(v) => q.bind(*v),
+        Cell::Bytes(v) => q.bind(v.as_slice()),
+    }
+}
+
+/// `n` new ids of `table`, taken inside `tx` before its rows are written: rows of one batch
+/// can then refer to each other in memory and be written in a few multi-row statements.
+pub(super) async fn reserve_ids(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    table: &str,
+    n: usize,
+) -> StoreResult<Vec<i64>> {
+    known_table(table)?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar(&RESERVE_IDS.replace("{table}", table))
+        .bind(n as i64)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(err)
+}
+
+/// Runs `sql` for `values` in as many statements as the backend's bind limit asks; `{}` in
+/// `sql` is where the list goes.
+pub(super) async fn execute_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    sql: &str,
+    values: &[i64],
+) -> StoreResult<()> {
+    for chunk in values.chunks(BULK_BINDS) {
+        let sql = sql.replace("{}", &placeholders(1, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for v in chunk {
+            q = q.bind(*v);
+        }
+        q.execute(&mut **tx).await.map_err(err)?;
     }
     Ok(())
 }
