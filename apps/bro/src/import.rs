@@ -50,44 +50,73 @@ pub async fn hsds(database: &str, file: &Path) -> Result<(), String> {
 
 /// `bro import medcom PATH…`: each message through the one pipeline every hospital message
 /// takes, one line per message, `FEED_BATCH` messages to a transaction. The words (accepted,
-/// duplicate, unmatched, rejected) are a contract: scripts read them.
+/// duplicate, unmatched, rejected) are a contract: scripts read them. The next batch is read
+/// and parsed while the store keeps the one before; batches are kept one after another, in
+/// order, and a batch that fails stops the import before the next is kept.
 pub async fn medcom(database: &str, paths: &[std::path::PathBuf]) -> Result<(), String> {
+    use bro_web::hospital_intake::{FEED_BATCH, Intake, keep_all, read_all};
     let files = message_files(paths)?;
     let store = crate::open::open(database).await?;
-    let (mut counts, mut rejected) = ([0usize; 4], false);
-    for files in files.chunks(bro_web::hospital_intake::FEED_BATCH) {
+    let mut tally = Tally::default();
+    let mut keeping = None;
+    for files in files.chunks(FEED_BATCH) {
         let mut bodies = Vec::with_capacity(files.len());
         for file in files {
             bodies.push(std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?);
         }
         let now = SystemClock.now_ms();
-        let intakes: Vec<_> = bodies
-            .iter()
-            .map(|bytes| (now, bro_web::hospital_intake::Intake::file(bytes)))
-            .collect();
-        let received = bro_web::hospital_intake::receive_all(&store, &intakes).await;
+        let intakes: Vec<_> = bodies.iter().map(|b| (now, Intake::file(b))).collect();
+        let read = read_all(&store, &intakes).await;
+        if let Some((before, kept)) = keeping.take() {
+            tally.report(before, kept).await?;
+        }
+        let store = store.clone();
+        keeping = Some((
+            files,
+            tokio::spawn(async move { keep_all(&store, read).await }),
+        ));
+    }
+    if let Some((before, kept)) = keeping.take() {
+        tally.report(before, kept).await?;
+    }
+    let [accepted, duplicate, unmatched, refused] = tally.counts;
+    println!(
+        "{accepted} accepted, {duplicate} duplicate, {unmatched} unmatched, {refused} rejected"
+    );
+    if refused > 0 {
+        Err(format!("{refused} message(s) rejected"))
+    } else {
+        Ok(())
+    }
+}
+
+/// How many messages came to each end: accepted, duplicate, unmatched, rejected.
+#[derive(Default)]
+struct Tally {
+    counts: [usize; 4],
+}
+
+impl Tally {
+    /// Prints one line per message of a batch, once the store has kept it.
+    async fn report(
+        &mut self,
+        files: &[std::path::PathBuf],
+        kept: tokio::task::JoinHandle<
+            Vec<bro_store::StoreResult<bro_web::hospital_intake::Received>>,
+        >,
+    ) -> Result<(), String> {
+        let received = kept.await.map_err(|e| format!("the import stopped: {e}"))?;
         for (file, received) in files.iter().zip(received) {
             let received = received.map_err(|e| format!("{}: {e}", file.display()))?;
             let (k, said) = match received.receipt {
                 bro_store::Receipt::Accepted { .. } => (0, "accepted".to_owned()),
                 bro_store::Receipt::Duplicate => (1, "duplicate".to_owned()),
                 bro_store::Receipt::Unmatched { .. } => (2, "unmatched".to_owned()),
-                bro_store::Receipt::Rejected { reason } => {
-                    rejected = true;
-                    (3, format!("rejected: {reason}"))
-                }
+                bro_store::Receipt::Rejected { reason } => (3, format!("rejected: {reason}")),
             };
-            counts[k] += 1;
+            self.counts[k] += 1;
             println!("{}: {said}", file.display());
         }
-    }
-    let [accepted, duplicate, unmatched, refused] = counts;
-    println!(
-        "{accepted} accepted, {duplicate} duplicate, {unmatched} unmatched, {refused} rejected"
-    );
-    if rejected {
-        Err(format!("{refused} message(s) rejected"))
-    } else {
         Ok(())
     }
 }

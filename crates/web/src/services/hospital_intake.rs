@@ -76,17 +76,33 @@ pub async fn receive_all(
     store: &DynStore,
     intakes: &[(Timestamp, Intake<'_>)],
 ) -> Vec<StoreResult<Received>> {
+    keep_all(store, read_all(store, intakes).await).await
+}
+
+/// A feed's messages read, and what the store needs to keep them looked up: the first half of
+/// [`receive_all`]. It only reads, so a feed can read its next messages while the store keeps
+/// the ones before.
+pub struct Read {
+    batch: Vec<(AuditCtx, IncomingHospitalMessage)>,
+    answers: Vec<StoreResult<Answer>>,
+}
+
+/// Parses the messages of a feed and looks up who they are for and who is told.
+pub async fn read_all(store: &DynStore, intakes: &[(Timestamp, Intake<'_>)]) -> Read {
     let parsed: Vec<_> = intakes
         .iter()
         .map(|(_, intake)| bro_medcom::parse(intake.bytes))
         .collect();
     let mut lookups = Lookups::default();
     if let Err(e) = lookups.told_of_feed(store, intakes, &parsed).await {
-        return intakes.iter().map(|_| Err(e.clone())).collect();
+        return Read {
+            batch: Vec::new(),
+            answers: intakes.iter().map(|_| Err(e.clone())).collect(),
+        };
     }
-    let (mut batch, mut read) = (Vec::with_capacity(intakes.len()), Vec::new());
+    let (mut batch, mut answers) = (Vec::with_capacity(intakes.len()), Vec::new());
     for ((now, intake), parsed) in intakes.iter().zip(parsed) {
-        read.push(
+        answers.push(
             match read_one(store, (*now, intake, parsed), &mut lookups).await {
                 Ok((message, answer)) => {
                     batch.push(message);
@@ -96,8 +112,18 @@ pub async fn receive_all(
             },
         );
     }
-    let mut receipts = store.receive_hospital_messages(&batch).await.into_iter();
-    read.into_iter()
+    Read { batch, answers }
+}
+
+/// Hands the messages `read` to the store, which keeps them together: the second half of
+/// [`receive_all`].
+pub async fn keep_all(store: &DynStore, read: Read) -> Vec<StoreResult<Received>> {
+    let mut receipts = store
+        .receive_hospital_messages(&read.batch)
+        .await
+        .into_iter();
+    read.answers
+        .into_iter()
         .map(|answer| {
             let answer = answer?;
             let receipt = receipts
