@@ -31,6 +31,8 @@ const BULK_BINDS: usize = 4_000;
 /// After rows with explicit ids, the table's sequence continues after the largest.
 const RESET_SEQUENCE: Option<&str> =
     Some("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
+/// PostgreSQL knows only numbered binds.
+const ANONYMOUS_BINDS: bool = false;
 /// Ids from the table's sequence: no other writer gets them, whether this transaction commits
 /// or not.
 const RESERVE_IDS: &str =

@@ -32,6 +32,9 @@ const ROW_LOCK: &str = "";
 const BULK_BINDS: usize = 240;
 /// SQLite takes the next rowid after the largest; nothing to reset after explicit ids.
 const RESET_SEQUENCE: Option<&str> = None;
+/// sqlx looks each numbered bind (`$n`) up by name among all of the statement's, a cost that
+/// grows with the square of a bulk statement's binds; `?` binds are taken in order, at none.
+const ANONYMOUS_BINDS: bool = true;
 /// The next ids after the largest: BEGIN IMMEDIATE keeps every other writer out until commit.
 const RESERVE_IDS: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
      SELECT (SELECT COALESCE(MAX(id), 0) FROM {table}) + i FROM n";

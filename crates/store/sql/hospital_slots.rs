@@ -11,7 +11,7 @@ use bro_store::{Cell, HospitalFacts, StoreError, StoreResult, TableRows};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
-use super::rows::{insert_given, reserve_ids, rows_in};
+use super::rows::{bind_at, insert_given, reserve_ids, rows_in};
 use super::{DbRow, Tx, coded, err};
 use crate::BULK_BINDS;
 
@@ -100,10 +100,10 @@ impl Slots {
                 .map(|i| {
                     let n = 3 * i;
                     format!(
-                        "(org_id = ${} AND episode_system = ${} AND episode_value = ${})",
-                        n + 1,
-                        n + 2,
-                        n + 3
+                        "(org_id = {} AND episode_system = {} AND episode_value = {})",
+                        bind_at(n + 1),
+                        bind_at(n + 2),
+                        bind_at(n + 3)
                     )
                 })
                 .collect();

@@ -12,7 +12,8 @@
 //! - `ROW_LOCK`: suffix that locks a row a write checks first ("" or " FOR UPDATE");
 //! - `BULK_BINDS`, `RESET_SEQUENCE`: bind parameters per bulk INSERT, and what makes a table's
 //!   sequence continue after rows with explicit ids;
-//! - `RESERVE_IDS`: the query that takes `$1` new ids of `{table}` inside a write transaction.
+//! - `RESERVE_IDS`: the query that takes `$1` new ids of `{table}` inside a write transaction;
+//! - `ANONYMOUS_BINDS`: whether a statement whose binds are all generated uses `?` for them.
 //!
 //! The helpers every module uses (errors, commit, row decoding) are here.
 

@@ -7,7 +7,7 @@
 use bro_store::{BULK_TABLES, Cell, Conflict, RECEIVED_TABLES, StoreError, StoreResult, TableRows};
 
 use super::{db_err, err};
-use crate::{BULK_BINDS, Db, RESERVE_IDS, RESET_SEQUENCE};
+use crate::{ANONYMOUS_BINDS, BULK_BINDS, Db, RESERVE_IDS, RESET_SEQUENCE};
 
 /// A table name reaches SQL text only when it is one of `BULK_TABLES` or `RECEIVED_TABLES`.
 pub(super) fn known_table(table: &str) -> StoreResult<()> {
@@ -101,7 +101,7 @@ pub(super) async fn reserve_ids(
 }
 
 /// Runs `sql` for `values` in as many statements as the backend's bind limit asks; `{}` in
-/// `sql` is where the list goes.
+/// `sql` is where the list goes, and `sql` binds nothing else.
 pub(super) async fn execute_in(
     tx: &mut sqlx::Transaction<'_, Db>,
     sql: &str,
@@ -119,16 +119,31 @@ pub(super) async fn execute_in(
 }
 
 /// `$from, …, $(from + n - 1)`.
-pub(super) fn placeholders(from: usize, n: usize) -> String {
+fn numbered(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// Bind `i` (from 1) of a statement whose every bind is made here, in order: `$i`, or `?` on
+/// a backend where numbered binds cost more (`ANONYMOUS_BINDS`).
+pub(super) fn bind_at(i: usize) -> String {
+    if ANONYMOUS_BINDS {
+        "?".to_owned()
+    } else {
+        format!("${i}")
+    }
+}
+
+/// Binds `from` … `from + n - 1` of a statement whose every bind is made here ([`bind_at`]).
+pub(super) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(bind_at).collect::<Vec<_>>().join(", ")
+}
+
 /// The rows of `sql` for `values`, in as many statements as the backend's bind limit asks: one
 /// read for a whole batch instead of one per value. `fixed` are bound first, as `$1`…; `{}`
-/// in `sql` is where the list goes.
+/// in `sql` is where the list goes. Without `fixed`, `sql` binds nothing but the list.
 pub(super) async fn rows_in<V>(
     conn: &mut <Db as sqlx::Database>::Connection,
     sql: &str,
@@ -140,7 +155,11 @@ where
 {
     let mut all = Vec::new();
     for chunk in values.chunks(BULK_BINDS - fixed.len()) {
-        let sql = sql.replace("{}", &placeholders(fixed.len() + 1, chunk.len()));
+        let list = match fixed {
+            [] => placeholders(1, chunk.len()),
+            _ => numbered(fixed.len() + 1, chunk.len()),
+        };
+        let sql = sql.replace("{}", &list);
         let mut q = sqlx::query(&sql);
         for f in fixed {
             q = q.bind(*f);
