@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::chain::append;
 use super::consents::grants_of_citizens;
 use super::hospital_follow_ups::follow_up_of;
-use super::hospital_keep::citizens_with;
+use super::hospital_reads::citizens_with;
 use super::rows::rows_in;
 use super::{DbRow, coded, commit, err};
 use crate::Backend;

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::chain::append_many;
 use super::hospital_follow_ups::{FollowUpPlan, keep_follow_ups};
-use super::hospital_keep::{FACTS, citizens_with, notification};
+use super::hospital_reads::{FACTS, citizens_with, notification};
 use super::hospital_slots::{EpisodeKey, Slots};
 use super::rows::{execute_in, insert_given, insert_rows, reserve_ids, rows_in};
 use super::{Tx, err};

@@ -43,6 +43,7 @@ mod hospital_follow_ups;
 mod hospital_keep;
 mod hospital_matching;
 mod hospital_overview;
+mod hospital_reads;
 mod hospital_slots;
 mod meetings;
 mod meta;
