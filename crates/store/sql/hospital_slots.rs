@@ -18,7 +18,7 @@ use crate::BULK_BINDS;
 /// An episode of care at an organisation: (organisation, identifier system, value).
 pub(super) type EpisodeKey = (OrgId, String, String);
 
-const COLUMNS: &str = "id, org_id, episode_system, episode_value, citizen_id, cpr, class, state, start_ms, end_ms, leave_from_ms, hospital, updated_ms";
+const COLUMNS: &str = "id, org_id, episode_system, episode_value, citizen_id, cpr, class, state, start_ms, end_ms, leave_from_ms, hospital";
 
 /// Writing a changed episode back: a new one is inserted, one that was read is updated.
 const UPSERT: &str = " ON CONFLICT (id) DO UPDATE SET citizen_id = excluded.citizen_id, cpr = excluded.cpr, \
@@ -39,9 +39,9 @@ struct Slot {
     end: Option<Timestamp>,
     leave_from: Option<Timestamp>,
     unit: String,
-    updated: Timestamp,
-    /// Changed by the batch, so written back at its end.
-    changed: bool,
+    /// When the batch last changed it (written back at its end, as updated then); `None`:
+    /// untouched.
+    changed_at: Option<Timestamp>,
 }
 
 impl Slot {
@@ -61,8 +61,7 @@ impl Slot {
             end: r.try_get("end_ms").map_err(err)?,
             leave_from: r.try_get("leave_from_ms").map_err(err)?,
             unit: r.try_get("hospital").map_err(err)?,
-            updated: r.try_get("updated_ms").map_err(err)?,
-            changed: false,
+            changed_at: None,
         };
         Ok((r.try_get("id").map_err(err)?, slot))
     }
@@ -181,8 +180,7 @@ impl Slots {
             end: None,
             leave_from: None,
             unit: n.unit.clone(),
-            updated: at,
-            changed: true,
+            changed_at: Some(at),
         };
         self.by_key.insert(key, id);
         self.by_id.insert(id, slot);
@@ -218,23 +216,19 @@ impl Slots {
             .filter(|l| l.to.is_none())
             .map(|l| l.from);
         slot.unit = episode.unit.clone();
-        slot.updated = at;
-        slot.changed = true;
+        slot.changed_at = Some(at);
     }
 
     /// Whether the admission of episode `id` is an acute readmission, by all the citizen's
     /// episodes as the batch has left them.
     pub(super) fn is_readmission(&self, citizen: CitizenId, id: i64, now: Timestamp) -> bool {
-        let theirs: Vec<&Slot> = self
+        let contacts: Vec<Contact> = self
             .by_citizen
             .get(&citizen)
             .into_iter()
             .flatten()
             .map(|i| &self.by_id[i])
             .filter(|s| s.state != EpisodeState::Cancelled)
-            .collect();
-        let contacts: Vec<Contact> = theirs
-            .iter()
             .map(|s| Contact::notified(s.class, s.start, s.end))
             .collect();
         let this = self
@@ -264,7 +258,11 @@ impl Slots {
                 "updated_ms",
             ],
         );
-        for (id, s) in self.by_id.iter().filter(|(_, s)| s.changed) {
+        for (id, s, at) in self
+            .by_id
+            .iter()
+            .filter_map(|(id, s)| Some((id, s, s.changed_at?)))
+        {
             rows.push(vec![
                 (*id).into(),
                 s.org.0.into(),
@@ -278,7 +276,7 @@ impl Slots {
                 s.end.into(),
                 s.leave_from.into(),
                 s.unit.as_str().into(),
-                Cell::Int(s.updated),
+                Cell::Int(at),
             ]);
         }
         insert_given(tx, &rows, UPSERT).await

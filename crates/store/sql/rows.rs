@@ -108,7 +108,7 @@ pub(super) async fn execute_in(
     values: &[i64],
 ) -> StoreResult<()> {
     for chunk in values.chunks(BULK_BINDS) {
-        let sql = sql.replace("{}", &placeholders(1, chunk.len()));
+        let sql = with_list(sql, 0, chunk.len());
         let mut q = sqlx::query(&sql);
         for v in chunk {
             q = q.bind(*v);
@@ -136,6 +136,16 @@ pub(super) fn bind_at(i: usize) -> String {
     }
 }
 
+/// `sql` with its list (`{}`) of `n` binds after `fixed` numbered ones: without those, the
+/// statement binds nothing but the list, in the backend's cheapest form.
+fn with_list(sql: &str, fixed: usize, n: usize) -> String {
+    let list = match fixed {
+        0 => placeholders(1, n),
+        _ => numbered(fixed + 1, n),
+    };
+    sql.replace("{}", &list)
+}
+
 /// Binds `from` … `from + n - 1` of a statement whose every bind is made here ([`bind_at`]).
 pub(super) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(bind_at).collect::<Vec<_>>().join(", ")
@@ -155,11 +165,7 @@ where
 {
     let mut all = Vec::new();
     for chunk in values.chunks(BULK_BINDS - fixed.len()) {
-        let list = match fixed {
-            [] => placeholders(1, chunk.len()),
-            _ => numbered(fixed.len() + 1, chunk.len()),
-        };
-        let sql = sql.replace("{}", &list);
+        let sql = with_list(sql, fixed.len(), chunk.len());
         let mut q = sqlx::query(&sql);
         for f in fixed {
             q = q.bind(*f);
