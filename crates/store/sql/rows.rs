@@ -151,6 +151,9 @@ pub(super) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(bind_at).collect::<Vec<_>>().join(", ")
 }
 
+/// The longest list bound after numbered binds where those cost more (`ANONYMOUS_BINDS`).
+const NUMBERED_LIST: usize = 240;
+
 /// The rows of `sql` for `values`, in as many statements as the backend's bind limit asks: one
 /// read for a whole batch instead of one per value. `fixed` are bound first, as `$1`…; `{}`
 /// in `sql` is where the list goes. Without `fixed`, `sql` binds nothing but the list.
@@ -164,7 +167,15 @@ where
     V: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Clone + Send + Sync,
 {
     let mut all = Vec::new();
-    for chunk in values.chunks(BULK_BINDS - fixed.len()) {
+    // After numbered binds the list is numbered too; where numbered binds cost more
+    // (`ANONYMOUS_BINDS`: sqlx-sqlite looks each up by name, at a cost growing with the square
+    // of the statement's binds), such lists are kept short.
+    let per = match (fixed.len(), ANONYMOUS_BINDS) {
+        (0, _) => BULK_BINDS,
+        (_, true) => NUMBERED_LIST,
+        (n, false) => BULK_BINDS - n,
+    };
+    for chunk in values.chunks(per) {
         let sql = with_list(sql, fixed.len(), chunk.len());
         let mut q = sqlx::query(&sql);
         for f in fixed {
