@@ -83,8 +83,17 @@ impl HospitalStore for Backend {
         self.book_follow_up(audit, course, episode).await
     }
 
-    async fn rematch_hospital_episodes(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<usize> {
-        self.rematch(audit, org).await
+    async fn hospital_matches_waiting(&self, org: OrgId) -> StoreResult<Vec<CitizenId>> {
+        self.waiting_matches(org).await
+    }
+
+    async fn rematch_hospital_episodes(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        tell: &HashMap<CitizenId, Vec<UserId>>,
+    ) -> StoreResult<usize> {
+        self.rematch(audit, org, tell).await
     }
 
     async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>> {

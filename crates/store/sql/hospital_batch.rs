@@ -69,8 +69,28 @@ impl Batch {
             .iter()
             .filter_map(|(_, m)| m.facts.as_ref().ok()?.cpr.as_ref().map(|c| c.compact()))
             .collect();
+        let told: Vec<UserId> = batch.iter().flat_map(|(_, m)| m.tell.clone()).collect();
+        let keys: Vec<EpisodeKey> = batch
+            .iter()
+            .filter(|(_, m)| !m.message_id.as_ref().is_some_and(|id| seen.contains(id)))
+            .filter_map(|(_, m)| {
+                let (system, value) = &m.facts.as_ref().ok()?.episode;
+                Some((m.org?, system.clone(), value.clone()))
+            })
+            .collect();
+        Self::load(tx, seen, (&cprs, &told), keys).await
+    }
+
+    /// Reads what a batch about the episodes with `keys`, the citizens with `cprs` and
+    /// telling `told` asks for; `seen` are the message ids kept already.
+    pub(super) async fn load(
+        tx: &mut Tx,
+        seen: HashSet<String>,
+        (cprs, told): (&[String], &[UserId]),
+        mut keys: Vec<EpisodeKey>,
+    ) -> StoreResult<Batch> {
         let citizens: HashMap<String, CitizenId> =
-            citizens_with(tx, &cprs).await?.into_iter().collect();
+            citizens_with(tx, cprs).await?.into_iter().collect();
         let found: Vec<i64> = citizens.values().map(|c| c.0).collect();
         let mut courses = HashMap::new();
         let sql =
@@ -81,10 +101,7 @@ impl Batch {
                 CourseId(r.try_get("id").map_err(err)?),
             );
         }
-        let mut told: Vec<i64> = batch
-            .iter()
-            .flat_map(|(_, m)| m.tell.iter().map(|u| u.0))
-            .collect();
+        let mut told: Vec<i64> = told.iter().map(|u| u.0).collect();
         told.sort_unstable();
         told.dedup();
         let mut mailed = HashSet::new();
@@ -92,14 +109,6 @@ impl Batch {
         for r in rows_in(tx, sql, &[], &told).await? {
             mailed.insert(UserId(r.try_get("id").map_err(err)?));
         }
-        let mut keys: Vec<EpisodeKey> = batch
-            .iter()
-            .filter(|(_, m)| !m.message_id.as_ref().is_some_and(|id| seen.contains(id)))
-            .filter_map(|(_, m)| {
-                let (system, value) = &m.facts.as_ref().ok()?.episode;
-                Some((m.org?, system.clone(), value.clone()))
-            })
-            .collect();
         keys.sort_unstable();
         keys.dedup();
         let slots = Slots::read(tx, &keys, &found).await?;

@@ -4,10 +4,11 @@
 //! it reads and writes once (`hospital_batch`); in between, a message is applied in memory.
 
 use bro_audit::AuditAction;
-use bro_domain::CitizenId;
 use bro_domain::hospital::{Episode, EpisodeState, Notification};
 use bro_domain::notice::NoticeKind;
+use bro_domain::{CitizenId, UserId};
 use bro_store::{AuditCtx, AuditEvent, IncomingHospitalMessage, Receipt, StoreResult};
+use std::collections::HashMap;
 
 use super::commit;
 use super::hospital_batch::Batch;
@@ -132,18 +133,52 @@ fn keep(b: &mut Batch, audit: &AuditCtx, m: &IncomingHospitalMessage) -> StoreRe
         };
         let rebuilt = rebuild(b, audit, episode_id, (citizen, facts.cpr.as_ref()), new);
         if let (Some(after), Some(citizen)) = (rebuilt, citizen) {
-            let course = b.course(citizen);
-            b.follow_up(episode_id, follow_up_plan(&after, course, audit.at_ms));
-            let Some(mut kind) = alert(change, &after) else {
-                return Ok(receipt);
-            };
-            if kind == NoticeKind::HospitalAdmitted
-                && b.slots.is_readmission(citizen, episode_id, audit.at_ms)
-            {
-                kind = NoticeKind::HospitalReadmitted;
-            }
-            b.notice(audit, &m.tell, kind, (citizen, course), &after.unit);
+            follow(b, audit, (episode_id, citizen), (change, &after), &m.tell);
         }
     }
     Ok(receipt)
+}
+
+/// Each of `found`'s episodes, waiting unmatched, becomes its citizen's: rebuilt from its kept
+/// messages, its follow-up planned and the citizen's `tell` alerted of where the stay is now,
+/// as they would have been had the citizen been in Bro when its messages came. Every stay is
+/// the citizen's before any is told of, so a readmission is seen whatever the order.
+pub(super) fn matched(
+    b: &mut Batch,
+    audit: &AuditCtx,
+    found: &[(i64, CitizenId)],
+    tell: &HashMap<CitizenId, Vec<UserId>>,
+) {
+    let mut rebuilt = Vec::with_capacity(found.len());
+    for (id, citizen) in found {
+        if let Some(episode) = b.notes.get(id).and_then(|n| Episode::rebuild(n)) {
+            b.slots
+                .rebuilt(*id, (Some(*citizen), None), &episode, audit.at_ms);
+            rebuilt.push((*id, *citizen, episode));
+        }
+    }
+    for (id, citizen, episode) in rebuilt {
+        let to = tell.get(&citizen).map_or(&[][..], Vec::as_slice);
+        follow(b, audit, (id, citizen), (None, &episode), to);
+    }
+}
+
+/// What the citizen's team is to do of episode `id` changing from `before` to `after`: the
+/// follow-up it plans, and an alert to `tell` (a readmission said as one).
+fn follow(
+    b: &mut Batch,
+    audit: &AuditCtx,
+    (id, citizen): (i64, CitizenId),
+    (before, after): (Option<EpisodeState>, &Episode),
+    tell: &[UserId],
+) {
+    let course = b.course(citizen);
+    b.follow_up(id, follow_up_plan(after, course, audit.at_ms));
+    let Some(mut kind) = alert(before, after) else {
+        return;
+    };
+    if kind == NoticeKind::HospitalAdmitted && b.slots.is_readmission(citizen, id, audit.at_ms) {
+        kind = NoticeKind::HospitalReadmitted;
+    }
+    b.notice(audit, tell, kind, (citizen, course), &after.unit);
 }

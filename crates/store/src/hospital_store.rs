@@ -169,9 +169,17 @@ pub trait HospitalStore {
         course: CourseId,
         episode: i64,
     ) -> StoreResult<()>;
+    /// The citizens Bro now has whose CPR number an unmatched episode of `org` waits with.
+    async fn hospital_matches_waiting(&self, org: OrgId) -> StoreResult<Vec<CitizenId>>;
     /// Gives each of `org`'s episodes that waits unmatched to the citizen who now has its
-    /// CPR number; how many were matched.
-    async fn rematch_hospital_episodes(&self, audit: &AuditCtx, org: OrgId) -> StoreResult<usize>;
+    /// CPR number, planning its follow-up and alerting each citizen's `tell` of where the stay
+    /// is now; how many were matched.
+    async fn rematch_hospital_episodes(
+        &self,
+        audit: &AuditCtx,
+        org: OrgId,
+        tell: &HashMap<CitizenId, Vec<UserId>>,
+    ) -> StoreResult<usize>;
     /// The citizen's episodes still open, newest first.
     async fn open_hospital_episodes(&self, citizen: CitizenId) -> StoreResult<Vec<OpenEpisode>>;
     /// The citizens Bro has among these CPR numbers: (compact number, citizen).

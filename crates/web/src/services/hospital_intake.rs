@@ -299,6 +299,16 @@ pub async fn register(store: &DynStore, ctx: &AuditCtx, hand: ByHand<'_>) -> Sto
     one.remove(0)
 }
 
+/// Gives `org`'s stays that wait unmatched to the citizens now in Bro with their CPR numbers,
+/// each citizen's team told as a message would have told them; how many were matched. A
+/// citizen added between the two steps is matched without an alert, their team's overview
+/// showing the stay all the same.
+pub async fn rematch(store: &DynStore, ctx: &AuditCtx, org: OrgId) -> StoreResult<usize> {
+    let citizens = store.hospital_matches_waiting(org).await?;
+    let tell = health_readers(store, &citizens, ctx.at_ms).await?;
+    store.rematch_hospital_episodes(ctx, org, &tell).await
+}
+
 fn unknown_receiver(m: &Message) -> (&'static str, String) {
     match &m.receiver.sor {
         Some(sor) => (

@@ -9,6 +9,7 @@ use crate::access::{AdminScope, AuditedAccess};
 use crate::http::address::public_base;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
+use crate::services::hospital_intake;
 use crate::state::AppState;
 use crate::ui::page::Page;
 use crate::ui::{Chrome, FormErrors, respond as html};
@@ -190,7 +191,7 @@ pub async fn rematch(
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
     let AdminScope { org, ctx } = AdminScope::active(&state, &access).await?;
-    let matched = state.store.rematch_hospital_episodes(&ctx, org).await?;
+    let matched = hospital_intake::rematch(&state.store, &ctx, org).await?;
     let key = if matched > 0 {
         "flash-hospital-rematched"
     } else {
