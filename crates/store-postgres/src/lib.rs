@@ -21,8 +21,6 @@ type Backend = PostgresStore;
 /// Writes serialise where they meet: on locked rows and the audit chain's head.
 const BEGIN_WRITE: &str = "BEGIN";
 
-const HEAD_LOCK: &str = " FOR UPDATE";
-
 /// Locks the row a write transaction checks before it changes it (e.g. a course being closed).
 const ROW_LOCK: &str = " FOR UPDATE";
 

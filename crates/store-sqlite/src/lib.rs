@@ -21,9 +21,6 @@ type Backend = SqliteStore;
 /// Takes SQLite's write lock up front, so a write never fails half-way for want of it.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
-/// SQLite's write lock is taken by BEGIN IMMEDIATE; the head row needs no lock of its own.
-const HEAD_LOCK: &str = "";
-
 /// SQLite writers are serialised by BEGIN IMMEDIATE; rows need no lock of their own.
 const ROW_LOCK: &str = "";
 

@@ -36,13 +36,19 @@ fn episode_from(r: &DbRow) -> StoreResult<HospitalEpisode> {
 
 #[async_trait]
 impl HospitalStore for Backend {
-    async fn org_by_sor(&self, sor: &str) -> StoreResult<Option<OrgId>> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE sor_id = $1")
-            .bind(sor.trim())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(err)?;
-        Ok(id.map(OrgId))
+    async fn orgs_by_sor(&self, sors: &[String]) -> StoreResult<HashMap<String, OrgId>> {
+        let mut conn = self.pool.acquire().await.map_err(err)?;
+        let trimmed: Vec<String> = sors.iter().map(|s| s.trim().to_owned()).collect();
+        let sql = "SELECT id, sor_id FROM organisations WHERE sor_id IN ({})";
+        let mut found = HashMap::new();
+        for r in rows_in(&mut conn, sql, &[], &trimmed).await? {
+            let sor: String = r.try_get("sor_id").map_err(err)?;
+            found.insert(sor, OrgId(r.try_get("id").map_err(err)?));
+        }
+        Ok(sors
+            .iter()
+            .filter_map(|s| Some((s.clone(), *found.get(s.trim())?)))
+            .collect())
     }
 
     async fn sor_of(&self, org: OrgId) -> StoreResult<Option<String>> {

@@ -8,7 +8,6 @@
 //! - `type Db`: the sqlx database type;
 //! - `type Backend`: the store, with `pool`, `audit_writer` and `async fn begin_write(&self)`;
 //! - `BEGIN_WRITE`: the statement that opens a write transaction;
-//! - `HEAD_LOCK`: suffix that locks the audit head row ("" or " FOR UPDATE");
 //! - `ROW_LOCK`: suffix that locks a row a write checks first ("" or " FOR UPDATE");
 //! - `BULK_BINDS`, `RESET_SEQUENCE`: bind parameters per bulk INSERT, and what makes a table's
 //!   sequence continue after rows with explicit ids;

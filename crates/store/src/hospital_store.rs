@@ -132,8 +132,8 @@ pub struct ReceivedMessage {
 
 #[async_trait]
 pub trait HospitalStore {
-    /// The organisation with this SOR id.
-    async fn org_by_sor(&self, sor: &str) -> StoreResult<Option<OrgId>>;
+    /// The organisations with these SOR ids, by the id as given: one read for a whole feed.
+    async fn orgs_by_sor(&self, sors: &[String]) -> StoreResult<HashMap<String, OrgId>>;
     async fn set_org_sor(&self, audit: &AuditCtx, org: OrgId, sor: Option<&str>)
     -> StoreResult<()>;
     /// The organisation's SOR id, if it has one.

@@ -96,7 +96,7 @@ pub async fn read_all(store: &DynStore, intakes: &[(Timestamp, Intake<'_>)]) -> 
         .map(|(_, intake)| bro_medcom::parse(intake.bytes))
         .collect();
     let mut lookups = Lookups::default();
-    if let Err(e) = lookups.told_of_feed(store, intakes, &parsed).await {
+    if let Err(e) = lookups.of_feed(store, intakes, &parsed).await {
         return Read {
             batch: Vec::new(),
             answers: intakes.iter().map(|_| Err(e.clone())).collect(),
@@ -104,15 +104,9 @@ pub async fn read_all(store: &DynStore, intakes: &[(Timestamp, Intake<'_>)]) -> 
     }
     let (mut batch, mut answers) = (Vec::with_capacity(intakes.len()), Vec::new());
     for ((now, intake), parsed) in intakes.iter().zip(parsed) {
-        answers.push(
-            match read_one(store, (*now, intake, parsed), &mut lookups).await {
-                Ok((message, answer)) => {
-                    batch.push(message);
-                    Ok(answer)
-                }
-                Err(e) => Err(e),
-            },
-        );
+        let (message, answer) = read_one((*now, intake, parsed), &lookups);
+        batch.push(message);
+        answers.push(Ok(answer));
     }
     Read { batch, answers }
 }
@@ -158,18 +152,26 @@ struct Answer {
 /// a citizen's care team is told at a moment (by compact CPR number).
 #[derive(Default)]
 struct Lookups {
-    orgs: HashMap<String, Option<OrgId>>,
+    orgs: HashMap<String, OrgId>,
     told: HashMap<(String, Timestamp), Vec<UserId>>,
 }
 
 impl Lookups {
-    /// Reads who is told about the feed's patients, one read per moment the feed has.
-    async fn told_of_feed(
+    /// Reads the organisations the feed is addressed to, in one read, and who is told about
+    /// its patients, one read per moment the feed has.
+    async fn of_feed(
         &mut self,
         store: &DynStore,
         intakes: &[(Timestamp, Intake<'_>)],
         parsed: &[Result<Message, bro_medcom::ParseError>],
     ) -> StoreResult<()> {
+        let mut sors: Vec<String> = parsed
+            .iter()
+            .filter_map(|m| m.as_ref().ok()?.receiver.sor.clone())
+            .collect();
+        sors.sort_unstable();
+        sors.dedup();
+        self.orgs = store.orgs_by_sor(&sors).await?;
         let mut by_moment: HashMap<Timestamp, Vec<Cpr>> = HashMap::new();
         for ((now, _), m) in intakes.iter().zip(parsed) {
             if let Ok(Message {
@@ -193,26 +195,20 @@ impl Lookups {
     }
 }
 
-async fn read_one(
-    store: &DynStore,
+/// One message of a feed as the store is to keep it, by what the feed's lookups found.
+fn read_one(
     (now, intake, parsed): (
         Timestamp,
         &Intake<'_>,
         Result<Message, bro_medcom::ParseError>,
     ),
-    lookups: &mut Lookups,
-) -> StoreResult<((AuditCtx, IncomingHospitalMessage), Answer)> {
+    lookups: &Lookups,
+) -> ((AuditCtx, IncomingHospitalMessage), Answer) {
     let (org, facts) = match &parsed {
         Err(e) => (intake.org, Err((e.ack_code(), e.to_string()))),
         Ok(m) => {
             let addressed = match &m.receiver.sor {
-                Some(sor) => match lookups.orgs.get(sor) {
-                    Some(known) => *known,
-                    None => {
-                        let found = store.org_by_sor(sor).await?;
-                        *lookups.orgs.entry(sor.clone()).or_insert(found)
-                    }
-                },
+                Some(sor) => lookups.orgs.get(sor).copied(),
                 None => None,
             };
             match (intake.org, addressed) {
@@ -255,7 +251,7 @@ async fn read_one(
         sender: message.map(|m| m.sender.clone()),
         problem: facts.err().map(|(code, _)| code),
     };
-    Ok(((AuditCtx::system(tenant, now, PURPOSE), incoming), answer))
+    ((AuditCtx::system(tenant, now, PURPOSE), incoming), answer)
 }
 
 /// An event a staff member registers by hand, for a unit without a MedCom feed.
