@@ -69,7 +69,10 @@ impl Batch {
             .iter()
             .filter_map(|(_, m)| m.facts.as_ref().ok()?.cpr.as_ref().map(|c| c.compact()))
             .collect();
-        let told: Vec<UserId> = batch.iter().flat_map(|(_, m)| m.tell.clone()).collect();
+        let told: Vec<UserId> = batch
+            .iter()
+            .flat_map(|(_, m)| m.tell.iter().copied())
+            .collect();
         let keys: Vec<EpisodeKey> = batch
             .iter()
             .filter(|(_, m)| !m.message_id.as_ref().is_some_and(|id| seen.contains(id)))

@@ -78,6 +78,28 @@ pub(crate) async fn make_client(admin: &Browser, name: &str) -> String {
     html[at..].split('<').next().expect("token").to_owned()
 }
 
+/// The patient the hospital wrote about before Bro knew them (CPR number 2509479989), now
+/// added as a citizen.
+pub(crate) async fn the_stranger_arrives(
+    store: &bro_store::DynStore,
+    ctx: &bro_store::AuditCtx,
+) -> bro_domain::CitizenId {
+    store
+        .create_citizen(
+            ctx,
+            bro_store::NewCitizen {
+                cpr: bro_domain::Cpr::parse("2509479989").expect("CPR"),
+                given_name: bro_domain::Name::parse("Elmer").expect("name"),
+                family_name: bro_domain::Name::parse("Hansen").expect("name"),
+                address: String::new(),
+                postal_code: String::new(),
+                city: String::new(),
+            },
+        )
+        .await
+        .expect("citizen")
+}
+
 async fn refusals(app: &TestApp, tenant: i64) -> usize {
     app.store()
         .recent_audit(tenant, 200)
@@ -226,21 +248,7 @@ async fn a_broker_delivers_with_its_token_and_is_answered_in_medcom(backend: Bac
     assert!(page.contains("Encounter.status does not fit") && !page.contains("2509479989"));
     // Once the citizen is in Bro, matching again gives them the stay; the list is cleared.
     let setup = bro_store::AuditCtx::system(0, 0, "test");
-    let elmer = app
-        .store()
-        .create_citizen(
-            &setup,
-            bro_store::NewCitizen {
-                cpr: bro_domain::Cpr::parse("2509479989").expect("CPR"),
-                given_name: bro_domain::Name::parse("Elmer").expect("name"),
-                family_name: bro_domain::Name::parse("Hansen").expect("name"),
-                address: String::new(),
-                postal_code: String::new(),
-                city: String::new(),
-            },
-        )
-        .await
-        .expect("citizen");
+    let elmer = the_stranger_arrives(app.store(), &setup).await;
     let res = admin
         .post("/admin/hospital/rematch", &[("csrf_token", &csrf)])
         .await;

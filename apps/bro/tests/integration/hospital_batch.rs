@@ -5,6 +5,7 @@
 //! arrivals, a revision, a cancellation, a readmission, a duplicate inside the batch, an
 //! unknown CPR number and a broken message included.
 
+use crate::hospital_api::the_stranger_arrives;
 use crate::http_plan::{consent_to_region, course};
 use bro_domain::ShareCategory;
 use bro_domain::hospital::{Activity, Event, Notification};
@@ -217,6 +218,16 @@ async fn outcome(store: &DynStore, receipts: Vec<String>, users: &[UserId]) -> V
     seen
 }
 
+/// Gives Holstebro the SOR id the feed is addressed to; the set-up's audit context.
+async fn with_sor(store: &DynStore, f: &bro_testkit::Fixture) -> AuditCtx {
+    let setup = AuditCtx::system(f.holstebro.0, 0, "test");
+    store
+        .set_org_sor(&setup, f.holstebro, Some(SOR))
+        .await
+        .expect("SOR id");
+    setup
+}
+
 async fn fixture_ids(store: &DynStore) -> bro_domain::CitizenId {
     store
         .citizens_by_cpr(&[Cpr::parse("7105852345").expect("CPR")])
@@ -237,11 +248,7 @@ async fn a_batch_keeps_what_single_messages_keep(backend: Backend) {
         course(&app, &f).await; // the coordinator's, with the region's professional on the team
         consent_to_region(&app, &f, vec![ShareCategory::Health]).await;
         let store = app.store().clone();
-        let setup = AuditCtx::system(f.holstebro.0, 0, "test");
-        store
-            .set_org_sor(&setup, f.holstebro, Some(SOR))
-            .await
-            .expect("SOR id");
+        with_sor(&store, &f).await;
         let messages = feed(NOW);
         let intakes: Vec<_> = messages
             .iter()
@@ -295,11 +302,7 @@ async fn a_stay_matched_later_is_told_as_it_would_have_been(backend: Backend) {
     };
     let f = fixture(app.store(), false).await;
     let store = app.store().clone();
-    let setup = AuditCtx::system(f.holstebro.0, 0, "test");
-    store
-        .set_org_sor(&setup, f.holstebro, Some(SOR))
-        .await
-        .expect("SOR id");
+    let setup = with_sor(&store, &f).await;
     let t0 = NOW - 20 * DAY;
     let cpr = "2509479989";
     let steps: Vec<Step> = vec![
@@ -334,20 +337,7 @@ async fn a_stay_matched_later_is_told_as_it_would_have_been(backend: Backend) {
         let receipt = format!("{:?}", received.expect("received").receipt);
         assert!(receipt.starts_with("Unmatched"), "{receipt}");
     }
-    let elmer = store
-        .create_citizen(
-            &setup,
-            bro_store::NewCitizen {
-                cpr: Cpr::parse(cpr).expect("CPR"),
-                given_name: bro_domain::Name::parse("Elmer").expect("name"),
-                family_name: bro_domain::Name::parse("Hansen").expect("name"),
-                address: String::new(),
-                postal_code: String::new(),
-                city: String::new(),
-            },
-        )
-        .await
-        .expect("citizen");
+    let elmer = the_stranger_arrives(&store, &setup).await;
     let theirs = bro_testkit::Fixture {
         citizen: elmer,
         ..f
