@@ -124,6 +124,19 @@ pub enum Permission {
     },
     /// The citizen's own meetings, minutes and evaluations.
     OwnMeetings(CitizenId),
+    /// The citizen's own appointments, their calendar feed, and asking for escort.
+    OwnAppointments(CitizenId),
+    /// Change an appointment or record what happened at it: `in_unit` says whether the actor's
+    /// active role is in the unit that booked it; `open`, whether its course is open.
+    UnitAppointment {
+        appointment: i64,
+        citizen: CitizenId,
+        in_unit: bool,
+        open: bool,
+    },
+    /// See a unit's appointments that wait for what happened to be recorded: `in_unit` as
+    /// for the referral queue.
+    UnitAppointments { unit: UnitId, in_unit: bool },
     /// Publish and change a unit's offers in the directory: its organisation's administrator,
     /// or a staff member the administrator named the unit's editor (`editor`).
     EditOffers {
@@ -192,12 +205,15 @@ impl Permission {
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
             | Permission::OwnMeetings(c)
+            | Permission::OwnAppointments(c)
             | Permission::OwnReferrals(c)
             | Permission::OwnPlan(c) => Some(c),
+            Permission::UnitAppointment { citizen, .. } => Some(citizen),
             Permission::ReferralWork { citizen, .. }
             | Permission::DecideReferral { citizen, .. }
             | Permission::ListedOutreach { citizen, .. } => Some(citizen),
             Permission::ReferralQueue { .. }
+            | Permission::UnitAppointments { .. }
             | Permission::CarePlaces { .. }
             | Permission::ManageBeds { .. } => None,
             Permission::TeamCase { citizen, .. } | Permission::WriteInputField { citizen, .. } => {
@@ -221,9 +237,13 @@ impl Permission {
             | Permission::OpenCourse(c)
             | Permission::StartEmergency(c)
             | Permission::OwnMeetings(c)
+            | Permission::OwnAppointments(c)
             | Permission::OwnReferrals(c)
             | Permission::OwnPlan(c) => {
                 format!("citizen:{}", c.0)
+            }
+            Permission::UnitAppointment { appointment, .. } => {
+                format!("appointment:{appointment}")
             }
             Permission::TeamWork { team, .. } | Permission::ManageTeam { team, .. } => {
                 format!("team:{}", team.0)
@@ -238,6 +258,7 @@ impl Permission {
             Permission::FollowOffers => "offer-follows".to_owned(),
             Permission::ReferralQueue { unit, .. } => format!("unit:{}:referrals", unit.0),
             Permission::CarePlaces { unit, .. } => format!("unit:{}:care-places", unit.0),
+            Permission::UnitAppointments { unit, .. } => format!("unit:{}:appointments", unit.0),
             Permission::ManageBeds { unit, .. } => format!("unit:{}:beds", unit.0),
             Permission::ReferralWork { referral, .. } => format!("referral:{referral}"),
             Permission::DecideReferral { referral, .. } => format!("referral:{referral}:decide"),
@@ -448,6 +469,7 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
                 Permission::ReadCitizenRecord(id)
                 | Permission::OwnPlan(id)
                 | Permission::OwnMeetings(id)
+                | Permission::OwnAppointments(id)
                 | Permission::OwnReferrals(id),
             ) if *citizen == id => Some(Purpose::OwnData),
             (Actor::Relative { .. }, Permission::RelativeShare { shared: true, .. }) => {
@@ -538,6 +560,16 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
             ..
         } if with_citizens => Some(Purpose::CareTeam),
         Permission::WriteInputField { own: true, .. } if with_citizens => Some(Purpose::CareTeam),
+        Permission::UnitAppointment {
+            in_unit: true,
+            open: true,
+            ..
+        }
+        | Permission::UnitAppointments { in_unit: true, .. }
+            if with_citizens =>
+        {
+            Some(Purpose::CareTeam)
+        }
         Permission::ReferralQueue { in_unit: true, .. }
         | Permission::ReferralWork { in_unit: true, .. }
         | Permission::DecideReferral { decider: true, .. }
@@ -596,6 +628,37 @@ mod tests {
             active: None,
         };
         assert_eq!(decide(&no_role, Permission::AdministerOrg(OrgId(2))), None);
+    }
+
+    #[test]
+    fn only_the_booking_unit_changes_an_appointment_and_only_on_an_open_course() {
+        let p = |in_unit, open| Permission::UnitAppointment {
+            appointment: 1,
+            citizen: CitizenId(9),
+            in_unit,
+            open,
+        };
+        let prof = staff(Role::Professional, 2);
+        assert_eq!(decide(&prof, p(true, true)), Some(Purpose::CareTeam));
+        assert_eq!(decide(&prof, p(false, true)), None);
+        assert_eq!(decide(&prof, p(true, false)), None);
+        assert_eq!(decide(&staff(Role::Admin, 2), p(true, true)), None);
+        let me = Actor::Citizen {
+            user: UserId(5),
+            citizen: CitizenId(9),
+        };
+        assert_eq!(decide(&me, p(true, true)), None);
+        let list = |in_unit| Permission::UnitAppointments {
+            unit: UnitId(1),
+            in_unit,
+        };
+        assert_eq!(decide(&prof, list(true)), Some(Purpose::CareTeam));
+        assert_eq!(decide(&prof, list(false)), None);
+        assert_eq!(
+            decide(&me, Permission::OwnAppointments(CitizenId(9))),
+            Some(Purpose::OwnData)
+        );
+        assert_eq!(decide(&me, Permission::OwnAppointments(CitizenId(8))), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod coded;
 
+pub mod appointment;
 pub mod care_place;
 pub mod clock;
 pub mod consent;
@@ -23,6 +24,7 @@ pub mod recurrence;
 pub mod referral;
 pub mod role;
 pub mod text;
+pub mod working_days;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use course::{CourseRole, LegalFrame, Phase, ShareCategory, TargetGroup};

@@ -51,6 +51,13 @@ pub fn from_local(local: PrimitiveDateTime) -> Timestamp {
     wall_ms - HOUR_MS
 }
 
+/// Local wall time to instant, or `None` for a time in the spring gap, which no clock shows:
+/// for what a person books, where moving it silently would be wrong.
+pub fn from_local_exact(local: PrimitiveDateTime) -> Option<Timestamp> {
+    let ms = from_local(local);
+    (to_local(ms) == local).then_some(ms)
+}
+
 /// The instant of a summer-time switch: 01:00 UTC on the last Sunday of `month`.
 fn switch_ms(year: i32, month: Month) -> Timestamp {
     let mut day = Date::from_calendar_date(year, month, month.length(year)).unwrap_or(Date::MIN);
@@ -195,6 +202,20 @@ mod tests {
             }
             t += 15 * 60 * 1000;
         }
+    }
+
+    #[test]
+    fn the_spring_gap_has_no_exact_instant() {
+        assert_eq!(from_local_exact(datetime!(2027-03-28 02:30)), None);
+        assert_eq!(
+            from_local_exact(datetime!(2027-03-28 03:00)),
+            Some(ms(datetime!(2027-03-28 01:00 UTC)))
+        );
+        // The repeated October hour exists (its first occurrence).
+        assert_eq!(
+            from_local_exact(datetime!(2026-10-25 02:30)),
+            Some(ms(datetime!(2026-10-25 00:30 UTC)))
+        );
     }
 
     #[test]

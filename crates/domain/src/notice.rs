@@ -11,7 +11,8 @@ coded!(
     /// `offer_changed`, an offer the reader follows changed; `referral_changed`, a referral the
     /// reader made took a step; `referral_decided`, the citizen's referral was decided;
     /// `hospital_*`, the citizen of a course the reader is on was admitted, went on or came back
-    /// from leave, was discharged, or was admitted again within 30 days of a discharge.
+    /// from leave, was discharged, or was admitted again within 30 days of a discharge;
+    /// `appointment_no_show`, the citizen did not come to an appointment.
     NoticeKind, "notice-" {
         ConsentRecorded => "consent_recorded",
         ConsentAwaiting => "consent_awaiting",
@@ -24,6 +25,7 @@ coded!(
         HospitalBack => "hospital_back",
         HospitalDischarged => "hospital_discharged",
         HospitalReadmitted => "hospital_readmitted",
+        AppointmentNoShow => "appointment_no_show",
     }
 );
 

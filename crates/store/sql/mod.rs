@@ -17,6 +17,8 @@
 //! The helpers every module uses (errors, commit, row decoding) are here.
 
 mod agreements;
+mod appointment_reads;
+mod appointments;
 mod audit;
 mod bulk;
 mod care_agreements;

@@ -123,6 +123,12 @@ pub enum Conflict {
     BulkInsert,
     /// A field's text is longer than allowed.
     TooLong,
+    /// Someone else changed the appointment since the version the change started from.
+    Appointment,
+    /// What happened at the appointment is recorded already.
+    Recorded,
+    /// The appointment has not begun: what happened cannot be recorded yet.
+    NotYet,
     /// A uniqueness rule that the statement did not expect to hit.
     Unknown,
 }
@@ -180,6 +186,9 @@ impl Conflict {
             Conflict::RowWidth => "row width",
             Conflict::BulkInsert => "bulk insert",
             Conflict::TooLong => "too long",
+            Conflict::Appointment => "appointment",
+            Conflict::Recorded => "recorded",
+            Conflict::NotYet => "not_yet",
             Conflict::Unknown => "unknown",
         }
     }

@@ -9,6 +9,7 @@
 //! `types.rs`, `course.rs`, `consent.rs`, `meeting.rs` and `bulk.rs`. [`Store`] is all of them.
 
 mod account_store;
+mod appointment_store;
 mod audit_store;
 mod bulk;
 mod care_store;
@@ -28,6 +29,10 @@ mod referral_store;
 mod types;
 
 pub use account_store::{LoginThrottleStore, OrgStore, SessionStore, UserStore};
+pub use appointment_store::{
+    Appointment, AppointmentChange, AppointmentFacts, AppointmentStore, AttendanceRecord,
+    CourseAppointments, NewAppointment, NoShowFollowUp, Slot, UnitAppointment,
+};
 pub use audit_store::{AuditStore, MetaStore};
 pub use bulk::*;
 pub use care_store::{
@@ -91,6 +96,7 @@ pub trait Store:
     + OutreachStore
     + HospitalStore
     + HospitalClientStore
+    + AppointmentStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -127,6 +133,7 @@ impl<T> Store for T where
         + OutreachStore
         + HospitalStore
         + HospitalClientStore
+        + AppointmentStore
         + AuditStore
         + BulkStore
         + MetaStore

@@ -23,6 +23,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod appointments;
 mod care_places;
 mod cli;
 mod contract;

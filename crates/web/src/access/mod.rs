@@ -6,6 +6,7 @@
 //! A new capability adds a `Permission` in `bro_authz` and a constructor here, nothing else.
 
 mod admin;
+mod appointment;
 mod audited;
 mod citizen;
 mod course;
@@ -18,6 +19,10 @@ mod staff;
 mod team;
 
 pub(crate) use admin::AdminScope;
+pub(crate) use appointment::{
+    UnitAppointmentScope, course_appointments, own as own_appointments,
+    unit_list as unit_appointments,
+};
 pub(crate) use audited::AuditedAccess;
 pub(crate) use citizen::CitizenScope;
 pub(crate) use course::CourseScope;

@@ -3,6 +3,7 @@
 //! features need lies below them, in `access`, `services`, `ui` and `http`.
 
 mod admin;
+mod appointments;
 mod auth;
 mod care_places;
 mod courses;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(outreach::router())
         .merge(hsds::router())
         .merge(hospital::router())
+        .merge(appointments::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), crate::http::forms::layer))

@@ -327,36 +327,13 @@ fn facts_of(m: &Message) -> HospitalFacts {
 }
 
 /// The members of the care team of each citizen's open course who may read health data about
-/// them, by the sharing rule every read obeys.
+/// them.
 async fn health_readers(
     store: &DynStore,
     citizens: &[CitizenId],
     now: Timestamp,
 ) -> StoreResult<HashMap<CitizenId, Vec<UserId>>> {
-    let mut told = HashMap::new();
-    for team in store.care_teams(citizens, now).await? {
-        let holder = team
-            .members
-            .iter()
-            .find(|(_, _, c)| *c)
-            .map(|(_, org, _)| *org);
-        let members: Vec<_> = team
-            .members
-            .iter()
-            .map(|(user, org, _)| {
-                (
-                    *user,
-                    *org,
-                    team.grants.get(org).cloned().unwrap_or_default(),
-                )
-            })
-            .collect();
-        told.insert(
-            team.citizen,
-            bro_authz::told_of(ShareCategory::Health, holder, &members),
-        );
-    }
-    Ok(told)
+    super::team_readers::readers(store, citizens, ShareCategory::Health, None, now).await
 }
 
 /// A fresh FHIR id (a random UUID, version 4): for an acknowledgement's resources, and for a

@@ -5,3 +5,4 @@ pub mod hospital_intake;
 pub(crate) mod minutes;
 pub(crate) mod plan_edit;
 pub(crate) mod review_meetings;
+pub(crate) mod team_readers;

@@ -129,6 +129,16 @@ fn derived_keys() -> BTreeSet<String> {
         keys.extend((1..=12).map(|m| format!("month-{m}")));
     }
     keys.extend(bro_audit::AuditAction::ALL.iter().map(|a| a.label_key()));
+    {
+        use bro_domain::appointment::{AppointmentKind, Attendance, FollowUpAction};
+        keys.extend(
+            AppointmentKind::ALL
+                .iter()
+                .map(|k| k.label_key().to_owned()),
+        );
+        keys.extend(Attendance::ALL.iter().map(|k| k.label_key().to_owned()));
+        keys.extend(FollowUpAction::ALL.iter().map(|k| k.label_key().to_owned()));
+    }
     keys.extend(
         bro_domain::consent::ConsentForm::ALL
             .iter()

@@ -3,6 +3,7 @@
 //! documents more than one feature hands out.
 
 pub(crate) mod error_page;
+pub(crate) mod ics;
 pub(crate) mod page;
 pub(crate) mod pdf;
 pub(crate) mod plan_document;
@@ -112,6 +113,7 @@ impl Chrome {
                         item("/teams", "nav-teams");
                         item("/citizens/search", "nav-search");
                         item("/referrals", "nav-referrals");
+                        item("/appointments/to-record", "nav-appointments");
                         if v.actor.has_role(Role::FunctionLeader) {
                             item("/care-places", "nav-care-places");
                         }
@@ -132,6 +134,7 @@ impl Chrome {
                     item("/me", "nav-me");
                     item("/me/meetings", "nav-my-meetings");
                     item("/me/referrals", "nav-my-referrals");
+                    item("/me/appointments", "nav-my-appointments");
                     item("/notices", "nav-notices");
                 }
                 Actor::Relative { .. } => item("/me", "nav-me"),
@@ -276,6 +279,39 @@ pub fn weekday_day(chrome: &Chrome, d: time::Date) -> String {
     let name = bro_domain::offer::WEEKDAYS[usize::from(d.weekday().number_days_from_monday())];
     let weekday = chrome.t(&format!("weekday-{name}")).to_lowercase();
     format!("{weekday} {}", day_text(d))
+}
+
+/// A moment as a person says it, in Danish time: "Tirsdag 3. marts kl. 10.00" (Danish) or
+/// "Tuesday 3 March at 10:00" (English).
+pub fn spoken_when(chrome: &Chrome, ms: i64) -> String {
+    let local = danish(ms);
+    let name = bro_domain::offer::WEEKDAYS[usize::from(local.weekday().number_days_from_monday())];
+    let month = chrome.t(&format!("month-{}", local.month() as u8));
+    chrome.tn(
+        "spoken-when",
+        &[
+            ("weekday", chrome.t(&format!("weekday-{name}"))),
+            ("day", local.day().to_string()),
+            // Danish writes month names in lower case within a sentence; English does not.
+            (
+                "month",
+                if chrome.is_english() {
+                    month
+                } else {
+                    month.to_lowercase()
+                },
+            ),
+            ("time", clock_text(chrome, ms)),
+        ],
+    )
+}
+
+/// A clock time as the language writes it in a sentence: "10.00" in Danish, "10:00" in
+/// English.
+pub fn clock_text(chrome: &Chrome, ms: i64) -> String {
+    let local = danish(ms);
+    let sep = if chrome.is_english() { ':' } else { '.' };
+    format!("{:02}{sep}{:02}", local.hour(), local.minute())
 }
 
 /// A day shown in Danish time (`25.11.2026`).

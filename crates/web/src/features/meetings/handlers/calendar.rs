@@ -7,9 +7,10 @@ use crate::access::TeamScope;
 use crate::http::address::public_base;
 use crate::http::error::AppError;
 use crate::state::AppState;
+use crate::ui::ics::ics;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use bro_domain::{MeetingId, Timestamp};
 use bro_render::{CalendarEvent, calendar};
 use bro_store::{AuditCtx, FeedOwner, Meeting};
@@ -55,23 +56,6 @@ fn events(state: &AppState, base: &str, meetings: &[Meeting]) -> Vec<CalendarEve
         .collect()
 }
 
-fn ics(body: String) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/calendar; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The feed behind a secret address (no session: calendar programs cannot log in). A revoked
 /// or unknown token is "not found".
 pub async fn feed(
@@ -101,7 +85,10 @@ pub async fn feed(
         ),
     };
     let base = public_base(&state, &headers);
-    Ok(ics(calendar(&name, &events(&state, &base, &meetings))))
+    Ok(ics(
+        calendar(&name, &events(&state, &base, &meetings)),
+        None,
+    ))
 }
 
 /// One meeting as an .ics download, for team members.
@@ -115,9 +102,5 @@ pub async fn meeting(
     let view = TeamScope::member(&state, &access, meeting.team_id).await?;
     let base = public_base(&state, &headers);
     let body = calendar(&view.team.name, &events(&state, &base, &[meeting]));
-    let mut res = ics(body);
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"meeting-{id}.ics\"")) {
-        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(ics(body, Some(&format!("meeting-{id}.ics"))))
 }

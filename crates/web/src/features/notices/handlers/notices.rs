@@ -78,6 +78,11 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
         (NoticeKind::ReferralDecided, _) => {
             ("notice-referral_decided", Some("/me/referrals".to_owned()))
         }
+        (NoticeKind::AppointmentNoShow, _) => (
+            "notice-appointment_no_show",
+            n.course_id
+                .map(|c| format!("/courses/{}/appointments/{}", c.0, n.detail)),
+        ),
         (NoticeKind::CourseOpenedElsewhere, _) => (
             "notice-course_opened_elsewhere",
             n.course_id.map(|c| format!("/courses/{}", c.0)),
