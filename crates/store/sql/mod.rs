@@ -17,6 +17,7 @@
 //! The helpers every module uses (errors, commit, row decoding) are here.
 
 mod agreements;
+mod appointment_flags;
 mod appointment_reads;
 mod appointments;
 mod audit;

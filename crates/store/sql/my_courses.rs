@@ -1,5 +1,6 @@
 //! "Mine forløb": the open courses whose care team a user is on, each with what the sharing
-//! rule lets the user's organisation see (the plan's review date, the hospital's facts), and
+//! rule lets the user's organisation see (the plan's review date, the hospital's facts, the
+//! no-show flag), and
 //! each citizen shown written to the audit log.
 
 use bro_audit::AuditAction;
@@ -7,6 +8,7 @@ use bro_domain::{CitizenId, CourseId, CourseRole, ShareCategory, UserId};
 use bro_store::{AuditCtx, AuditEvent, CourseSummary, StoreResult};
 use sqlx::Row;
 
+use super::appointment_flags::no_show_flags;
 use super::courses::phase_from;
 use super::hospital_overview::hospital_flags;
 use super::sharing::{Asked, shared_with};
@@ -82,6 +84,7 @@ impl Backend {
                 consent_requests: r.try_get("consent_requests").map_err(err)?,
                 hospital_now: None,
                 readmissions: 0,
+                no_shows: 0,
             };
             if r.try_get::<bool, _>("health_shared").map_err(err)? {
                 health.push(summary.citizen_id);
@@ -92,8 +95,11 @@ impl Backend {
             records.push((audit.tenant_id, audit.fields(&event)));
             out.push(summary);
         }
+        let listed: Vec<CourseId> = out.iter().map(|c| c.id).collect();
+        let no_shows = no_show_flags(&mut tx, &listed, audit.tenant_id, audit.at_ms).await?;
         let flags = hospital_flags(&mut tx, &health, audit.at_ms).await?;
         for c in &mut out {
+            c.no_shows = no_shows.get(&c.id).copied().unwrap_or_default();
             if let Some((now, readmissions)) = flags.get(&c.citizen_id) {
                 (c.hospital_now, c.readmissions) = (*now, *readmissions);
             }

@@ -185,6 +185,9 @@ pub struct CourseSummary {
     pub hospital_now: Option<bro_domain::hospital::EpisodeState>,
     /// Acute readmissions in the last 12 months, on the same terms.
     pub readmissions: usize,
+    /// Unanswered no-shows in the last 60 days that the asking member's organisation may see,
+    /// when there are enough to flag the course (0 otherwise).
+    pub no_shows: usize,
 }
 
 /// What access decisions about a course need to know; carries no personal data.

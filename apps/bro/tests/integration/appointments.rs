@@ -292,6 +292,10 @@ async fn no_shows_alert_the_team_and_flag_the_course_until_followed_up(backend: 
     assert_eq!(location(&r), paths[1]);
     let (_, html) = koord.get_text(&appointments).await;
     assert!(html.contains("2 udeblivelser på 60 dage"), "{html}");
+    // On "Mine forløb" too, for the coordinator and for the unit that booked them.
+    let badge = "badge-warning\">2 udeblivelser på 60 dage</span>";
+    assert!(koord.get_text("/courses").await.1.contains(badge));
+    assert!(prof_r.get_text("/courses").await.1.contains(badge));
     // The region's professional, who is not the coordinator, cannot record the follow-up.
     let follow_up = format!("{appointments}/follow-up");
     let fields = [
@@ -310,6 +314,7 @@ async fn no_shows_alert_the_team_and_flag_the_course_until_followed_up(backend: 
     assert_eq!(location(&r), appointments);
     let (_, html) = koord.get_text(&appointments).await;
     assert!(!html.contains("udeblivelser på 60 dage"));
+    assert!(!koord.get_text("/courses").await.1.contains(badge));
     assert!(html.contains("Borgeren er kontaktet – Ringet op, ny tid aftalt"));
     app.stop().await;
 }
