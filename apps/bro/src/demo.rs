@@ -13,6 +13,7 @@ use bro_store::{AuditCtx, DynStore, NewCollaboration, NewOrganisation, NewUnit, 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod appointments;
 mod courses;
 mod external;
 mod hospital;
@@ -400,6 +401,7 @@ pub async fn seed(store: &DynStore, clock: &dyn Clock) -> Result<bool, String> {
     external::import_struer(store, now).await?;
     referrals::seed_referrals(store, &staff, &ids, now).await?;
     hospital::seed_hospital(store, (&ctx, course), &in_hospital, now).await?;
+    appointments::seed_appointments(store, &staff, &ids, now).await?;
     store
         .set_meta(SEEDED_KEY, "1")
         .await

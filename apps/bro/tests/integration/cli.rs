@@ -430,18 +430,25 @@ async fn the_demo_world_is_complete_and_its_chain_verifies() {
     let store = bro_store_sqlite::SqliteStore::connect(&url)
         .await
         .expect("open demo db");
-    use bro_store::{CitizenStore, CourseStore, PlanStore, UserStore};
+    use bro_domain::appointment::Attendance;
+    use bro_store::{AppointmentStore, CitizenStore, CourseStore, PlanStore, UserStore};
     assert_eq!(store.count_citizens().await.expect("count"), 300);
     let ctx = bro_store::AuditCtx::system(0, 0, "test");
     let mut phases = std::collections::HashSet::new();
     let mut own_phases = std::collections::HashSet::new();
     let mut courses = 0;
+    let now = bro_domain::Clock::now_ms(&bro_domain::SystemClock);
+    let (mut recorded, mut no_shows, mut flagged) = (0, 0, 0);
     for coordinator in ["koordinator", "koordinator-rks"] {
         let user = store
             .user_by_username(coordinator)
             .await
             .expect("demo coordinator");
-        for summary in store.my_courses(&ctx, user.id).await.expect("courses") {
+        // As the coordinator's organisation sees them (the flags obey its sharing).
+        let roles = store.roles(user.id).await.expect("roles");
+        let org = roles.first().expect("a role").org_id;
+        let as_org = bro_store::AuditCtx::system(org.0, now, "test");
+        for summary in store.my_courses(&as_org, user.id).await.expect("courses") {
             let course = store.course(&ctx, summary.id).await.expect("course");
             assert_eq!(
                 course.team.iter().filter(|m| m.is_coordinator).count(),
@@ -466,8 +473,36 @@ async fn the_demo_world_is_complete_and_its_chain_verifies() {
                 own_phases.insert(course.phase);
             }
             courses += 1;
+            let all = bro_domain::ShareCategory::ALL;
+            let seen = store
+                .course_appointments(&ctx, summary.id, bro_domain::OrgId(0), all)
+                .await
+                .expect("appointments");
+            for a in &seen.shown {
+                if let Some(r) = &a.attendance {
+                    recorded += 1;
+                    no_shows += usize::from(r.outcome == Attendance::NoShow);
+                }
+            }
+            flagged += usize::from(summary.no_shows > 0);
         }
     }
+    // About 5 % no-shows, more for a few citizens, some of them still waiting for follow-up.
+    let share = no_shows as f64 / f64::from(recorded);
+    assert!((0.04..0.15).contains(&share), "{no_shows} of {recorded}");
+    assert!(flagged > 0, "some courses are flagged");
+    let borger = store.user_by_username("borger").await.expect("borger");
+    let citizen = borger.citizen_id.expect("a citizen");
+    let upcoming = store
+        .citizen_appointments(&ctx, citizen, now)
+        .await
+        .expect("borger's appointments");
+    assert!(upcoming.len() >= 3, "{upcoming:?}");
+    assert!(upcoming.iter().any(|a| a.slot.video_url.is_some()));
+    assert!(
+        upcoming.iter().any(|a| a.history.len() == 2),
+        "one was moved"
+    );
     assert!(courses >= 240, "open courses: {courses}");
     assert_eq!(phases.len(), 5, "open courses in every phase but closure");
     assert!(
