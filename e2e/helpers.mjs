@@ -16,6 +16,7 @@ export const DEMO_USERS = [
   "moedeleder",
   "visitator",
   "funktionsleder",
+  "ledsager",
   "leder",
   "admin-holstebro",
   "admin-region",

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 mod appointments;
 mod courses;
+mod escorts;
 mod external;
 mod hospital;
 mod meetings;
@@ -76,6 +77,13 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str, &str)] = &[
         "MPO Holstebro",
     ),
     (
+        "ledsager",
+        "Hanne Juul Madsen",
+        "professional",
+        "Holstebro Kommune",
+        "Ledsagerordningen Holstebro",
+    ),
+    (
         "leder",
         "Hanne Bjerre Poulsen",
         "manager",
@@ -135,6 +143,7 @@ const ORGS: &[DemoOrg] = &[
             ("Myndighed Voksne Holstebro", UnitKind::CaseAuthority),
             ("Jobcenter Holstebro", UnitKind::JobCentre),
             ("MPO Holstebro", UnitKind::MpoUnit),
+            ("Ledsagerordningen Holstebro", UnitKind::EscortService),
             ("Administration Holstebro", UnitKind::Administration),
         ],
     ),

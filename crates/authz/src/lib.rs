@@ -2,8 +2,11 @@
 //! person's account kind, their active role in a unit, and (later) care-team membership,
 //! consent and legal basis. Deny by default: anything not allowed here is refused.
 
+mod purpose;
+
 use bro_domain::consent::{Grants, LegalBasisKind};
 use bro_domain::{CaseId, CitizenId, CourseId, OrgId, Role, ShareCategory, TeamId, UnitId, UserId};
+pub use purpose::Purpose;
 
 /// The role a staff member is working in right now: one role in one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +140,16 @@ pub enum Permission {
     /// See a unit's appointments that wait for what happened to be recorded: `in_unit` as
     /// for the referral queue.
     UnitAppointments { unit: UnitId, in_unit: bool },
+    /// See what waits for an escort service: `in_unit` says whether the actor's active role is
+    /// in that unit.
+    EscortService { unit: UnitId, in_unit: bool },
+    /// Answer a request for escort sent to the actor's escort service, and record the time
+    /// the escort took: `in_unit` as for the list.
+    EscortWork {
+        request: i64,
+        citizen: CitizenId,
+        in_unit: bool,
+    },
     /// Publish and change a unit's offers in the directory: its organisation's administrator,
     /// or a staff member the administrator named the unit's editor (`editor`).
     EditOffers {
@@ -208,12 +221,14 @@ impl Permission {
             | Permission::OwnAppointments(c)
             | Permission::OwnReferrals(c)
             | Permission::OwnPlan(c) => Some(c),
-            Permission::UnitAppointment { citizen, .. } => Some(citizen),
+            Permission::UnitAppointment { citizen, .. }
+            | Permission::EscortWork { citizen, .. } => Some(citizen),
             Permission::ReferralWork { citizen, .. }
             | Permission::DecideReferral { citizen, .. }
             | Permission::ListedOutreach { citizen, .. } => Some(citizen),
             Permission::ReferralQueue { .. }
             | Permission::UnitAppointments { .. }
+            | Permission::EscortService { .. }
             | Permission::CarePlaces { .. }
             | Permission::ManageBeds { .. } => None,
             Permission::TeamCase { citizen, .. } | Permission::WriteInputField { citizen, .. } => {
@@ -259,6 +274,8 @@ impl Permission {
             Permission::ReferralQueue { unit, .. } => format!("unit:{}:referrals", unit.0),
             Permission::CarePlaces { unit, .. } => format!("unit:{}:care-places", unit.0),
             Permission::UnitAppointments { unit, .. } => format!("unit:{}:appointments", unit.0),
+            Permission::EscortService { unit, .. } => format!("unit:{}:escorts", unit.0),
+            Permission::EscortWork { request, .. } => format!("escort:{request}"),
             Permission::ManageBeds { unit, .. } => format!("unit:{}:beds", unit.0),
             Permission::ReferralWork { referral, .. } => format!("referral:{referral}"),
             Permission::DecideReferral { referral, .. } => format!("referral:{referral}:decide"),
@@ -338,86 +355,6 @@ pub fn told_of(
         })
         .map(|(user, _, _)| *user)
         .collect()
-}
-
-/// Why access was granted; stored as the audit record's purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    Administration,
-    OwnData,
-    /// Finding a citizen to start or join coordinated work.
-    Search,
-    /// Work as a member of the citizen's care team.
-    CareTeam,
-    /// Work as a care-team member from another organisation, with the citizen's consent.
-    CareTeamConsent,
-    /// Work as a care-team member from another organisation, on a recorded legal basis.
-    CareTeamLegalBasis(LegalBasisKind),
-    /// Emergency access by a professional outside the team, with a stated reason.
-    Emergency,
-    /// A relative, seeing what the citizen chose to share with them.
-    Relative,
-    /// Staff of the unit a referral was sent to, dealing with it.
-    Referral,
-}
-
-impl Purpose {
-    pub const ALL: &'static [Purpose] = &[
-        Purpose::Administration,
-        Purpose::OwnData,
-        Purpose::Search,
-        Purpose::CareTeam,
-        Purpose::CareTeamConsent,
-        Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c),
-        Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43),
-        Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven),
-        Purpose::Emergency,
-        Purpose::Relative,
-        Purpose::Referral,
-    ];
-
-    pub fn parse(code: &str) -> Option<Purpose> {
-        Self::ALL.iter().copied().find(|p| p.code() == code)
-    }
-
-    /// The Fluent key of the reason as a citizen reads it.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Purpose::Administration => "purpose-administration",
-            Purpose::OwnData => "purpose-own-data",
-            Purpose::Search => "purpose-search",
-            Purpose::CareTeam => "purpose-care-team",
-            Purpose::CareTeamConsent => "purpose-care-team-consent",
-            Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c) => {
-                "purpose-care-team-13c"
-            }
-            Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43) => {
-                "purpose-care-team-43-2"
-            }
-            Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => {
-                "purpose-care-team-service-act"
-            }
-            Purpose::Emergency => "purpose-emergency",
-            Purpose::Relative => "purpose-relative",
-            Purpose::Referral => "purpose-referral",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Purpose::Administration => "administration",
-            Purpose::OwnData => "own-data",
-            Purpose::Search => "search",
-            Purpose::CareTeam => "care-team",
-            Purpose::CareTeamConsent => "care-team-consent",
-            Purpose::CareTeamLegalBasis(LegalBasisKind::Psykiatriloven13c) => "care-team-13c",
-            Purpose::CareTeamLegalBasis(LegalBasisKind::Sundhedsloven43) => "care-team-43-2",
-            Purpose::CareTeamLegalBasis(LegalBasisKind::Serviceloven) => "care-team-service-act",
-            Purpose::Emergency => "emergency",
-            Purpose::Relative => "relative",
-            Purpose::Referral => "referral",
-        }
-    }
 }
 
 impl Actor {
@@ -570,6 +507,12 @@ pub fn decide(actor: &Actor, permission: Permission) -> Option<Purpose> {
         {
             Some(Purpose::CareTeam)
         }
+        Permission::EscortService { in_unit: true, .. }
+        | Permission::EscortWork { in_unit: true, .. }
+            if with_citizens =>
+        {
+            Some(Purpose::Escort)
+        }
         Permission::ReferralQueue { in_unit: true, .. }
         | Permission::ReferralWork { in_unit: true, .. }
         | Permission::DecideReferral { decider: true, .. }
@@ -659,6 +602,31 @@ mod tests {
             Some(Purpose::OwnData)
         );
         assert_eq!(decide(&me, Permission::OwnAppointments(CitizenId(8))), None);
+    }
+
+    #[test]
+    fn only_staff_of_the_escort_service_see_and_answer_its_requests() {
+        let work = |in_unit| Permission::EscortWork {
+            request: 1,
+            citizen: CitizenId(9),
+            in_unit,
+        };
+        let list = |in_unit| Permission::EscortService {
+            unit: UnitId(1),
+            in_unit,
+        };
+        let prof = staff(Role::Professional, 2);
+        assert_eq!(decide(&prof, work(true)), Some(Purpose::Escort));
+        assert_eq!(decide(&prof, list(true)), Some(Purpose::Escort));
+        assert_eq!(decide(&prof, work(false)), None);
+        assert_eq!(decide(&prof, list(false)), None);
+        assert_eq!(decide(&staff(Role::Admin, 2), work(true)), None);
+        let me = Actor::Citizen {
+            user: UserId(5),
+            citizen: CitizenId(9),
+        };
+        assert_eq!(decide(&me, work(true)), None);
+        assert_eq!(decide(&me, list(true)), None);
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub const NO_SHOW_WINDOW_MS: i64 = 60 * DAY_MS;
 pub const NO_SHOWS_FLAGGED: usize = 2;
 /// Working days the booking unit has to record what happened before it is listed as missing.
 pub const RECORD_WITHIN_WORKING_DAYS: u32 = 2;
+/// How long before the start a citizen who asked for it is reminded ("the day before").
+pub const REMIND_BEFORE_MS: i64 = DAY_MS;
 /// How long before the start the citizen sees the button to join a video consultation.
 pub const VIDEO_OPENS_BEFORE_MS: i64 = 30 * 60 * 1000;
 /// The longest appointment Bro books (a day's case-authority meeting, say).

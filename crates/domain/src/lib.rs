@@ -10,6 +10,7 @@ pub mod clock;
 pub mod consent;
 pub mod course;
 pub mod cpr;
+pub mod escort;
 pub mod hospital;
 pub mod ids;
 pub mod local_time;

@@ -12,7 +12,10 @@ coded!(
     /// reader made took a step; `referral_decided`, the citizen's referral was decided;
     /// `hospital_*`, the citizen of a course the reader is on was admitted, went on or came back
     /// from leave, was discharged, or was admitted again within 30 days of a discharge;
-    /// `appointment_no_show`, the citizen did not come to an appointment.
+    /// `appointment_no_show`, the citizen did not come to an appointment;
+    /// `appointment_reminder`, the citizen's reminder of tomorrow's appointment;
+    /// `escort_requested`, escort was asked of the reader's escort service;
+    /// `escort_answered`, the escort service answered the reader's request.
     NoticeKind, "notice-" {
         ConsentRecorded => "consent_recorded",
         ConsentAwaiting => "consent_awaiting",
@@ -26,6 +29,9 @@ coded!(
         HospitalDischarged => "hospital_discharged",
         HospitalReadmitted => "hospital_readmitted",
         AppointmentNoShow => "appointment_no_show",
+        AppointmentReminder => "appointment_reminder",
+        EscortRequested => "escort_requested",
+        EscortAnswered => "escort_answered",
     }
 );
 

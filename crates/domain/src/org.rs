@@ -22,6 +22,7 @@ coded!(
         SubstanceAbuseTreatment => "substance_abuse_treatment",
         CaseAuthority => "case_authority",
         JobCentre => "job_centre",
+        EscortService => "escort_service",
         MpoUnit => "mpo_unit",
         GpPractice => "gp_practice",
         Administration => "administration",

@@ -14,6 +14,7 @@ use bro_store::{
 use sqlx::Row;
 use std::collections::HashMap;
 
+use super::escort_reads::with_escorts;
 use super::rows::rows_in;
 use super::{DbRow, Tx, coded, err};
 use crate::Backend;
@@ -83,6 +84,7 @@ fn appointment_from(r: &DbRow) -> StoreResult<Appointment> {
         },
         attendance,
         history: Vec::new(),
+        escort: None,
     })
 }
 
@@ -161,6 +163,7 @@ impl Backend {
             }
         }
         with_history(&mut tx, &mut shown).await?;
+        with_escorts(&mut tx, &mut shown).await?;
         let follow_ups = follow_ups(&mut tx, course).await?;
         let no_shows: Vec<(Timestamp, Timestamp)> = shown
             .iter()
@@ -215,6 +218,7 @@ impl Backend {
             .map(appointment_from)
             .collect::<StoreResult<Vec<_>>>()?;
         with_history(&mut tx, &mut out).await?;
+        with_escorts(&mut tx, &mut out).await?;
         let event = AuditEvent::allowed(AuditAction::AppointmentsRead)
             .subject(citizen)
             .object(format!("citizen:{}:appointments", citizen.0));

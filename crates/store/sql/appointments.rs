@@ -46,7 +46,7 @@ fn facts_from(r: &DbRow) -> StoreResult<AppointmentFacts> {
 }
 
 /// The appointment, locked for the rest of the transaction.
-async fn lock(tx: &mut Tx, id: i64) -> StoreResult<AppointmentFacts> {
+pub(super) async fn lock(tx: &mut Tx, id: i64) -> StoreResult<AppointmentFacts> {
     let sql = format!("SELECT {FACTS} FROM appointments WHERE id = $1{ROW_LOCK}");
     let row = sqlx::query(&sql)
         .bind(id)
@@ -343,6 +343,10 @@ impl AppointmentStore for Backend {
     ) -> StoreResult<CourseAppointments> {
         self.read_course_appointments(audit, course, own, visible)
             .await
+    }
+
+    async fn queue_reminders(&self, now: Timestamp, limit: i64) -> StoreResult<usize> {
+        self.queue_due_reminders(now, limit).await
     }
 
     async fn citizen_appointments(

@@ -19,6 +19,7 @@
 mod agreements;
 mod appointment_flags;
 mod appointment_reads;
+mod appointment_reminders;
 mod appointments;
 mod audit;
 mod bulk;
@@ -35,6 +36,8 @@ mod consents;
 mod courses;
 mod deliveries;
 mod emergency;
+mod escort_reads;
+mod escorts;
 mod external_offers;
 mod feeds;
 mod group_commit;

@@ -97,7 +97,7 @@ impl NoticeMailStore for Backend {
         limit: i64,
     ) -> StoreResult<Vec<DueNoticeMail>> {
         let rows = sqlx::query(
-            "SELECT n.id, n.kind, u.email, n.offer_id, f.name AS offer_name FROM notices n \
+            "SELECT n.id, n.kind, u.email, n.offer_id, f.name AS offer_name, n.detail FROM notices n \
              JOIN users u ON u.id = n.user_id LEFT JOIN offers f ON f.id = n.offer_id \
              WHERE n.mail_status IN ('pending', 'failed') AND n.mail_next_ms <= $1 \
              ORDER BY n.mail_next_ms LIMIT $2",
@@ -117,9 +117,20 @@ impl NoticeMailStore for Backend {
                         Some(id) => Some((id, r.try_get("offer_name").map_err(err)?)),
                         None => None,
                     },
+                    detail: r.try_get("detail").map_err(err)?,
                 })
             })
             .collect()
+    }
+
+    async fn drop_notice_mail(&self, id: i64, reason: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE notices SET mail_status = 'dropped', mail_error = $1 WHERE id = $2")
+            .bind(reason)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok(())
     }
 
     async fn record_notice_mail(

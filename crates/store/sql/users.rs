@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use bro_audit::{AuditAction, Outcome};
-use bro_domain::{AccountKind, CitizenId, OrgId, Role, UnitId, UserId};
+use bro_domain::{AccountKind, CitizenId, OrgId, Role, UnitId, UnitKind, UserId};
 use bro_store::{
     AuditCtx, AuditEvent, Conflict, Credentials, NewUser, RoleAssignment, StoreError, StoreResult,
     User, UserStore,
@@ -40,7 +40,7 @@ fn user_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<User> {
 }
 
 const ROLE_QUERY: &str = "SELECT ra.id, ra.user_id, ra.role, ra.unit_id, un.name AS unit_name, \
-     un.org_id, o.name AS org_name FROM role_assignments ra \
+     un.kind AS unit_kind, un.org_id, o.name AS org_name FROM role_assignments ra \
      JOIN units un ON un.id = ra.unit_id JOIN organisations o ON o.id = un.org_id";
 
 fn role_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<RoleAssignment> {
@@ -51,6 +51,8 @@ fn role_from_row(r: &<Db as sqlx::Database>::Row) -> StoreResult<RoleAssignment>
         role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
         unit_id: UnitId(r.try_get("unit_id").map_err(err)?),
         unit_name: r.try_get("unit_name").map_err(err)?,
+        unit_kind: UnitKind::parse(&r.try_get::<String, _>("unit_kind").map_err(err)?)
+            .ok_or_else(|| corrupt("unit kind"))?,
         org_id: OrgId(r.try_get("org_id").map_err(err)?),
         org_name: r.try_get("org_name").map_err(err)?,
     })

@@ -76,6 +76,8 @@ pub struct Appointment {
     pub attendance: Option<AttendanceRecord>,
     /// Every version, oldest first.
     pub history: Vec<AppointmentChange>,
+    /// The latest request for escort to it, if any.
+    pub escort: Option<crate::EscortRequest>,
 }
 
 /// What access decisions and forms need about an appointment; no personal data.
@@ -178,6 +180,11 @@ pub trait AppointmentStore {
         own: OrgId,
         visible: &[ShareCategory],
     ) -> StoreResult<CourseAppointments>;
+    /// Tells each citizen who asked to be reminded of an appointment within the next day (and
+    /// not begun) in their notices, with its e-mail due: once per appointment and time, however
+    /// often it is called, so a job that was down catches up and never sends twice. At most
+    /// `limit`; how many were queued.
+    async fn queue_reminders(&self, now: Timestamp, limit: i64) -> StoreResult<usize>;
     /// All the citizen's appointments from `from_ms` on, by start, for the citizen themself;
     /// the read is audited.
     async fn citizen_appointments(

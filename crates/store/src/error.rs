@@ -129,6 +129,10 @@ pub enum Conflict {
     Recorded,
     /// The appointment has not begun: what happened cannot be recorded yet.
     NotYet,
+    /// The appointment has begun (or is cancelled): escort can no longer be asked for it.
+    Begun,
+    /// The escort request was answered already, or one is open or accepted already.
+    Escort,
     /// A uniqueness rule that the statement did not expect to hit.
     Unknown,
 }
@@ -189,6 +193,8 @@ impl Conflict {
             Conflict::Appointment => "appointment",
             Conflict::Recorded => "recorded",
             Conflict::NotYet => "not_yet",
+            Conflict::Begun => "begun",
+            Conflict::Escort => "escort",
             Conflict::Unknown => "unknown",
         }
     }

@@ -19,6 +19,7 @@ mod consent_store;
 mod course;
 mod course_store;
 mod error;
+mod escort_store;
 mod hospital_store;
 mod meeting;
 mod meeting_store;
@@ -45,6 +46,9 @@ pub use consent_store::{ConsentStore, EmergencyStore};
 pub use course::*;
 pub use course_store::{CareTeamStore, CollaborationStore, CourseStore, PlanStore};
 pub use error::{Conflict, StoreError, StoreResult};
+pub use escort_store::{
+    EscortAnswer, EscortFacts, EscortList, EscortListItem, EscortPlan, EscortRequest, EscortStore,
+};
 pub use hospital_store::{
     CareTeam, Channel, FollowUp, HospitalClient, HospitalClientStore, HospitalEpisode,
     HospitalFacts, HospitalStore, IncomingHospitalMessage, OpenEpisode, Receipt, ReceivedMessage,
@@ -97,6 +101,7 @@ pub trait Store:
     + HospitalStore
     + HospitalClientStore
     + AppointmentStore
+    + EscortStore
     + AuditStore
     + MetaStore
     + BulkStore
@@ -134,6 +139,7 @@ impl<T> Store for T where
         + HospitalStore
         + HospitalClientStore
         + AppointmentStore
+        + EscortStore
         + AuditStore
         + BulkStore
         + MetaStore

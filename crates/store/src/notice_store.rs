@@ -48,6 +48,8 @@ pub struct DueNoticeMail {
     pub kind: NoticeKind,
     pub email: Option<String>,
     pub offer: Option<(i64, String)>,
+    /// What the notice says beyond its kind (for a reminder: the appointment's start).
+    pub detail: String,
 }
 
 /// The e-mails that go with notices, for those who chose them.
@@ -64,6 +66,9 @@ pub trait NoticeMailStore {
     /// Notice e-mails waiting to be sent or retried at `now`, oldest first; at most `limit`.
     async fn due_notice_mails(&self, now: Timestamp, limit: i64)
     -> StoreResult<Vec<DueNoticeMail>>;
+    /// Gives up a notice's e-mail that is no longer worth sending (a reminder of an appointment
+    /// that has begun), with the reason; it is never tried again.
+    async fn drop_notice_mail(&self, id: i64, reason: &str) -> StoreResult<()>;
     /// Records one attempt: sent, or failed with a reason (no personal data) and retried later.
     async fn record_notice_mail(
         &self,

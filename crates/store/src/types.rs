@@ -171,6 +171,7 @@ pub struct RoleAssignment {
     pub role: Role,
     pub unit_id: UnitId,
     pub unit_name: String,
+    pub unit_kind: bro_domain::UnitKind,
     pub org_id: OrgId,
     pub org_name: String,
 }

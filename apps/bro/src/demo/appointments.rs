@@ -6,6 +6,7 @@
 //! moved one coming up.
 
 use super::DemoStaff;
+use super::escorts::{Escort, escort, next_visit};
 use bro_domain::appointment::{AppointmentKind, Attendance, FollowUpAction};
 use bro_domain::local_time::{from_local, to_local};
 use bro_domain::working_days::is_working_day;
@@ -79,6 +80,8 @@ pub(super) async fn seed_appointments(
             .ok_or_else(|| format!("demo staff {name} missing"))
     };
     let (clinic, centre, gp) = (find("fagperson")?, find("koordinator")?, find("laege")?);
+    let service = find("ledsager")?;
+    let gate = "Hovedindgangen, Gødstrup";
     let e = |e: bro_store::StoreError| e.to_string();
     for (i, citizen) in citizens.iter().enumerate() {
         let Some(course) = store.open_course_of(*citizen).await.map_err(e)? else {
@@ -123,6 +126,11 @@ pub(super) async fn seed_appointments(
                 .map_err(e)?;
             let result = outcome(i, k);
             no_shows += usize::from(result == Attendance::NoShow);
+            // Holstebro's escort service took some of them there.
+            if centre_on_team && k == 2 && next_visit(i) == Some(Escort::Accepted) {
+                let times = (id, start, start - 6 * DAY);
+                escort(store, (clinic, service), times, (Escort::Done, gate)).await?;
+            }
             store
                 .record_attendance(&ctx(clinic, start + 2 * H), id, result, "", &tell)
                 .await
@@ -149,10 +157,14 @@ pub(super) async fn seed_appointments(
             slot(next, "Ambulatoriet, Gødstrup", None, "Peter Holm Sørensen"),
             i % 3 == 0,
         );
-        store
+        let id = store
             .book_appointment(&ctx(clinic, now - DAY), &new)
             .await
             .map_err(e)?;
+        if let Some(state) = next_visit(i).filter(|_| centre_on_team) {
+            let times = (id, next, now - DAY + H);
+            escort(store, (clinic, service), times, (state, gate)).await?;
+        }
         if i % 4 == 0 && centre_on_team {
             let when = at(now, 5 + offset, 9);
             let new = book(
@@ -214,6 +226,10 @@ pub(super) async fn seed_appointments(
         )
         .await
         .map_err(e)?;
+    // The coordinator asked the escort service to take borger to the GP; it was accepted.
+    let times = (id, at(now, 8, 9), now - 3 * DAY + H);
+    let point = "Foran Lægehuset Vestergade";
+    escort(store, (centre, service), times, (Escort::Accepted, point)).await?;
     // The GP moved it an hour later.
     let moved = slot(
         at(now, 8, 9),

@@ -15,7 +15,7 @@ const VIDEO: &str = "https://video.rm.dk/meet/vest-42";
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Books through the form as `b`; the response.
-async fn book(b: &Browser, course: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn book(b: &Browser, course: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let csrf = b.csrf().await;
     let mut all = vec![("csrf_token", csrf.as_str())];
     all.extend_from_slice(fields);
@@ -23,17 +23,17 @@ async fn book(b: &Browser, course: &str, fields: &[(&str, &str)]) -> reqwest::Re
 }
 
 /// The appointment a booking redirected to: its path.
-fn booked(r: &reqwest::Response) -> String {
+pub(crate) fn booked(r: &reqwest::Response) -> String {
     let to = location(r);
     assert!(to.contains("/appointments/"), "booked: {to}");
     to
 }
 
-fn slot<'a>(day: &'a str, start: &'a str, end: &'a str) -> [(&'a str, &'a str); 3] {
+pub(crate) fn slot<'a>(day: &'a str, start: &'a str, end: &'a str) -> [(&'a str, &'a str); 3] {
     [("day", day), ("start", start), ("end", end)]
 }
 
-async fn post(b: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(b: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let csrf = b.csrf().await;
     let mut all = vec![("csrf_token", csrf.as_str())];
     all.extend_from_slice(fields);

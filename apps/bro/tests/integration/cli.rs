@@ -431,7 +431,9 @@ async fn the_demo_world_is_complete_and_its_chain_verifies() {
         .await
         .expect("open demo db");
     use bro_domain::appointment::Attendance;
-    use bro_store::{AppointmentStore, CitizenStore, CourseStore, PlanStore, UserStore};
+    use bro_store::{
+        AppointmentStore, CitizenStore, CourseStore, EscortStore, OrgStore, PlanStore, UserStore,
+    };
     assert_eq!(store.count_citizens().await.expect("count"), 300);
     let ctx = bro_store::AuditCtx::system(0, 0, "test");
     let mut phases = std::collections::HashSet::new();
@@ -439,6 +441,7 @@ async fn the_demo_world_is_complete_and_its_chain_verifies() {
     let mut courses = 0;
     let now = bro_domain::Clock::now_ms(&bro_domain::SystemClock);
     let (mut recorded, mut no_shows, mut flagged) = (0, 0, 0);
+    let mut escorts = std::collections::BTreeSet::new();
     for coordinator in ["koordinator", "koordinator-rks"] {
         let user = store
             .user_by_username(coordinator)
@@ -479,6 +482,9 @@ async fn the_demo_world_is_complete_and_its_chain_verifies() {
                 .await
                 .expect("appointments");
             for a in &seen.shown {
+                if let Some(e) = &a.escort {
+                    escorts.insert((e.status, e.minutes_spent.is_some()));
+                }
                 if let Some(r) = &a.attendance {
                     recorded += 1;
                     no_shows += usize::from(r.outcome == Attendance::NoShow);
@@ -491,6 +497,37 @@ async fn the_demo_world_is_complete_and_its_chain_verifies() {
     let share = no_shows as f64 / f64::from(recorded);
     assert!((0.04..0.15).contains(&share), "{no_shows} of {recorded}");
     assert!(flagged > 0, "some courses are flagged");
+    // Escort requests in every state: open, accepted (some done, with their time), declined.
+    use bro_domain::escort::EscortStatus;
+    for state in [
+        (EscortStatus::Open, false),
+        (EscortStatus::Accepted, false),
+        (EscortStatus::Accepted, true),
+        (EscortStatus::Declined, false),
+    ] {
+        assert!(escorts.contains(&state), "{state:?} in {escorts:?}");
+    }
+    let service = store.user_by_username("ledsager").await.expect("ledsager");
+    let org = service.org_id.expect("staff");
+    let units = store.units(org).await.expect("units");
+    let unit = units
+        .iter()
+        .find(|u| u.kind == bro_domain::UnitKind::EscortService)
+        .expect("an escort service")
+        .id;
+    let list = store
+        .escort_list(&ctx, unit, 500)
+        .await
+        .expect("escort list");
+    let late = list
+        .open
+        .iter()
+        .filter(|i| bro_domain::escort::is_late(i.request.status, i.starts_ms, now))
+        .count();
+    assert!(
+        late > 0 && late < list.open.len(),
+        "some open requests late: {late}"
+    );
     let borger = store.user_by_username("borger").await.expect("borger");
     let citizen = borger.citizen_id.expect("a citizen");
     let upcoming = store

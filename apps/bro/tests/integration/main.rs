@@ -23,10 +23,12 @@ macro_rules! on_both_backends {
     };
 }
 
+mod appointment_reminders;
 mod appointments;
 mod care_places;
 mod cli;
 mod contract;
+mod escort;
 mod hospital;
 mod hospital_api;
 mod hospital_batch;

@@ -10,6 +10,7 @@ mod appointment;
 mod audited;
 mod citizen;
 mod course;
+mod escort;
 mod hospital_client;
 mod offers;
 mod outreach;
@@ -26,6 +27,7 @@ pub(crate) use appointment::{
 pub(crate) use audited::AuditedAccess;
 pub(crate) use citizen::CitizenScope;
 pub(crate) use course::CourseScope;
+pub(crate) use escort::{EscortAsk, EscortScope, service_list as escort_service_list};
 pub(crate) use hospital_client::ClientScope;
 pub(crate) use offers::{OfferEditScope, follow as follow_offers};
 pub(crate) use outreach::OutreachScope;

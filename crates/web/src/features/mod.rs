@@ -7,6 +7,7 @@ mod appointments;
 mod auth;
 mod care_places;
 mod courses;
+mod escort;
 mod hospital;
 mod hsds;
 mod meetings;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hsds::router())
         .merge(hospital::router())
         .merge(appointments::router())
+        .merge(escort::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), crate::http::forms::layer))

@@ -21,8 +21,16 @@ pub fn wake(state: &AppState) {
     state.delivery_wake.notify_one();
 }
 
-/// Sends every due e-mail once; returns how many were sent.
+/// Queues the reminders that are due, then sends every due e-mail once; returns how many were
+/// sent.
 pub async fn deliver_due(state: &AppState) -> usize {
+    if let Err(e) = state
+        .store
+        .queue_reminders(state.clock.now_ms(), BATCH)
+        .await
+    {
+        tracing::warn!(cause = %e, "cannot queue appointment reminders");
+    }
     deliver_minutes_notices(state).await + deliver_notice_mails(state).await
 }
 
@@ -79,10 +87,20 @@ async fn deliver_notice_mails(state: &AppState) -> usize {
     };
     let mut sent = 0;
     for d in due {
+        if d.kind == NoticeKind::AppointmentReminder
+            && reminder_too_late(&d.detail, state.clock.now_ms())
+        {
+            let reason = "the appointment has begun";
+            if let Err(e) = state.store.drop_notice_mail(d.id, reason).await {
+                tracing::warn!(cause = %e, "cannot drop a late reminder");
+            }
+            continue;
+        }
         let mail = match (d.kind, &d.offer) {
             (NoticeKind::OfferChanged, Some((id, name))) => Ok(offer_mail(state, *id, name)),
             (NoticeKind::ReferralDecided, _) => Ok(referral_mail(state)),
             (kind, _) if kind.is_hospital() => Ok(hospital_mail(state)),
+            (NoticeKind::AppointmentReminder, _) => reminder_mail(state, &d.detail),
             _ => Err("no e-mail for this notice".to_owned()),
         };
         let outcome = match (&state.mailer, d.email.as_deref(), mail) {
@@ -151,6 +169,47 @@ fn referral_mail(state: &AppState) -> (String, String) {
 fn hospital_mail(state: &AppState) -> (String, String) {
     let keys = ("mail-hospital-subject", "mail-hospital-body");
     mail_text(state, keys, "/notices", &[])
+}
+
+/// A reminder sent after its appointment began is no use.
+fn reminder_too_late(detail: &str, now: i64) -> bool {
+    detail.parse::<i64>().map_or(true, |start| start <= now)
+}
+
+/// "Du har en aftale i morgen kl. 10.00 – se Bro": the day and time, nothing else.
+fn reminder_mail(state: &AppState, detail: &str) -> Result<(String, String), String> {
+    let start: i64 = detail
+        .parse()
+        .map_err(|_| "a reminder without its time".to_owned())?;
+    let now = state.clock.now_ms();
+    let today = bro_domain::local_time::to_local(now).date();
+    let day_key = if bro_domain::local_time::to_local(start).date() == today {
+        "mail-reminder-today"
+    } else {
+        "mail-reminder-tomorrow"
+    };
+    let link = format!(
+        "{}/me/appointments",
+        state.config.public_url.trim_end_matches('/')
+    );
+    let local = bro_domain::local_time::to_local(start);
+    let text = |lang, sep| {
+        let args = [
+            ("day", state.i18n.get(lang, day_key)),
+            (
+                "time",
+                format!("{:02}{sep}{:02}", local.hour(), local.minute()),
+            ),
+            ("link", link.clone()),
+        ];
+        state.i18n.get_with(lang, "mail-reminder-body", &args)
+    };
+    let (da, en) = (
+        text(bro_domain::Language::Da, '.'),
+        text(bro_domain::Language::En, ':'),
+    );
+    let subject = state.i18n.get(Default::default(), "mail-reminder-subject");
+    Ok((subject, format!("{da}\n\n---\n\n{en}\n")))
 }
 
 fn notice_text(state: &AppState) -> String {

@@ -140,6 +140,11 @@ fn derived_keys() -> BTreeSet<String> {
         keys.extend(FollowUpAction::ALL.iter().map(|k| k.label_key().to_owned()));
     }
     keys.extend(
+        bro_domain::escort::EscortStatus::ALL
+            .iter()
+            .map(|k| k.label_key().to_owned()),
+    );
+    keys.extend(
         bro_domain::consent::ConsentForm::ALL
             .iter()
             .map(|k| k.label_key().to_owned()),
@@ -242,6 +247,8 @@ fn every_key_used_exists_and_every_key_defined_is_used() {
             }
         }
     }
+    // Keys made from a code (a role's label, an audit action's) must exist too.
+    missing.extend(derived_keys().difference(&defined).cloned());
     let unused: Vec<_> = defined.difference(&used).collect();
     assert!(
         missing.is_empty(),

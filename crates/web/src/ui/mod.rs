@@ -3,6 +3,7 @@
 //! documents more than one feature hands out.
 
 pub(crate) mod error_page;
+pub(crate) mod escort;
 pub(crate) mod ics;
 pub(crate) mod page;
 pub(crate) mod pdf;
@@ -114,6 +115,13 @@ impl Chrome {
                         item("/citizens/search", "nav-search");
                         item("/referrals", "nav-referrals");
                         item("/appointments/to-record", "nav-appointments");
+                        let active = v.active_role().map(|a| a.assignment_id);
+                        if v.user.roles.iter().any(|r| {
+                            Some(r.id) == active
+                                && r.unit_kind == bro_domain::UnitKind::EscortService
+                        }) {
+                            item("/escort", "nav-escort");
+                        }
                         if v.actor.has_role(Role::FunctionLeader) {
                             item("/care-places", "nav-care-places");
                         }
@@ -304,6 +312,19 @@ pub fn spoken_when(chrome: &Chrome, ms: i64) -> String {
             ("time", clock_text(chrome, ms)),
         ],
     )
+}
+
+/// [`spoken_when`] within a sentence: Danish writes the weekday in lower case there
+/// ("Svar senest torsdag 4. marts kl. 10.00").
+pub fn spoken_when_within(chrome: &Chrome, ms: i64) -> String {
+    let said = spoken_when(chrome, ms);
+    if chrome.is_english() {
+        return said;
+    }
+    let mut chars = said.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 /// A clock time as the language writes it in a sentence: "10.00" in Danish, "10:00" in

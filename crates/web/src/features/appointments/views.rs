@@ -35,6 +35,10 @@ pub(super) struct AppointmentRow {
     pub(super) upcoming: bool,
     /// The viewer's unit booked it: theirs to change and record.
     pub(super) mine: bool,
+    /// The latest request for escort, in words.
+    pub(super) escort: Option<String>,
+    /// Ahead, and no escort asked for (or the last request declined).
+    pub(super) may_ask_escort: bool,
 }
 
 impl AppointmentRow {
@@ -90,6 +94,13 @@ impl AppointmentRow {
             history,
             upcoming: open && s.ends_ms > now,
             mine: false,
+            escort: a
+                .escort
+                .as_ref()
+                .map(|e| crate::ui::escort::escort_status(chrome, e, a.version)),
+            may_ask_escort: open
+                && s.starts_ms > now
+                && crate::ui::escort::may_ask(a.escort.as_ref()),
         }
     }
 }
@@ -140,6 +151,8 @@ pub(super) struct AppointmentPage {
     pub(super) flash: Option<String>,
     pub(super) row: AppointmentRow,
     pub(super) version: i64,
+    /// The viewer may ask for escort (a team member on the open course).
+    pub(super) may_ask: bool,
     pub(super) outcomes: Vec<(String, String)>,
     pub(super) move_form: MoveForm,
     pub(super) cancel: CancelForm,

@@ -26,18 +26,23 @@ struct Typed {
     attendance: AttendanceForm,
 }
 
-/// The appointment as the viewer may see it on its course; one they may not is not found.
+/// The appointment as the viewer may see it on its course (one they may not is not found),
+/// and whether they write on the course (a team member, the course open, not by emergency).
 async fn seen(
     state: &AppState,
     access: &AuditedAccess,
     (course, id): (i64, i64),
-) -> Result<Appointment, AppError> {
+) -> Result<(Appointment, bool), AppError> {
     let scope = CourseScope::read(state, access, course).await?;
+    let c = &scope.course;
+    let writes = c.membership.is_some() && !c.closed && !c.emergency;
     let seen = course_appointments(state, access, &scope).await?;
-    seen.shown
+    let a = seen
+        .shown
         .into_iter()
         .find(|a| a.id == id)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok((a, writes))
 }
 
 async fn render(
@@ -47,7 +52,7 @@ async fn render(
     typed: Typed,
     (errors, status): (FormErrors, StatusCode),
 ) -> Result<Response, AppError> {
-    let a = seen(state, access, (course, id)).await?;
+    let (a, may_ask) = seen(state, access, (course, id)).await?;
     let now = state.clock.now_ms();
     let row = AppointmentRow {
         mine: access.viewer.active_role().map(|r| r.unit_id) == Some(a.unit_id),
@@ -65,6 +70,7 @@ async fn render(
         flash: typed.flash,
         row,
         version: a.version,
+        may_ask,
         outcomes,
         move_form,
         cancel: typed.cancel,

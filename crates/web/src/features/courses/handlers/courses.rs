@@ -53,7 +53,7 @@ fn default_course_role(kind: UnitKind) -> CourseRole {
         UnitKind::JobCentre => CourseRole::JobCentreContact,
         UnitKind::MpoUnit => CourseRole::MpoStaff,
         UnitKind::GpPractice => CourseRole::Gp,
-        UnitKind::Administration | UnitKind::Other => CourseRole::Other,
+        UnitKind::EscortService | UnitKind::Administration | UnitKind::Other => CourseRole::Other,
     }
 }
 

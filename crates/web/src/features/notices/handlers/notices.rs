@@ -44,7 +44,40 @@ pub async fn list(
 fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
     let name = n.citizen.as_ref().map_or("", |(_, name)| name.as_str());
     let org = n.org_name.as_deref().unwrap_or("");
-    let (key, href) = match (n.kind, citizen) {
+    let (key, href) = key_and_link(n, citizen);
+    let offer = n.offer.as_ref().map_or("", |(_, name)| name.as_str());
+    // A referral's notice names its new state by its code.
+    let detail = match bro_domain::referral::ReferralStatus::parse(&n.detail) {
+        Some(s) if n.referral_id.is_some() => chrome.t(s.label_key()),
+        // A reminder's detail is the appointment's start.
+        // An escort answer's detail is its status.
+        _ if n.kind == NoticeKind::EscortAnswered => {
+            bro_domain::escort::EscortStatus::parse(&n.detail)
+                .map_or_else(|| n.detail.clone(), |s| chrome.t(s.label_key()))
+        }
+        _ if n.kind == NoticeKind::AppointmentReminder => n.detail.parse().map_or_else(
+            |_| n.detail.clone(),
+            |ms| crate::ui::spoken_when_within(chrome, ms),
+        ),
+        _ => n.detail.clone(),
+    };
+    let args = [
+        ("offer", offer.to_owned()),
+        ("citizen", name.to_owned()),
+        ("org", org.to_owned()),
+        ("detail", detail),
+    ];
+    NoticeRow {
+        time: crate::ui::local_time(n.created_ms),
+        text: chrome.tn(key, &args),
+        href,
+        unread: !n.read,
+    }
+}
+
+/// The text's key and where the notice leads.
+fn key_and_link(n: &Notice, citizen: bool) -> (&'static str, Option<String>) {
+    match (n.kind, citizen) {
         (NoticeKind::ConsentRecorded, true) => (
             "notice-consent_recorded-own",
             Some("/me/consents".to_owned()),
@@ -78,10 +111,27 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
         (NoticeKind::ReferralDecided, _) => {
             ("notice-referral_decided", Some("/me/referrals".to_owned()))
         }
+        (NoticeKind::AppointmentReminder, _) => (
+            "notice-appointment_reminder",
+            Some("/me/appointments".to_owned()),
+        ),
         (NoticeKind::AppointmentNoShow, _) => (
             "notice-appointment_no_show",
             n.course_id
                 .map(|c| format!("/courses/{}/appointments/{}", c.0, n.detail)),
+        ),
+        (NoticeKind::EscortRequested, _) => (
+            "notice-escort_requested",
+            Some(format!("/escort/{}", n.detail)),
+        ),
+        (NoticeKind::EscortAnswered, true) => (
+            "notice-escort_answered-own",
+            Some("/me/appointments".to_owned()),
+        ),
+        (NoticeKind::EscortAnswered, false) => (
+            "notice-escort_answered",
+            n.course_id
+                .map(|c| format!("/courses/{}/appointments", c.0)),
         ),
         (NoticeKind::CourseOpenedElsewhere, _) => (
             "notice-course_opened_elsewhere",
@@ -98,27 +148,8 @@ fn row(chrome: &Chrome, n: &Notice, citizen: bool) -> NoticeRow {
             n.kind.label_key(),
             n.course_id.map(|c| format!("/courses/{}#hospital", c.0)),
         ),
-    };
-    let offer = n.offer.as_ref().map_or("", |(_, name)| name.as_str());
-    // A referral's notice names its new state by its code.
-    let detail = match bro_domain::referral::ReferralStatus::parse(&n.detail) {
-        Some(s) if n.referral_id.is_some() => chrome.t(s.label_key()),
-        _ => n.detail.clone(),
-    };
-    let args = [
-        ("offer", offer.to_owned()),
-        ("citizen", name.to_owned()),
-        ("org", org.to_owned()),
-        ("detail", detail),
-    ];
-    NoticeRow {
-        time: crate::ui::local_time(n.created_ms),
-        text: chrome.tn(key, &args),
-        href,
-        unread: !n.read,
     }
 }
-
 #[derive(Deserialize)]
 pub(crate) struct ReadForm {
     up_to: i64,
