@@ -1745,3 +1745,5 @@ escort-time-recorded = Tidsforbruget er allerede registreret
 escort-time-not-accepted = Kun en accepteret ledsagelse har et tidsforbrug
 flash-escort-time = Tidsforbruget er gemt.
 escort-appointment-cancelled = Aftalen er aflyst: ledsagelsen bortfalder.
+my-appointments-calendar = Mine aftaler i min egen kalender
+my-appointments-calendar-intro = Et hemmeligt kalenderlink, som din kalender (fx på telefonen) kan abonnere på. Det viser kun tid og sted og "Aftale, se Bro" eller "Videomøde, se Bro" – aldrig hvad aftalen handler om, hvem du skal møde, eller linket til videomødet. Linket kan tilbagekaldes.

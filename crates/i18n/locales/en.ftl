@@ -1745,3 +1745,5 @@ escort-time-recorded = The time spent is already recorded
 escort-time-not-accepted = Only an accepted escort has a time spent
 flash-escort-time = The time spent was saved.
 escort-appointment-cancelled = The appointment is cancelled: no escort is needed.
+my-appointments-calendar = My appointments in my own calendar
+my-appointments-calendar-intro = A secret calendar link your calendar (on your phone, say) can subscribe to. It shows only the time and place and "Appointment, see Bro" or "Video consultation, see Bro" – never what the appointment is about, whom you meet, or the link to the video consultation. The link can be revoked.

@@ -268,14 +268,20 @@ pub struct EvaluationPoint {
 /// Whose meetings a calendar feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedOwner {
+    /// A user's meetings.
     User(UserId),
+    /// A team's meetings.
     Team(TeamId),
+    /// A citizen's appointments, for the citizen themself.
+    Citizen(CitizenId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarFeed {
     pub id: i64,
     pub owner: FeedOwner,
+    /// Who made it: the feed is read in their name.
+    pub created_by: UserId,
     pub created_ms: Timestamp,
     pub revoked_ms: Option<Timestamp>,
 }

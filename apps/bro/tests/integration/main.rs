@@ -23,6 +23,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod appointment_feed;
 mod appointment_reminders;
 mod appointments;
 mod care_places;

@@ -5,7 +5,8 @@
 //!   is shared with theirs; of the rest only how many there are.
 //! - Changing, and recording what happened: staff of the booking unit, while the course is
 //!   open (a clinic colleague not on the team records the no-show of their unit's patient).
-//! - The citizen: their own, all of them.
+//! - The citizen: their own, all of them; also through their secret calendar address, read in
+//!   their name by the calendar program that holds it.
 
 use super::course::org_sharing;
 use super::{AuditedAccess, CourseScope};
@@ -126,5 +127,32 @@ pub(crate) async fn own(
     let ctx = access
         .authorize(state, Permission::OwnAppointments(citizen))
         .await?;
+    Ok((citizen, ctx))
+}
+
+/// The citizen whose secret calendar address `token` is, and the context their calendar
+/// program reads in: the citizen's own, as if they read it themself. An unknown or revoked
+/// address, or one of another kind, opens nothing.
+pub(crate) async fn own_feed(
+    state: &AppState,
+    token: &str,
+) -> Result<(CitizenId, AuditCtx), AppError> {
+    let digest = state.config.session_digest(token);
+    let feed = state
+        .store
+        .feed_by_digest(&digest)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bro_store::FeedOwner::Citizen(citizen) = feed.owner else {
+        return Err(AppError::NotFound);
+    };
+    let ctx = AuditCtx {
+        tenant_id: bro_audit::PLATFORM_TENANT,
+        at_ms: state.clock.now_ms(),
+        actor_user_id: Some(feed.created_by),
+        actor_role: Some(bro_domain::AccountKind::Citizen.as_str().to_owned()),
+        actor_unit_id: None,
+        purpose: bro_authz::Purpose::OwnData.code(),
+    };
     Ok((citizen, ctx))
 }

@@ -22,7 +22,7 @@ mod team;
 pub(crate) use admin::AdminScope;
 pub(crate) use appointment::{
     UnitAppointmentScope, course_appointments, own as own_appointments,
-    unit_list as unit_appointments,
+    own_feed as own_appointment_feed, unit_list as unit_appointments,
 };
 pub(crate) use audited::AuditedAccess;
 pub(crate) use citizen::CitizenScope;

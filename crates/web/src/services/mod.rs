@@ -1,5 +1,6 @@
 //! Operations more than one feature needs, with no HTTP or HTML in them.
 
+pub(crate) mod calendar_feeds;
 pub mod delivery;
 pub mod hospital_intake;
 pub(crate) mod minutes;

@@ -164,6 +164,11 @@ pub(super) struct AppointmentPage {
 #[template(path = "appointments/mine.html")]
 pub(super) struct MyAppointmentsPage {
     pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    /// The citizen's calendar addresses in use: id and when made.
+    pub(super) feeds: Vec<(i64, String)>,
+    /// An address just made, shown this once.
+    pub(super) new_feed: Option<String>,
     pub(super) upcoming: Vec<AppointmentRow>,
     pub(super) past: Vec<AppointmentRow>,
 }

@@ -11,28 +11,39 @@ use crate::http::error::AppError;
 use crate::state::AppState;
 use crate::ui::ics::ics;
 use crate::ui::page::Page;
-use crate::ui::respond as html;
+use crate::ui::{Chrome, respond as html};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bro_render::{CalendarEvent, calendar};
-use bro_store::Appointment;
+use bro_store::{Appointment, FeedOwner};
 
-/// How far back `/me/appointments` shows what happened.
-const PAST_MS: i64 = 90 * 24 * 60 * 60 * 1000;
+/// How far back `/me/appointments` and the citizen's calendar feed show what happened.
+pub(super) const PAST_MS: i64 = 90 * 24 * 60 * 60 * 1000;
 
 pub async fn mine(
     State(state): State<AppState>,
     page: Page,
     access: AuditedAccess,
 ) -> Result<Response, AppError> {
-    let (citizen, ctx) = own_appointments(&state, &access).await?;
+    let chrome = page.chrome(&state, &access.viewer, "/me");
+    let flash = page.flash(&chrome);
+    render_mine(&state, &access, chrome, (flash, None)).await
+}
+
+/// The citizen's calendar page; `new_feed` is a calendar address just made, shown this once.
+pub(super) async fn render_mine(
+    state: &AppState,
+    access: &AuditedAccess,
+    chrome: Chrome,
+    (flash, new_feed): (Option<String>, Option<String>),
+) -> Result<Response, AppError> {
+    let (citizen, ctx) = own_appointments(state, access).await?;
     let now = state.clock.now_ms();
     let all = state
         .store
         .citizen_appointments(&ctx, citizen, now - PAST_MS)
         .await?;
-    let chrome = page.chrome(&state, &access.viewer, "/me");
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for a in &all {
         let row = AppointmentRow::of(&chrome, a, now);
@@ -43,9 +54,19 @@ pub async fn mine(
         }
     }
     past.reverse();
+    let feeds = state
+        .store
+        .feeds(FeedOwner::Citizen(citizen))
+        .await?
+        .iter()
+        .map(|f| (f.id, crate::ui::when(f.created_ms)))
+        .collect();
     let view = MyAppointmentsPage {
+        flash,
         upcoming,
         past,
+        feeds,
+        new_feed,
         chrome,
     };
     html(StatusCode::OK, view)

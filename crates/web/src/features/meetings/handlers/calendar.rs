@@ -6,6 +6,7 @@ use crate::access::AuditedAccess;
 use crate::access::TeamScope;
 use crate::http::address::public_base;
 use crate::http::error::AppError;
+use crate::services::calendar_feeds::feed_token;
 use crate::state::AppState;
 use crate::ui::ics::ics;
 use axum::extract::{Path, State};
@@ -13,28 +14,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use bro_domain::{MeetingId, Timestamp};
 use bro_render::{CalendarEvent, calendar};
-use bro_store::{AuditCtx, FeedOwner, Meeting};
+use bro_store::{FeedOwner, Meeting};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// Makes a feed and returns its address. Only the token's keyed digest is stored, so the
-/// address is shown this once.
-pub(super) async fn new_feed(
-    state: &AppState,
-    ctx: &AuditCtx,
-    owner: FeedOwner,
-    headers: &HeaderMap,
-) -> Result<String, AppError> {
-    let token = bro_auth::token::random_token();
-    state
-        .store
-        .create_feed(ctx, owner, &state.config.session_digest(&token))
-        .await?;
-    Ok(format!(
-        "{}/calendar/{token}.ics",
-        public_base(state, headers)
-    ))
-}
 
 fn events(state: &AppState, base: &str, meetings: &[Meeting]) -> Vec<CalendarEvent> {
     let summary = state.i18n.get(Default::default(), "calendar-summary");
@@ -63,10 +45,7 @@ pub async fn feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
-    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    if token.is_empty() || token.len() > 128 {
-        return Err(AppError::NotFound);
-    }
+    let token = feed_token(&file).ok_or(AppError::NotFound)?;
     let feed = state
         .store
         .feed_by_digest(&state.config.session_digest(token))
@@ -83,6 +62,8 @@ pub async fn feed(
             state.store.team(team).await?.name,
             state.store.meetings_of_team(team, from, to).await?,
         ),
+        // A citizen's appointments have their own address.
+        FeedOwner::Citizen(_) => return Err(AppError::NotFound),
     };
     let base = public_base(&state, &headers);
     Ok(ics(

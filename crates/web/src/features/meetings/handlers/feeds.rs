@@ -1,12 +1,12 @@
 //! Making and revoking calendar feeds: a team's, on its page, and the viewer's own, on the list
 //! of teams.
 
-use super::calendar::new_feed;
 use super::teams::{Refused, back, render, teams_page};
 use crate::access::AuditedAccess;
 use crate::access::TeamScope;
 use crate::http::error::AppError;
 use crate::http::forms::redirect_with_flash;
+use crate::services::calendar_feeds::new_feed;
 use crate::state::AppState;
 use crate::ui::FormErrors;
 use crate::ui::page::Page;
@@ -26,7 +26,13 @@ pub async fn create_feed(
 ) -> Result<Response, AppError> {
     let view = TeamScope::member(&state, &access, TeamId(id)).await?;
     let ctx = view.manage(&state, &access).await?;
-    let url = new_feed(&state, &ctx, FeedOwner::Team(view.team.id), &headers).await?;
+    let url = new_feed(
+        &state,
+        &ctx,
+        (FeedOwner::Team(view.team.id), "/calendar"),
+        &headers,
+    )
+    .await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
     let refused = Refused {
         new_feed_url: Some(url),
@@ -58,7 +64,7 @@ pub async fn create_own_feed(
 ) -> Result<Response, AppError> {
     let ctx = access.own();
     let owner = FeedOwner::User(access.viewer.user.id);
-    let url = new_feed(&state, &ctx, owner, &headers).await?;
+    let url = new_feed(&state, &ctx, (owner, "/calendar"), &headers).await?;
     let chrome = page.chrome(&state, &access.viewer, "/teams");
     teams_page(
         &state,
