@@ -7,6 +7,7 @@
 
 use crate::hospital::kinds;
 use crate::http_plan::{consent_to_region, course, logged_in};
+use crate::referrals::staff;
 use bro_domain::ShareCategory;
 use bro_domain::notice::NoticeKind;
 use bro_testkit::{Backend, Browser, TestApp, fixture, location};
@@ -288,8 +289,36 @@ async fn no_shows_alert_the_team_and_flag_the_course_until_followed_up(backend: 
     );
     let (_, list) = prof_r.get_text("/appointments/to-record").await;
     assert!(list.contains("Mangler registrering</span>"), "{list}");
-    let r = post(&prof_r, &format!("{}/attendance", paths[1]), &no_show).await;
-    assert_eq!(location(&r), paths[1]);
+    // A clinic colleague not on the citizen's team records it from the list: the course
+    // stays closed to them, the list's own form works, a refusal comes back to the list.
+    let unit = f.region_unit;
+    staff(
+        &app,
+        f.region,
+        unit,
+        "klinik",
+        bro_domain::Role::Professional,
+    )
+    .await;
+    let klinik = logged_in(&app, "klinik").await;
+    assert_eq!(klinik.get(&paths[1]).await.status(), 404);
+    let (_, list) = klinik.get_text("/appointments/to-record").await;
+    let form = format!("action=\"{}/attendance\"", paths[1]);
+    assert!(list.contains(&form) && list.contains("name=\"from\" value=\"list\""));
+    let attendance = format!("{}/attendance", paths[1]);
+    let r = post(&klinik, &attendance, &[("outcome", ""), ("from", "list")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Vælg en værdi på listen") && html.contains("appointments-to-record"));
+    let r = post(
+        &klinik,
+        &attendance,
+        &[("outcome", "no_show"), ("from", "list")],
+    )
+    .await;
+    assert_eq!(location(&r), "/appointments/to-record");
+    let (_, list) = klinik.get_text("/appointments/to-record").await;
+    assert!(!list.contains(&form), "recorded: off the list");
     let (_, html) = koord.get_text(&appointments).await;
     assert!(html.contains("2 udeblivelser på 60 dage"), "{html}");
     // On "Mine forløb" too, for the coordinator and for the unit that booked them.

@@ -213,6 +213,10 @@ pub(super) struct AttendanceForm {
     pub(super) outcome: String,
     #[serde(default)]
     pub(super) note: String,
+    /// `list` when sent from the unit's list of appointments to record: the answer goes back
+    /// there (a colleague not on the citizen's team cannot open the course).
+    #[serde(default)]
+    pub(super) from: String,
 }
 
 impl AttendanceForm {

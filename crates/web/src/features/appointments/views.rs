@@ -183,6 +183,9 @@ pub(super) struct UnitRow {
 #[template(path = "appointments/unit.html")]
 pub(super) struct UnitPage {
     pub(super) chrome: Chrome,
+    pub(super) flash: Option<String>,
+    pub(super) outcomes: Vec<(String, String)>,
+    pub(super) errors: FormErrors,
     pub(super) unit: String,
     pub(super) rows: Vec<UnitRow>,
     pub(super) missing: usize,

@@ -217,12 +217,23 @@ pub async fn attendance(
                 .record_attendance(&scope.ctx, id, outcome, &note, &tell)
                 .await
             {
+                Ok(()) if form.from == "list" => {
+                    let to = "/appointments/to-record";
+                    return Ok(redirect_with_flash(
+                        &state,
+                        to,
+                        "flash-appointment-recorded",
+                    ));
+                }
                 Ok(()) => return Ok(back(&state, course, id, "flash-appointment-recorded")),
                 Err(e) => refusal(&chrome, e, "outcome")?,
             }
         }
         Err(errors) => errors,
     };
+    if form.from == "list" {
+        return super::unit::render(&state, &access, chrome, (None, errors)).await;
+    }
     let typed = Typed {
         attendance: form,
         ..Typed::default()
