@@ -11,6 +11,7 @@ export const DEMO_PASSWORD = "bro-demo-2026";
 // Every demo user printed by `bro demo`; all share DEMO_PASSWORD and have no second factor.
 export const DEMO_USERS = [
   "koordinator",
+  "behandler",
   "fagperson",
   "laege",
   "moedeleder",

@@ -42,6 +42,13 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str, &str)] = &[
         "Rusmiddelcenter Holstebro",
     ),
     (
+        "behandler",
+        "Jonas Friis Olsen",
+        "professional",
+        "Holstebro Kommune",
+        "Rusmiddelcenter Holstebro",
+    ),
+    (
         "fagperson",
         "Peter Holm Sørensen",
         "professional",
